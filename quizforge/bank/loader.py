@@ -1,0 +1,491 @@
+"""Load question-bank files into a :class:`Bank`, collecting every problem with its file:line:column.
+
+Loading never stops at the first problem: each file is checked field by field and all problems are
+returned together, so an author fixes a file in one pass. A question with a problem is left out of the
+bank; the rest load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
+from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, parse, read_text
+from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.text import Text
+
+TOPICS_FILE = "topics.yaml"
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a bank file, printed as ``file:line:column: field: message``."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+
+class BankError(Exception):
+    """The bank could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(str(problems[0]) if problems else "bank error")
+        self.problems = list(problems)
+
+
+def bank_files(paths: Iterable[Path]) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files under ``paths`` (files are taken as given), sorted, without duplicates."""
+    out: dict[Path, None] = {}
+    for p in paths:
+        if p.is_dir():
+            for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
+                out.setdefault(f.resolve(), None)
+        else:
+            out.setdefault(p.resolve(), None)
+    return list(out)
+
+
+class _FileChecker:
+    """Turns one parsed file into questions, recording problems against its path."""
+
+    def __init__(self, path: Path, display: str, strict: bool, problems: list[Problem]) -> None:
+        self.path = path
+        self.display = display
+        self.strict = strict
+        self.problems = problems
+
+    def problem(self, mark: tuple[int, int], field: str, message: str) -> None:
+        self.problems.append(Problem(self.display, mark[0], mark[1], field, message))
+
+    # -- typed field readers; each returns None after recording a problem -------------------------
+
+    def text(self, obj: MarkedDict, key: str, where: str, *, required: bool = True) -> Text | None:
+        if key not in obj:
+            if required:
+                self.problem(obj.mark, f"{where}.{key}", "missing")
+            return None
+        return self.text_value(obj[key], obj.value_marks[key], f"{where}.{key}")
+
+    def text_value(
+        self, value: Any, mark: tuple[int, int], field: str, *, other_keys: frozenset[str] = frozenset()
+    ) -> Text | None:
+        """A bilingual text field: a plain string, or a mapping ``{en, zh}`` (plus ``other_keys``)."""
+        if isinstance(value, str):
+            if self.strict:
+                self.problem(mark, field, "give both languages: {en: ..., zh: ...}")
+            if not value.strip():
+                self.problem(mark, field, "empty")
+                return None
+            return Text(value, value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Text.same(str(value))
+        if not isinstance(value, MarkedDict):
+            self.problem(mark, field, f"expected text or {{en, zh}}, got {_type(value)}")
+            return None
+        parts: dict[str, str] = {}
+        for lang in ("en", "zh"):
+            part = value.get(lang)
+            lmark = value.value_marks.get(lang, value.mark)
+            if part is None:
+                if self.strict:
+                    self.problem(value.mark, f"{field}.{lang}", "missing")
+                continue
+            if isinstance(part, (int, float)) and not isinstance(part, bool):
+                part = str(part)
+            if not isinstance(part, str):
+                self.problem(lmark, f"{field}.{lang}", f"expected text, got {_type(part)}")
+            elif not part.strip():
+                self.problem(lmark, f"{field}.{lang}", "empty")
+            elif len(part) > MAX_TEXT:
+                self.problem(lmark, f"{field}.{lang}", f"longer than {MAX_TEXT:,} characters")
+            else:
+                parts[lang] = part.strip()
+        for extra in value:
+            if extra not in ("en", "zh") and extra not in other_keys:
+                self.problem(value.key_marks[extra], f"{field}.{extra}", "unknown field (languages are en, zh)")
+        if not parts:
+            if not self.strict:
+                self.problem(value.mark, field, "needs en or zh")
+            return None
+        return Text(parts.get("en", ""), parts.get("zh", ""))
+
+    def int_in(self, obj: MarkedDict, key: str, where: str, lo: int, hi: int, default: int | None) -> int | None:
+        if key not in obj:
+            if default is None:
+                self.problem(obj.mark, f"{where}.{key}", "missing")
+            return default
+        value = obj[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            self.problem(obj.value_marks[key], f"{where}.{key}", f"expected a whole number {lo}..{hi}, got {value!r}")
+            return None
+        return value
+
+    def str_list(self, obj: MarkedDict, key: str, where: str) -> tuple[str, ...] | None:
+        if key not in obj:
+            return ()
+        value = obj[key]
+        if not isinstance(value, MarkedList) or not all(isinstance(v, str) and v for v in value):
+            self.problem(obj.value_marks[key], f"{where}.{key}", "expected a list of names")
+            return None
+        return tuple(value)
+
+    # -- questions ---------------------------------------------------------------------------------
+
+    def question(self, q: Any, index: int, mark: tuple[int, int], file_topic: str | None) -> Question | None:
+        where = f"questions[{index}]"
+        if not isinstance(q, MarkedDict):
+            self.problem(mark, where, f"expected a mapping, got {_type(q)}")
+            return None
+        qid = q.get("id")
+        if not isinstance(qid, str) or not ID_RE.match(qid):
+            self.problem(
+                q.value_marks.get("id", q.mark),
+                f"{where}.id",
+                "missing" if qid is None else f"{qid!r} is not a lowercase id like conv-1x1-purpose",
+            )
+            return None
+        where = qid
+        n_before = len(self.problems)
+        kind_raw = q.get("kind")
+        try:
+            kind = Kind(str(kind_raw))
+        except ValueError:
+            self.problem(
+                q.value_marks.get("kind", q.mark),
+                f"{where}.kind",
+                f"expected one of {', '.join(k.value for k in Kind)}, got {kind_raw!r}",
+            )
+            return None
+        allowed = _COMMON | _BY_KIND[kind]
+        for key in q:
+            if key not in allowed:
+                self.problem(q.key_marks[key], f"{where}.{key}", f"not a field of a {kind.value} question")
+        topic = q.get("topic", file_topic)
+        if not isinstance(topic, str):
+            self.problem(
+                q.value_marks.get("topic", q.mark), f"{where}.topic", "missing (set it per question or per file)"
+            )
+        difficulty = self.int_in(q, "difficulty", where, 1, 5, default=None if kind != Kind.GENERATED else 0)
+        tags = self.str_list(q, "tags", where)
+        follow_ups = self.str_list(q, "follow_ups", where)
+        prompt = self.text(q, "prompt", where, required=kind != Kind.GENERATED)
+        fields: dict[str, Any] = {}
+        if kind == Kind.CONCEPT:
+            fields["answer"] = self.text(q, "answer", where)
+            fields["key_points"] = self.key_points(q, where)
+        elif kind == Kind.CHOICE:
+            choices = self.choices(q, where)
+            fields["choices"] = choices
+            fields["correct"] = self.correct(q, where, len(choices) if choices else 0)
+            fields["explanation"] = self.text(q, "explanation", where, required=self.strict)
+        elif kind == Kind.NUMERIC:
+            answer_kind, value = self.numeric_value(q, where)
+            fields.update(value=value, answer_kind=answer_kind)
+            fields["tolerance"] = self.tolerance(q, where)
+            fields["solution"] = self.text(q, "solution", where, required=self.strict)
+        else:
+            generator = q.get("generator")
+            if not isinstance(generator, str) or not generator:
+                self.problem(q.value_marks.get("generator", q.mark), f"{where}.generator", "missing")
+            fields["generator"] = generator
+        if len(self.problems) > n_before:
+            return None
+        assert isinstance(topic, str) and tags is not None and follow_ups is not None
+        return Question(
+            id=qid,
+            kind=kind,
+            topic=topic,
+            difficulty=difficulty or 0,
+            prompt=prompt or Text(""),
+            source=Source(self.path, q.mark[0]),
+            tags=tags,
+            follow_ups=follow_ups,
+            **fields,
+        )
+
+    def key_points(self, q: MarkedDict, where: str) -> tuple[KeyPoint, ...]:
+        raw = q.get("key_points")
+        if raw is None:
+            if self.strict:
+                self.problem(q.mark, f"{where}.key_points", "missing (3–6 points)")
+            return ()
+        if not isinstance(raw, MarkedList):
+            self.problem(q.value_marks["key_points"], f"{where}.key_points", "expected a list")
+            return ()
+        if self.strict and not 3 <= len(raw) <= 6:
+            self.problem(q.value_marks["key_points"], f"{where}.key_points", f"{len(raw)} points; give 3–6")
+        points = []
+        for i, (item, mark) in enumerate(zip(raw, raw.item_marks, strict=True)):
+            field = f"{where}.key_points[{i}]"
+            text = self.text_value(item, mark, field, other_keys=frozenset({"keywords"}))
+            kw_en, kw_zh = self.keywords(item, field) if isinstance(item, MarkedDict) else ((), ())
+            if text is not None:
+                points.append(KeyPoint(text, kw_en, kw_zh))
+        return tuple(points)
+
+    def keywords(self, item: MarkedDict, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        raw = item.get("keywords")
+        if raw is None:
+            return (), ()
+        if not isinstance(raw, MarkedDict):
+            self.problem(item.value_marks["keywords"], f"{where}.keywords", "expected {en: [...], zh: [...]}")
+            return (), ()
+        out: list[tuple[str, ...]] = []
+        for lang in ("en", "zh"):
+            words = raw.get(lang, [])
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                self.problem(
+                    raw.value_marks.get(lang, raw.mark), f"{where}.keywords.{lang}", "expected a list of words"
+                )
+                words = []
+            out.append(tuple(w.strip() for w in words))
+        return out[0], out[1]
+
+    def choices(self, q: MarkedDict, where: str) -> tuple[Text, ...]:
+        raw = q.get("choices")
+        if not isinstance(raw, MarkedList) or not 2 <= len(raw) <= 9:
+            self.problem(q.value_marks.get("choices", q.mark), f"{where}.choices", "expected a list of 2–9 options")
+            return ()
+        out = []
+        for i, (item, mark) in enumerate(zip(raw, raw.item_marks, strict=True)):
+            text = self.text_value(item, mark, f"{where}.choices[{i}]")
+            if text is not None:
+                out.append(text)
+        return tuple(out)
+
+    def correct(self, q: MarkedDict, where: str, n: int) -> tuple[int, ...]:
+        raw = q.get("correct")
+        mark = q.value_marks.get("correct", q.mark)
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = [raw]
+        if not isinstance(raw, list) or not raw or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
+            self.problem(mark, f"{where}.correct", "expected a list of 0-based option indices, e.g. [1]")
+            return ()
+        if n and any(not 0 <= i < n for i in raw):
+            self.problem(mark, f"{where}.correct", f"indices must be 0..{n - 1} (0-based)")
+        if len(set(raw)) != len(raw):
+            self.problem(mark, f"{where}.correct", "an index is repeated")
+        return tuple(sorted(raw))
+
+    def numeric_value(self, q: MarkedDict, where: str) -> tuple[AnswerKind | None, Any]:
+        mark = q.value_marks.get("answer", q.mark)
+        value = q.get("answer")
+        kind_raw = q.get("answer_kind")
+        try:
+            kind = AnswerKind(kind_raw) if kind_raw is not None else None
+        except ValueError:
+            self.problem(
+                q.value_marks["answer_kind"], f"{where}.answer_kind", "expected number, vector, matrix or shape"
+            )
+            return None, None
+        if kind == AnswerKind.CHOICE:
+            self.problem(q.value_marks["answer_kind"], f"{where}.answer_kind", "use kind: choice for choices")
+            return None, None
+
+        def num(v: Any) -> bool:
+            return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+        if value is None:
+            self.problem(mark, f"{where}.answer", "missing")
+            return None, None
+        if num(value) and kind in (None, AnswerKind.NUMBER):
+            return AnswerKind.NUMBER, value
+        if isinstance(value, list) and value and all(num(v) for v in value):
+            if kind == AnswerKind.SHAPE:
+                if not all(isinstance(v, int) and v > 0 for v in value):
+                    self.problem(mark, f"{where}.answer", "a shape is a list of positive whole numbers")
+                    return None, None
+                return kind, tuple(value)
+            if kind in (None, AnswerKind.VECTOR):
+                return AnswerKind.VECTOR, list(value)
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(r, list) and r and all(num(v) for v in r) for r in value)
+            and kind in (None, AnswerKind.MATRIX)
+        ):
+            if len({len(r) for r in value}) != 1:
+                self.problem(mark, f"{where}.answer", "matrix rows have different lengths")
+                return None, None
+            return AnswerKind.MATRIX, [list(r) for r in value]
+        self.problem(
+            mark,
+            f"{where}.answer",
+            f"expected {kind.value if kind else 'a number, vector, matrix or shape'}, got {_type(value)}",
+        )
+        return None, None
+
+    def tolerance(self, q: MarkedDict, where: str) -> Tolerance:
+        raw = q.get("tolerance")
+        if raw is None:
+            return Tolerance()
+        mark = q.value_marks["tolerance"]
+        if not isinstance(raw, MarkedDict) or set(raw) - {"rel", "abs"}:
+            self.problem(mark, f"{where}.tolerance", "expected {rel: 0.001, abs: 1.0e-6}")
+            return Tolerance()
+        rel, abs_ = raw.get("rel", 0.0), raw.get("abs", 0.0)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in (rel, abs_)):
+            self.problem(mark, f"{where}.tolerance", "rel and abs must be numbers ≥ 0")
+            return Tolerance()
+        return Tolerance(rel=float(rel), abs=float(abs_) if abs_ else 1e-9)
+
+
+_COMMON = {"id", "kind", "topic", "difficulty", "tags", "prompt", "follow_ups", "notes"}
+_BY_KIND = {
+    Kind.CONCEPT: {"answer", "key_points"},
+    Kind.CHOICE: {"choices", "correct", "explanation"},
+    Kind.NUMERIC: {"answer", "answer_kind", "tolerance", "solution"},
+    Kind.GENERATED: {"generator"},
+}
+
+
+def _type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"text {str(value)[:40]!r}"
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_topics(path: Path, problems: list[Problem]) -> dict[str, Topic]:
+    """Read a topic catalogue (``topics.yaml``)."""
+    display = display_path(path)
+    try:
+        data = parse(read_text(path))
+    except YamlError as exc:
+        problems.append(Problem(display, exc.line, exc.column, "topics", exc.message))
+        return {}
+    checker = _FileChecker(path, display, True, problems)
+    raw = data.get("topics") if isinstance(data, MarkedDict) else None
+    if not isinstance(raw, MarkedList):
+        checker.problem(getattr(data, "mark", (1, 1)), "topics", "expected a list of {id, area, en, zh}")
+        return {}
+    topics: dict[str, Topic] = {}
+    for i, (item, mark) in enumerate(zip(raw, raw.item_marks, strict=True)):
+        if not isinstance(item, MarkedDict) or not isinstance(item.get("id"), str):
+            checker.problem(mark, f"topics[{i}]", "expected {id, area, en, zh}")
+            continue
+        tid = item["id"]
+        if tid in topics:
+            checker.problem(mark, f"topics[{i}].id", f"duplicate topic {tid!r}")
+            continue
+        name = checker.text_value(item, mark, f"topics[{i}]", other_keys=frozenset({"id", "area"}))
+        topics[tid] = Topic(tid, str(item.get("area", "")), name or Text(tid, tid))
+    return topics
+
+
+def load_bank(
+    paths: Sequence[Path],
+    *,
+    strict: bool = False,
+    topic_catalogues: Sequence[Path] = (),
+    known_generators: Iterable[str] | None = None,
+) -> tuple[Bank, list[Problem]]:
+    """Load every bank file under ``paths`` and report every problem found.
+
+    Args:
+        paths: Bank files or folders (folders are searched for ``*.yaml``); ``topics.yaml`` files among
+            them are read as topic catalogues.
+        strict: Also require both languages, explanations and solutions, and 3–6 key points.
+        topic_catalogues: Extra ``topics.yaml`` files (the shipped catalogue when loading user banks).
+        known_generators: Generator family names; when given, unknown ``generator:`` names are problems.
+
+    Returns:
+        The bank (questions with problems are left out) and the sorted list of problems.
+    """
+    problems: list[Problem] = []
+    files = bank_files(paths)
+    catalogues = [*(p.resolve() for p in topic_catalogues), *(f for f in files if f.name == TOPICS_FILE)]
+    topics: dict[str, Topic] = {}
+    for cat in dict.fromkeys(catalogues):
+        for tid, topic in load_topics(cat, problems).items():
+            topics.setdefault(tid, topic)
+    question_files = [f for f in files if f.name != TOPICS_FILE]
+    questions: dict[str, Question] = {}
+    generators = set(known_generators) if known_generators is not None else None
+    for path in question_files:
+        display = display_path(path)
+        checker = _FileChecker(path, display, strict, problems)
+        try:
+            data = parse(read_text(path))
+        except YamlError as exc:
+            problems.append(Problem(display, exc.line, exc.column, "file", exc.message))
+            continue
+        if not isinstance(data, MarkedDict) or not isinstance(data.get("questions"), MarkedList):
+            checker.problem(
+                getattr(data, "mark", (1, 1)),
+                "questions",
+                "expected a mapping with a `questions:` list (and an optional `topic:`)",
+            )
+            continue
+        for key in data:
+            if key not in ("topic", "questions"):
+                checker.problem(data.key_marks[key], key, "unknown top-level field (use topic, questions)")
+        file_topic = data.get("topic")
+        if file_topic is not None and not isinstance(file_topic, str):
+            checker.problem(data.value_marks["topic"], "topic", "expected a topic id")
+            file_topic = None
+        qs: MarkedList = data["questions"]
+        for i, (raw, mark) in enumerate(zip(qs, qs.item_marks, strict=True)):
+            q = checker.question(raw, i, mark, file_topic)
+            if q is None:
+                continue
+            qmark = raw.mark
+            if q.id in questions:
+                other = questions[q.id].source
+                checker.problem(
+                    raw.value_marks["id"],
+                    f"{q.id}.id",
+                    f"duplicate id (first defined at {display_path(other.path)}:{other.line})",
+                )
+                continue
+            if topics and q.topic not in topics:
+                checker.problem(raw.value_marks.get("topic", qmark), f"{q.id}.topic", f"unknown topic {q.topic!r}")
+                continue
+            if generators is not None and q.generator is not None and q.generator not in generators:
+                checker.problem(
+                    raw.value_marks["generator"],
+                    f"{q.id}.generator",
+                    f"unknown generator family {q.generator!r} (see `quizforge generate --list`)",
+                )
+                continue
+            questions[q.id] = q
+    for q in questions.values():
+        for target in q.follow_ups:
+            if target not in questions:
+                problems.append(
+                    Problem(
+                        display_path(q.source.path),
+                        q.source.line,
+                        1,
+                        f"{q.id}.follow_ups",
+                        f"no question with id {target!r}",
+                    )
+                )
+    bank = Bank(topics=topics, questions=questions, files=tuple(question_files))
+    return bank, sorted(problems)

@@ -1,0 +1,303 @@
+"""The ``quizforge`` command (DESIGN §7).
+
+Start-up matters: this module imports only the standard library at the top. Each sub-command imports
+what it needs when it runs, so ``quizforge --help`` loads neither textual nor torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from quizforge import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the command ran and found problems (validation errors, a wrong answer with --check)
+EXIT_USAGE = 2  # bad arguments, unknown family, unreadable file or data dir
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line on stderr, exit code ``EXIT_USAGE``."""
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lang_default() -> str:
+    env = os.environ.get("QUIZFORGE_LANG") or ""
+    if env in ("en", "zh"):
+        return env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where your progress lives (default: the platform's data dir, or $QUIZFORGE_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--bank", metavar="DIR", action="append", default=default, help="an extra question-bank folder (repeatable)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default=default,
+        help="language of the questions and the interface (default: from your locale)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizforge",
+        description="Spaced-repetition drills and mock interviews for the theory round of a deep-learning interview.",
+        epilog="Run `quizforge COMMAND --help` for a command's options. Exit codes: 0 ok, 1 problems found, "
+        "2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"quizforge {__version__}")
+    _global_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(name: str, help_: str, handler: Handler) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("study", "study today's reviews and new cards (TUI)", _study)
+    p.add_argument("--topic", action="append", metavar="T", help="only this topic (repeatable)")
+    p.add_argument("--new", type=int, metavar="N", help="new cards for this session")
+    p.add_argument("--cram", action="store_true", help="review the topic now without changing the schedule")
+    p.add_argument("--plain", action="store_true", help="a line-by-line session on stdin/stdout (no TUI)")
+
+    p = command("quiz", "a scored practice set (TUI)", _not_yet("quiz"))
+    p.add_argument("--topic", action="append", metavar="T", help="topic to draw from (repeatable)")
+    p.add_argument("--difficulty", type=int, choices=range(1, 6), metavar="D", help="difficulty 1..5")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
+
+    p = command("mock", "a timed mock interview with a scorecard (TUI)", _not_yet("mock"))
+    p.add_argument("--minutes", type=int, default=30, metavar="M")
+    p.add_argument("--questions", type=int, default=8, metavar="N")
+    p.add_argument("--topic", action="append", metavar="T")
+    p.add_argument("--seed", type=int, metavar="S")
+
+    p = command("report", "your progress report", _not_yet("report"))
+    p.add_argument("--format", choices=["text", "md", "html", "json"], default="text")
+    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--days", type=int, metavar="N")
+    p.add_argument("--topic", action="append", metavar="T")
+
+    p = command("validate", "check question-bank files", _validate)
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="bank files or folders (default: the shipped bank and your --bank folders)",
+    )
+    strictness = p.add_mutually_exclusive_group()
+    strictness.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="require both languages, key points, solutions, coverage (default for the shipped bank)",
+    )
+    strictness.add_argument("--lenient", dest="strict", action="store_false", help="only schema errors")
+    p.add_argument(
+        "--torch", action="store_true", help="also cross-check every generator family against torch (slower)"
+    )
+
+    p = command("topics", "the topic catalogue with question counts", _topics)
+
+    p = command("list", "list questions", _list)
+    p.add_argument("--topic", action="append", metavar="T")
+    p.add_argument("--kind", choices=["concept", "choice", "numeric", "generated"])
+
+    p = command("generate", "numeric question instances", _generate)
+    p.add_argument("family", nargs="?", metavar="FAMILY")
+    p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument("--count", type=int, default=1, metavar="K", help="K instances for seeds N..N+K-1")
+    p.add_argument("--json", action="store_true", help="JSON lines (DESIGN §3 contract)")
+    p.add_argument("--list", action="store_true", help="list the families and their topics")
+
+    p = command("grade", "grade an answer to a generated question", _grade)
+    p.add_argument("family", metavar="FAMILY")
+    p.add_argument("--seed", type=int, required=True, metavar="N")
+    p.add_argument("--answer", required=True, metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", "write your review log as JSONL (or the bank as an Anki deck)", _not_yet("export"))
+    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--format", choices=["jsonl", "apkg"], default="jsonl")
+
+    p = command("import", "merge a JSONL review log into yours", _not_yet("import"))
+    p.add_argument("file", metavar="FILE")
+
+    p = command("optimize", "fit FSRS parameters to your review history", _not_yet("optimize"))
+    p.add_argument("--reschedule", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("data_dir", None), ("bank", None), ("lang", None)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.lang is None:
+        args.lang = _lang_default()
+    handler: Handler = getattr(args, "handler", _dashboard)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"quizforge: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `quizforge list | head`: the reader left; nothing to report.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+# -- sub-commands ----------------------------------------------------------------------------------
+
+
+def _not_yet(name: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        print(f"quizforge {name}: not available yet in this version", file=sys.stderr)
+        return EXIT_USAGE
+
+    return handler
+
+
+def _bank_dirs(args: argparse.Namespace) -> list[Path]:
+    dirs = [Path(b) for b in (args.bank or [])]
+    for d in dirs:
+        if not d.exists():
+            raise UserError(f"--bank {d}: no such file or directory")
+    return dirs
+
+
+def _load_bank(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from quizforge.bank import BankError, load
+
+    try:
+        return load(_bank_dirs(args))
+    except BankError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise UserError("the question bank could not be loaded (see the problems above)") from None
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from quizforge.tui.app import make_app
+
+    bank = _load_bank(args)
+    app = make_app(data_dir=args.data_dir, bank=bank, lang=args.lang)
+    app.run()
+    return EXIT_OK
+
+
+def _study(args: argparse.Namespace) -> int:
+    if args.plain:
+        print("quizforge study --plain: not available yet in this version", file=sys.stderr)
+        return EXIT_USAGE
+    return _dashboard(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from quizforge.bank.validate import validate
+
+    paths = [Path(p) for p in args.paths]
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"{p}: no such file or directory")
+    return validate(paths, extra_banks=_bank_dirs(args), strict=args.strict, torch=args.torch)
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from quizforge.render import print_topics
+
+    print_topics(_load_bank(args), args.lang)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    from quizforge.render import print_questions
+
+    bank = _load_bank(args)
+    for t in args.topic or []:
+        if t not in bank.topics:
+            raise UserError(f"--topic {t}: unknown topic (see `quizforge topics`)")
+    print_questions(bank, args.lang, topics=args.topic, kind=args.kind)
+    return EXIT_OK
+
+
+def _family(name: str):  # type: ignore[no-untyped-def]
+    from quizforge.numeric.base import families
+
+    all_families = families()
+    if name not in all_families:
+        import difflib
+
+        close = difflib.get_close_matches(name, all_families, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `quizforge generate --list`)"
+        raise UserError(f"unknown family {name!r}{hint}")
+    return all_families[name]
+
+
+def _generate(args: argparse.Namespace) -> int:
+    import json
+
+    from quizforge.render import print_families, print_instance
+
+    if args.list:
+        print_families(args.lang)
+        return EXIT_OK
+    if not args.family:
+        raise UserError("generate: give a FAMILY, or --list to see them")
+    if args.count < 1 or args.count > 100_000:
+        raise UserError("--count must be 1..100000")
+    if args.seed < 0:
+        raise UserError("--seed must be ≥ 0")
+    fam = _family(args.family)
+    for seed in range(args.seed, args.seed + args.count):
+        inst = fam.generate(seed)
+        if args.json:
+            print(json.dumps(inst.to_json(), ensure_ascii=False))
+        else:
+            print_instance(inst, args.lang)
+    return EXIT_OK
+
+
+def _grade(args: argparse.Namespace) -> int:
+    import json
+
+    from quizforge.grading import grade
+
+    if args.seed < 0:
+        raise UserError("--seed must be ≥ 0")
+    inst = _family(args.family).generate(args.seed)
+    verdict = grade(
+        inst.answer, args.answer, inst.answer_kind, inst.tolerance, lang=args.lang, n_choices=len(inst.choices) or None
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {"correct": verdict.correct, "score": verdict.score, "feedback": verdict.feedback}, ensure_ascii=False
+            )
+        )
+    else:
+        print(("✓ " if verdict.correct else "✗ ") + verdict.feedback)
+    return EXIT_OK

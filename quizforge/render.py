@@ -1,0 +1,163 @@
+"""Terminal rendering for the informational commands (topics, list, generate).
+
+Rich tables on a terminal; tab-separated plain lines when stdout is a pipe, so scripts can ``cut`` them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizforge.bank.schema import Bank
+    from quizforge.numeric.base import Instance
+
+_HEAD = {
+    "topic": Text("Topic", "主题"),
+    "name": Text("Name", "名称"),
+    "questions": Text("Questions", "题目数"),
+    "kinds": Text("Concept / choice / numeric / generated", "概念 / 选择 / 数值 / 生成"),
+    "id": Text("Id", "编号"),
+    "kind": Text("Kind", "类型"),
+    "diff": Text("Diff.", "难度"),
+    "prompt": Text("Prompt", "题目"),
+    "family": Text("Family", "题族"),
+    "title": Text("What it asks", "内容"),
+    "total": Text("Total", "合计"),
+    "answer": Text("Answer", "答案"),
+    "solution": Text("Worked solution", "解题过程"),
+}
+
+
+def _plain() -> bool:
+    return not sys.stdout.isatty()
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _one_line(s: str, limit: int = 0) -> str:
+    s = " ".join(s.split())
+    return s if not limit or len(s) <= limit else s[: limit - 1] + "…"
+
+
+def print_topics(bank: Bank, lang: str) -> None:
+    kinds = ("concept", "choice", "numeric", "generated")
+    per_kind: dict[str, Counter[str]] = {t: Counter() for t in bank.topics}
+    for q in bank:
+        per_kind.setdefault(q.topic, Counter())[q.kind.value] += 1
+    rows = [
+        (tid, bank.topic_name(tid, lang), sum(c.values()), " / ".join(str(c[k]) for k in kinds))
+        for tid, c in per_kind.items()
+    ]
+    if _plain():
+        for tid, name, n, split in rows:
+            print(f"{tid}\t{name}\t{n}\t{split}")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for key, justify in (("topic", "left"), ("name", "left"), ("questions", "right"), ("kinds", "right")):
+        table.add_column(_HEAD[key].get(lang), justify=justify)  # type: ignore[arg-type]
+    for tid, name, n, split in rows:
+        table.add_row(tid, name, str(n) if n else "[red]0[/]", split)
+    table.add_section()
+    table.add_row(_HEAD["total"].get(lang), "", str(len(bank)), "")
+    _console().print(table)
+
+
+def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind: str | None) -> None:
+    from quizforge.numeric.base import families
+
+    fams = families()
+    chosen = [q for q in bank if (not topics or q.topic in topics) and (not kind or q.kind.value == kind)]
+
+    def prompt(q_prompt: Text, generator: str | None) -> str:
+        if generator and generator in fams:
+            return fams[generator].title.get(lang)
+        return _one_line(q_prompt.get(lang))
+
+    if _plain():
+        for q in chosen:
+            print(f"{q.id}\t{q.kind.value}\t{q.topic}\t{q.difficulty}\t{prompt(q.prompt, q.generator)}")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, expand=True)
+    table.add_column(_HEAD["id"].get(lang), no_wrap=True, style="cyan")
+    table.add_column(_HEAD["kind"].get(lang), no_wrap=True)
+    table.add_column(_HEAD["diff"].get(lang), justify="right", no_wrap=True)
+    table.add_column(_HEAD["prompt"].get(lang), ratio=1)
+    for q in chosen:
+        table.add_row(q.id, q.kind.value, str(q.difficulty), prompt(q.prompt, q.generator))
+    _console().print(table)
+
+
+def print_families(lang: str) -> None:
+    from quizforge.numeric.base import families
+
+    fams = sorted(families().values(), key=lambda f: (f.topic, f.name))
+    if _plain():
+        for f in fams:
+            print(f"{f.name}\t{f.topic}\t{f.title.get(lang)}")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    table.add_column(_HEAD["family"].get(lang), style="cyan", no_wrap=True)
+    table.add_column(_HEAD["topic"].get(lang), no_wrap=True)
+    table.add_column(_HEAD["title"].get(lang))
+    for f in fams:
+        table.add_row(f.name, f.topic, f.title.get(lang))
+    _console().print(table)
+    print(f"{len(fams)} families")
+
+
+def format_answer(inst: Instance, lang: str) -> str:
+    """The expected answer as a person would write it."""
+    from quizforge.grading.kinds import AnswerKind
+
+    a = inst.answer
+    if inst.answer_kind == AnswerKind.CHOICE and isinstance(a, list):
+        labels = "abcdefghi"
+        return ", ".join(f"{labels[i]}) {inst.choices[i].get(lang)}" for i in a)  # type: ignore[index]
+    if inst.answer_kind == AnswerKind.SHAPE and isinstance(a, (tuple, list)):
+        return "×".join(str(v) for v in a)
+    if inst.answer_kind == AnswerKind.MATRIX and isinstance(a, list):
+        return "\n".join("  ".join(_num(v) for v in row) for row in a)  # type: ignore[union-attr]
+    if isinstance(a, (list, tuple)):
+        return "[" + ", ".join(_num(v) for v in a) + "]"  # type: ignore[arg-type]
+    return _num(a)
+
+
+def _num(v: float) -> str:
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+def print_instance(inst: Instance, lang: str) -> None:
+    labels = "abcdefghi"
+    lines = [inst.prompt.get(lang)]
+    lines += [f"  {labels[i]}) {c.get(lang)}" for i, c in enumerate(inst.choices)]
+    body = "\n".join(lines)
+    if _plain():
+        print(f"# {inst.family} (seed {inst.seed}, {inst.topic})\n{body}\n")
+        print(f"{_HEAD['answer'].get(lang)}: {format_answer(inst, lang)}\n")
+        print(f"{_HEAD['solution'].get(lang)}:\n{inst.solution.get(lang)}\n")
+        return
+    from rich.panel import Panel
+
+    console = _console()
+    console.print(Panel(body, title=f"{inst.family} · seed {inst.seed}", subtitle=inst.topic, expand=False))
+    console.print(f"[bold]{_HEAD['answer'].get(lang)}:[/] {format_answer(inst, lang)}")
+    console.print(f"[bold]{_HEAD['solution'].get(lang)}:[/]\n{inst.solution.get(lang)}\n")
