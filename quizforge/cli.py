@@ -191,9 +191,10 @@ def _bank_dirs(args: argparse.Namespace) -> list[Path]:
 
 def _load_bank(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from quizforge.bank import BankError, load
+    from quizforge.locations import bank_cache_dir, data_dir
 
     try:
-        return load(_bank_dirs(args))
+        return load(_bank_dirs(args), cache_dir=bank_cache_dir(data_dir(args.data_dir)))
     except BankError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -30,6 +30,11 @@ def db_path(data: Path) -> Path:
     return data / DB_FILENAME
 
 
+def bank_cache_dir(data: Path) -> Path:
+    """Parsed bank files, keyed by content hash (safe to delete at any time)."""
+    return data / "cache" / "bank"
+
+
 def shipped_bank_dir() -> Path:
     """The question bank shipped with quizforge.
 

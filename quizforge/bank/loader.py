@@ -11,12 +11,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
-from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, parse, read_text
+from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, decode, parse, read_bytes, read_text
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from quizforge.bank.cache import BankCache
 
 TOPICS_FILE = "topics.yaml"
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -399,12 +402,74 @@ def load_topics(path: Path, problems: list[Problem]) -> dict[str, Topic]:
     return topics
 
 
+@dataclass
+class FileResult:
+    """What one bank file yields on its own (before ids, topics and follow-ups are checked across files).
+
+    ``marks`` holds, per question id, the positions of its ``id``, ``topic`` and ``generator`` values,
+    for the problems the cross-file checks report.
+    """
+
+    questions: list[Question]
+    problems: list[Problem]
+    marks: dict[str, dict[str, tuple[int, int]]]
+
+
+def parse_file(path: Path, data: bytes, *, strict: bool) -> FileResult:
+    """Check one bank file's bytes and build its questions."""
+    problems: list[Problem] = []
+    result = FileResult([], problems, {})
+    display = display_path(path)
+    checker = _FileChecker(path, display, strict, problems)
+    try:
+        doc = parse(decode(data))
+    except YamlError as exc:
+        problems.append(Problem(display, exc.line, exc.column, "file", exc.message))
+        return result
+    if not isinstance(doc, MarkedDict) or not isinstance(doc.get("questions"), MarkedList):
+        checker.problem(
+            getattr(doc, "mark", (1, 1)),
+            "questions",
+            "expected a mapping with a `questions:` list (and an optional `topic:`)",
+        )
+        return result
+    for key in doc:
+        if key not in ("topic", "questions"):
+            checker.problem(doc.key_marks[key], key, "unknown top-level field (use topic, questions)")
+    file_topic = doc.get("topic")
+    if file_topic is not None and not isinstance(file_topic, str):
+        checker.problem(doc.value_marks["topic"], "topic", "expected a topic id")
+        file_topic = None
+    qs: MarkedList = doc["questions"]
+    for i, (raw, mark) in enumerate(zip(qs, qs.item_marks, strict=True)):
+        q = checker.question(raw, i, mark, file_topic)
+        if q is not None:
+            result.questions.append(q)
+            result.marks[q.id] = {k: raw.value_marks.get(k, raw.mark) for k in ("id", "topic", "generator")}
+    return result
+
+
+def _cross_file_problem(
+    q: Question, questions: dict[str, Question], topics: dict[str, Topic], generators: set[str] | None
+) -> tuple[str, str] | None:
+    """The field and message of what stops ``q`` joining the bank, or ``None``."""
+    if q.id in questions:
+        other = questions[q.id].source
+        return "id", f"duplicate id (first defined at {display_path(other.path)}:{other.line})"
+    if topics and q.topic not in topics:
+        return "topic", f"unknown topic {q.topic!r}"
+    if generators is not None and q.generator is not None and q.generator not in generators:
+        return "generator", f"unknown generator family {q.generator!r} (see `quizforge generate --list`)"
+    return None
+
+
 def load_bank(
     paths: Sequence[Path],
     *,
     strict: bool = False,
     topic_catalogues: Sequence[Path] = (),
     known_generators: Iterable[str] | None = None,
+    cache: BankCache | None = None,
 ) -> tuple[Bank, list[Problem]]:
     """Load every bank file under ``paths`` and report every problem found.
 
@@ -414,6 +479,7 @@ def load_bank(
         strict: Also require both languages, explanations and solutions, and 3–6 key points.
         topic_catalogues: Extra ``topics.yaml`` files (the shipped catalogue when loading user banks).
         known_generators: Generator family names; when given, unknown ``generator:`` names are problems.
+        cache: Where parsed files are kept by content hash, so an unchanged file is not parsed again.
 
     Returns:
         The bank (questions with problems are left out) and the sorted list of problems.
@@ -430,51 +496,25 @@ def load_bank(
     generators = set(known_generators) if known_generators is not None else None
     for path in question_files:
         display = display_path(path)
-        checker = _FileChecker(path, display, strict, problems)
         try:
-            data = parse(read_text(path))
+            data = read_bytes(path)
         except YamlError as exc:
             problems.append(Problem(display, exc.line, exc.column, "file", exc.message))
             continue
-        if not isinstance(data, MarkedDict) or not isinstance(data.get("questions"), MarkedList):
-            checker.problem(
-                getattr(data, "mark", (1, 1)),
-                "questions",
-                "expected a mapping with a `questions:` list (and an optional `topic:`)",
-            )
-            continue
-        for key in data:
-            if key not in ("topic", "questions"):
-                checker.problem(data.key_marks[key], key, "unknown top-level field (use topic, questions)")
-        file_topic = data.get("topic")
-        if file_topic is not None and not isinstance(file_topic, str):
-            checker.problem(data.value_marks["topic"], "topic", "expected a topic id")
-            file_topic = None
-        qs: MarkedList = data["questions"]
-        for i, (raw, mark) in enumerate(zip(qs, qs.item_marks, strict=True)):
-            q = checker.question(raw, i, mark, file_topic)
-            if q is None:
+        result = cache.get(path, data, strict) if cache else None
+        if result is None:
+            result = parse_file(path, data, strict=strict)
+            if cache:
+                cache.put(path, data, strict, result)
+        problems += result.problems
+        for q in result.questions:
+            clash = _cross_file_problem(q, questions, topics, generators)
+            if clash is None:
+                questions[q.id] = q
                 continue
-            qmark = raw.mark
-            if q.id in questions:
-                other = questions[q.id].source
-                checker.problem(
-                    raw.value_marks["id"],
-                    f"{q.id}.id",
-                    f"duplicate id (first defined at {display_path(other.path)}:{other.line})",
-                )
-                continue
-            if topics and q.topic not in topics:
-                checker.problem(raw.value_marks.get("topic", qmark), f"{q.id}.topic", f"unknown topic {q.topic!r}")
-                continue
-            if generators is not None and q.generator is not None and q.generator not in generators:
-                checker.problem(
-                    raw.value_marks["generator"],
-                    f"{q.id}.generator",
-                    f"unknown generator family {q.generator!r} (see `quizforge generate --list`)",
-                )
-                continue
-            questions[q.id] = q
+            key, message = clash
+            line, col = result.marks[q.id][key]
+            problems.append(Problem(display, line, col, f"{q.id}.{key}", message))
     for q in questions.values():
         for target in q.follow_ups:
             if target not in questions:

@@ -67,8 +67,8 @@ def _mark(event: Any) -> Mark:
     return (m.line + 1, m.column + 1)
 
 
-def read_text(path: Path) -> str:
-    """The file as text, refused when it is too large, binary or not UTF-8."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refused (without reading) when it is too large."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -76,9 +76,18 @@ def read_text(path: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise YamlError(f"file is {size / 1e6:.1f} MB; bank files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise YamlError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path) -> str:
+    """The file as text, refused when it is too large, binary or not UTF-8."""
+    return decode(read_bytes(path))
+
+
+def decode(data: bytes) -> str:
+    """Bank bytes as text, refused when binary, not UTF-8 or empty."""
     nul = data.find(b"\0")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1

@@ -247,3 +247,40 @@ def test_shipped_bank_loads_cleanly() -> None:
     )
     assert problems == []
     assert len(bank) >= 40
+
+
+def test_cache_returns_the_same_bank_and_notices_edits(tmp_path: Path) -> None:
+    from quizforge.bank.cache import BankCache
+
+    bank_file = tmp_path / "bank.yaml"
+    bank_file.write_text(GOOD, encoding="utf-8")
+    cache = BankCache(tmp_path / "cache")
+
+    def load_cached():
+        return load_bank(
+            [bank_file], strict=True, topic_catalogues=[CATALOGUE], known_generators={"conv_output_size"}, cache=cache
+        )
+
+    first, problems = load_cached()
+    assert problems == [] and len(list((tmp_path / "cache").glob("*.json"))) == 1
+    again, _ = load_cached()
+    assert again.questions == first.questions
+    bank_file.write_text(GOOD.replace("difficulty: 2\n    tags", "difficulty: 9\n    tags", 1), encoding="utf-8")
+    edited, problems = load_cached()
+    assert "conv-1x1-purpose" not in edited.questions
+    assert [p.field for p in problems] == ["conv-1x1-purpose.difficulty"]
+    # problems are cached too: loading the edited file again reports the same problem
+    assert load_cached()[1] == problems
+
+
+def test_corrupt_cache_entry_is_ignored(tmp_path: Path) -> None:
+    from quizforge.bank.cache import BankCache
+
+    bank_file = tmp_path / "bank.yaml"
+    bank_file.write_text(GOOD, encoding="utf-8")
+    cache = BankCache(tmp_path / "cache")
+    load_bank([bank_file], topic_catalogues=[CATALOGUE], cache=cache)
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_text('{"questions": [{"id": 1}]', encoding="utf-8")
+    bank, problems = load_bank([bank_file], topic_catalogues=[CATALOGUE], cache=cache)
+    assert problems == [] and len(bank) == 5
