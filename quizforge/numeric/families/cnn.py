@@ -1,0 +1,897 @@
+"""Convolutional-network families: conv and pool sizes and values, parameter and MAC counts,
+receptive fields, 1×1 bottlenecks, and why fully connected layers do not scale to images.
+
+Values of convolutions and pools come from :mod:`quizforge.numeric.ops` (the NumPy mirror of
+``torch.nn.functional``); sizes and counts from the closed-form formulas the worked solutions teach.
+The torch oracles in :mod:`quizforge.numeric.oracles.cnn` recompute every answer a different way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import numpy as np
+
+from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.numeric import ops
+from quizforge.numeric.base import Draft, family
+from quizforge.text import Text
+
+T = TypeVar("T")
+
+# Averages of 4 or 9 integers are quarters or ninths: accept exact fractions or 2 decimal places.
+TWO_DECIMALS = Tolerance(rel=1e-3, abs=0.006)
+# Answers stated "in millions, to 1 decimal place": anything that rounds to the right tenth passes.
+MILLIONS_1DP = Tolerance(rel=0.0, abs=0.05 + 1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared with the architecture families
+# ---------------------------------------------------------------------------------------------
+
+
+def pick(rng: np.random.Generator, seq: Sequence[T]) -> T:
+    """One element of ``seq``, drawn with an integer index (platform-independent)."""
+    return seq[int(rng.integers(len(seq)))]
+
+
+def conv_out(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
+    """Output size of a convolution or pool along one axis: ⌊(n + 2p − d(f−1) − 1)/s⌋ + 1."""
+    return (n + 2 * p - d * (f - 1) - 1) // s + 1
+
+
+def fmt_int(n: int) -> str:
+    """An integer with thousands separators: 120422400 → ``120,422,400``."""
+    return f"{n:,}"
+
+
+def fmt_num(v: float) -> str:
+    """A number as a person would write it: integers without ``.0``, others with up to 4 decimals."""
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+def fmt_factor(v: float) -> str:
+    """A factor in a product: negatives in parentheses, ``(-1)·2``."""
+    s = fmt_num(v)
+    return f"({s})" if v < 0 else s
+
+
+def fmt_grid(m: Sequence[Sequence[float]] | np.ndarray[Any, Any]) -> str:
+    """A matrix as right-aligned rows, indented, for prompts and solutions."""
+    cells = [[fmt_num(v) for v in row] for row in m]
+    width = max(len(c) for row in cells for c in row)
+    return "\n".join("    " + "  ".join(c.rjust(width) for c in row) for row in cells)
+
+
+def fmt_shape(shape: Sequence[int]) -> str:
+    """A shape as ``16×10×10``."""
+    return "×".join(str(x) for x in shape)
+
+
+def fmt_fraction(total: int, count: int) -> str:
+    """``total/count`` as a fraction and, when it is not an integer, a decimal: ``17/4 = 4.25``."""
+    q = Fraction(total, count)
+    if q.denominator == 1:
+        return f"{total}/{count} = {q.numerator}"
+    dec = total / count
+    exact = round(dec, 4) == dec
+    return f"{total}/{count} = {fmt_num(dec)}" if exact else f"{total}/{count} ≈ {dec:.4f}"
+
+
+def millions(n: int) -> float:
+    """A count in millions (the answer unit of the big MAC counts)."""
+    return n / 1_000_000
+
+
+def size_formula(n: int, f: int, p: int, s: int, d: int = 1) -> tuple[str, int]:
+    """The output-size formula with the numbers filled in, and its value."""
+    out = conv_out(n, f, p, s, d)
+    if d == 1:
+        num = n + 2 * p - f
+        text = f"⌊({n} + 2·{p} − {f})/{s}⌋ + 1 = ⌊{num}/{s}⌋ + 1 = {num // s} + 1 = {out}"
+    else:
+        num = n + 2 * p - d * (f - 1) - 1
+        text = f"⌊({n} + 2·{p} − {d}·({f}−1) − 1)/{s}⌋ + 1 = ⌊{num}/{s}⌋ + 1 = {num // s} + 1 = {out}"
+    return text, out
+
+
+def mat(a: np.ndarray[Any, Any]) -> list[list[float]]:
+    """A 2-D array as a list of float rows (the matrix answer kind)."""
+    return [[float(v) for v in row] for row in a]
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn.conv
+# ---------------------------------------------------------------------------------------------
+
+
+@family(
+    "conv_output_size",
+    topic="cnn.conv",
+    title=Text("Output size of a convolution", "卷积输出尺寸"),
+    difficulty=1,
+)
+def draw_conv_output_size(rng: np.random.Generator) -> Draft:
+    """Output size ⌊(n + 2p − d(f−1) − 1)/s⌋ + 1, with dilation one time in five."""
+    while True:
+        n = pick(rng, [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 28, 32, 55, 56, 64, 112, 224, 227])
+        f = pick(rng, [1, 2, 3, 3, 3, 5, 5, 7, 11])
+        s = pick(rng, [1, 1, 2, 2, 3, 4])
+        p = pick(rng, [0, 0, 1, 1, 2, 3])
+        d = 1 if rng.integers(5) else pick(rng, [2, 3])
+        if f == 1:
+            d = 1  # dilation of a 1×1 kernel changes nothing: not a question worth asking
+        span = d * (f - 1) + 1
+        # Realistic layers: padding at most 'same' (span // 2), and the kernel fits the padded input.
+        if p <= span // 2 and span <= n + 2 * p:
+            break
+    formula, out = size_formula(n, f, p, s, d)
+    dil_en = f", dilation d = {d}" if d > 1 else ""
+    dil_zh = f"，空洞率（dilation）d = {d}" if d > 1 else ""
+    prompt = Text(
+        f"The input is {n}×{n}. A convolution layer has kernel size f = {f}, padding p = {p}, "
+        f"stride s = {s}{dil_en}. What is the output size (height = width)?",
+        f"输入尺寸为 {n}×{n}，经过一个卷积层：卷积核大小 f = {f}，填充 p = {p}，步长 s = {s}{dil_zh}。"
+        f"输出尺寸（高 = 宽）是多少？",
+    )
+    if d > 1:
+        span = d * (f - 1) + 1
+        pre_en = (
+            f"A dilated kernel spans d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} input pixels.\n"
+            "Output size = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
+        )
+        pre_zh = (
+            f"空洞卷积核实际覆盖 d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} 个像素。\n"
+            "输出尺寸 = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
+        )
+    else:
+        pre_en = "Output size = ⌊(n + 2p − f)/s⌋ + 1\n"
+        pre_zh = "输出尺寸 = ⌊(n + 2p − f)/s⌋ + 1\n"
+    rem = (n + 2 * p - d * (f - 1) - 1) % s
+    floor_en = f"\nThe division leaves a remainder of {rem}: the last partial window is dropped (floor)." if rem else ""
+    floor_zh = f"\n除不尽（余 {rem}），最后不完整的窗口被舍去（向下取整）。" if rem else ""
+    solution = Text(
+        f"{pre_en}= {formula}.{floor_en}\nAnswer: {out}×{out}, i.e. {out}.",
+        f"{pre_zh}= {formula}。{floor_zh}\n答案：输出为 {out}×{out}，即 {out}。",
+    )
+    return Draft(
+        params={"n": n, "f": f, "p": p, "s": s, "d": d},
+        prompt=prompt,
+        answer=out,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+# (n, k, stride, padding) for single-channel inputs, chosen so the output is 2×2 or 3×3.
+_CONV_FORWARD_2D = [
+    (n, k, s, p) for n in (4, 5) for k in (2, 3) for s in (1, 2) for p in (0, 1) if 2 <= conv_out(n, k, p, s) <= 3
+]
+# Two-channel inputs stay small: stride 1, no padding, a 2×2 output.
+_CONV_FORWARD_3D = [(3, 2, 1, 0), (4, 3, 1, 0)]
+
+
+def _window_products(
+    x: np.ndarray[Any, Any], w: np.ndarray[Any, Any], i: int, j: int, s: int
+) -> tuple[list[str], list[int]]:
+    """For output cell (i, j): one ``a·b + …`` string and one sum per channel."""
+    k = w.shape[-1]
+    terms: list[str] = []
+    sums: list[int] = []
+    for c in range(x.shape[0]):
+        win = x[c, i * s : i * s + k, j * s : j * s + k]
+        prods = [f"{fmt_factor(a)}·{fmt_factor(b)}" for a, b in zip(win.ravel(), w[c].ravel(), strict=True)]
+        terms.append(" + ".join(prods))
+        sums.append(int((win * w[c]).sum()))
+    return terms, sums
+
+
+@family(
+    "conv2d_forward",
+    topic="cnn.conv",
+    title=Text("Convolution forward pass by hand", "手算卷积前向输出"),
+    difficulty=2,
+)
+def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
+    """A small integer input and kernel (one output channel); the output matrix as Conv2d gives it."""
+    multi = rng.integers(10) < 3
+    n, k, s, p = pick(rng, _CONV_FORWARD_3D if multi else _CONV_FORWARD_2D)
+    c = 2 if multi else 1
+    x = rng.integers(-2, 4, size=(c, n, n))
+    w = rng.integers(-1, 3, size=(c, k, k))
+    b = int(rng.integers(-2, 3))
+    out = ops.conv2d(
+        x[None].astype(np.float64),
+        w[None].astype(np.float64),
+        bias=np.array([float(b)]),
+        stride=s,
+        padding=p,
+    )[0, 0]
+    answer = mat(out)
+    o = len(answer)
+
+    if multi:
+        params_input: Any = x.tolist()
+        params_kernel: Any = w.tolist()
+        in_en = "\n".join(f"  channel {ci + 1}:\n{fmt_grid(x[ci])}" for ci in range(c))
+        in_zh = "\n".join(f"  通道 {ci + 1}：\n{fmt_grid(x[ci])}" for ci in range(c))
+        k_en = "\n".join(f"  channel {ci + 1}:\n{fmt_grid(w[ci])}" for ci in range(c))
+        k_zh = "\n".join(f"  通道 {ci + 1}：\n{fmt_grid(w[ci])}" for ci in range(c))
+        what_en = f"A {c}-channel {n}×{n} input (C×H×W) and one {c}×{k}×{k} kernel (one output channel)."
+        what_zh = f"输入为 {c} 通道、{n}×{n}（C×H×W），卷积核为 {c}×{k}×{k}（只有 1 个输出通道）。"
+    else:
+        params_input = x[0].tolist()
+        params_kernel = w[0].tolist()
+        in_en = fmt_grid(x[0])
+        in_zh = in_en
+        k_en = fmt_grid(w[0])
+        k_zh = k_en
+        what_en = f"A single-channel {n}×{n} input and a {k}×{k} kernel."
+        what_zh = f"单通道输入 {n}×{n}，卷积核 {k}×{k}。"
+    pad_en = f"padding {p} (zeros)" if p else "no padding"
+    pad_zh = f"填充 {p}（补零）" if p else "不填充"
+    prompt = Text(
+        f"{what_en}\nInput:\n{in_en}\nKernel:\n{k_en}\nBias b = {b}, stride {s}, {pad_en}.\n"
+        "Compute the output feature map as PyTorch's nn.Conv2d does (cross-correlation: the kernel is "
+        "not flipped). Answer as a matrix, e.g. `1 2; 3 4`.",
+        f"{what_zh}\n输入：\n{in_zh}\n卷积核：\n{k_zh}\n偏置 b = {b}，步长 {s}，{pad_zh}。\n"
+        "按 PyTorch 的 nn.Conv2d 计算输出特征图（互相关，卷积核不翻转）。用矩阵作答，例如 `1 2; 3 4`。",
+    )
+
+    xp = np.pad(x, ((0, 0), (p, p), (p, p)))
+    size_text, _ = size_formula(n, k, p, s)
+    en: list[str] = [f"Output size: ⌊(n + 2p − k)/s⌋ + 1 = {size_text}, so the output is {o}×{o}."]
+    zh: list[str] = [f"输出尺寸：⌊(n + 2p − k)/s⌋ + 1 = {size_text}，所以输出为 {o}×{o}。"]
+    if p:
+        for ci in range(c):
+            label_en = f" (channel {ci + 1})" if multi else ""
+            label_zh = f"（通道 {ci + 1}）" if multi else ""
+            en.append(f"Input after zero padding p = {p}{label_en}:\n{fmt_grid(xp[ci])}")
+            zh.append(f"补零填充 p = {p} 后的输入{label_zh}：\n{fmt_grid(xp[ci])}")
+    en.append(
+        "Each output = Σ (window ⊙ kernel) + b, the window moving by the stride "
+        "(rows and columns counted from 1" + (", in the padded input)." if p else ").")
+    )
+    zh.append(
+        "每个输出 = Σ（窗口 ⊙ 卷积核）+ b，窗口按步长滑动（行列从 1 开始计" + ("，指补零后的输入）。" if p else "）。")
+    )
+    for i in range(o):
+        for j in range(o):
+            r0, c0 = i * s + 1, j * s + 1
+            terms, sums = _window_products(xp, w, i, j, s)
+            val = fmt_num(answer[i][j])
+            rows = f"{r0}–{r0 + k - 1}"
+            cols = f"{c0}–{c0 + k - 1}"
+            if i == 0 and j == 0:
+                en.append(f"Output (1, 1): window rows {rows}, columns {cols}:")
+                zh.append(f"输出 (1, 1)：窗口为第 {rows} 行、第 {cols} 列：")
+                for ci in range(c):
+                    win = xp[ci, 0:k, 0:k]
+                    lab_en = f"  channel {ci + 1}: " if multi else "  "
+                    lab_zh = f"  通道 {ci + 1}：" if multi else "  "
+                    en.append(f"{lab_en}window\n{fmt_grid(win)}\n    {terms[ci]} = {sums[ci]}")
+                    zh.append(f"{lab_zh}窗口\n{fmt_grid(win)}\n    {terms[ci]} = {sums[ci]}")
+                if multi:
+                    total = " + ".join(fmt_factor(v) for v in sums)
+                    en.append(f"  channels summed: {total} = {sum(sums)}; plus bias {b}: {val}")
+                    zh.append(f"  各通道相加：{total} = {sum(sums)}；加偏置 {b}：{val}")
+                else:
+                    en.append(f"  plus bias {b}: {sums[0]} + {fmt_factor(b)} = {val}")
+                    zh.append(f"  加偏置 {b}：{sums[0]} + {fmt_factor(b)} = {val}")
+            else:
+                total = " + ".join(fmt_factor(v) for v in sums)
+                sum_txt = f"{total} = {sum(sums)}" if multi else f"{sums[0]}"
+                en.append(
+                    f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: Σ = {sum_txt}; + {fmt_factor(b)} = {val}"
+                )
+                zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：乘积之和 = {sum_txt}；加偏置得 {val}")
+    en.append(f"Output:\n{fmt_grid(answer)}")
+    zh.append(f"输出：\n{fmt_grid(answer)}")
+    return Draft(
+        params={"input": params_input, "kernel": params_kernel, "bias": b, "stride": s, "padding": p},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.MATRIX,
+        tolerance=Tolerance.exact(),
+        solution=Text("\n".join(en), "\n".join(zh)),
+    )
+
+
+@family(
+    "conv_params",
+    topic="cnn.conv",
+    title=Text("Parameters of a convolution layer", "卷积层参数量"),
+    difficulty=1,
+)
+def draw_conv_params(rng: np.random.Generator) -> Draft:
+    """(k·k·c_in + 1)·c_out with bias, k·k·c_in·c_out without: one bias per output channel."""
+    c_in = pick(rng, [1, 2, 3, 3, 8, 16, 32, 64, 128, 256])
+    c_out = pick(rng, [2, 3, 4, 6, 8, 16, 32, 64, 128, 256])
+    if c_in >= 64 and c_out >= 64 and rng.integers(2):
+        c_in, c_out = pick(rng, [2, 3, 4, 8]), pick(rng, [3, 4, 6, 8])  # keep most counts hand-sized
+    k = pick(rng, [1, 3, 3, 3, 5, 7])
+    bias = bool(rng.integers(4))
+    weights = k * k * c_in * c_out
+    answer = weights + (c_out if bias else 0)
+    bias_en = "with bias" if bias else "bias=False"
+    bias_zh = "带偏置" if bias else "不带偏置（bias=False）"
+    prompt = Text(
+        f"nn.Conv2d(in_channels={c_in}, out_channels={c_out}, kernel_size={k}, bias={bias}): "
+        f"a {k}×{k} convolution from {c_in} to {c_out} channels, {bias_en}. How many parameters does it have?",
+        f"nn.Conv2d(in_channels={c_in}, out_channels={c_out}, kernel_size={k}, bias={bias})："
+        f"{k}×{k} 卷积，输入 {c_in} 通道、输出 {c_out} 通道，{bias_zh}。这一层的参数量是多少？",
+    )
+    if bias:
+        en = (
+            f"Each output channel has one {k}×{k}×{c_in} kernel ({k}·{k}·{c_in} = {fmt_int(k * k * c_in)} "
+            f"weights) and ONE bias.\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}.\n"
+            "Trap: the bias is per output channel, not per (input, output) channel pair."
+        )
+        zh = (
+            f"每个输出通道有一个 {k}×{k}×{c_in} 的卷积核（{k}·{k}·{c_in} = {fmt_int(k * k * c_in)} 个权重）"
+            f"和 1 个偏置。\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}。\n"
+            "易错点：偏置是每个输出通道一个，而不是每对（输入通道, 输出通道）一个。"
+        )
+    else:
+        en = f"No bias: only the weights, k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}."
+        zh = f"没有偏置，只有权重：k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}。"
+    return Draft(
+        params={"c_in": c_in, "c_out": c_out, "k": k, "bias": bias},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=Text(en, zh),
+    )
+
+
+@family(
+    "conv_macs",
+    topic="cnn.conv",
+    title=Text("Multiply-accumulates of a convolution layer", "卷积层的乘加运算量"),
+    difficulty=2,
+)
+def draw_conv_macs(rng: np.random.Generator) -> Draft:
+    """MACs = H′·W′·c_out·(k·k·c_in): one k·k·c_in dot product per output element."""
+    n = pick(rng, [8, 14, 16, 28, 32, 56])
+    c_in = pick(rng, [1, 3, 8, 16, 32, 64])
+    c_out = pick(rng, [4, 8, 16, 32, 64])
+    k = pick(rng, [1, 3, 3, 5])
+    s = pick(rng, [1, 1, 2])
+    p = pick(rng, [0, k // 2])
+    h = conv_out(n, k, p, s)
+    per_out = k * k * c_in
+    outputs = h * h * c_out
+    answer = outputs * per_out
+    prompt = Text(
+        f"nn.Conv2d({c_in}, {c_out}, kernel_size={k}, stride={s}, padding={p}) is applied to one "
+        f"{c_in}×{n}×{n} input. How many multiply-accumulate operations (MACs) does it perform? "
+        "(Ignore the bias additions; give the exact count.)",
+        f"对一个 {c_in}×{n}×{n} 的输入做 nn.Conv2d({c_in}, {c_out}, kernel_size={k}, stride={s}, padding={p})。"
+        "一共需要多少次乘加运算（MAC）？（不计偏置的加法，给出精确数值。）",
+    )
+    size_text, _ = size_formula(n, k, p, s)
+    solution = Text(
+        f"Output size: {size_text}, so the output is {c_out}×{h}×{h} = {fmt_int(outputs)} values.\n"
+        f"Each output value is a dot product over a {k}×{k}×{c_in} window: {k}·{k}·{c_in} = "
+        f"{fmt_int(per_out)} MACs.\n"
+        f"MACs = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}.",
+        f"输出尺寸：{size_text}，输出为 {c_out}×{h}×{h}，共 {fmt_int(outputs)} 个值。\n"
+        f"每个输出值是一个 {k}×{k}×{c_in} 窗口上的点积：{k}·{k}·{c_in} = {fmt_int(per_out)} 次乘加。\n"
+        f"乘加运算量 = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}。",
+    )
+    return Draft(
+        params={"n": n, "c_in": c_in, "c_out": c_out, "k": k, "s": s, "p": p},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+@family(
+    "conv_output_shape",
+    topic="cnn.conv",
+    title=Text("Output shape of nn.Conv2d", "nn.Conv2d 的输出形状"),
+    difficulty=2,
+)
+def draw_conv_output_shape(rng: np.random.Generator) -> Draft:
+    """C×H×W after ``nn.Conv2d``: c_out channels, each side by the output-size formula."""
+    while True:
+        c_in = pick(rng, [1, 3, 3, 16, 32, 64])
+        c_out = pick(rng, [6, 8, 16, 32, 64, 128])
+        h = pick(rng, [28, 32, 48, 64, 96, 100, 224])
+        w = pick(rng, [h, h, h, 28, 32, 40, 64, 128])
+        k = pick(rng, [1, 3, 3, 5, 7])
+        s = pick(rng, [1, 1, 2, 2, 3])
+        p = pick(rng, [0, 0, 1, 2, 3])
+        if p <= k // 2:  # realistic paddings: at most 'same'
+            break
+    ho, wo = conv_out(h, k, p, s), conv_out(w, k, p, s)
+    answer = (c_out, ho, wo)
+    batch = pick(rng, [1, 4, 8, 16])
+    prompt = Text(
+        f"x = torch.randn({batch}, {c_in}, {h}, {w})   # N, C, H, W\n"
+        f"y = nn.Conv2d({c_in}, {c_out}, kernel_size={k}, stride={s}, padding={p})(x)\n"
+        "What is the shape of y without the batch dimension (C×H×W)?",
+        f"x = torch.randn({batch}, {c_in}, {h}, {w})   # N, C, H, W\n"
+        f"y = nn.Conv2d({c_in}, {c_out}, kernel_size={k}, stride={s}, padding={p})(x)\n"
+        "不算批次维度，y 的形状（C×H×W）是什么？",
+    )
+    h_text, _ = size_formula(h, k, p, s)
+    w_text, _ = size_formula(w, k, p, s)
+    solution = Text(
+        f"Channels: out_channels = {c_out} (each output channel has its own {c_in}×{k}×{k} kernel).\n"
+        f"Height: ⌊(H + 2p − k)/s⌋ + 1 = {h_text}.\n"
+        f"Width: ⌊(W + 2p − k)/s⌋ + 1 = {w_text}.\n"
+        f"y.shape = ({batch}, {c_out}, {ho}, {wo}); without the batch: {fmt_shape(answer)}.",
+        f"通道数：out_channels = {c_out}（每个输出通道有自己的 {c_in}×{k}×{k} 卷积核）。\n"
+        f"高：⌊(H + 2p − k)/s⌋ + 1 = {h_text}。\n"
+        f"宽：⌊(W + 2p − k)/s⌋ + 1 = {w_text}。\n"
+        f"y.shape = ({batch}, {c_out}, {ho}, {wo})；去掉批次维度为 {fmt_shape(answer)}。",
+    )
+    return Draft(
+        params={"batch": batch, "c_in": c_in, "h": h, "w": w, "c_out": c_out, "k": k, "s": s, "p": p},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.SHAPE,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn.pool
+# ---------------------------------------------------------------------------------------------
+
+# (n, kernel_size, stride) with a 2×2 or 3×3 output and stride ≤ kernel (overlapping or tiling windows).
+_POOL_CONFIGS = [
+    (n, k, s) for n in (4, 5, 6) for k in (2, 3) for s in (1, 2, 3) if s <= k and 2 <= conv_out(n, k, 0, s) <= 3
+]
+
+
+def _draw_pool(rng: np.random.Generator, kind: str) -> Draft:
+    n, k, s = pick(rng, _POOL_CONFIGS)
+    x = rng.integers(0, 10, size=(n, n))
+    xf = x[None, None].astype(np.float64)
+    is_max = kind == "max"
+    out = (ops.max_pool2d(xf, kernel_size=k, stride=s) if is_max else ops.avg_pool2d(xf, kernel_size=k, stride=s))[0, 0]
+    answer = mat(out)
+    o = len(answer)
+    fn = "max_pool2d" if is_max else "avg_pool2d"
+    name_en = "max pooling" if is_max else "average pooling"
+    name_zh = "最大池化" if is_max else "平均池化"
+    round_en = "" if is_max else " Give exact fractions or 2 decimal places."
+    round_zh = "" if is_max else "可写分数或保留 2 位小数。"
+    prompt = Text(
+        f"Apply {name_en} (F.{fn}(x, kernel_size={k}, stride={s}), no padding) to this {n}×{n} input:\n"
+        f"{fmt_grid(x)}\nWhat is the output? Answer as a matrix, e.g. `1 2; 3 4`.{round_en}",
+        f"对下面 {n}×{n} 的输入做{name_zh}（F.{fn}(x, kernel_size={k}, stride={s})，不填充）：\n"
+        f"{fmt_grid(x)}\n输出是什么？用矩阵作答，例如 `1 2; 3 4`。{round_zh}",
+    )
+    size_text, _ = size_formula(n, k, 0, s)
+    overlap_en = " (windows overlap because stride < kernel size)" if s < k else ""
+    overlap_zh = "（步长小于窗口大小，窗口有重叠）" if s < k else ""
+    en = [f"Output size: ⌊(n − k)/s⌋ + 1 = {size_text}, so {o}×{o}{overlap_en}."]
+    zh = [f"输出尺寸：⌊(n − k)/s⌋ + 1 = {size_text}，即 {o}×{o}{overlap_zh}。"]
+    for i in range(o):
+        for j in range(o):
+            win = x[i * s : i * s + k, j * s : j * s + k]
+            vals = [int(v) for v in win.ravel()]
+            rows = f"{i * s + 1}–{i * s + k}"
+            cols = f"{j * s + 1}–{j * s + k}"
+            if is_max:
+                calc = f"max({', '.join(map(str, vals))}) = {max(vals)}"
+            else:
+                calc = f"({' + '.join(map(str, vals))})/{k * k} = {fmt_fraction(sum(vals), k * k)}"
+            en.append(f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: {calc}")
+            zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：{calc}")
+    en.append(f"Output:\n{fmt_grid(answer)}\nPooling has no parameters to learn.")
+    zh.append(f"输出：\n{fmt_grid(answer)}\n池化层没有可学习的参数。")
+    return Draft(
+        params={"input": x.tolist(), "kernel_size": k, "stride": s},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.MATRIX,
+        tolerance=Tolerance.exact() if is_max else TWO_DECIMALS,
+        solution=Text("\n".join(en), "\n".join(zh)),
+    )
+
+
+@family("max_pool2d", topic="cnn.pool", title=Text("Max pooling by hand", "手算最大池化"), difficulty=1)
+def draw_max_pool2d(rng: np.random.Generator) -> Draft:
+    """Max pooling of a small integer matrix (no padding)."""
+    return _draw_pool(rng, "max")
+
+
+@family("avg_pool2d", topic="cnn.pool", title=Text("Average pooling by hand", "手算平均池化"), difficulty=1)
+def draw_avg_pool2d(rng: np.random.Generator) -> Draft:
+    """Average pooling of a small integer matrix (no padding)."""
+    return _draw_pool(rng, "avg")
+
+
+@family(
+    "pool_output_size",
+    topic="cnn.pool",
+    title=Text("Output size of a pooling layer", "池化层输出尺寸"),
+    difficulty=1,
+)
+def draw_pool_output_size(rng: np.random.Generator) -> Draft:
+    """⌊(n + 2p − k)/s⌋ + 1, where ``nn.MaxPool2d``'s stride defaults to the kernel size."""
+    n = pick(rng, [7, 13, 14, 15, 27, 28, 32, 55, 56, 64, 112, 224])
+    k = pick(rng, [2, 2, 3, 3])
+    stride: int | None = pick(rng, [None, None, 1, 2, 2, 3])
+    p = 1 if rng.integers(5) == 0 else 0  # torch requires padding ≤ kernel_size / 2: 1 is always fine
+    s = k if stride is None else stride
+    out = conv_out(n, k, p, s)
+    args = f"kernel_size={k}" + (f", stride={stride}" if stride is not None else "") + (f", padding={p}" if p else "")
+    prompt = Text(
+        f"nn.MaxPool2d({args}) is applied to a 64×{n}×{n} feature map. What is the output height (= width)?",
+        f"对 64×{n}×{n} 的特征图做 nn.MaxPool2d({args})。输出的高（= 宽）是多少？",
+    )
+    size_text, _ = size_formula(n, k, p, s)
+    default_en = f"stride is not given, so it defaults to kernel_size = {k}.\n" if stride is None else ""
+    default_zh = f"没有指定 stride，默认等于 kernel_size = {k}。\n" if stride is None else ""
+    solution = Text(
+        f"{default_en}Output size = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}.\n"
+        f"Pooling keeps the 64 channels: the output is 64×{out}×{out}; answer {out}.",
+        f"{default_zh}输出尺寸 = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}。\n"
+        f"池化不改变通道数：输出为 64×{out}×{out}，答案 {out}。",
+    )
+    return Draft(
+        params={"n": n, "kernel_size": k, "stride": stride, "padding": p},
+        prompt=prompt,
+        answer=out,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+@family(
+    "global_avg_pool",
+    topic="cnn.pool",
+    title=Text("Global average pooling", "全局平均池化"),
+    difficulty=1,
+)
+def draw_global_avg_pool(rng: np.random.Generator) -> Draft:
+    """One mean per channel (``nn.AdaptiveAvgPool2d(1)``)."""
+    c = pick(rng, [2, 3])
+    n = pick(rng, [2, 2, 3])
+    x = rng.integers(0, 10, size=(c, n, n))
+    out = ops.adaptive_avg_pool2d(x[None].astype(np.float64), 1)[0, :, 0, 0]
+    answer = [float(v) for v in out]
+    grids_en = "\n".join(f"  channel {ci + 1}:\n{fmt_grid(x[ci])}" for ci in range(c))
+    grids_zh = "\n".join(f"  通道 {ci + 1}：\n{fmt_grid(x[ci])}" for ci in range(c))
+    prompt = Text(
+        f"Global average pooling (nn.AdaptiveAvgPool2d(1)) is applied to this {c}×{n}×{n} feature map:\n"
+        f"{grids_en}\nGive the output values, one per channel, as a vector (exact fractions or 2 decimal "
+        "places).",
+        f"对下面 {c}×{n}×{n} 的特征图做全局平均池化（nn.AdaptiveAvgPool2d(1)）：\n{grids_zh}\n"
+        "按通道给出输出值，写成向量（可写分数或保留 2 位小数）。",
+    )
+    en = ["Global average pooling averages each channel over all H×W positions:"]
+    zh = ["全局平均池化对每个通道在全部 H×W 个位置上求平均："]
+    for ci in range(c):
+        vals = [int(v) for v in x[ci].ravel()]
+        calc = f"({' + '.join(map(str, vals))})/{n * n} = {fmt_fraction(sum(vals), n * n)}"
+        en.append(f"  channel {ci + 1}: {calc}")
+        zh.append(f"  通道 {ci + 1}：{calc}")
+    vec = "[" + ", ".join(fmt_num(v) for v in answer) + "]"
+    en.append(f"Output {c}×1×1 = {vec}. GAP has no parameters; NiN and GoogLeNet use it instead of big FC layers.")
+    zh.append(f"输出为 {c}×1×1 = {vec}。全局平均池化没有参数，NiN 和 GoogLeNet 用它替代庞大的全连接层。")
+    return Draft(
+        params={"input": x.tolist()},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.VECTOR,
+        tolerance=TWO_DECIMALS,
+        solution=Text("\n".join(en), "\n".join(zh)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn.receptive_field
+# ---------------------------------------------------------------------------------------------
+
+
+def receptive_field_steps(layers: Sequence[dict[str, int]]) -> tuple[int, list[tuple[int, int, str]]]:
+    """The receptive field of the last layer and, per layer, (r, j, the recurrence with numbers).
+
+    r ← r + (k − 1)·j grows the field by k − 1 units of the current jump j (the distance, in input
+    pixels, between neighbouring units of the layer), then j ← j·s.
+    """
+    r, j = 1, 1
+    steps: list[tuple[int, int, str]] = []
+    for layer in layers:
+        k, s = layer["k"], layer["s"]
+        r_new = r + (k - 1) * j
+        j_new = j * s
+        steps.append((r_new, j_new, f"r = {r} + ({k}−1)·{j} = {r_new}, j = {j}·{s} = {j_new}"))
+        r, j = r_new, j_new
+    return r, steps
+
+
+@family(
+    "receptive_field",
+    topic="cnn.receptive_field",
+    title=Text("Receptive field of stacked layers", "多层堆叠的感受野"),
+    difficulty=3,
+)
+def draw_receptive_field(rng: np.random.Generator) -> Draft:
+    """Receptive field of the last of 2–5 conv/pool layers (no dilation), via r ← r + (k−1)·j."""
+    count = int(rng.integers(2, 6))
+    layers: list[dict[str, int]] = []
+    for _ in range(count):
+        if rng.integers(4) == 0:
+            layers.append({"k": 2, "s": 2})  # a 2×2/2 pool
+        else:
+            layers.append({"k": pick(rng, [1, 3, 3, 3, 5, 7]), "s": pick(rng, [1, 1, 1, 2])})
+    r, steps = receptive_field_steps(layers)
+    listing = "\n".join(f"  {i + 1}. k = {layer['k']}, s = {layer['s']}" for i, layer in enumerate(layers))
+    prompt = Text(
+        f"A stack of {count} layers (convolutions or pooling, no dilation), from input to output, with "
+        f"kernel size k and stride s:\n{listing}\nWhat is the receptive field of one unit of the last "
+        "layer (its side length in input pixels)?",
+        f"从输入到输出依次堆叠 {count} 层（卷积或池化，无空洞），卷积核大小 k、步长 s 如下：\n{listing}\n"
+        "最后一层一个单元的感受野是多少（在输入上的边长，单位为像素）？",
+    )
+    en = [
+        "Start with r = 1 (one input pixel) and jump j = 1 (the spacing, in input pixels, of "
+        "neighbouring units). For each layer: r ← r + (k − 1)·j, then j ← j·s."
+    ]
+    zh = [
+        "从 r = 1（一个输入像素）、j = 1（相邻单元在输入上的间距，即累计步长）开始。"
+        "逐层计算：r ← r + (k − 1)·j，然后 j ← j·s。"
+    ]
+    for i, (_, _, text) in enumerate(steps):
+        en.append(f"  layer {i + 1}: {text}")
+        zh.append(f"  第 {i + 1} 层：{text}")
+    en.append(f"Receptive field: {r}×{r}, answer {r}.")
+    zh.append(f"感受野为 {r}×{r}，答案 {r}。")
+    return Draft(
+        params={"layers": layers},
+        prompt=prompt,
+        answer=r,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=Text("\n".join(en), "\n".join(zh)),
+    )
+
+
+_STACK_ASKS = ("receptive_field", "stack_weights", "big_weights")
+
+
+@family(
+    "stacked_3x3_vs_big",
+    topic="cnn.receptive_field",
+    title=Text("Stacked 3×3 convolutions vs one big kernel", "多个 3×3 卷积堆叠与大卷积核对比"),
+    difficulty=2,
+)
+def draw_stacked_3x3_vs_big(rng: np.random.Generator) -> Draft:
+    """n stacked 3×3 convs see (2n+1)×(2n+1) with n·9C² weights; one big conv needs (2n+1)²C²."""
+    n = pick(rng, [2, 3, 4])
+    c = pick(rng, [16, 32, 64, 128, 256])
+    ask = pick(rng, _STACK_ASKS)
+    rf = 2 * n + 1
+    stack = n * 9 * c * c
+    big = rf * rf * c * c
+    answer = {"receptive_field": rf, "stack_weights": stack, "big_weights": big}[ask]
+    q_en = {
+        "receptive_field": "What is the receptive field of the last layer (side length)?",
+        "stack_weights": f"How many weights do the {n} layers have in total?",
+        "big_weights": "How many weights would a single convolution with the same receptive field "
+        "(C → C channels) have?",
+    }[ask]
+    q_zh = {
+        "receptive_field": "最后一层的感受野（边长）是多少？",
+        "stack_weights": f"这 {n} 层一共有多少个权重？",
+        "big_weights": "如果换成一个感受野相同的单层卷积（C → C 通道），它有多少个权重？",
+    }[ask]
+    prompt = Text(
+        f"n = {n} 3×3 convolutions (stride 1, padding 1) are stacked, each mapping C = {c} channels to "
+        f"C = {c} channels. Ignore biases. {q_en}",
+        f"堆叠 {n} 个 3×3 卷积（步长 1，填充 1），每层都是 C = {c} 通道到 C = {c} 通道，忽略偏置。{q_zh}",
+    )
+    rf_steps = " → ".join(str(1 + 2 * i) for i in range(n + 1))
+    solution = Text(
+        f"Each 3×3 layer (stride 1) adds 3 − 1 = 2 to the receptive field: {rf_steps}, so {n} layers see "
+        f"{rf}×{rf} = (2n + 1)×(2n + 1).\n"
+        f"Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
+        f"One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
+        f"The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
+        "non-linearities (the VGG argument).\n"
+        f"Answer: {fmt_int(answer)}.",
+        f"每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
+        f"{rf}×{rf} = (2n + 1)×(2n + 1)。\n"
+        f"堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
+        f"单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
+        f"堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性"
+        "（这就是 VGG 的论点）。\n"
+        f"答案：{fmt_int(answer)}。",
+    )
+    return Draft(
+        params={"n": n, "c": c, "ask": ask},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn.1x1
+# ---------------------------------------------------------------------------------------------
+
+
+@family(
+    "bottleneck_1x1_savings",
+    topic="cnn.1x1",
+    title=Text("Compute saved by a 1×1 bottleneck", "1×1 卷积降维节省的计算量"),
+    difficulty=3,
+)
+def draw_bottleneck_1x1_savings(rng: np.random.Generator) -> Draft:
+    """MACs of a k×k 'same' conv with and without a 1×1 reduction to c_mid channels first."""
+    while True:
+        k = pick(rng, [3, 5])
+        h = pick(rng, [14, 28, 28, 56])
+        c_in = pick(rng, [128, 192, 256, 480, 512])
+        c_mid = pick(rng, [16, 32, 48, 64, 96])
+        c_out = pick(rng, [32, 48, 64, 128])
+        hw = h * h
+        direct = hw * c_out * k * k * c_in
+        reduce = hw * c_mid * c_in
+        main = hw * c_out * k * k * c_mid
+        bottleneck = reduce + main
+        # A bottleneck that saves less than half is not how Inception is configured: draw again.
+        if 2 * bottleneck <= direct:
+            break
+    ask = pick(rng, ["direct", "bottleneck"])
+    exact = direct if ask == "direct" else bottleneck
+    q_en = (
+        f"How many MACs does the {k}×{k} convolution take applied directly?"
+        if ask == "direct"
+        else f"How many MACs in total if a 1×1 convolution first reduces the input to {c_mid} channels?"
+    )
+    q_zh = (
+        f"直接做这个 {k}×{k} 卷积需要多少次乘加运算？"
+        if ask == "direct"
+        else f"如果先用 1×1 卷积把通道数降到 {c_mid}，再做 {k}×{k} 卷积，总共需要多少次乘加运算？"
+    )
+    prompt = Text(
+        f"An Inception-style branch: the input is {h}×{h}×{c_in} and a {k}×{k} convolution (stride 1, 'same' "
+        f"padding) produces {c_out} channels. Count multiply-accumulates (MACs) only, ignoring biases. "
+        f"{q_en} Answer in millions (M = 10⁶), to 1 decimal place.",
+        f"Inception 式分支：输入为 {h}×{h}×{c_in}，用 {k}×{k} 卷积（步长 1，same 填充）输出 {c_out} 个通道。"
+        f"只计乘加运算（MAC），忽略偏置。{q_zh}以百万（M = 10⁶）为单位，保留 1 位小数。",
+    )
+    ratio = direct / bottleneck
+    solution = Text(
+        f"A conv's MACs = H·W (output positions) · c_out · k·k·c_in (one dot product each).\n"
+        f"Direct {k}×{k}: {h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M.\n"
+        f"With the bottleneck:\n"
+        f"  1×1 reduction: {h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
+        f"  {k}×{k} on {c_mid} channels: {h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
+        f"  total {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M.\n"
+        f"The bottleneck is about {ratio:.1f}× cheaper. Answer: {millions(exact):.1f}.",
+        f"卷积的乘加运算量 = H·W（输出位置数）· c_out · k·k·c_in（每个位置一次点积）。\n"
+        f"直接做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M。\n"
+        f"加 1×1 降维：\n"
+        f"  1×1 降维：{h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
+        f"  在 {c_mid} 个通道上做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
+        f"  合计 {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M。\n"
+        f"降维后计算量约为原来的 1/{ratio:.1f}。答案：{millions(exact):.1f}。",
+    )
+    return Draft(
+        params={"h": h, "w": h, "c_in": c_in, "c_mid": c_mid, "c_out": c_out, "k": k, "ask": ask},
+        prompt=prompt,
+        answer=millions(exact),
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=MILLIONS_1DP,
+        solution=solution,
+    )
+
+
+@family(
+    "conv1x1_params",
+    topic="cnn.1x1",
+    title=Text("Parameters of a 1×1 convolution", "1×1 卷积的参数量"),
+    difficulty=1,
+)
+def draw_conv1x1_params(rng: np.random.Generator) -> Draft:
+    """c_in·c_out (+ c_out biases); the spatial size is a distractor."""
+    h = pick(rng, [7, 14, 28, 56])
+    c_in = pick(rng, [64, 128, 192, 256, 512, 1024])
+    c_out = pick(rng, [16, 32, 64, 96, 128, 256])
+    bias = bool(rng.integers(3))
+    answer = c_in * c_out + (c_out if bias else 0)
+    bias_en = "with bias" if bias else "without bias"
+    bias_zh = "带偏置" if bias else "不带偏置"
+    prompt = Text(
+        f"A 1×1 convolution ({bias_en}) maps a {h}×{h}×{c_in} feature map to {c_out} channels. "
+        "How many parameters does it have?",
+        f"用 1×1 卷积（{bias_zh}）把 {h}×{h}×{c_in} 的特征图变成 {c_out} 个通道。这一层的参数量是多少？",
+    )
+    tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)} (no biases)"
+    tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)}（无偏置）"
+    solution = Text(
+        f"A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
+        f"size does not matter.\nEach of the {c_out} output channels has 1·1·{c_in} weights: "
+        f"{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_en}.",
+        f"1×1 卷积相当于在每个像素上做一次跨通道的全连接，参数量与 {h}×{h} 的空间尺寸无关。\n"
+        f"{c_out} 个输出通道各有 1·1·{c_in} 个权重：{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_zh}。",
+    )
+    return Draft(
+        params={"h": h, "w": h, "c_in": c_in, "c_out": c_out, "bias": bias},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn.why
+# ---------------------------------------------------------------------------------------------
+
+
+@family(
+    "fc_on_image_params",
+    topic="cnn.why",
+    title=Text("A fully connected layer on an image", "图像上全连接层的参数量"),
+    difficulty=1,
+)
+def draw_fc_on_image_params(rng: np.random.Generator) -> Draft:
+    """H·W·C weights per neuron; times the number of units for a layer (weights only)."""
+    h, c = pick(rng, [(28, 1), (32, 3), (32, 3), (64, 3), (96, 3), (224, 3)])
+    ask = pick(rng, ["neuron", "layer"])
+    units = 1 if ask == "neuron" else pick(rng, [100, 512, 1000, 1024, 4096])
+    inputs = h * h * c
+    answer = inputs * units
+    if ask == "neuron":
+        q_en = "How many weights does ONE neuron of a fully connected layer need on this input?"
+        q_zh = "全连接层的一个神经元需要多少个权重？"
+    else:
+        q_en = f"How many weights does a fully connected layer of {fmt_int(units)} units need on this input?"
+        q_zh = f"一个有 {fmt_int(units)} 个神经元的全连接层需要多少个权重？"
+    prompt = Text(
+        f"The input is a {h}×{h}×{c} image, flattened. {q_en} (Weights only, no biases; exact count.)",
+        f"输入是一张 {h}×{h}×{c} 的图像（展平）。{q_zh}（只算权重、不算偏置，给出精确数值。）",
+    )
+    layer_en = (
+        f"\n{fmt_int(units)} units: {fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)} "
+        f"(≈ {millions(answer):.1f} M)."
+        if ask == "layer"
+        else ""
+    )
+    layer_zh = (
+        f"\n{fmt_int(units)} 个神经元：{fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)}"
+        f"（≈ {millions(answer):.1f} M）。"
+        if ask == "layer"
+        else ""
+    )
+    solution = Text(
+        f"Each neuron connects to every input value: {h}·{h}·{c} = {fmt_int(inputs)} weights.{layer_en}\n"
+        "This is why images use convolutions: local connectivity and weight sharing need only k·k·C "
+        "weights per filter, whatever the image size.",
+        f"每个神经元都连接到每个输入值：{h}·{h}·{c} = {fmt_int(inputs)} 个权重。{layer_zh}\n"
+        "所以图像要用卷积：局部连接加权值共享，每个卷积核只需要 k·k·C 个权重，与图像大小无关。",
+    )
+    return Draft(
+        params={"h": h, "w": h, "c": c, "units": units, "ask": ask},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )

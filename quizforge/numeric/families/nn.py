@@ -1,0 +1,1026 @@
+"""Neural-network families: softmax and cross-entropy, activations, MLP forward and back-propagation,
+inverted dropout and batch normalisation.
+
+Answers come from :mod:`quizforge.numeric.ops` (the NumPy mirror of ``torch.nn.functional``); the torch
+oracles in :mod:`quizforge.numeric.oracles.nn` recompute them with autograd and real modules. Numbers are
+chosen for paper: logits written as ``ln a`` so probabilities are fractions, or small integer logits with
+the powers of e given; batches whose variance is a perfect square; small integer weights.
+
+The formatting helpers at the top are shared with :mod:`quizforge.numeric.families.optimizers`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import numpy as np
+
+from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.numeric import ops
+from quizforge.numeric.base import Draft, family
+from quizforge.text import Text
+
+T = TypeVar("T")
+
+# ---------------------------------------------------------------------------------------------
+# Helpers (also used by families/optimizers.py)
+# ---------------------------------------------------------------------------------------------
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def pick(rng: np.random.Generator, seq: Sequence[T]) -> T:
+    """One element of ``seq``, drawn with an integer index (platform-independent)."""
+    return seq[int(rng.integers(len(seq)))]
+
+
+def sub(i: int) -> str:
+    """``12`` → ``₁₂`` (for names like w₁, z₂)."""
+    return str(i).translate(_SUB)
+
+
+def sup(i: int) -> str:
+    """``-1`` → ``⁻¹`` (for powers like e⁻¹, β₁²)."""
+    return str(i).translate(_SUP)
+
+
+def fmt(v: float, digits: int = 4) -> str:
+    """A number as a person writes it: rounded to ``digits`` decimals, no trailing zeros, no ``-0``."""
+    r = round(float(v), digits)
+    if r == 0:
+        return "0"
+    if float(r).is_integer():
+        return str(int(r))
+    return f"{r:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_factor(v: float, digits: int = 4) -> str:
+    """A number inside a product: negatives in parentheses, ``(-1)``."""
+    s = fmt(v, digits)
+    return f"({s})" if s.startswith("-") else s
+
+
+def fmt_vec(values: Sequence[float] | np.ndarray[Any, Any], digits: int = 4) -> str:
+    """``(1, -0.5, 2)``."""
+    return "(" + ", ".join(fmt(float(v), digits) for v in np.ravel(values)) + ")"
+
+
+def fmt_rows(m: Sequence[Sequence[float]] | np.ndarray[Any, Any], digits: int = 4) -> str:
+    """A matrix as right-aligned rows, indented, for prompts and solutions."""
+    cells = [[fmt(float(v), digits) for v in row] for row in m]
+    width = max(len(c) for row in cells for c in row)
+    return "\n".join("    " + "  ".join(c.rjust(width) for c in row) for row in cells)
+
+
+def fmt_frac(q: Fraction) -> str:
+    """``3/8 = 0.375``, or just ``2`` for an integer."""
+    if q.denominator == 1:
+        return str(q.numerator)
+    return f"{q.numerator}/{q.denominator} ≈ {fmt(float(q))}"
+
+
+def decimals(d: int) -> Tolerance:
+    """Tolerance for an answer asked "to d decimals": one unit in the last asked place."""
+    return Tolerance(rel=0.0, abs=10.0**-d + 1e-12)
+
+
+def vec(a: np.ndarray[Any, Any]) -> list[float]:
+    """A 1-D array as a list of floats (the vector answer kind)."""
+    return [float(v) + 0.0 for v in np.ravel(a)]  # + 0.0 turns -0.0 into 0.0
+
+
+def mat(a: np.ndarray[Any, Any]) -> list[list[float]]:
+    """A 2-D array as a list of float rows (the matrix answer kind)."""
+    return [[float(v) + 0.0 for v in row] for row in a]
+
+
+def exp_hints(exponents: Sequence[int]) -> str:
+    """``e⁻¹ ≈ 0.3679, e⁰ = 1, e² ≈ 7.3891`` for the distinct exponents, in increasing order."""
+    parts = []
+    for k in sorted(set(exponents)):
+        parts.append("e⁰ = 1" if k == 0 else f"e{sup(k)} ≈ {math.exp(k):.4f}")
+    return ", ".join(parts)
+
+
+VECTOR_HINT = Text("Answer as a vector, e.g. `0.5 -1.25`.", "用向量作答，例如 `0.5 -1.25`。")
+
+
+# ---------------------------------------------------------------------------------------------
+# ml.softmax
+# ---------------------------------------------------------------------------------------------
+
+
+def _ln_logit_text(c: int, a: int) -> str:
+    """The logit ``c + ln a`` as written in a prompt: ``0``, ``ln 3``, ``2``, ``2 + ln 3``, ``-1 + ln 2``."""
+    if a == 1:
+        return str(c)
+    return f"ln {a}" if c == 0 else f"{c} + ln {a}"
+
+
+class _Logits:
+    """Logits for the softmax families, in one of two paper-friendly forms.
+
+    ``ln`` form: zᵢ = c + ln aᵢ with small integers aᵢ, so e^(zᵢ) = e^c·aᵢ and softmax(z)ᵢ = aᵢ/Σa
+    exactly. ``int`` form: small integer logits, with the powers of e given in the prompt.
+    """
+
+    def __init__(self, rng: np.random.Generator, k: int) -> None:
+        self.ln_form = bool(rng.integers(2))
+        if self.ln_form:
+            while True:
+                self.a = [int(v) for v in rng.integers(1, 7, size=k)]
+                if len(set(self.a)) > 1:
+                    break
+            self.c = pick(rng, [0, 0, 0, 1, 2, -1])
+            self.values = [self.c + math.log(a) for a in self.a]
+            self.text = [_ln_logit_text(self.c, a) for a in self.a]
+        else:
+            while True:
+                ints = [int(v) for v in rng.integers(-1, 3, size=k)]
+                if len(set(ints)) > 1:
+                    break
+            self.ints = ints
+            self.values = [float(v) for v in ints]
+            self.text = [str(v) for v in ints]
+
+    @property
+    def params(self) -> list[float] | list[int]:
+        return list(self.values) if self.ln_form else list(self.ints)
+
+    def shown(self) -> str:
+        return "z = (" + ", ".join(self.text) + ")"
+
+    def hint(self) -> Text:
+        if self.ln_form:
+            return Text("", "")
+        h = exp_hints(self.ints)
+        return Text(f" ({h}.)", f"（{h}。）")
+
+    def exp_steps(self) -> tuple[Text, list[float], float]:
+        """Worked lines for e^(zᵢ) and their sum S; returns (text, exps, S) with exps scaled by e^(−c)."""
+        if self.ln_form:
+            total: float = sum(self.a)
+            terms = ", ".join(
+                f"e^({t}) = {'e' + sup(self.c) + '·' if self.c else ''}{a}"
+                for t, a in zip(self.text, self.a, strict=True)
+            )
+            common_en = (
+                f" The common factor e{sup(self.c)} cancels between numerator and denominator "
+                "(softmax is shift-invariant), so only the aᵢ matter."
+                if self.c
+                else ""
+            )
+            common_zh = (
+                f"公共因子 e{sup(self.c)} 在分子分母中约掉（softmax 平移不变），只需看 aᵢ。" if self.c else ""
+            )
+            sum_txt = " + ".join(str(a) for a in self.a)
+            rule = f"e^({self.c} + ln a) = e{sup(self.c)}·a" if self.c else "e^(ln a) = a"
+            return (
+                Text(
+                    f"{rule}, so: {terms}.{common_en}\nS = {sum_txt} = {total}.",
+                    f"{rule}，所以：{terms}。{common_zh}\nS = {sum_txt} = {total}。",
+                ),
+                [float(a) for a in self.a],
+                float(total),
+            )
+        exps = [math.exp(v) for v in self.ints]
+        total = math.fsum(exps)
+        terms = ", ".join(f"e^({v}) = {fmt(e)}" for v, e in zip(self.ints, exps, strict=True))
+        sum_txt = " + ".join(fmt(e) for e in exps)
+        return (
+            Text(
+                f"{terms}.\nS = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}.",
+                f"{terms}。\nS = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}。",
+            ),
+            exps,
+            total,
+        )
+
+    def prob_text(self, i: int, exps: list[float], total: float) -> str:
+        if self.ln_form:
+            return f"p{sub(i + 1)} = {self.a[i]}/{int(total)} ≈ {fmt(exps[i] / total)}"
+        return f"p{sub(i + 1)} = {fmt(exps[i])}/{fmt(total)} ≈ {fmt(exps[i] / total)}"
+
+
+@family(
+    "softmax_values",
+    topic="ml.softmax",
+    title=Text("Softmax probabilities", "计算 softmax 概率"),
+    difficulty=1,
+)
+def draw_softmax_values(rng: np.random.Generator) -> Draft:
+    """softmax of 3–4 logits; the answer is the probability vector."""
+    k = pick(rng, [3, 3, 4])
+    z = _Logits(rng, k)
+    p = ops.softmax(np.array(z.values), dim=0)
+    steps, exps, total = z.exp_steps()
+    probs = ", ".join(z.prob_text(i, exps, total) for i in range(k))
+    prompt = Text(
+        f"Logits {z.shown()}.{z.hint().en} Compute softmax(z), each probability to 3 decimals "
+        f"(fractions are fine). {VECTOR_HINT.en}",
+        f"logits 为 {z.shown()}。{z.hint().zh}计算 softmax(z)，每个概率保留 3 位小数（也可写分数）。{VECTOR_HINT.zh}",
+    )
+    solution = Text(
+        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ).\n{steps.en}\n{probs}.\n"
+        f"Check: the probabilities are positive and sum to 1.\nAnswer: {fmt_vec(p, 3)}",
+        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)。\n{steps.zh}\n{probs}。\n"
+        f"检查：各概率为正且和为 1。\n答案：{fmt_vec(p, 3)}",
+    )
+    return Draft(
+        params={"logits": z.params},
+        prompt=prompt,
+        answer=vec(p),
+        answer_kind=AnswerKind.VECTOR,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+def _ce_parts(rng: np.random.Generator) -> tuple[_Logits, int, int]:
+    k = pick(rng, [3, 3, 4])
+    z = _Logits(rng, k)
+    return z, k, int(rng.integers(k))
+
+
+@family(
+    "softmax_cross_entropy",
+    topic="ml.softmax",
+    title=Text("Softmax cross-entropy loss", "softmax 交叉熵损失"),
+    difficulty=2,
+)
+def draw_softmax_cross_entropy(rng: np.random.Generator) -> Draft:
+    """Cross-entropy of raw logits against a class index (``nn.CrossEntropyLoss`` on one example)."""
+    z, k, t = _ce_parts(rng)
+    loss = float(ops.cross_entropy(np.array(z.values), t))
+    steps, exps, total = z.exp_steps()
+    p_t = exps[t] / total
+    prompt = Text(
+        f"A {k}-class classifier outputs logits {z.shown()} and the true class index is t = {t} "
+        f"(0-based, as in PyTorch).{z.hint().en} What is the cross-entropy loss "
+        "nn.CrossEntropyLoss gives (natural log)? Give 3 decimals (a calculator is fine for ln).",
+        f"一个 {k} 分类模型输出 logits {z.shown()}，真实类别下标 t = {t}（从 0 开始，与 PyTorch 一致）。"
+        f"{z.hint().zh}nn.CrossEntropyLoss 给出的交叉熵损失是多少（自然对数）？保留 3 位小数（ln 可用计算器）。",
+    )
+    if z.ln_form:
+        frac = Fraction(int(total), z.a[t])
+        final_en = f"L = −ln p_t = −ln({z.a[t]}/{int(total)}) = ln({frac}) ≈ {fmt(loss, 4)}"
+    else:
+        final_en = f"L = −z_t + ln S = −{fmt_factor(z.ints[t])} + ln {fmt(total)} ≈ {fmt(loss, 4)}"
+    solution = Text(
+        "nn.CrossEntropyLoss applies log-softmax itself: L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ).\n"
+        f"{steps.en}\np_t = p{sub(t + 1)} (class index {t}) = {z.prob_text(t, exps, total).split(' = ', 1)[1]}.\n"
+        f"{final_en}.\nOnly the true class's probability enters the loss.\nAnswer: {fmt(loss, 3)}",
+        "nn.CrossEntropyLoss 内部先做 log-softmax：L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ)。\n"
+        f"{steps.zh}\np_t = p{sub(t + 1)}（类别下标 {t}）= {z.prob_text(t, exps, total).split(' = ', 1)[1]}。\n"
+        f"{final_en}。\n损失只取决于真实类别的概率。\n答案：{fmt(loss, 3)}",
+    )
+    assert abs(-math.log(p_t) - loss) < 1e-9
+    return Draft(
+        params={"logits": z.params, "target": t},
+        prompt=prompt,
+        answer=loss,
+        answer_kind=AnswerKind.NUMBER,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+@family(
+    "softmax_ce_gradient",
+    topic="ml.softmax",
+    title=Text("Gradient of softmax + cross-entropy", "softmax + 交叉熵对 logits 的梯度"),
+    difficulty=2,
+)
+def draw_softmax_ce_gradient(rng: np.random.Generator) -> Draft:
+    """∂L/∂z = softmax(z) − onehot(t) for one example."""
+    z, k, t = _ce_parts(rng)
+    p = ops.softmax(np.array(z.values), dim=0)
+    onehot = np.eye(k)[t]
+    grad = p - onehot
+    steps, exps, total = z.exp_steps()
+    probs = ", ".join(z.prob_text(i, exps, total) for i in range(k))
+    diffs = ", ".join(
+        f"{fmt(p[i])} − {int(onehot[i])} = {fmt(grad[i])}" if i == t else f"{fmt(p[i])}" for i in range(k)
+    )
+    prompt = Text(
+        f"Logits {z.shown()}, true class index t = {t} (0-based), loss L = cross-entropy(softmax(z), t)."
+        f"{z.hint().en} Compute the gradient ∂L/∂z, each entry to 3 decimals. {VECTOR_HINT.en}",
+        f"logits 为 {z.shown()}，真实类别下标 t = {t}（从 0 开始），损失 L = 交叉熵(softmax(z), t)。"
+        f"{z.hint().zh}求梯度 ∂L/∂z，每个分量保留 3 位小数。{VECTOR_HINT.zh}",
+    )
+    y_txt = fmt_vec(onehot)
+    solution = Text(
+        "For softmax followed by cross-entropy, ∂L/∂zᵢ = pᵢ − yᵢ, with p = softmax(z) and y the one-hot label.\n"
+        f"{steps.en}\n{probs}.\ny = {y_txt} (1 at index {t}).\n"
+        f"p − y: {diffs}.\nThe entries sum to 0; only the true class gets a negative gradient (its logit "
+        f"goes up under gradient descent).\nAnswer: {fmt_vec(grad, 3)}",
+        "softmax 接交叉熵时，∂L/∂zᵢ = pᵢ − yᵢ，其中 p = softmax(z)，y 为独热（one-hot）标签。\n"
+        f"{steps.zh}\n{probs}。\ny = {y_txt}（下标 {t} 处为 1）。\n"
+        f"p − y：{diffs}。\n各分量之和为 0；只有真实类别的梯度为负（梯度下降会把它的 logit 调大）。\n"
+        f"答案：{fmt_vec(grad, 3)}",
+    )
+    return Draft(
+        params={"logits": z.params, "target": t},
+        prompt=prompt,
+        answer=vec(grad),
+        answer_kind=AnswerKind.VECTOR,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+def _prob_row(rng: np.random.Generator, k: int) -> list[int]:
+    """k positive integers summing to 10 (probabilities in tenths): a random composition of 10."""
+    cuts = sorted(int(c) for c in rng.choice(np.arange(1, 10), size=k - 1, replace=False))
+    bounds = [0, *cuts, 10]
+    return [bounds[i + 1] - bounds[i] for i in range(k)]
+
+
+@family(
+    "cross_entropy_onehot",
+    topic="ml.softmax",
+    title=Text("Cross-entropy from probabilities and one-hot labels", "由概率和独热标签计算交叉熵"),
+    difficulty=1,
+)
+def draw_cross_entropy_onehot(rng: np.random.Generator) -> Draft:
+    """Mean of −Σ y·ln p over 1–2 examples, with predicted probabilities in tenths."""
+    k = pick(rng, [3, 4])
+    n = pick(rng, [1, 2])
+    tenths = [_prob_row(rng, k) for _ in range(n)]
+    targets = [int(rng.integers(k)) for _ in range(n)]
+    probs = np.array(tenths, dtype=np.float64) / 10
+    onehot = np.eye(k)[targets]
+    # Cross-entropy on log-probabilities: log_softmax(ln p) = ln p because each row of p sums to 1.
+    loss = float(ops.cross_entropy(np.log(probs), np.array(targets)))
+    distinct = sorted({v for row in tenths for v in row})
+    table = ", ".join(f"ln {fmt(v / 10)} ≈ {math.log(v / 10):.4f}" for v in distinct)
+    ex_en, ex_zh = [], []
+    for i in range(n):
+        ex_en.append(f"  example {i + 1}: p = {fmt_vec(probs[i])}, y = {fmt_vec(onehot[i])}")
+        ex_zh.append(f"  样本 {i + 1}：p = {fmt_vec(probs[i])}，y = {fmt_vec(onehot[i])}")
+    many_en = f"the mean cross-entropy over the {n} examples" if n > 1 else "the cross-entropy loss"
+    many_zh = f"这 {n} 个样本的平均交叉熵" if n > 1 else "交叉熵损失"
+    prompt = Text(
+        "A classifier's softmax outputs p and the one-hot labels y:\n"
+        + "\n".join(ex_en)
+        + f"\nCompute {many_en}, "
+        f"L = −Σ yᵢ·ln pᵢ{', averaged over examples' if n > 1 else ''}, to 3 decimals. ({table}.)",
+        "分类器的 softmax 输出 p 与独热标签 y：\n" + "\n".join(ex_zh) + f"\n计算{many_zh} L = −Σ yᵢ·ln pᵢ"
+        f"{'（对样本取平均）' if n > 1 else ''}，保留 3 位小数。（{table}。）",
+    )
+    per = [-math.log(probs[i, targets[i]]) for i in range(n)]
+    lines_en = [
+        f"Example {i + 1}: y has its 1 at position {targets[i] + 1}, so "
+        f"L{sub(i + 1)} = −ln {fmt(probs[i, targets[i]])} ≈ {fmt(per[i])}."
+        for i in range(n)
+    ]
+    lines_zh = [
+        f"样本 {i + 1}：y 在第 {targets[i] + 1} 位为 1，"
+        f"所以 L{sub(i + 1)} = −ln {fmt(probs[i, targets[i]])} ≈ {fmt(per[i])}。"
+        for i in range(n)
+    ]
+    if n > 1:
+        lines_en.append(f"Mean: ({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}.")
+        lines_zh.append(f"取平均：({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}。")
+    solution = Text(
+        "With a one-hot y every term but the true class's vanishes: L = −ln p_true.\n"
+        + "\n".join(lines_en)
+        + f"\nAnswer: {fmt(loss, 3)}",
+        "y 为独热向量时，只有真实类别那一项不为 0：L = −ln p_真实。\n"
+        + "\n".join(lines_zh)
+        + f"\n答案：{fmt(loss, 3)}",
+    )
+    return Draft(
+        params={"probs": probs.tolist(), "onehot": onehot.astype(int).tolist()},
+        prompt=prompt,
+        answer=loss,
+        answer_kind=AnswerKind.NUMBER,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# nn.mlp
+# ---------------------------------------------------------------------------------------------
+
+# (activation, x as text, x) with closed forms: σ(ln k) = k/(k+1), tanh(ln k) = (k² − 1)/(k² + 1).
+_ACT_POINTS: dict[str, list[tuple[str, float]]] = {
+    "sigmoid": [("0", 0.0)]
+    + [(f"{sign}ln {k}", (-1 if sign else 1) * math.log(k)) for k in (2, 3, 4) for sign in ("", "-")]
+    + [(str(v), float(v)) for v in (1, -1, 2, -2)],
+    "tanh": [("0", 0.0)]
+    + [(f"{sign}ln {k}", (-1 if sign else 1) * math.log(k)) for k in (2, 3) for sign in ("", "-")]
+    + [(str(v), float(v)) for v in (0.5, -0.5, 1, -1)],
+    "relu": [(str(v), float(v)) for v in (-3, -2, -1, -0.5, 0.5, 1, 1.5, 2, 3)],
+}
+
+
+@family(
+    "activation_derivative",
+    topic="nn.mlp",
+    title=Text("Activation value and derivative", "激活函数的值与导数"),
+    difficulty=1,
+)
+def draw_activation_derivative(rng: np.random.Generator) -> Draft:
+    """(g(x), g′(x)) for sigmoid, tanh or ReLU at a point with a closed form."""
+    name = pick(rng, ["sigmoid", "sigmoid", "tanh", "tanh", "relu"])
+    x_text, x = pick(rng, _ACT_POINTS[name])
+    fn = {"sigmoid": ops.sigmoid, "tanh": ops.tanh, "relu": ops.relu}[name]
+    dfn = {"sigmoid": ops.sigmoid_grad, "tanh": ops.tanh_grad, "relu": ops.relu_grad}[name]
+    value, deriv = float(fn(x)), float(dfn(x))
+    label = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[name]
+    calc_en = " (a calculator is fine for e^x)" if name != "relu" and "ln" not in x_text and x != 0 else ""
+    calc_zh = "（e^x 可用计算器）" if calc_en else ""
+    prompt = Text(
+        f"For the activation {label} at x = {x_text}, give ({label}(x), {label}′(x)), each to 3 decimals{calc_en}. "
+        f"{VECTOR_HINT.en}",
+        f"激活函数 {label} 在 x = {x_text} 处：求 ({label}(x), {label}′(x))，"
+        f"各保留 3 位小数{calc_zh}。{VECTOR_HINT.zh}",
+    )
+    if name == "sigmoid":
+        if "ln" in x_text:
+            k = round(math.exp(abs(x)))
+            q = Fraction(k, k + 1) if x > 0 else Fraction(1, k + 1)
+            e_neg = fmt_frac(Fraction(1, k) if x > 0 else Fraction(k))
+            val_txt = f"e^(−x) = {e_neg}, so σ(x) = 1/(1 + e^(−x)) = {fmt_frac(q)}"
+            d_txt = f"σ′(x) = σ(x)·(1 − σ(x)) = {q}·{1 - q} = {fmt_frac(q * (1 - q))}"
+        else:
+            val_txt = f"σ(x) = 1/(1 + e^(−x)) = 1/(1 + {fmt(math.exp(-x))}) ≈ {fmt(value)}"
+            d_txt = f"σ′(x) = σ(x)·(1 − σ(x)) = {fmt(value)}·{fmt(1 - value)} ≈ {fmt(deriv)}"
+        note_en = (
+            "σ′ is at most 0.25 (at x = 0): each sigmoid layer shrinks a back-propagated gradient by ≥ 4×."
+        )
+        note_zh = "σ′ 最大为 0.25（在 x = 0 处）：每经过一层 sigmoid，反向传播的梯度至少缩小为 1/4。"
+    elif name == "tanh":
+        if "ln" in x_text:
+            k = round(math.exp(abs(x)))
+            q = Fraction(k * k - 1, k * k + 1) * (1 if x > 0 else -1)
+            val_txt = (
+                f"e^x = {fmt_frac(Fraction(k) if x > 0 else Fraction(1, k))}, "
+                f"tanh(x) = (e^x − e^(−x))/(e^x + e^(−x)) = {fmt_frac(q)}"
+            )
+            d_txt = f"tanh′(x) = 1 − tanh²(x) = 1 − ({q})² = {fmt_frac(1 - q * q)}"
+        else:
+            val_txt = (
+                f"tanh(x) = (e^x − e^(−x))/(e^x + e^(−x)) = ({fmt(math.exp(x))} − {fmt(math.exp(-x))})/"
+                f"({fmt(math.exp(x))} + {fmt(math.exp(-x))}) ≈ {fmt(value)}"
+            )
+            d_txt = f"tanh′(x) = 1 − tanh²(x) = 1 − {fmt(value)}² ≈ {fmt(deriv)}"
+        note_en = "tanh′ is at most 1 (at x = 0) and tanh is zero-centred, unlike σ."
+        note_zh = "tanh′ 最大为 1（在 x = 0 处），且 tanh 以 0 为中心，这点与 σ 不同。"
+    else:
+        val_txt = f"ReLU(x) = max(0, x) = max(0, {x_text}) = {fmt(value)}"
+        d_txt = f"ReLU′(x) = {'1 because x > 0' if x > 0 else '0 because x < 0'}"
+        note_en = (
+            "For x > 0 the gradient passes unchanged (no vanishing); for x < 0 it is blocked (a 'dead' unit)."
+        )
+        note_zh = "x > 0 时梯度原样通过（不会梯度消失）；x < 0 时梯度为 0（神经元“死亡”）。"
+    d_txt_zh = d_txt.replace("1 because x > 0", "1，因为 x > 0").replace("0 because x < 0", "0，因为 x < 0")
+    val_txt_zh = val_txt.replace(", so ", "，所以 ").replace(", tanh", "，tanh")
+    answer = [value, deriv]
+    solution = Text(
+        f"x = {x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "") + f".\n{val_txt}.\n{d_txt}.\n{note_en}\n"
+        f"Answer: {fmt_vec(answer, 3)}",
+        f"x = {x_text}"
+        + (f" ≈ {fmt(x)}" if "ln" in x_text else "")
+        + f"。\n{val_txt_zh}。\n{d_txt_zh}。\n{note_zh}\n"
+        f"答案：{fmt_vec(answer, 3)}",
+    )
+    return Draft(
+        params={"activation": name, "x": x},
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.VECTOR,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+def _affine_lines(
+    name: str, w: np.ndarray[Any, Any], x: np.ndarray[Any, Any], b: np.ndarray[Any, Any], x_name: str
+) -> list[str]:
+    """``z₁ = 1·2 + (−1)·1 + 0 = 1`` for every row of ``w·x + b``."""
+    out = []
+    for i in range(w.shape[0]):
+        prods = " + ".join(f"{fmt_factor(w[i, j])}·{fmt_factor(x[j])}" for j in range(w.shape[1]))
+        val = float(w[i] @ x + b[i])
+        out.append(f"  {name}{sub(i + 1)} = {prods} + {fmt_factor(b[i])} = {fmt(val)}")
+    return out
+
+
+@family(
+    "mlp_forward",
+    topic="nn.mlp",
+    title=Text("Forward pass of a small MLP", "小型 MLP 的前向传播"),
+    difficulty=2,
+)
+def draw_mlp_forward(rng: np.random.Generator) -> Draft:
+    """x (2) → Linear → ReLU → Linear: integer weights, at least one hidden unit cut off by the ReLU."""
+    hidden = pick(rng, [2, 2, 3])
+    n_out = pick(rng, [1, 1, 2])
+    while True:
+        x = rng.integers(-2, 3, size=2)
+        w1 = rng.integers(-2, 3, size=(hidden, 2))
+        b1 = rng.integers(-1, 2, size=hidden)
+        z1 = w1 @ x + b1
+        if (z1 < 0).any() and (z1 > 0).any():
+            break
+    w2 = rng.integers(-1, 3, size=(n_out, hidden))
+    b2 = rng.integers(-1, 2, size=n_out)
+    h = ops.relu(ops.linear(x, w1, b1))
+    y = ops.linear(h, w2, b2)
+    answer: float | list[float] = float(y[0]) if n_out == 1 else vec(y)
+    kind = AnswerKind.NUMBER if n_out == 1 else AnswerKind.VECTOR
+    shown_y = fmt(y[0]) if n_out == 1 else fmt_vec(y)
+    net = "h = ReLU(W₁x + b₁), y = W₂h + b₂"
+    ask_en = "the output y" + (f" (a vector of {n_out})" if n_out > 1 else "")
+    ask_zh = "输出 y" + (f"（{n_out} 维向量）" if n_out > 1 else "")
+    prompt = Text(
+        f"A two-layer MLP computes {net} (weights as in nn.Linear: one row per output unit).\n"
+        f"x = {fmt_vec(x)}\nW₁ =\n{fmt_rows(w1)}\nb₁ = {fmt_vec(b1)}\nW₂ =\n{fmt_rows(w2)}\nb₂ = {fmt_vec(b2)}\n"
+        f"Compute {ask_en}." + (f" {VECTOR_HINT.en}" if n_out > 1 else ""),
+        f"两层 MLP：{net}（权重按 nn.Linear 的布局：每行对应一个输出单元）。\n"
+        f"x = {fmt_vec(x)}\nW₁ =\n{fmt_rows(w1)}\nb₁ = {fmt_vec(b1)}\nW₂ =\n{fmt_rows(w2)}\nb₂ = {fmt_vec(b2)}\n"
+        f"计算{ask_zh}。" + (f"{VECTOR_HINT.zh}" if n_out > 1 else ""),
+    )
+    z_lines = _affine_lines("z", w1, x, b1, "x")
+    y_lines = _affine_lines("y", w2, h, b2, "h")
+    cut = [i + 1 for i in range(hidden) if z1[i] < 0]
+    cut_txt = ", ".join(f"z{sub(i)}" for i in cut)
+    solution = Text(
+        "Hidden pre-activations z = W₁x + b₁:\n"
+        + "\n".join(z_lines)
+        + f"\nReLU keeps positives and zeroes negatives ({cut_txt} < 0): h = {fmt_vec(h)}.\n"
+        + "Output y = W₂h + b₂:\n"
+        + "\n".join(y_lines)
+        + f"\nAnswer: {shown_y}",
+        "隐藏层预激活 z = W₁x + b₁：\n"
+        + "\n".join(z_lines)
+        + f"\nReLU 保留正数、负数置 0（{cut_txt} < 0）：h = {fmt_vec(h)}。\n"
+        + "输出 y = W₂h + b₂：\n"
+        + "\n".join(y_lines)
+        + f"\n答案：{shown_y}",
+    )
+    return Draft(
+        params={
+            "x": x.tolist(),
+            "W1": w1.tolist(),
+            "b1": b1.tolist(),
+            "W2": w2.tolist(),
+            "b2": b2.tolist(),
+            "activation": "relu",
+        },
+        prompt=prompt,
+        answer=answer,
+        answer_kind=kind,
+        solution=solution,
+        tolerance=Tolerance.exact(),
+    )
+
+
+_SIGMOID_HINTS = {k: f"σ({k}) ≈ {1 / (1 + math.exp(-k)):.4f}" for k in range(-2, 3) if k != 0}
+
+
+def _sigmoid_hint(z: int) -> str:
+    return "σ(0) = 0.5" if z == 0 else _SIGMOID_HINTS[z]
+
+
+@family(
+    "backprop_sigmoid_mse",
+    topic="nn.mlp",
+    title=Text("Back-propagation with sigmoid and squared loss", "sigmoid + 平方损失的反向传播"),
+    difficulty=3,
+)
+def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
+    """One weight gradient: a single sigmoid neuron, or a sigmoid hidden unit under a linear output."""
+    if rng.integers(2):
+        # ŷ = σ(w·x + b), L = ½(ŷ − y)²; ask ∂L/∂w_k.
+        while True:
+            x = rng.integers(-2, 3, size=2)
+            w = rng.integers(-1, 3, size=2)
+            b = int(rng.integers(-1, 2))
+            z = int(w @ x + b)
+            k = int(rng.integers(2))
+            if -2 <= z <= 2 and x[k] != 0:
+                break
+        y = int(rng.integers(2))
+        res = ops.mlp_backprop(x, [w[None]], [[b]], ["sigmoid"], [y], loss="half_sse")
+        grad = float(res.weight_grads[0][0, k])
+        yhat = float(res.activations[-1][0])
+        s_prime = yhat * (1 - yhat)
+        params: dict[str, Any] = {
+            "network": "neuron",
+            "x": x.tolist(),
+            "w": w.tolist(),
+            "b": b,
+            "y": y,
+            "wrt": k,
+        }
+        net = f"ŷ = σ(w₁x₁ + w₂x₂ + b) with x = {fmt_vec(x)}, w = {fmt_vec(w)}, b = {b}"
+        net_zh = f"ŷ = σ(w₁x₁ + w₂x₂ + b)，其中 x = {fmt_vec(x)}，w = {fmt_vec(w)}，b = {b}"
+        target_en = f"w{sub(k + 1)}"
+        prods = " + ".join(f"{fmt_factor(w[j])}·{fmt_factor(x[j])}" for j in range(2))
+        steps = [
+            f"z = {prods} + {fmt_factor(b)} = {z}; ŷ = σ({z}) ≈ {fmt(yhat)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {y} = {fmt(yhat - y)}.",
+            f"∂ŷ/∂z = σ′(z) = ŷ(1 − ŷ) = {fmt(yhat)}·{fmt(1 - yhat)} ≈ {fmt(s_prime)}.",
+            f"∂z/∂{target_en} = x{sub(k + 1)} = {int(x[k])}.",
+            f"∂L/∂{target_en} = (ŷ − y)·σ′(z)·x{sub(k + 1)} = {fmt_factor(yhat - y)}·{fmt(s_prime)}·{fmt_factor(x[k])} "
+            f"≈ {fmt(grad)}.",
+        ]
+        hint = _sigmoid_hint(z)
+    else:
+        # h = σ(w₁x + b₁), ŷ = w₂h + b₂, L = ½(ŷ − y)²; ask ∂L/∂w₁.
+        while True:
+            x1 = int(pick(rng, [-2, -1, 1, 2]))
+            w1 = int(rng.integers(-1, 3))
+            b1 = int(rng.integers(-1, 2))
+            z = w1 * x1 + b1
+            if -2 <= z <= 2:
+                break
+        w2 = int(pick(rng, [-2, -1, 1, 2, 3]))
+        b2 = int(rng.integers(-1, 2))
+        y = int(rng.integers(-1, 3))
+        res = ops.mlp_backprop(
+            [x1], [[[w1]], [[w2]]], [[b1], [b2]], ["sigmoid", "identity"], [y], loss="half_sse"
+        )
+        grad = float(res.weight_grads[0][0, 0])
+        h = float(res.activations[1][0])
+        yhat = float(res.activations[2][0])
+        s_prime = h * (1 - h)
+        params = {"network": "hidden", "x": x1, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "y": y}
+        net = f"h = σ(w₁x + b₁), ŷ = w₂h + b₂ with x = {x1}, w₁ = {w1}, b₁ = {b1}, w₂ = {w2}, b₂ = {b2}"
+        net_zh = f"h = σ(w₁x + b₁)，ŷ = w₂h + b₂，其中 x = {x1}，w₁ = {w1}，b₁ = {b1}，w₂ = {w2}，b₂ = {b2}"
+        target_en = "w₁"
+        steps = [
+            f"Forward: z = w₁x + b₁ = {fmt_factor(w1)}·{fmt_factor(x1)} + {fmt_factor(b1)} = {z}; "
+            f"h = σ({z}) ≈ {fmt(h)}; ŷ = {fmt_factor(w2)}·{fmt(h)} + {fmt_factor(b2)} ≈ {fmt(yhat)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {fmt_factor(y)} = {fmt(yhat - y)}.",
+            f"∂ŷ/∂h = w₂ = {w2}; ∂h/∂z = σ′(z) = h(1 − h) = {fmt(h)}·{fmt(1 - h)} ≈ {fmt(s_prime)}; ∂z/∂w₁ = x = {x1}.",
+            f"∂L/∂w₁ = (ŷ − y)·w₂·σ′(z)·x = {fmt_factor(yhat - y)}·{fmt_factor(w2)}·{fmt(s_prime)}·{fmt_factor(x1)} "
+            f"≈ {fmt(grad)}.",
+        ]
+        hint = _sigmoid_hint(z)
+    prompt = Text(
+        f"A tiny network: {net}. Target y = {params['y']}, loss L = ½(ŷ − y)². "
+        f"Compute ∂L/∂{target_en} by back-propagation, to 4 decimals. ({hint}.)",
+        f"一个很小的网络：{net_zh}。目标 y = {params['y']}，损失 L = ½(ŷ − y)²。"
+        f"用反向传播求 ∂L/∂{target_en}，保留 4 位小数。（{hint}。）",
+    )
+    chain = "Chain rule, from the loss back to the weight:"
+    body = "\n".join(steps)
+    body_zh = "\n".join(
+        line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。" for line in steps
+    )
+    solution = Text(
+        f"{chain}\n{body}\nAnswer: {fmt(grad, 4)}",
+        f"链式法则，从损失一路乘回到该权重：\n{body_zh}\n答案：{fmt(grad, 4)}",
+    )
+    return Draft(
+        params=params,
+        prompt=prompt,
+        answer=grad,
+        answer_kind=AnswerKind.NUMBER,
+        solution=solution,
+        tolerance=Tolerance(rel=0.0, abs=3e-4),
+    )
+
+
+@family(
+    "backprop_relu_ce",
+    topic="nn.mlp",
+    title=Text("Back-propagation with ReLU and cross-entropy", "ReLU + 交叉熵的反向传播"),
+    difficulty=4,
+)
+def draw_backprop_relu_ce(rng: np.random.Generator) -> Draft:
+    """x (2) → Linear → ReLU (2) → Linear → 2 logits → cross-entropy; one entry of ∂L/∂W₂ or ∂L/∂W₁."""
+    while True:
+        x = rng.integers(-1, 3, size=2)
+        w1 = rng.integers(-1, 3, size=(2, 2))
+        b1 = rng.integers(-1, 2, size=2)
+        z1 = w1 @ x + b1
+        w2 = rng.integers(-1, 3, size=(2, 2))
+        b2 = rng.integers(-1, 2, size=2)
+        logits = w2 @ np.maximum(z1, 0) + b2
+        if (z1 != 0).all() and (z1 > 0).any() and abs(int(logits[0] - logits[1])) <= 2:
+            break
+    t = int(rng.integers(2))
+    layer = pick(rng, ["W2", "W1", "W1"])
+    row, col = int(rng.integers(2)), int(rng.integers(2))
+    res = ops.mlp_backprop(x, [w1, w2], [b1, b2], ["relu", "identity"], t, loss="cross_entropy")
+    grad = float(res.weight_grads[0 if layer == "W1" else 1][row, col])
+    h = res.activations[1]
+    p = ops.softmax(res.activations[2], dim=0)
+    dz2 = res.deltas[1]
+    d = int(logits[1 - t] - logits[t])
+    prompt_net = "h = ReLU(W₁x + b₁), z = W₂h + b₂ (2 logits), L = cross-entropy(softmax(z), t)"
+    prompt_net_zh = "h = ReLU(W₁x + b₁)，z = W₂h + b₂（2 个 logit），L = 交叉熵(softmax(z), t)"
+    w_name = f"{'W₁' if layer == 'W1' else 'W₂'}[{row + 1},{col + 1}]"
+    hint = exp_hints([d, -d]) if d else "e⁰ = 1"
+    prompt = Text(
+        f"{prompt_net}, weights as in nn.Linear (row = output unit).\n"
+        f"x = {fmt_vec(x)}\nW₁ =\n{fmt_rows(w1)}\nb₁ = {fmt_vec(b1)}\nW₂ =\n{fmt_rows(w2)}\nb₂ = {fmt_vec(b2)}\n"
+        f"True class index t = {t} (0-based). Compute ∂L/∂{w_name} (row {row + 1}, column {col + 1}), "
+        f"to 4 decimals. ({hint}.)",
+        f"{prompt_net_zh}，权重按 nn.Linear 的布局（每行对应一个输出单元）。\n"
+        f"x = {fmt_vec(x)}\nW₁ =\n{fmt_rows(w1)}\nb₁ = {fmt_vec(b1)}\nW₂ =\n{fmt_rows(w2)}\nb₂ = {fmt_vec(b2)}\n"
+        f"真实类别下标 t = {t}（从 0 开始）。求 ∂L/∂{w_name}（第 {row + 1} 行第 {col + 1} 列），"
+        f"保留 4 位小数。（{hint}。）",
+    )
+    z_lines = "\n".join(_affine_lines("a", w1, x, b1, "x"))
+    l_lines = "\n".join(_affine_lines("z", w2, h, b2, "h"))
+    pt = float(p[t])
+    other = 1 - t
+    en = [
+        f"Forward, hidden pre-activations a = W₁x + b₁:\n{z_lines}\nh = ReLU(a) = {fmt_vec(h)}.",
+        f"Logits z = W₂h + b₂:\n{l_lines}",
+        f"Softmax of two logits: p{sub(t + 1)} = 1/(1 + e^(z{sub(other + 1)} − z{sub(t + 1)})) = 1/(1 + e{sup(d)}) "
+        f"≈ {fmt(pt)}, p{sub(other + 1)} = 1 − p{sub(t + 1)} ≈ {fmt(1 - pt)}; p = {fmt_vec(p)}.",
+        f"Output layer: δ = ∂L/∂z = p − y = {fmt_vec(p)} − {fmt_vec(np.eye(2)[t])} = {fmt_vec(dz2)}.",
+    ]
+    zh = [
+        f"前向，隐藏层预激活 a = W₁x + b₁：\n{z_lines}\nh = ReLU(a) = {fmt_vec(h)}。",
+        f"logits z = W₂h + b₂：\n{l_lines}",
+        f"两个 logit 的 softmax：p{sub(t + 1)} = 1/(1 + e^(z{sub(other + 1)} − z{sub(t + 1)})) = 1/(1 + e{sup(d)}) "
+        f"≈ {fmt(pt)}，p{sub(other + 1)} = 1 − p{sub(t + 1)} ≈ {fmt(1 - pt)}；p = {fmt_vec(p)}。",
+        f"输出层：δ = ∂L/∂z = p − y = {fmt_vec(p)} − {fmt_vec(np.eye(2)[t])} = {fmt_vec(dz2)}。",
+    ]
+    if layer == "W2":
+        en.append(
+            f"∂L/∂W₂[{row + 1},{col + 1}] = δ{sub(row + 1)}·h{sub(col + 1)} = {fmt_factor(dz2[row])}·"
+            f"{fmt_factor(h[col])} ≈ {fmt(grad)}."
+        )
+        zh.append(
+            f"∂L/∂W₂[{row + 1},{col + 1}] = δ{sub(row + 1)}·h{sub(col + 1)} = {fmt_factor(dz2[row])}·"
+            f"{fmt_factor(h[col])} ≈ {fmt(grad)}。"
+        )
+    else:
+        back = float(dz2 @ w2[:, row])
+        gate = 1 if z1[row] > 0 else 0
+        back_txt = (
+            f"δ₁·W₂[1,{row + 1}] + δ₂·W₂[2,{row + 1}] = {fmt_factor(dz2[0])}·{fmt_factor(w2[0, row])} + "
+            f"{fmt_factor(dz2[1])}·{fmt_factor(w2[1, row])} ≈ {fmt(back)}"
+        )
+        en.append(f"Back to hidden unit {row + 1}: ∂L/∂h{sub(row + 1)} = {back_txt}.")
+        zh.append(f"传回隐藏单元 {row + 1}：∂L/∂h{sub(row + 1)} = {back_txt}。")
+        gate_en = "a > 0, so ReLU′ = 1" if gate else "a < 0, so ReLU′ = 0 and no gradient reaches W₁'s row"
+        gate_zh = "a > 0，ReLU′ = 1" if gate else "a < 0，ReLU′ = 0，梯度传不到 W₁ 的这一行"
+        en.append(
+            f"Through the ReLU: a{sub(row + 1)} = {fmt(z1[row])}, {gate_en}; "
+            f"∂L/∂W₁[{row + 1},{col + 1}] = ∂L/∂h{sub(row + 1)}·ReLU′(a{sub(row + 1)})·x{sub(col + 1)} = "
+            f"{fmt_factor(back)}·{gate}·{fmt_factor(x[col])} ≈ {fmt(grad)}."
+        )
+        zh.append(
+            f"经过 ReLU：a{sub(row + 1)} = {fmt(z1[row])}，{gate_zh}；"
+            f"∂L/∂W₁[{row + 1},{col + 1}] = ∂L/∂h{sub(row + 1)}·ReLU′(a{sub(row + 1)})·x{sub(col + 1)} = "
+            f"{fmt_factor(back)}·{gate}·{fmt_factor(x[col])} ≈ {fmt(grad)}。"
+        )
+    solution = Text(
+        "\n".join(en) + f"\nAnswer: {fmt(grad, 4)}",
+        "\n".join(zh) + f"\n答案：{fmt(grad, 4)}",
+    )
+    return Draft(
+        params={
+            "x": x.tolist(),
+            "W1": w1.tolist(),
+            "b1": b1.tolist(),
+            "W2": w2.tolist(),
+            "b2": b2.tolist(),
+            "target": t,
+            "wrt": {"param": layer, "row": row, "col": col},
+        },
+        prompt=prompt,
+        answer=grad,
+        answer_kind=AnswerKind.NUMBER,
+        solution=solution,
+        tolerance=Tolerance(rel=0.0, abs=3e-4),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# train.generalization
+# ---------------------------------------------------------------------------------------------
+
+
+@family(
+    "dropout_inverted",
+    topic="train.generalization",
+    title=Text("Inverted dropout with a given mask", "给定掩码的 inverted dropout"),
+    difficulty=1,
+)
+def draw_dropout_inverted(rng: np.random.Generator) -> Draft:
+    """Training-mode dropout output x·mask/(1 − p) for a given keep-mask."""
+    p = pick(rng, [0.5, 0.5, 0.2, 0.75, 0.8])
+    n = int(rng.integers(4, 7))
+    x = rng.integers(-3, 6, size=n)
+    while True:
+        mask = (rng.integers(0, 100, size=n) >= round(p * 100)).astype(int)
+        if 0 < mask.sum() < n:
+            break
+    out = ops.dropout_with_mask(x, mask, p)
+    scale = 1 / (1 - p)
+    prompt = Text(
+        f"Dropout with drop probability p = {fmt(p)} (nn.Dropout(p={fmt(p)}), training mode) gets the activations "
+        f"x = {fmt_vec(x)}, and the random keep-mask comes out as m = {fmt_vec(mask)} (1 = kept). "
+        f"What does the layer output? {VECTOR_HINT.en}",
+        f"Dropout 的丢弃概率 p = {fmt(p)}（nn.Dropout(p={fmt(p)})，训练模式），输入激活 x = {fmt_vec(x)}，"
+        f"随机保留掩码为 m = {fmt_vec(mask)}（1 = 保留）。这一层的输出是什么？{VECTOR_HINT.zh}",
+    )
+    solution = Text(
+        "PyTorch uses inverted dropout: kept units are scaled by 1/(1 − p) during training, so each unit's "
+        "expected value stays x and evaluation needs no rescaling (at eval time dropout is the identity).\n"
+        f"Scale 1/(1 − {fmt(p)}) = {fmt(scale)}.\n"
+        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}.\n"
+        f"Answer: {fmt_vec(out)}",
+        "PyTorch 使用 inverted dropout：训练时被保留的单元乘以 1/(1 − p)，使每个单元的期望仍为 x，"
+        "测试时无需再缩放（eval 模式下 dropout 什么也不做）。\n"
+        f"缩放系数 1/(1 − {fmt(p)}) = {fmt(scale)}。\n"
+        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}。\n"
+        f"答案：{fmt_vec(out)}",
+    )
+    return Draft(
+        params={"x": x.tolist(), "mask": mask.tolist(), "p": p},
+        prompt=prompt,
+        answer=vec(out),
+        answer_kind=AnswerKind.VECTOR,
+        solution=solution,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# train.batchnorm
+# ---------------------------------------------------------------------------------------------
+
+# Deviations from the mean whose biased variance is a perfect square (σ = 1, 1, 3, 3 times the scale).
+_DEVIATIONS: dict[int, list[tuple[int, ...]]] = {
+    2: [(-1, 1)],
+    4: [(-1, -1, 1, 1), (-5, 1, 1, 3), (-3, -1, -1, 5)],
+}
+
+
+def _bn_column(rng: np.random.Generator, n: int) -> np.ndarray[Any, Any]:
+    """n integers with an integer mean and a perfect-square biased variance, in random order."""
+    devs: np.ndarray[Any, Any] = np.array(pick(rng, _DEVIATIONS[n]))
+    scale = pick(rng, [1, 2]) if n == 2 or abs(devs).max() == 1 else 1
+    col = int(rng.integers(-2, 4)) + scale * devs
+    return col[rng.permutation(n)]
+
+
+def _bn_stats_lines(col: np.ndarray[Any, Any], label_en: str, label_zh: str) -> tuple[str, str, float, float]:
+    n = len(col)
+    mean = float(col.mean())
+    var = float(col.var())
+    sq = " + ".join(f"{fmt_factor(v - mean)}²" for v in col)
+    en = (
+        f"{label_en}μ = ({' + '.join(fmt_factor(v) for v in col)})/{n} = {fmt(mean)}; "
+        f"σ² = ({sq})/{n} = {fmt(var)} (biased: divide by N)"
+    )
+    zh = (
+        f"{label_zh}μ = ({' + '.join(fmt_factor(v) for v in col)})/{n} = {fmt(mean)}；"
+        f"σ² = ({sq})/{n} = {fmt(var)}（有偏方差：除以 N）"
+    )
+    return en, zh, mean, var
+
+
+@family(
+    "batchnorm_forward",
+    topic="train.batchnorm",
+    title=Text("Batch-norm forward pass (training)", "批归一化前向计算（训练模式）"),
+    difficulty=2,
+)
+def draw_batchnorm_forward(rng: np.random.Generator) -> Draft:
+    """nn.BatchNorm1d in training mode on an N×C batch: per-channel batch statistics, then γ·x̂ + β."""
+    n = pick(rng, [2, 4, 4])
+    c = pick(rng, [1, 2])
+    x = np.stack([_bn_column(rng, n) for _ in range(c)], axis=1)
+    gamma = [float(pick(rng, [1, 1, 2, 0.5, -1])) for _ in range(c)]
+    beta = [float(pick(rng, [0, 0, 1, -1, 0.5])) for _ in range(c)]
+    eps = 1e-5
+    res = ops.batch_norm(x, None, None, gamma, beta, training=True, eps=eps)
+    out = res.output
+    prompt = Text(
+        f"A batch of N = {n} examples with C = {c} feature{'s' if c > 1 else ''} (rows = examples) goes through "
+        f"nn.BatchNorm1d({c}) in training mode with γ = {fmt_vec(gamma)}, β = {fmt_vec(beta)}, ε = 1e-5.\n"
+        f"x =\n{fmt_rows(x)}\nCompute the output (N×C), each entry to 3 decimals. Answer as a matrix, "
+        "e.g. `1 2; 3 4`.",
+        f"一个批次有 N = {n} 个样本、C = {c} 个特征（每行一个样本），在训练模式下经过 nn.BatchNorm1d({c})，"
+        f"γ = {fmt_vec(gamma)}，β = {fmt_vec(beta)}，ε = 1e-5。\n"
+        f"x =\n{fmt_rows(x)}\n求输出（N×C），每个元素保留 3 位小数。用矩阵作答，例如 `1 2; 3 4`。",
+    )
+    en = [
+        "Per feature (column): batch mean μ and biased variance σ² over the N examples; x̂ = (x − μ)/√(σ² + ε); "
+        "y = γ·x̂ + β. ε = 1e-5 changes nothing at 3 decimals."
+    ]
+    zh = [
+        "对每个特征（每列）：在 N 个样本上求批均值 μ 和有偏方差 σ²；x̂ = (x − μ)/√(σ² + ε)；y = γ·x̂ + β。"
+        "ε = 1e-5 对 3 位小数没有影响。"
+    ]
+    for j in range(c):
+        col = x[:, j]
+        lab_en = f"Column {j + 1}: " if c > 1 else ""
+        lab_zh = f"第 {j + 1} 列：" if c > 1 else ""
+        s_en, s_zh, mean, var = _bn_stats_lines(col, lab_en, lab_zh)
+        sd = math.sqrt(var)
+        xhat = (col - mean) / math.sqrt(var + eps)
+        en.append(f"{s_en}; √σ² = {fmt(sd)}.")
+        zh.append(f"{s_zh}；√σ² = {fmt(sd)}。")
+        en.append(
+            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}; "
+            f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}."
+        )
+        zh.append(
+            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}；"
+            f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}。"
+        )
+    solution = Text(
+        "\n".join(en) + f"\nAnswer:\n{fmt_rows(out, 3)}",
+        "\n".join(zh) + f"\n答案：\n{fmt_rows(out, 3)}",
+    )
+    return Draft(
+        params={"x": x.tolist(), "gamma": gamma, "beta": beta, "eps": eps},
+        prompt=prompt,
+        answer=mat(out),
+        answer_kind=AnswerKind.MATRIX,
+        solution=solution,
+        tolerance=decimals(3),
+    )
+
+
+@family(
+    "batchnorm_running_stats",
+    topic="train.batchnorm",
+    title=Text("Batch-norm running statistics", "批归一化的滑动平均统计量"),
+    difficulty=3,
+)
+def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
+    """running_mean and running_var of a one-feature BatchNorm1d after 1–2 training batches."""
+    n_steps = pick(rng, [1, 1, 2])
+    n = pick(rng, [2, 4])
+    batches = [_bn_column(rng, n) for _ in range(n_steps)]
+    momentum = 0.1
+    if rng.integers(2):
+        rm0, rv0 = 0.0, 1.0
+    else:
+        rm0, rv0 = float(rng.integers(-2, 4)), float(pick(rng, [1, 2, 4]))
+    rm, rv = np.array([rm0]), np.array([rv0])
+    en: list[str] = []
+    zh: list[str] = []
+    for i, col in enumerate(batches):
+        res = ops.batch_norm(col[:, None], rm, rv, training=True, momentum=momentum)
+        assert res.running_mean is not None and res.running_var is not None
+        s_en, s_zh, mean, var = _bn_stats_lines(col, "", "")
+        unbiased = var * n / (n - 1)
+        lab_en = f"Batch {i + 1}: " if n_steps > 1 else ""
+        lab_zh = f"第 {i + 1} 个批次：" if n_steps > 1 else ""
+        en.append(
+            f"{lab_en}{s_en}; unbiased variance σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}.\n"
+            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}; "
+            f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}."
+        )
+        zh.append(
+            f"{lab_zh}{s_zh}；无偏方差 σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}。\n"
+            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}；"
+            f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}。"
+        )
+        rm, rv = res.running_mean, res.running_var
+    answer = [float(rm[0]), float(rv[0])]
+    shown = "\n".join(f"  batch {i + 1}: {fmt_vec(b)}" for i, b in enumerate(batches))
+    shown_zh = "\n".join(f"  第 {i + 1} 批：{fmt_vec(b)}" for i, b in enumerate(batches))
+    init_en = "PyTorch's initial values" if (rm0, rv0) == (0.0, 1.0) else "values from earlier training"
+    init_zh = "PyTorch 的初始值" if (rm0, rv0) == (0.0, 1.0) else "此前训练得到的值"
+    prompt = Text(
+        f"nn.BatchNorm1d(1) (momentum = 0.1) starts with running_mean = {fmt(rm0)} and running_var = {fmt(rv0)} "
+        f"({init_en}). In training mode it sees {'this batch' if n_steps == 1 else 'these batches'} of a single "
+        f"feature:\n{shown}\nWhat are (running_mean, running_var) afterwards? Give 3 decimals. {VECTOR_HINT.en}",
+        f"nn.BatchNorm1d(1)（momentum = 0.1）的 running_mean = {fmt(rm0)}，running_var = {fmt(rv0)}（{init_zh}）。"
+        f"训练模式下依次输入以下单特征批次：\n{shown_zh}\n之后 (running_mean, running_var) 是多少？保留 3 位小数。"
+        f"{VECTOR_HINT.zh}",
+    )
+    solution = Text(
+        "Each training step: running = (1 − momentum)·running + momentum·batch statistic. The batch is normalised "
+        "with the biased variance, but running_var is updated with the unbiased one (× N/(N − 1)).\n"
+        + "\n".join(en)
+        + f"\nAnswer: {fmt_vec(answer, 3)}",
+        "每个训练步：running = (1 − momentum)·running + momentum·本批统计量。归一化本批数据用的是有偏方差，"
+        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。\n"
+        + "\n".join(zh)
+        + f"\n答案：{fmt_vec(answer, 3)}",
+    )
+    return Draft(
+        params={
+            "batches": [b.tolist() for b in batches],
+            "running_mean": rm0,
+            "running_var": rv0,
+            "momentum": momentum,
+        },
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.VECTOR,
+        solution=solution,
+        tolerance=decimals(3),
+    )
