@@ -21,7 +21,7 @@ from quizforge.bank.schema import KeyPoint, Kind, Question, Source
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
 
-FORMAT = 1  # bump whenever Question, FileResult or the checks change
+FORMAT = 2  # bump whenever Question, FileResult or the checks change
 
 
 def _text(t: Text | None) -> list[str] | None:

@@ -26,6 +26,17 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_TEXT = 20_000
 
 
+# YAML folding (``>-``) turns each line break into a space, which Chinese does not use: "预训练 的骨干".
+# A space between two CJK characters (or CJK punctuation) is dropped; one next to Latin text stays.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+
+def join_cjk_lines(text: str) -> str:
+    """``text`` with the spaces that line folding left between two CJK characters removed."""
+    return _CJK_GAP.sub("", text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with a bank file, printed as ``file:line:column: field: message``."""
@@ -114,7 +125,7 @@ class _FileChecker:
             elif len(part) > MAX_TEXT:
                 self.problem(lmark, f"{field}.{lang}", f"longer than {MAX_TEXT:,} characters")
             else:
-                parts[lang] = part.strip()
+                parts[lang] = join_cjk_lines(part.strip()) if lang == "zh" else part.strip()
         for extra in value:
             if extra not in ("en", "zh") and extra not in other_keys:
                 self.problem(value.key_marks[extra], f"{field}.{extra}", "unknown field (languages are en, zh)")

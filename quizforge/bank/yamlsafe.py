@@ -115,7 +115,11 @@ def parse(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+        problem = str(exc.problem or exc.context)
+        if "nesting depth" in problem:
+            # libyaml's own limit (1,000 levels) can fire while it scans ahead, before our limit does.
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels", line, col) from None
+        raise YamlError(f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     finally:
