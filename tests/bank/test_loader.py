@@ -313,7 +313,7 @@ questions:
       - {en: b, zh: 乙}
       - {en: c, zh: 丙}
 """
-    bank, problems = load(tmp_path, text, strict=False)
+    bank, _ = load(tmp_path, text, strict=False)
     answer = bank.questions["folded"].answer
     assert answer is not None
     assert answer.en == "One line and the next."  # English keeps its spaces
