@@ -91,6 +91,7 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
             print(f"{q.id}\t{q.kind.value}\t{q.topic}\t{q.difficulty}\t{prompt(q.prompt, q.generator)}")
         return
     from rich.table import Table
+    from rich.text import Text as RichText
 
     table = Table(box=None, pad_edge=False, expand=True)
     table.add_column(_HEAD["id"].get(lang), no_wrap=True, style="cyan")
@@ -98,7 +99,8 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
     table.add_column(_HEAD["diff"].get(lang), justify="right", no_wrap=True)
     table.add_column(_HEAD["prompt"].get(lang), ratio=1)
     for q in chosen:
-        table.add_row(q.id, q.kind.value, str(q.difficulty), prompt(q.prompt, q.generator))
+        # bank text is data: wrap it so a formula like `a[l+2]` is never read as Rich markup
+        table.add_row(q.id, q.kind.value, str(q.difficulty), RichText(prompt(q.prompt, q.generator)))
     _console().print(table)
 
 
@@ -111,13 +113,14 @@ def print_families(lang: str) -> None:
             print(f"{f.name}\t{f.topic}\t{f.title.get(lang)}")
         return
     from rich.table import Table
+    from rich.text import Text as RichText
 
     table = Table(box=None, pad_edge=False)
     table.add_column(_HEAD["family"].get(lang), style="cyan", no_wrap=True)
     table.add_column(_HEAD["topic"].get(lang), no_wrap=True)
     table.add_column(_HEAD["title"].get(lang))
     for f in fams:
-        table.add_row(f.name, f.topic, f.title.get(lang))
+        table.add_row(f.name, f.topic, RichText(f.title.get(lang)))
     _console().print(table)
     print(f"{len(fams)} families")
 
@@ -133,10 +136,22 @@ def format_answer(inst: Instance, lang: str) -> str:
     if inst.answer_kind == AnswerKind.SHAPE and isinstance(a, (tuple, list)):
         return "×".join(str(v) for v in a)
     if inst.answer_kind == AnswerKind.MATRIX and isinstance(a, list):
-        return "\n".join("  ".join(_num(v) for v in row) for row in a)  # type: ignore[union-attr]
+        return format_matrix(a)  # type: ignore[arg-type]
     if isinstance(a, (list, tuple)):
         return "[" + ", ".join(_num(v) for v in a) + "]"  # type: ignore[arg-type]
     return _num(a)
+
+
+def format_matrix(rows: Sequence[Sequence[float]], indent: str = "    ") -> str:
+    """A matrix as right-aligned columns, one row per line (how the families print theirs)."""
+    cells = [[_num(v) for v in row] for row in rows]
+    width = max((len(c) for row in cells for c in row), default=1)
+    return "\n".join(indent + "  ".join(c.rjust(width) for c in row) for row in cells)
+
+
+def _label(key: str, lang: str) -> str:
+    """A heading followed by the colon of its language (``Answer:`` / ``答案：``)."""
+    return _HEAD[key].get(lang) + ("：" if lang == "zh" else ":")
 
 
 def _num(v: float) -> str:
@@ -152,12 +167,21 @@ def print_instance(inst: Instance, lang: str) -> None:
     body = "\n".join(lines)
     if _plain():
         print(f"# {inst.family} (seed {inst.seed}, {inst.topic})\n{body}\n")
-        print(f"{_HEAD['answer'].get(lang)}: {format_answer(inst, lang)}\n")
-        print(f"{_HEAD['solution'].get(lang)}:\n{inst.solution.get(lang)}\n")
+        print(f"{_label('answer', lang)}{_answer_block(inst, lang)}\n")
+        print(f"{_label('solution', lang)}\n{inst.solution.get(lang)}\n")
         return
     from rich.panel import Panel
+    from rich.text import Text as RichText
 
     console = _console()
-    console.print(Panel(body, title=f"{inst.family} · seed {inst.seed}", subtitle=inst.topic, expand=False))
-    console.print(f"[bold]{_HEAD['answer'].get(lang)}:[/] {format_answer(inst, lang)}")
-    console.print(f"[bold]{_HEAD['solution'].get(lang)}:[/]\n{inst.solution.get(lang)}\n")
+    console.print(Panel(RichText(body), title=f"{inst.family} · seed {inst.seed}", subtitle=inst.topic, expand=False))
+    console.print(f"[bold]{_label('answer', lang)}[/]", end="")
+    console.print(_answer_block(inst, lang), markup=False)
+    console.print(f"[bold]{_label('solution', lang)}[/]")
+    console.print(inst.solution.get(lang) + "\n", markup=False)
+
+
+def _answer_block(inst: Instance, lang: str) -> str:
+    """The answer after its heading: on the same line, or below it for a matrix."""
+    text = format_answer(inst, lang)
+    return "\n" + text if "\n" in text else (" " if lang == "en" else "") + text
