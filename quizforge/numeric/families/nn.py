@@ -890,7 +890,7 @@ def _bn_stats_lines(col: np.ndarray[Any, Any], label_en: str, label_zh: str) -> 
 @family(
     "batchnorm_forward",
     topic="train.batchnorm",
-    title=Text("Batch-norm forward pass (training)", "批归一化前向计算（训练模式）"),
+    title=Text("Batch-norm forward pass (training)", "批量归一化前向计算（训练模式）"),
     difficulty=2,
 )
 def draw_batchnorm_forward(rng: np.random.Generator) -> Draft:
@@ -954,7 +954,7 @@ def draw_batchnorm_forward(rng: np.random.Generator) -> Draft:
 @family(
     "batchnorm_running_stats",
     topic="train.batchnorm",
-    title=Text("Batch-norm running statistics", "批归一化的滑动平均统计量"),
+    title=Text("Batch-norm running statistics", "批量归一化的滑动平均统计量"),
     difficulty=3,
 )
 def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
