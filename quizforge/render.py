@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from quizforge.text import Text
@@ -128,6 +128,11 @@ def print_families(lang: str) -> None:
 def format_answer(inst: Instance, lang: str) -> str:
     """The expected answer as a person would write it."""
     from quizforge.grading.kinds import AnswerKind
+    from quizforge.grading.preview import format_expected
+
+    def num(v: float) -> str:
+        # as many digits as the family's tolerance needs: the shown answer always grades right
+        return format_expected(float(v), inst.tolerance)
 
     a = inst.answer
     if inst.answer_kind == AnswerKind.CHOICE and isinstance(a, list):
@@ -136,15 +141,30 @@ def format_answer(inst: Instance, lang: str) -> str:
     if inst.answer_kind == AnswerKind.SHAPE and isinstance(a, (tuple, list)):
         return "×".join(str(v) for v in a)
     if inst.answer_kind == AnswerKind.MATRIX and isinstance(a, list):
-        return format_matrix(a)  # type: ignore[arg-type]
+        return format_matrix(a, num=num)  # type: ignore[arg-type]
     if isinstance(a, (list, tuple)):
-        return "[" + ", ".join(_num(v) for v in a) + "]"  # type: ignore[arg-type]
-    return _num(a)
+        return "[" + ", ".join(num(v) for v in a) + "]"  # type: ignore[arg-type]
+    return num(a)  # type: ignore[arg-type]
 
 
-def format_matrix(rows: Sequence[Sequence[float]], indent: str = "    ") -> str:
+def answer_as_typed(inst: Instance) -> str:
+    """The expected answer as a user would type it (``b,d`` for choices, ``1 2; 3 4`` for matrices)."""
+    from quizforge.grading.kinds import AnswerKind
+
+    if inst.answer_kind == AnswerKind.CHOICE and isinstance(inst.answer, list):
+        return ",".join("abcdefghi"[int(i)] for i in inst.answer)
+    text = format_answer(inst, "en")
+    if inst.answer_kind == AnswerKind.MATRIX:
+        return "; ".join(" ".join(line.split()) for line in text.splitlines())
+    return text
+
+
+def format_matrix(
+    rows: Sequence[Sequence[float]], indent: str = "    ", num: Callable[[float], str] | None = None
+) -> str:
     """A matrix as right-aligned columns, one row per line (how the families print theirs)."""
-    cells = [[_num(v) for v in row] for row in rows]
+    fmt = num or _num
+    cells = [[fmt(v) for v in row] for row in rows]
     width = max((len(c) for row in cells for c in row), default=1)
     return "\n".join(indent + "  ".join(c.rjust(width) for c in row) for row in cells)
 
