@@ -7,10 +7,12 @@ what it needs when it runs, so ``quizforge --help`` loads neither textual nor to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from quizforge import __version__
 
@@ -135,15 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answer", required=True, metavar="TEXT")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", "write your review log as JSONL (or the bank as an Anki deck)", _not_yet("export"))
-    p.add_argument("--output", metavar="FILE")
+    p = command("export", "write your review log as JSONL (or the bank as an Anki deck)", _export)
+    p.add_argument("--output", metavar="FILE", help="where to write (default: stdout for jsonl; quizforge.apkg)")
     p.add_argument("--format", choices=["jsonl", "apkg"], default="jsonl")
 
-    p = command("import", "merge a JSONL review log into yours", _not_yet("import"))
+    p = command("import", "merge a JSONL review log into yours", _import)
     p.add_argument("file", metavar="FILE")
 
-    p = command("optimize", "fit FSRS parameters to your review history", _not_yet("optimize"))
-    p.add_argument("--reschedule", action="store_true")
+    p = command("optimize", "fit FSRS parameters to your review history", _optimize)
+    p.add_argument("--reschedule", action="store_true", help="also rebuild every card's schedule with them")
     return parser
 
 
@@ -212,9 +214,108 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 def _study(args: argparse.Namespace) -> int:
     if args.plain:
-        print("quizforge study --plain: not available yet in this version", file=sys.stderr)
-        return EXIT_USAGE
+        return _study_plain(args)
     return _dashboard(args)
+
+
+@contextlib.contextmanager
+def _open_store(args: argparse.Namespace) -> Iterator[Any]:
+    """The user's database; a StoreError at any point becomes one line on stderr and exit 2."""
+    from quizforge.locations import data_dir, db_path
+    from quizforge.store import Store, StoreError
+
+    try:
+        store = Store.open(db_path(data_dir(args.data_dir)))
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _study_plain(args: argparse.Namespace) -> int:
+    from quizforge.study.plain import run_plain
+    from quizforge.study.session import StudySession
+
+    if args.new is not None and args.new < 0:
+        raise UserError("--new must be ≥ 0")
+    bank = _load_bank(args)
+    for t in args.topic or []:
+        if t not in bank.topics and not any(k.startswith(t + ".") for k in bank.topics):
+            raise UserError(f"--topic {t}: unknown topic (see `quizforge topics`)")
+    with _open_store(args) as store:
+        session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=args.lang)
+        return run_plain(session, sys.stdin, sys.stdout, args.lang)
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.format == "apkg":
+        from quizforge.study.anki import export_apkg
+
+        out = Path(args.output or "quizforge.apkg")
+        try:
+            n = export_apkg(_load_bank(args), out, args.lang)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        print(f"wrote {n} notes to {out}", file=sys.stderr)
+        return EXIT_OK
+    from quizforge.study.exchange import export_jsonl
+
+    with _open_store(args) as store:
+        if args.output is None or args.output == "-":
+            n = export_jsonl(store, sys.stdout)
+        else:
+            out = Path(args.output)
+            tmp = out.with_name(out.name + ".part")
+            try:
+                with tmp.open("w", encoding="utf-8") as f:
+                    n = export_jsonl(store, f)
+                tmp.replace(out)  # never leave a half-written export under the real name
+            except OSError as exc:
+                raise UserError(f"{out}: cannot write ({exc.strerror or exc})") from None
+            print(f"exported {n} reviews to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from quizforge.study.exchange import ImportFileError, import_jsonl
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    with _open_store(args) as store:
+        try:
+            summary = import_jsonl(store, path)
+        except ImportFileError as exc:
+            raise UserError(f"{exc} (nothing was imported)") from None
+    print(
+        f"imported {summary.added} new reviews ({summary.known} already known); "
+        f"{summary.cards_replayed} cards rescheduled" + ("; settings applied" if summary.settings_applied else "")
+    )
+    return EXIT_OK
+
+
+def _optimize(args: argparse.Namespace) -> int:
+    from quizforge.study.optimize import NotEnoughHistory, optimize
+
+    with _open_store(args) as store:
+        try:
+            fit = optimize(store, reschedule=args.reschedule)
+        except NotEnoughHistory as exc:
+            print(
+                f"not enough history yet: {exc.have} usable reviews, {exc.need} needed "
+                f"({exc.need - exc.have} more; a usable review is a card's second or later review on a new day). "
+                "The default parameters stay in use."
+            )
+            return EXIT_OK
+    print(f"fitted {len(fit.parameters)} FSRS parameters to {fit.items} reviews; stored")
+    print("parameters: " + ", ".join(f"{p:.4f}" for p in fit.parameters))
+    if args.reschedule:
+        print(f"rescheduled {fit.cards_rescheduled} cards")
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,0 +1,184 @@
+"""Opening the SQLite file: pragmas, schema migrations, and the errors a user can act on."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Forward migrations: MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE cards (
+        card_id      TEXT PRIMARY KEY,          -- the question id (stable forever)
+        topic        TEXT NOT NULL DEFAULT '',  -- copied from the bank at sync, for topic filters
+        position     INTEGER NOT NULL DEFAULT 0,
+        phase        INTEGER NOT NULL DEFAULT 0 CHECK (phase BETWEEN 0 AND 3),
+        step         INTEGER,
+        stability    REAL,
+        difficulty   REAL,
+        due          TEXT,                      -- ISO 8601 UTC, fixed width: sorts as text
+        last_review  TEXT,
+        reps         INTEGER NOT NULL DEFAULT 0,
+        lapses       INTEGER NOT NULL DEFAULT 0,
+        leech        INTEGER NOT NULL DEFAULT 0,
+        suspended    INTEGER NOT NULL DEFAULT 0,
+        buried_until TEXT
+    ) WITHOUT ROWID;
+    -- Partial, covering indexes: the queue and the dashboard counts never touch the table (phase and
+    -- suspended are repeated as columns: SQLite counts an index as covering only when it holds them).
+    CREATE INDEX cards_due ON cards (due, buried_until, topic, phase, suspended) WHERE phase > 0 AND suspended = 0;
+    CREATE INDEX cards_new ON cards (position, buried_until, topic, phase, suspended) WHERE phase = 0 AND suspended = 0;
+    CREATE INDEX cards_topic ON cards (topic);
+
+    CREATE TABLE review_log (
+        id          TEXT PRIMARY KEY,           -- UUID
+        card_id     TEXT NOT NULL,
+        rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        reviewed_at TEXT NOT NULL,              -- ISO 8601 UTC
+        source      TEXT NOT NULL CHECK (source IN ('study', 'cram', 'quiz', 'mock', 'import')),
+        seed        INTEGER,
+        answer      TEXT NOT NULL DEFAULT '',
+        correct     INTEGER,
+        score       REAL,
+        duration_ms INTEGER
+    );
+    CREATE INDEX review_log_card ON review_log (card_id, reviewed_at);
+    CREATE INDEX review_log_time ON review_log (reviewed_at);
+
+    -- Reviews taken back with "undo": kept so that a merge does not bring them back.
+    CREATE TABLE undone (id TEXT PRIMARY KEY, undone_at TEXT NOT NULL);
+
+    CREATE TABLE mock_results (
+        id          TEXT PRIMARY KEY,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        score       REAL NOT NULL,
+        details     TEXT NOT NULL DEFAULT '{}'  -- JSON
+    );
+
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);  -- value: JSON
+    """,
+]
+
+
+class StoreError(Exception):
+    """The database cannot be used (corrupt, from a newer quizforge, unwritable): a one-line message."""
+
+
+def schema_version() -> int:
+    return len(MIGRATIONS)
+
+
+def _fail(path: Path, what: str, exc: BaseException | None = None) -> StoreError:
+    detail = f" ({exc})" if exc is not None else ""
+    return StoreError(f"{path}: {what}{detail}")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    Nothing is written to a file that is not a quizforge database, or that comes from a newer
+    version: those raise before any change. Before migrating an existing database, a copy is saved
+    beside it as ``<name>.v<old>.bak``.
+
+    Raises:
+        StoreError: the directory cannot be created or written, or the file is unreadable, corrupt,
+            or newer than this version of quizforge.
+    """
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(directory, "cannot create the data directory", exc) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        # SQLite needs the directory for its -wal and -shm files, even to read.
+        raise _fail(directory, "the data directory is not writable (use --data-dir to choose another)")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise _fail(path, "the database file is not readable and writable")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _fail(path, "cannot open the database", exc) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if version > schema_version():
+            raise _fail(path, f"written by a newer quizforge (schema {version}, this version knows {schema_version()})")
+        if version > 0 and not _has_table(conn, "review_log"):
+            raise _fail(path, "not a quizforge database")
+        if version == 0 and _has_any_table(conn):
+            raise _fail(path, "not a quizforge database (it has tables but no quizforge schema)")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise _fail(path, f"cannot switch to WAL mode (got {mode})")
+        # NORMAL in WAL mode: a committed transaction survives a killed process; only a power cut
+        # may lose the last commits (never corrupt the file).
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < schema_version():
+            _migrate(conn, path, version)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _fail(path, "unreadable or corrupt database", exc) from None
+    return conn
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _has_any_table(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone() is not None
+
+
+def backup_path(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.name}.v{version}.bak")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    if version > 0:
+        # Outside the write transaction: sqlite's online backup cannot read through our own lock.
+        try:
+            dest = sqlite3.connect(backup_path(path, version))
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+        except sqlite3.Error as exc:
+            raise _fail(path, "cannot write a backup before migrating", exc) from None
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have migrated meanwhile.
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version >= schema_version():
+            conn.execute("COMMIT")
+            return
+        for target in range(version + 1, schema_version() + 1):
+            for statement in _statements(MIGRATIONS[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit our transaction)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

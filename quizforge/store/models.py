@@ -1,0 +1,124 @@
+"""The store's domain objects: what a table row means, with no SQL in sight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Phase(IntEnum):
+    """Where a card is in its life. 1–3 are py-fsrs's ``State`` values; ``NEW`` means never reviewed."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class Source(StrEnum):
+    """Where a review-log row came from. Only ``SCHEDULED_SOURCES`` move a card's schedule."""
+
+    STUDY = "study"
+    CRAM = "cram"  # a topic reviewed ahead of time: logged, never scheduled
+    QUIZ = "quiz"
+    MOCK = "mock"
+    IMPORT = "import"  # from another tool (an Anki log, say); scheduled like study
+
+
+SCHEDULED_SOURCES: frozenset[str] = frozenset({Source.STUDY, Source.IMPORT})
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """A card's FSRS state: a cache, rebuildable at any time by replaying the card's review log."""
+
+    phase: Phase = Phase.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One question's row: its memory plus the user's flags (which are not in the log)."""
+
+    card_id: str
+    topic: str = ""
+    position: int = 0  # order of the question in the bank; new cards are introduced in this order
+    memory: Memory = field(default_factory=Memory)
+    leech: bool = False
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.memory.phase == Phase.NEW
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One row of the append-only review log: the source of truth."""
+
+    id: str  # UUID
+    card_id: str
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: datetime  # timezone-aware UTC
+    source: str = Source.STUDY
+    seed: int | None = None  # the instance's seed, for generated questions
+    answer: str = ""
+    correct: bool | None = None
+    score: float | None = None
+    duration_ms: int | None = None
+
+    @property
+    def scheduled(self) -> bool:
+        return self.source in SCHEDULED_SOURCES
+
+
+@dataclass(frozen=True, slots=True)
+class MockResult:
+    id: str  # UUID
+    started_at: datetime
+    finished_at: datetime
+    score: float  # 0..1
+    details: dict[str, Any] = field(default_factory=dict)  # questions, per-question scores, options
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """User settings (table ``settings``, one JSON value per key); a missing key takes its default."""
+
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    desired_retention: float = 0.9
+    day_start_hour: int = 4  # local time at which "today" begins
+    language: str = "en"
+    learning_steps_s: tuple[int, ...] = (60, 600)
+    relearning_steps_s: tuple[int, ...] = (600,)
+    maximum_interval: int = 36500
+    enable_fuzzing: bool = True
+    leech_lapses: int = 8
+    fsrs_parameters: tuple[float, ...] | None = None  # None: py-fsrs defaults; set by `quizforge optimize`
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Settings:
+        """Settings from stored JSON values; unknown keys are ignored (a newer version may add some)."""
+        known: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in values:
+                v = values[f.name]
+                known[f.name] = tuple(v) if isinstance(v, list) else v
+        return cls(**known)
+
+    def to_values(self) -> dict[str, Any]:
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}

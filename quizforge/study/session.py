@@ -1,0 +1,563 @@
+"""A study session with no screen: the TUI and ``study --plain`` are thin views on it.
+
+The flow for one card::
+
+    card = session.next_card()          # None when the day is done
+    result = session.submit(text)       # auto-graded (choice, numeric, generated) or revealed (concept)
+    result = session.self_grade(ticks)  # concept cards only, optional: refine the proposal
+    session.rate()                      # save; pass a Rating to override the proposal
+    session.undo()                      # take the last saved answer back
+
+Time comes from the injected ``now`` clock and every random choice from the injected ``rng``, so a
+test can run a whole day (or a month) of study exactly.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+import numpy as np
+
+from quizforge.bank import Bank, KeyPoint, Kind, Question
+from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.numeric.base import Instance, get_family
+from quizforge.store import Card, Phase, Review, Settings, Source, Store
+from quizforge.study.days import day_bounds
+from quizforge.study.scheduling import Rating, Scheduling, retrievability
+from quizforge.text import Text
+
+# How long an answer may take (seconds) and still count as fast (→ Easy), or before it counts as
+# slow (→ Hard). Picking an option is quick; a generated question is worked on paper.
+SPEED_THRESHOLDS: dict[Kind, tuple[float, float]] = {
+    Kind.CHOICE: (8.0, 40.0),
+    Kind.NUMERIC: (20.0, 120.0),
+    Kind.GENERATED: (30.0, 180.0),
+    Kind.CONCEPT: (20.0, 120.0),
+}
+LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A card as shown to the user. For a generated question, ``instance`` is freshly drawn."""
+
+    question: Question
+    card: Card
+    review_id: str  # the UUID the review will be saved under (it also fixes the interval fuzz)
+    shown_at: datetime
+    instance: Instance | None = None
+
+    @property
+    def card_id(self) -> str:
+        return self.question.id
+
+    @property
+    def kind(self) -> Kind:
+        return self.question.kind
+
+    @property
+    def is_new(self) -> bool:
+        return self.card.is_new
+
+    @property
+    def prompt(self) -> Text:
+        return self.instance.prompt if self.instance is not None else self.question.prompt
+
+    @property
+    def choices(self) -> tuple[Text, ...]:
+        if self.instance is not None:
+            return tuple(self.instance.choices)
+        return self.question.choices
+
+    @property
+    def answer_kind(self) -> AnswerKind | None:
+        """How a typed answer is read (``None`` for a concept card, which is self-graded)."""
+        if self.instance is not None:
+            return self.instance.answer_kind
+        if self.kind == Kind.CHOICE:
+            return AnswerKind.CHOICE
+        if self.kind == Kind.NUMERIC:
+            return self.question.answer_kind
+        return None
+
+    @property
+    def seed(self) -> int | None:
+        return None if self.instance is None else self.instance.seed
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an answer earned, what rating is proposed, and what each rating would schedule."""
+
+    presented: Presented
+    answer: str
+    answered_at: datetime
+    duration_ms: int
+    correct: bool | None  # None: a concept card not self-graded yet
+    score: float | None
+    feedback: str
+    proposed: Rating
+    intervals: dict[Rating, timedelta]  # empty in cram mode (nothing is rescheduled)
+    model_answer: Text | None = None  # concept answer, choice explanation, or worked solution
+    key_points: tuple[KeyPoint, ...] = ()
+    expected: str = ""  # the right answer, as text
+    wrong_cells: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Saved:
+    review: Review
+    card: Card
+    became_leech: bool = False
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The dashboard's numbers for the study day containing ``now``."""
+
+    due: int  # reviews due by the end of today (before the daily review limit)
+    new: int  # new cards still available today (after the daily new limit)
+    done: int  # reviews answered today
+    streak: int  # consecutive days with at least one review, ending today (or yesterday)
+
+
+@dataclass
+class _Undo:
+    saved: Saved
+    before: Card
+    buried_before: list[Card] = field(default_factory=list)
+
+
+def propose_rating(kind: Kind, correct: bool, seconds: float) -> Rating:
+    """Wrong → Again; right → Good, or Easy when fast, Hard when slow (``SPEED_THRESHOLDS``)."""
+    if not correct:
+        return Rating.Again
+    fast, slow = SPEED_THRESHOLDS[kind]
+    if seconds <= fast:
+        return Rating.Easy
+    if seconds >= slow:
+        return Rating.Hard
+    return Rating.Good
+
+
+def _format_expected(value: Any, kind: AnswerKind | None) -> str:
+    if kind == AnswerKind.CHOICE:
+        return ", ".join(chr(ord("a") + int(i)) for i in value)
+    if kind == AnswerKind.SHAPE:
+        return "(" + ", ".join(str(int(v)) for v in value) + ")"
+    return str(value)
+
+
+class StudySession:
+    """Today's study (or a cram run) over ``bank``, saving to ``store``.
+
+    Args:
+        store: The open database.
+        bank: The loaded question bank; cards of questions no longer in it are skipped, not lost.
+        now: The clock (timezone-aware); tests inject one.
+        tz: The local time zone for the day boundary (``None``: the system's).
+        topics: Only these topics (a topic id, or an area prefix such as ``cnn``).
+        new_limit: New cards for this session, instead of the daily setting.
+        cram: Review the selected cards now without changing their schedule.
+        rng: Draws the seeds of generated questions.
+        lang: Language of grading feedback.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        tz: tzinfo | None = None,
+        topics: Sequence[str] | None = None,
+        new_limit: int | None = None,
+        cram: bool = False,
+        rng: random.Random | None = None,
+        lang: str = "en",
+    ) -> None:
+        self.store = store
+        self.bank = bank
+        self.now = now
+        self.tz = tz
+        self.topics = list(topics) if topics else None
+        self.new_limit = new_limit
+        self.cram = cram
+        self.rng = rng or random.Random()
+        self.lang = lang
+        self.settings: Settings = store.settings()
+        self.scheduling = Scheduling(self.settings)
+        store.sync_bank((q.id, q.topic) for q in bank)
+        self._queue: deque[str] = deque()
+        self._learning: dict[str, datetime] = {}  # (re)learning cards due again today
+        self._current: Presented | None = None
+        self._result: Result | None = None
+        self._undo: list[_Undo] = []
+        self._seen_in_cram: set[str] = set()
+        self._day_end = datetime.min.replace(tzinfo=UTC)
+        self.build_queue()
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def day(self, at: datetime | None = None) -> tuple[datetime, datetime]:
+        return day_bounds(at or self.now(), self.settings.day_start_hour, self.tz)
+
+    def build_queue(self) -> list[str]:
+        """(Re)build today's queue: due reviews (oldest due first), then new cards, topics interleaved.
+
+        Returns:
+            The queued card ids (learning cards that come back within the day are kept apart).
+        """
+        now = self.now()
+        start, end = self.day(now)
+        self._day_end = end
+        if self.cram:
+            cards = self.store.due_cards(datetime.max.replace(tzinfo=UTC), now, 1_000_000, self.topics)
+            cards += self.store.new_cards(now, 1_000_000, self.topics)
+            ids = [c.card_id for c in cards if c.card_id in self.bank.questions and c.card_id not in self._seen_in_cram]
+            self._queue = deque(ids)
+            return ids
+        new_done, reviews_done = self.store.day_counts(start, end)
+        review_room = max(0, self.settings.reviews_per_day - reviews_done)
+        # --new N means N new cards in this session, whatever today's count already is
+        new_room = max(0, self.settings.new_per_day - new_done) if self.new_limit is None else max(0, self.new_limit)
+        due = [
+            c
+            for c in self.store.due_cards(end, now, review_room + len(self._learning) + 50, self.topics)
+            if c.card_id in self.bank.questions
+        ]
+        reviews: list[str] = []
+        self._learning.clear()
+        for c in due:
+            assert c.memory.due is not None
+            if c.memory.phase in (Phase.LEARNING, Phase.RELEARNING) and c.memory.due > now + LEARN_AHEAD:
+                self._learning[c.card_id] = c.memory.due
+            elif len(reviews) < review_room:
+                reviews.append(c.card_id)
+        new = [c for c in self.store.new_cards(now, new_room * 4 + 50, self.topics) if c.card_id in self.bank.questions]
+        ids = reviews + _interleave_topics(new, new_room)
+        self._queue = deque(ids)
+        return ids
+
+    @property
+    def remaining(self) -> int:
+        """Cards still to show today (queue plus learning cards coming back)."""
+        return len(self._queue) + len(self._learning)
+
+    def next_card(self) -> Presented | None:
+        """The next card to show, or ``None`` when today's study is done.
+
+        A (re)learning card whose step is due comes first; then the queue; then, when nothing else
+        is left, a learning card due within ``LEARN_AHEAD``.
+        """
+        now = self.now()
+        if now >= self._day_end:
+            self.build_queue()
+        if self._current is not None and self._result is None:
+            return self._current  # shown but not answered: the same card again
+        card_id = self._pick(now)
+        if card_id is None:
+            self._current = None
+            return None
+        question = self.bank.questions[card_id]
+        card = self.store.card(card_id) or Card(card_id, topic=question.topic)
+        instance = None
+        if question.kind == Kind.GENERATED:
+            assert question.generator is not None
+            instance = get_family(question.generator).generate(self.rng.randrange(2**31))
+        self._current = Presented(question, card, str(uuid.uuid4()), now, instance)
+        self._result = None
+        return self._current
+
+    def _pick(self, now: datetime) -> str | None:
+        due_learning = sorted((d, c) for c, d in self._learning.items() if d <= now)
+        if due_learning:
+            return self._take_learning(due_learning[0][1])
+        while self._queue:
+            card_id = self._queue.popleft()
+            if card_id in self.bank.questions and card_id not in self._learning:
+                return card_id
+        ahead = sorted((d, c) for c, d in self._learning.items() if d <= now + LEARN_AHEAD)
+        if ahead:
+            return self._take_learning(ahead[0][1])
+        return None
+
+    def _take_learning(self, card_id: str) -> str:
+        del self._learning[card_id]
+        return card_id
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def submit(self, text: str) -> Result:
+        """Answer the current card.
+
+        Choice, numeric and generated cards are graded with :func:`quizforge.grading.grade`. A
+        concept card is revealed: the result carries the model answer and key points, ``correct``
+        is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
+        """
+        from quizforge.grading import grade
+
+        p = self._require_current()
+        at = self.now()
+        last = p.card.memory.last_review
+        if last is not None and at <= last:
+            at = last + timedelta(microseconds=1)  # replay orders a card's reviews by time: keep them apart
+        seconds = max(0.0, (at - p.shown_at).total_seconds())
+        q = p.question
+        kind = p.answer_kind
+        if kind is None:
+            return self._finish(p, text, at, None, None, "", Rating.Good, q.answer, q.key_points, "", ())
+        model: Text | None
+        if p.instance is not None:
+            expected, tolerance, model = p.instance.answer, p.instance.tolerance, p.instance.solution
+        elif q.kind == Kind.CHOICE:
+            expected, tolerance, model = list(q.correct), Tolerance(), q.explanation
+        else:
+            expected, tolerance, model = q.value, q.tolerance, q.solution
+        verdict = grade(expected, text, kind, tolerance, lang=self.lang, n_choices=len(p.choices) or None)
+        proposed = propose_rating(q.kind, verdict.correct, seconds)
+        return self._finish(
+            p,
+            text,
+            at,
+            verdict.correct,
+            verdict.score,
+            verdict.feedback,
+            proposed,
+            model,
+            (),
+            _format_expected(expected, kind),
+            verdict.wrong_cells,
+        )
+
+    def reveal(self) -> Result:
+        """Show the answer without attempting it (counts as an empty answer)."""
+        return self.submit("")
+
+    def self_grade(self, ticked: Sequence[bool]) -> Result:
+        """Grade a revealed concept card by the key points the user says they made."""
+        from quizforge.grading import score_key_points
+
+        r = self._result
+        if r is None or r.presented.kind != Kind.CONCEPT:
+            raise RuntimeError("self_grade() needs a submitted concept card")
+        verdict = score_key_points(list(ticked), self.lang)
+        seconds = r.duration_ms / 1000
+        proposed = propose_rating(Kind.CONCEPT, verdict.correct, seconds)
+        self._result = replace(
+            r,
+            correct=verdict.correct,
+            score=verdict.score,
+            feedback=verdict.feedback,
+            proposed=proposed,
+            wrong_cells=verdict.wrong_cells,
+        )
+        return self._result
+
+    def _finish(
+        self,
+        p: Presented,
+        text: str,
+        at: datetime,
+        correct: bool | None,
+        score: float | None,
+        feedback: str,
+        proposed: Rating,
+        model: Text | None,
+        key_points: tuple[KeyPoint, ...],
+        expected: str,
+        wrong_cells: tuple[tuple[int, int], ...],
+    ) -> Result:
+        intervals: dict[Rating, timedelta] = {}
+        if not self.cram:
+            for rating, memory in self.scheduling.preview(p.card.memory, at, p.review_id).items():
+                assert memory.due is not None
+                intervals[rating] = memory.due - at
+        duration_ms = round(max(0.0, (at - p.shown_at).total_seconds()) * 1000)
+        self._result = Result(
+            p,
+            text,
+            at,
+            duration_ms,
+            correct,
+            score,
+            feedback,
+            proposed,
+            intervals,
+            model,
+            key_points,
+            expected,
+            wrong_cells,
+        )
+        return self._result
+
+    def rate(self, rating: Rating | int | None = None) -> Saved:
+        """Save the answer with ``rating`` (``None``: the proposed one). Returns what was saved.
+
+        The card's new state is computed from its row inside the saving transaction, so another
+        quizforge process studying at the same time loses nothing.
+        """
+        r = self._result
+        if r is None:
+            raise RuntimeError("rate() needs a submitted answer")
+        p = r.presented
+        chosen = Rating(int(rating)) if rating is not None else r.proposed
+        correct = r.correct if r.correct is not None else chosen != Rating.Again
+        review = Review(
+            id=p.review_id,
+            card_id=p.card_id,
+            rating=int(chosen),
+            reviewed_at=r.answered_at,
+            source=Source.CRAM if self.cram else Source.STUDY,
+            seed=p.seed,
+            answer=r.answer,
+            correct=correct,
+            score=r.score,
+            duration_ms=r.duration_ms,
+        )
+        follow_ups = [f for f in p.question.follow_ups if f in self.bank.questions]
+        with self.store.transaction():
+            before = self.store.card(p.card_id) or Card(p.card_id, topic=p.question.topic)
+            after = before if self.cram else self.scheduling.apply(before, chosen, r.answered_at, p.review_id)
+            self.store.record_review(review, after)
+            buried_before = self.store.cards(follow_ups) if follow_ups and not self.cram else []
+            if buried_before:
+                self.store.bury(follow_ups, self._day_end)
+        saved = Saved(review, after, became_leech=after.leech and not before.leech)
+        self._undo.append(_Undo(saved, before, buried_before))
+        if self.cram:
+            self._seen_in_cram.add(p.card_id)
+        else:
+            for f in follow_ups:
+                with_removed = [c for c in self._queue if c != f]
+                self._queue = deque(with_removed)
+            due = after.memory.due
+            if (
+                after.memory.phase in (Phase.LEARNING, Phase.RELEARNING)
+                and not after.suspended
+                and due is not None
+                and due < self._day_end
+            ):
+                self._learning[p.card_id] = due
+        self._current = None
+        self._result = None
+        return saved
+
+    def undo(self) -> Presented | None:
+        """Take back the last saved answer: the review is removed, the card and its buried follow-ups
+        restored, and the card is put at the front of the queue. Returns ``None`` when there is nothing to undo.
+        """
+        if not self._undo:
+            return None
+        u = self._undo.pop()
+        card_id = u.saved.review.card_id
+        with self.store.transaction():
+            self.store.undo_review(u.saved.review.id, u.before, self.now())
+            if u.buried_before:
+                self.store.put_cards(u.buried_before)
+        self._learning.pop(card_id, None)
+        self._seen_in_cram.discard(card_id)
+        for c in u.buried_before:
+            if c.card_id not in self._queue:
+                self._queue.appendleft(c.card_id)
+        self._queue.appendleft(card_id)
+        self._current = None
+        self._result = None
+        return self.next_card()
+
+    def _require_current(self) -> Presented:
+        if self._current is None:
+            raise RuntimeError("no card is being shown: call next_card() first")
+        if self._result is not None:
+            raise RuntimeError("this card was already answered: rate() it first")
+        return self._current
+
+    # -- flags -------------------------------------------------------------------------------------
+
+    def suspend(self, card_id: str) -> None:
+        """Keep the card out of every queue until :meth:`unsuspend`."""
+        if self.store.card(card_id) is None:
+            self.store.put_card(Card(card_id, topic=self.bank.questions[card_id].topic))
+        self.store.set_suspended(card_id, True)
+        self._queue = deque(c for c in self._queue if c != card_id)
+        self._learning.pop(card_id, None)
+        if self._current is not None and self._current.card_id == card_id:
+            self._current = None
+            self._result = None
+
+    def unsuspend(self, card_id: str) -> None:
+        self.store.set_suspended(card_id, False)
+
+    # -- dashboard ---------------------------------------------------------------------------------
+
+    def counts(self, now: datetime | None = None) -> Counts:
+        return counts(self.store, self.settings, now or self.now(), self.tz, self.topics)
+
+    def mastery(self, now: datetime | None = None) -> dict[str, float]:
+        """Mean retrievability per topic (see :func:`mastery`)."""
+        return mastery(self.store, self.bank, self.settings, now or self.now())
+
+
+def _interleave_topics(cards: list[Card], limit: int) -> list[str]:
+    """Up to ``limit`` card ids, round-robin over topics (each topic keeps bank order)."""
+    by_topic: dict[str, deque[str]] = {}
+    for c in cards:
+        by_topic.setdefault(c.topic, deque()).append(c.card_id)
+    out: list[str] = []
+    while len(out) < limit and by_topic:
+        for topic in list(by_topic):
+            out.append(by_topic[topic].popleft())
+            if not by_topic[topic]:
+                del by_topic[topic]
+            if len(out) >= limit:
+                break
+    return out
+
+
+def counts(
+    store: Store, settings: Settings, now: datetime, tz: tzinfo | None = None, topics: Sequence[str] | None = None
+) -> Counts:
+    """The dashboard counts for the study day containing ``now`` (a few indexed queries)."""
+    start, end = day_bounds(now, settings.day_start_hour, tz)
+    new_done, _ = store.day_counts(start, end)
+    new_left = max(0, settings.new_per_day - new_done)
+    done = store.count_reviews_between(start, end, scheduled_only=False)
+    streak = 0
+    day_start = start if done else start - timedelta(days=1)
+    while streak < 36500 and store.any_review_between(day_start, day_start + timedelta(days=1)):
+        streak += 1
+        day_start -= timedelta(days=1)
+    return Counts(
+        due=store.count_due(end, now, topics),
+        new=min(new_left, store.count_new(now, topics)),
+        done=done,
+        streak=streak,
+    )
+
+
+def mastery(store: Store, bank: Bank, settings: Settings, now: datetime) -> dict[str, float]:
+    """Mean retrievability per topic over the bank's questions (never-reviewed questions count 0)."""
+    ids, topics, stability, last = store.memory_columns()
+    totals: dict[str, int] = {}
+    for q in bank:
+        totals[q.topic] = totals.get(q.topic, 0) + 1
+    if not ids:
+        return dict.fromkeys(totals, 0.0)
+    params = settings.fsrs_parameters or Scheduling(settings).scheduler.parameters
+    r = retrievability(np.asarray(stability, dtype=float), np.asarray(last, dtype=float), now, params)
+    questions = bank.questions
+    keep = np.fromiter((i in questions for i in ids), dtype=bool, count=len(ids))
+    names, index = np.unique(np.asarray(topics, dtype=object), return_inverse=True)
+    sums = np.bincount(index[keep], weights=r[keep], minlength=len(names))
+    by_topic = dict(zip(names.tolist(), sums.tolist(), strict=True))
+    return {t: by_topic.get(t, 0.0) / n for t, n in totals.items()}
