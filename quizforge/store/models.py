@@ -27,7 +27,9 @@ class Source(StrEnum):
     IMPORT = "import"  # from another tool (an Anki log, say); scheduled like study
 
 
-SCHEDULED_SOURCES: frozenset[str] = frozenset({Source.STUDY, Source.IMPORT})
+# A quiz or a mock interview is a real recall attempt, so the schedule learns from it (issues 6 and 7);
+# cramming is practice ahead of time and leaves the schedule alone.
+SCHEDULED_SOURCES: frozenset[str] = frozenset({Source.STUDY, Source.QUIZ, Source.MOCK, Source.IMPORT})
 
 
 @dataclass(frozen=True, slots=True)

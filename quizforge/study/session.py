@@ -266,6 +266,11 @@ class StudySession:
         if self._current is not None and self._result is None:
             return self._current  # shown but not answered: the same card again
         card_id = self._pick(now)
+        if card_id is None and not self.cram:
+            # Burying follow-ups may have emptied the queue before today's limits are reached: top it
+            # up (build_queue counts what was done today, so the limits still hold).
+            self.build_queue()
+            card_id = self._pick(now)
         if card_id is None:
             self._current = None
             return None

@@ -81,7 +81,7 @@ def test_replay_of_a_shuffled_log_gives_the_incremental_state(seed: int) -> None
     for at, rating, rid in random_history(rng, 40):
         memory = s.review(memory, rating, at, rid)
         reviews.append(Review(rid, "c", int(rating), at))
-    reviews.append(Review(str(uuid.uuid4()), "c", 1, T0 + timedelta(days=9999), source="quiz"))  # not scheduled
+    reviews.append(Review(str(uuid.uuid4()), "c", 1, T0 + timedelta(days=9999), source="cram"))  # not scheduled
     rng.shuffle(reviews)
     assert s.replay(reviews) == memory
 

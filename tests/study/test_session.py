@@ -267,3 +267,19 @@ def test_days_over_the_shipped_bank_match_py_fsrs_replayed_independently(store: 
             int(fc.state),
         )
     assert kinds == set(Kind)
+
+
+def test_burying_follow_ups_does_not_cut_the_days_new_cards_short(store: Store, clock: Clock) -> None:
+    # "a" is studied first and buries its follow-ups "b" and "c", which were queued among the first
+    # three new cards; the day's limit of 3 is then met by "d" and "e" from further down the bank.
+    store.set_settings(new_per_day=3)
+    bank = make_bank(
+        [question("a", follow_ups=("b", "c")), question("b"), question("c"), question("d"), question("e")]
+    )
+    s = session(store, bank, clock)
+    shown = []
+    while (p := s.next_card()) is not None:
+        shown.append(p.card_id)
+        s.submit(right_answer(p))
+        s.rate(4)  # Easy: graduates at once, so nothing comes back today
+    assert shown == ["a", "d", "e"]
