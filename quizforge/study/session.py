@@ -209,6 +209,17 @@ class StudySession:
 
     # -- the queue ---------------------------------------------------------------------------------
 
+    # What kind of run this is; a subclass (the quiz) overrides these.
+
+    def _log_source(self) -> Source:
+        """The log's ``source`` for answers saved by this session."""
+        return Source.CRAM if self.cram else Source.STUDY
+
+    @property
+    def _schedules_within_day(self) -> bool:
+        """Whether follow-ups are buried, learning steps come back today and an empty queue is refilled."""
+        return not self.cram
+
     def day(self, at: datetime | None = None) -> tuple[datetime, datetime]:
         return day_bounds(at or self.now(), self.settings.day_start_hour, self.tz)
 
@@ -266,7 +277,7 @@ class StudySession:
         if self._current is not None and self._result is None:
             return self._current  # shown but not answered: the same card again
         card_id = self._pick(now)
-        if card_id is None and not self.cram:
+        if card_id is None and self._schedules_within_day:
             # Burying follow-ups may have emptied the queue before today's limits are reached: top it
             # up (build_queue counts what was done today, so the limits still hold).
             self.build_queue()
@@ -423,7 +434,7 @@ class StudySession:
             card_id=p.card_id,
             rating=int(chosen),
             reviewed_at=r.answered_at,
-            source=Source.CRAM if self.cram else Source.STUDY,
+            source=self._log_source(),
             seed=p.seed,
             answer=r.answer,
             correct=correct,
@@ -435,14 +446,15 @@ class StudySession:
             before = self.store.card(p.card_id) or Card(p.card_id, topic=p.question.topic)
             after = before if self.cram else self.scheduling.apply(before, chosen, r.answered_at, p.review_id)
             self.store.record_review(review, after)
-            buried_before = self.store.cards(follow_ups) if follow_ups and not self.cram else []
+            bury = follow_ups and self._schedules_within_day
+            buried_before = self.store.cards(follow_ups) if bury else []
             if buried_before:
                 self.store.bury(follow_ups, self._day_end)
         saved = Saved(review, after, became_leech=after.leech and not before.leech)
         self._undo.append(_Undo(saved, before, buried_before))
         if self.cram:
             self._seen_in_cram.add(p.card_id)
-        else:
+        elif self._schedules_within_day:
             for f in follow_ups:
                 with_removed = [c for c in self._queue if c != f]
                 self._queue = deque(with_removed)
