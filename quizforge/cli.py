@@ -82,18 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cram", action="store_true", help="review the topic now without changing the schedule")
     p.add_argument("--plain", action="store_true", help="a line-by-line session on stdin/stdout (no TUI)")
 
-    p = command("quiz", "a scored practice set (TUI)", _not_yet("quiz"))
+    p = command("quiz", "a scored practice set (TUI)", _quiz)
     p.add_argument("--topic", action="append", metavar="T", help="topic to draw from (repeatable)")
     p.add_argument("--difficulty", type=int, choices=range(1, 6), metavar="D", help="difficulty 1..5")
     p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
 
-    p = command("mock", "a timed mock interview with a scorecard (TUI)", _not_yet("mock"))
+    p = command("mock", "a timed mock interview with a scorecard (TUI)", _mock)
     p.add_argument("--minutes", type=int, default=30, metavar="M")
     p.add_argument("--questions", type=int, default=8, metavar="N")
     p.add_argument("--topic", action="append", metavar="T")
     p.add_argument("--seed", type=int, metavar="S")
 
-    p = command("report", "your progress report", _not_yet("report"))
+    p = command("report", "your progress report", _report)
     p.add_argument("--format", choices=["text", "md", "html", "json"], default="text")
     p.add_argument("--output", metavar="FILE")
     p.add_argument("--days", type=int, metavar="N")
@@ -155,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in (("data_dir", None), ("bank", None), ("lang", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    # an explicit --lang (or $QUIZFORGE_LANG) beats the language saved in the TUI's settings
+    args.lang_given = args.lang is not None or os.environ.get("QUIZFORGE_LANG") in ("en", "zh")
     if args.lang is None:
         args.lang = _lang_default()
     handler: Handler = getattr(args, "handler", _dashboard)
@@ -173,14 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # -- sub-commands ----------------------------------------------------------------------------------
-
-
-def _not_yet(name: str) -> Handler:
-    def handler(args: argparse.Namespace) -> int:
-        print(f"quizforge {name}: not available yet in this version", file=sys.stderr)
-        return EXIT_USAGE
-
-    return handler
 
 
 def _bank_dirs(args: argparse.Namespace) -> list[Path]:
@@ -203,19 +197,82 @@ def _load_bank(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise UserError("the question bank could not be loaded (see the problems above)") from None
 
 
-def _dashboard(args: argparse.Namespace) -> int:
-    from quizforge.tui.app import make_app
+def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
+    for t in topics or []:
+        if t not in bank.topics and not any(k.startswith(t + ".") for k in bank.topics):
+            raise UserError(f"--topic {t}: unknown topic or area (see `quizforge topics`)")
+
+
+def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> int:
+    """Run the TUI, opening ``screen`` first; the shared path of every TUI command."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("QUIZFORGE_FORCE_TUI"):
+        raise UserError("the TUI needs a terminal; for pipes and screen readers use `quizforge study --plain`")
+    from quizforge.store import StoreError
+    from quizforge.tui.app import Launch, make_app
 
     bank = _load_bank(args)
-    app = make_app(data_dir=args.data_dir, bank=bank, lang=args.lang)
-    app.run()
+    _check_topics(launch.get("topics"), bank)
+    try:
+        app = make_app(
+            args.data_dir,
+            bank,
+            args.lang if args.lang_given else None,
+            launch=Launch(screen=screen, **launch),
+            default_lang=args.lang,
+        )
+        app.run()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
     return EXIT_OK
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    return _tui(args)
 
 
 def _study(args: argparse.Namespace) -> int:
     if args.plain:
         return _study_plain(args)
-    return _dashboard(args)
+    if args.new is not None and args.new < 0:
+        raise UserError("--new must be ≥ 0")
+    return _tui(args, "study", topics=tuple(args.topic or ()), cram=args.cram, new=args.new)
+
+
+def _quiz(args: argparse.Namespace) -> int:
+    if not 1 <= args.n <= 200:
+        raise UserError("-n must be 1..200")
+    return _tui(args, "quiz", topics=tuple(args.topic or ()), difficulty=args.difficulty, count=args.n)
+
+
+def _mock(args: argparse.Namespace) -> int:
+    if not 1 <= args.minutes <= 600:
+        raise UserError("--minutes must be 1..600")
+    if not 1 <= args.questions <= 50:
+        raise UserError("--questions must be 1..50")
+    options = {"minutes": args.minutes, "questions": args.questions, "seed": args.seed}
+    return _tui(args, "mock", topics=tuple(args.topic or ()), options=options)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from quizforge.report.command import run
+
+    if args.days is not None and args.days < 1:
+        raise UserError("--days must be ≥ 1")
+    bank = _load_bank(args)
+    _check_topics(args.topic, bank)
+    with _open_store(args) as store:
+        try:
+            return run(
+                store,
+                bank,
+                fmt=args.format,
+                output=Path(args.output) if args.output else None,
+                days=args.days,
+                topics=args.topic,
+                lang=args.lang,
+            )
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -243,9 +300,7 @@ def _study_plain(args: argparse.Namespace) -> int:
     if args.new is not None and args.new < 0:
         raise UserError("--new must be ≥ 0")
     bank = _load_bank(args)
-    for t in args.topic or []:
-        if t not in bank.topics and not any(k.startswith(t + ".") for k in bank.topics):
-            raise UserError(f"--topic {t}: unknown topic (see `quizforge topics`)")
+    _check_topics(args.topic, bank)
     with _open_store(args) as store:
         session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=args.lang)
         return run_plain(session, sys.stdin, sys.stdout, args.lang)
@@ -401,5 +456,6 @@ def _grade(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(("✓ " if verdict.correct else "✗ ") + verdict.feedback)
+        # correct feedback already starts with its ✓
+        print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
     return EXIT_OK

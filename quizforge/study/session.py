@@ -171,6 +171,7 @@ class StudySession:
         cram: Review the selected cards now without changing their schedule.
         rng: Draws the seeds of generated questions.
         lang: Language of grading feedback.
+        card_ids: Only these cards; meant for a cram run over a known set (a quiz's misses).
     """
 
     def __init__(
@@ -185,8 +186,10 @@ class StudySession:
         cram: bool = False,
         rng: random.Random | None = None,
         lang: str = "en",
+        card_ids: Sequence[str] | None = None,
     ) -> None:
         self.store = store
+        self.card_ids = frozenset(card_ids) if card_ids is not None else None
         self.bank = bank
         self.now = now
         self.tz = tz
@@ -235,7 +238,13 @@ class StudySession:
         if self.cram:
             cards = self.store.due_cards(datetime.max.replace(tzinfo=UTC), now, 1_000_000, self.topics)
             cards += self.store.new_cards(now, 1_000_000, self.topics)
-            ids = [c.card_id for c in cards if c.card_id in self.bank.questions and c.card_id not in self._seen_in_cram]
+            ids = [
+                c.card_id
+                for c in cards
+                if c.card_id in self.bank.questions
+                and c.card_id not in self._seen_in_cram
+                and (self.card_ids is None or c.card_id in self.card_ids)
+            ]
             self._queue = deque(ids)
             return ids
         new_done, reviews_done = self.store.day_counts(start, end)
@@ -257,6 +266,8 @@ class StudySession:
                 reviews.append(c.card_id)
         new = [c for c in self.store.new_cards(now, new_room * 4 + 50, self.topics) if c.card_id in self.bank.questions]
         ids = reviews + _interleave_topics(new, new_room)
+        if self.card_ids is not None:
+            ids = [i for i in ids if i in self.card_ids]
         self._queue = deque(ids)
         return ids
 

@@ -1,41 +1,317 @@
-"""The Textual application. ``make_app`` is the one factory the CLI and the tests use."""
+"""The Textual application. ``make_app`` is the one factory the CLI and the tests use.
+
+The app owns the open store and the loaded bank, the language and the clock; screens get what they
+need from it and call ``quizforge.study`` services. Nothing here knows SQL or NumPy.
+"""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from rich.console import RenderableType
+from rich.text import Text as RichText
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
 
 from quizforge.bank.schema import Bank
-from quizforge.text import Text
+from quizforge.locations import data_dir as resolve_data_dir
+from quizforge.locations import db_path
+from quizforge.store import Settings, Store
+from quizforge.study.session import Counts, StudySession, utc_now
+from quizforge.tui.screens.quiz_setup import QuizChoice
+from quizforge.tui.strings import t
 
-_WELCOME = Text(
-    "quizforge — {n} questions in {t} topics.\n\nThe study screens arrive with the next release; "
-    "meanwhile try `quizforge list`, `quizforge generate --list` and `quizforge validate`.",
-    "quizforge — 共 {n} 道题，{t} 个主题。\n\n学习界面将在下一个版本提供；"
-    "现在可以试试 `quizforge list`、`quizforge generate --list` 和 `quizforge validate`。",
-)
+
+@dataclass(frozen=True)
+class Launch:
+    """What the app opens into: the dashboard, or straight into a study session or a quiz."""
+
+    screen: str = "dashboard"  # dashboard | study | quiz | mock | report
+    topics: tuple[str, ...] = ()
+    cram: bool = False
+    new: int | None = None
+    difficulty: int | None = None
+    count: int = 10
+    options: dict[str, object] = field(default_factory=dict)
 
 
 class QuizforgeApp(App[None]):
     TITLE = "quizforge"
-    BINDINGS: ClassVar = [Binding("q", "quit", "Quit")]
+    CSS_PATH = "quizforge.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+l", "toggle_language", "English/中文", show=False),
+    ]
 
-    def __init__(self, data_dir: Path | None, bank: Bank, lang: str) -> None:
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        bank: Bank,
+        lang: str | None,
+        now: Callable[[], datetime] = utc_now,
+        launch: Launch | None = None,
+        seed: int | None = None,
+        default_lang: str = "en",
+    ) -> None:
         super().__init__()
+        self.rng = random.Random(seed)  # seeds of generated questions (fixed in tests and snapshots)
         self.data_dir = data_dir
         self.bank = bank
-        self.lang = lang
+        self.now = now
+        self.launch = launch or Launch()
+        self.store = Store.open(db_path(data_dir))
+        self.settings: Settings = self.store.settings()
+        if lang is None:
+            # the language saved in Settings wins over the locale's default
+            lang = self.settings.language if "language" in self.store.raw_settings() else default_lang
+        self.set_reactive(QuizforgeApp.lang, lang)
+        self._service: StudySession | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        topics = len({q.topic for q in self.bank})
-        yield Static(_WELCOME.get(self.lang).format(n=len(self.bank), t=topics), id="welcome")
-        yield Footer()
+    # -- services ----------------------------------------------------------------------------------
+
+    @property
+    def service(self) -> StudySession:
+        """A study session over the whole bank, for counts, mastery and card flags (built lazily)."""
+        if self._service is None:
+            self._service = StudySession(self.store, self.bank, now=self.now, lang=self.lang)
+        return self._service
+
+    def counts(self) -> Counts:
+        return self.service.counts()
+
+    def mastery(self) -> dict[str, float]:
+        return self.service.mastery()
+
+    def card_history_text(self, card_id: str) -> RenderableType | None:
+        """A card's review history and next due date, for the browser."""
+        lang = self.lang
+        card = self.store.card(card_id)
+        reviews = self.store.reviews(card_id)
+        if not reviews:
+            return RichText(t("never_reviewed", lang) + (f" ({t('suspend', lang)})" if card and card.suspended else ""))
+        lines = RichText()
+        names = {1: t("again", lang), 2: t("hard", lang), 3: t("good", lang), 4: t("easy", lang)}
+        for r in reviews[-10:]:
+            local = r.reviewed_at.astimezone()
+            mark = "✓" if r.correct else "✗" if r.correct is False else "·"
+            lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {names.get(r.rating, r.rating)}  ({r.source})\n")
+        if card is not None and card.memory.due is not None:
+            lines.append(f"{t('next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
+        if card is not None and card.suspended:
+            lines.append(f"  [{t('suspend', lang)}]", style="yellow")
+        return lines
+
+    def toggle_suspend(self, card_id: str) -> str:
+        card = self.store.card(card_id)
+        if card is not None and card.suspended:
+            self.service.unsuspend(card_id)
+            return t("unsuspend", self.lang) + ": " + card_id
+        self.service.suspend(card_id)
+        return t("suspended_card", self.lang)
+
+    def save_settings(self, new: Settings) -> None:
+        self.settings = self.store.set_settings(**new.to_values())
+        self._service = None  # limits and retention changed: rebuild on next use
+        if new.language != self.lang:
+            self.lang = new.language
+
+    # -- screens -----------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from quizforge.tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        if self.launch.screen != "dashboard":
+            self.action_start(self.launch.screen, first=True)
+
+    def action_start(self, what: str, first: bool = False) -> None:
+        """Open an activity (keys, buttons, command palette; ``first``: as the CLI asked for it)."""
+        launch = self.launch if first else Launch()
+        topics = list(launch.topics) or None
+        if what == "study":
+            session = StudySession(
+                self.store,
+                self.bank,
+                now=self.now,
+                topics=topics,
+                new_limit=launch.new,
+                cram=launch.cram,
+                rng=self.rng,
+                lang=self.lang,
+            )
+            self.open_session(session, t("study", self.lang))
+        elif what == "quiz":
+            if first:
+                self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
+            else:
+                from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+
+                self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
+        elif what == "mock":
+            try:
+                from quizforge.tui.screens.mock import open_mock
+            except ModuleNotFoundError:  # pragma: no cover - until the mock screen lands
+                self.notify(t("not_available", self.lang, what=t(what, self.lang)), severity="warning")
+                return
+
+            options = launch.options
+            open_mock(
+                self,
+                minutes=int(options.get("minutes", 30)),  # type: ignore[call-overload]
+                questions=int(options.get("questions", 8)),  # type: ignore[call-overload]
+                topics=topics,
+                seed=options.get("seed"),  # type: ignore[arg-type]
+            )
+        elif what == "report":
+            try:
+                from quizforge.tui.screens.report import ReportScreen
+            except ModuleNotFoundError:  # pragma: no cover - until the report screen lands
+                self.notify(t("not_available", self.lang, what=t(what, self.lang)), severity="warning")
+                return
+
+            self.push_screen(ReportScreen())
+        elif what == "browse":
+            from quizforge.tui.screens.browse import BrowseScreen
+
+            self.push_screen(BrowseScreen())
+        elif what == "settings":
+            from quizforge.tui.screens.settings import SettingsScreen
+
+            def saved(new: Settings | None) -> None:
+                if new is not None:
+                    self.save_settings(new)
+                    self.notify(t("saved", self.lang))
+
+            self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+
+    def start_quiz(self, choice: QuizChoice | None) -> None:
+        if choice is None:
+            return
+        from quizforge.study.quiz import QuizSession
+        from quizforge.tui.screens.quiz_summary import QuizSummaryScreen
+
+        quiz = QuizSession(
+            self.store,
+            self.bank,
+            n=choice.count,
+            difficulty=choice.difficulty,
+            now=self.now,
+            topics=list(choice.topics) or None,
+            rng=self.rng,
+            lang=self.lang,
+        )
+
+        def done() -> None:
+            if quiz.results:
+                self.push_screen(QuizSummaryScreen(quiz.summary()))
+
+        self.open_session(quiz, t("quiz", self.lang), then=done)
+
+    def study_cards(self, card_ids: list[str]) -> None:
+        """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
+        session = StudySession(
+            self.store, self.bank, now=self.now, cram=True, card_ids=card_ids, rng=self.rng, lang=self.lang
+        )
+        self.open_session(session, t("study_misses", self.lang))
+
+    def action_start_topics(self, topics: list[str]) -> None:
+        """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
+        session = StudySession(self.store, self.bank, now=self.now, topics=topics, rng=self.rng, lang=self.lang)
+        if session.remaining == 0:
+            session = StudySession(
+                self.store, self.bank, now=self.now, topics=topics, cram=True, rng=self.rng, lang=self.lang
+            )
+        self.open_session(session, t("study", self.lang))
+
+    def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
+        """Show ``session`` in a study screen; ``then`` runs when it closes."""
+        from quizforge.tui.screens.study import StudyScreen
+
+        if session.remaining == 0:
+            self.notify(t("nothing_to_study", self.lang))
+            return
+        screen = StudyScreen(session, title=title)
+
+        def done(_: None) -> None:
+            self._service = None
+            if screen.reviewed:
+                self.notify(t("session_done", self.lang, n=screen.reviewed))
+            if then is not None:
+                then()
+
+        self.push_screen(screen, done)
+
+    def action_help(self) -> None:
+        from quizforge.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.lang))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_toggle_language(self) -> None:
+        self.lang = "zh" if self.lang == "en" else "en"
+        self.store.set_settings(language=self.lang)
+        self.settings = self.store.settings()
+
+    async def watch_lang(self, lang: str) -> None:
+        """Re-render every open screen in the new language (typed answers are kept)."""
+        if self._service is not None:
+            self._service.lang = lang
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_language", None)
+            if apply is not None:
+                await apply()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        lang = self.lang
+        for name in ("study", "quiz", "mock", "report", "browse", "settings"):
+            yield SystemCommand(t(name, lang), t(name, lang), lambda n=name: self.action_start(n))  # type: ignore[misc]
+        yield SystemCommand("English / 中文", t("language", lang), self.action_toggle_language)
+        yield SystemCommand(t("theme", lang), t("theme", lang), self.action_toggle_theme)
+        yield SystemCommand(t("help", lang), t("help_title", lang), self.action_help)
+        yield SystemCommand(t("quit", lang), t("quit", lang), self.exit)
+
+    def on_unmount(self) -> None:
+        self.store.close()
 
 
-def make_app(data_dir: str | Path | None, bank: Bank, lang: str) -> QuizforgeApp:
-    return QuizforgeApp(Path(data_dir) if data_dir else None, bank, lang)
+def make_app(
+    data_dir: str | Path | None,
+    bank: Bank,
+    lang: str | None,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    launch: Launch | None = None,
+    seed: int | None = None,
+    default_lang: str = "en",
+) -> QuizforgeApp:
+    """The app as users run it.
+
+    Args:
+        data_dir: Where the progress lives (``None``: ``$QUIZFORGE_DATA_DIR`` or the platform's dir).
+        bank: The loaded question bank.
+        lang: ``"en"`` or ``"zh"``; ``None`` uses the saved setting, or ``default_lang`` when none is saved.
+        now: The clock (tests inject a fixed one).
+        launch: What to open first (default: the dashboard).
+        seed: Seeds the draw of generated questions (``None``: fresh every run).
+        default_lang: The language when none is given or saved (the CLI passes the locale's).
+
+    Raises:
+        StoreError: when the data dir or its database cannot be used.
+    """
+    directory = resolve_data_dir(data_dir)
+    return QuizforgeApp(
+        data_dir=directory, bank=bank, lang=lang, now=now, launch=launch, seed=seed, default_lang=default_lang
+    )

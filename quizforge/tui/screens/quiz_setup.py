@@ -1,0 +1,76 @@
+"""Choose a quiz from the dashboard: topic (or a whole area), difficulty and number of questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from quizforge.bank.schema import Bank
+from quizforge.tui.strings import t
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    topics: tuple[str, ...]
+    difficulty: int | None
+    count: int
+
+
+class QuizSetupScreen(ModalScreen[QuizChoice | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, bank: Bank, lang: str) -> None:
+        super().__init__()
+        self.bank = bank
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        areas: dict[str, str] = {}
+        for tid, topic in self.bank.topics.items():
+            areas.setdefault(tid.split(".")[0], topic.area)
+        options = [(f"{t('area', lang)}: {prefix}.*", prefix) for prefix in areas]
+        options += [(f"{tid} · {self.bank.topic_name(tid, lang)}", tid) for tid in self.bank.topics]
+        with Vertical(id="confirm-box"):
+            yield Static(t("quiz", lang), classes="title")
+            yield Label(t("topic", lang))
+            yield Select(options, prompt=t("all_topics", lang), id="quiz-topic")
+            yield Label(t("difficulty", lang))
+            yield Select([(str(d), d) for d in range(1, 6)], prompt=t("any_difficulty", lang), id="quiz-difficulty")
+            yield Label(t("quiz_count", lang))
+            yield Input("10", id="quiz-count", type="integer")
+            yield Static(id="quiz-error", classes="muted")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(t("start", lang), id="start", variant="primary")
+                yield Button(t("cancel", lang), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#quiz-topic", Select).focus()
+
+    @on(Button.Pressed, "#start")
+    @on(Input.Submitted)
+    def _start(self) -> None:
+        text = self.query_one("#quiz-count", Input).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= 200:
+            self.query_one("#quiz-error", Static).update(t("quiz_count_range", self.lang))
+            return
+        topic = self.query_one("#quiz-topic", Select).value
+        difficulty = self.query_one("#quiz-difficulty", Select).value
+        self.dismiss(
+            QuizChoice(
+                topics=(topic,) if isinstance(topic, str) else (),
+                difficulty=difficulty if isinstance(difficulty, int) else None,
+                count=int(text),
+            )
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,100 @@
+"""The end of a quiz: score, time taken, and each miss with its solution — ``s`` studies the misses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from quizforge.tui.strings import t
+from quizforge.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from quizforge.study.quiz import QuizSummary
+    from quizforge.tui.app import QuizforgeApp
+
+KEYS = [("s", "study_misses"), ("esc", "back")]
+
+
+def _minutes(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+class QuizSummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back"),
+        Binding("s", "study_misses", "Study the misses"),
+    ]
+
+    def __init__(self, summary: QuizSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    @property
+    def qf(self) -> QuizforgeApp:
+        from quizforge.tui.app import QuizforgeApp
+
+        assert isinstance(self.app, QuizforgeApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="card-scroll"):
+            yield Static(id="quiz-score", classes="title")
+            yield Static(id="quiz-misses")
+        yield KeyBar(KEYS, self.qf.lang)
+
+    def on_mount(self) -> None:
+        self.render_summary()
+
+    async def apply_language(self) -> None:
+        self.query_one(KeyBar).show(KEYS, self.qf.lang)
+        self.render_summary()
+
+    def render_summary(self) -> None:
+        lang = self.qf.lang
+        s = self.summary
+        self.query_one("#quiz-score", Static).update(
+            t("quiz_score", lang, correct=s.correct, asked=s.asked, pct=s.percent, time=_minutes(s.seconds))
+        )
+        parts: list[RenderableType] = []
+        if not s.misses:
+            parts.append(RichText(t("quiz_no_misses", lang), style="green"))
+        else:
+            parts.append(RichText(t("quiz_misses", lang, n=len(s.misses)), style="bold"))
+        for i, r in enumerate(s.misses, 1):
+            p = r.presented
+            parts += [
+                RichText(""),
+                RichText(f"{i}. {p.prompt.get(lang)}", style="bold"),
+                RichText(f"   {t('your_answer', lang)}: {r.answer or '—'}", style="red"),
+            ]
+            if p.instance is not None:
+                from quizforge.render import format_answer
+
+                expected = format_answer(p.instance, lang)
+            else:
+                expected = r.expected
+            if expected:
+                parts.append(RichText(f"   {t('expected', lang)}: {expected}", style="green"))
+            if r.model_answer is not None:
+                parts.append(RichText(r.model_answer.get(lang), style="dim"))
+        self.query_one("#quiz-misses", Static).update(Group(*parts))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_study_misses(self) -> None:
+        ids = [r.presented.card_id for r in self.summary.misses]
+        if not ids:
+            self.notify(t("quiz_no_misses", self.qf.lang))
+            return
+        self.dismiss(None)
+        self.qf.study_cards(ids)

@@ -1,0 +1,95 @@
+"""Settings: language, desired retention, daily limits, day start hour. Returns the new settings."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input, Label, Select, Static
+
+from quizforge.store.models import Settings
+from quizforge.tui.strings import t
+from quizforge.tui.widgets.key_bar import KeyBar
+
+# field -> (label key, parse, lower bound, upper bound)
+_NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
+    "desired_retention": ("retention", float, 0.70, 0.99),
+    "new_per_day": ("new_per_day", int, 0, 999),
+    "reviews_per_day": ("reviews_per_day", int, 0, 9999),
+    "day_start_hour": ("day_start", int, 0, 23),
+}
+
+
+def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: str) -> Settings | str:
+    """New settings from the form's text, or a one-line message naming the first bad field."""
+    values: dict[str, object] = {"language": language}
+    for name, (label, kind, lo, hi) in _NUMERIC.items():
+        text = raw[name].strip()
+        try:
+            value = kind(text)
+        except ValueError:
+            return t("invalid_setting", lang, field=t(label, lang), message=f"'{text}'")
+        if not lo <= value <= hi:
+            return t("invalid_setting", lang, field=t(label, lang), message=f"{lo:g}–{hi:g}")
+        values[name] = value
+    return dataclasses.replace(current, **values)  # type: ignore[arg-type]
+
+
+KEYS = [("^s", "save"), ("esc", "cancel")]
+
+
+class SettingsScreen(Screen[Settings | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, settings: Settings, lang: str) -> None:
+        super().__init__()
+        self.settings = settings
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            yield Static(t("settings", lang), classes="title")
+            yield Label(t("language", lang))
+            yield Select(
+                [("English", "en"), ("中文", "zh")], value=self.settings.language, allow_blank=False, id="language"
+            )
+            for name, (label, _, _, _) in _NUMERIC.items():
+                yield Label(t(label, lang))
+                yield Input(str(getattr(self.settings, name)), id=name)
+            yield Static(id="settings-error", classes="muted")
+            with Horizontal(id="settings-buttons"):
+                yield Button(f"{t('save', lang)} (ctrl+s)", id="save", variant="primary")
+                yield Button(f"{t('cancel', lang)} (esc)", id="cancel")
+        yield KeyBar(KEYS, lang)
+
+    def on_mount(self) -> None:
+        self.query_one("#language", Select).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        language = self.query_one("#language", Select).value
+        raw = {name: self.query_one(f"#{name}", Input).value for name in _NUMERIC}
+        result = parse_settings(self.settings, str(language), raw, self.lang)
+        if isinstance(result, str):
+            self.query_one("#settings-error", Static).update(result)
+            self.notify(result, severity="error")
+            return
+        self.dismiss(result)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,443 @@
+"""The study screen: one card at a time, for every kind, driven by a ``StudySession`` (or a quiz).
+
+The flow per card: ask → answer (type, pick, or reveal) → verdict with the model answer or worked
+solution → rating with the next interval for each choice → saved → next card. The screen only shows
+what the session says; grading, scheduling and saving happen in ``quizforge.study``.
+
+Keys: letters pick options (choice cards) or tick key points (revealed concept cards); digits 1–4
+rate once an answer is shown (before that, on a choice card, digits pick options too); Enter submits
+or accepts the proposed rating; ``u`` undoes; ``s`` suspends (ctrl+u / ctrl+s work while typing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from rich.console import Group, RenderableType
+from rich.text import Text as RichText
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from quizforge.bank.schema import Kind
+from quizforge.grading.kinds import AnswerKind
+from quizforge.tui.strings import t
+from quizforge.tui.widgets.answer_input import AnswerInput
+from quizforge.tui.widgets.card_text import LABELS, choices_block, key_points_block
+from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.rating_bar import NAMES, RatingBar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
+
+    from quizforge.study.session import Presented, Result, Saved
+    from quizforge.tui.app import QuizforgeApp
+
+
+class CardSession(Protocol):
+    """What the screen needs from a session: ``StudySession`` and ``QuizSession`` both provide it."""
+
+    now: Callable[[], datetime]
+    lang: str
+
+    def next_card(self) -> Presented | None: ...
+    def submit(self, text: str) -> Result: ...
+    def self_grade(self, ticked: Sequence[bool]) -> Result: ...
+    def rate(self, rating: int | None = None) -> Saved: ...
+    def undo(self) -> Presented | None: ...
+    def suspend(self, card_id: str) -> None: ...
+    @property
+    def remaining(self) -> int: ...
+
+
+KEYS = [
+    ("⏎", "submit_accept"),
+    ("␣", "reveal"),
+    ("a-f", "tick"),
+    ("1-4", "rate"),
+    ("u", "undo"),
+    ("s", "suspend"),
+    ("esc", "back"),
+    ("?", "help"),
+]
+
+
+class StudyScreen(Screen[None]):
+    """Study or quiz, one card at a time. Dismisses when the session is over or the user leaves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "leave", "Back"),
+        Binding("enter", "enter", "Submit / accept", show=False),
+        Binding("space", "reveal", "Reveal", show=False),
+        Binding("u,ctrl+u", "undo", "Undo"),
+        Binding("s,ctrl+s", "suspend", "Suspend"),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """Posted after each saved answer (tests and the quiz summary listen)."""
+
+        saved: Saved
+        result: Result
+
+    def __init__(self, session: CardSession, *, title: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.title_text = title
+        self.card: Presented | None = None
+        self.result: Result | None = None
+        self.selected: list[int] = []
+        self.ticked: list[bool] = []
+        self.reviewed = 0
+        self.total = session.remaining
+        self.results: list[Result] = []
+
+    @property
+    def qf(self) -> QuizforgeApp:
+        from quizforge.tui.app import QuizforgeApp
+
+        assert isinstance(self.app, QuizforgeApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.qf.lang
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="study-progress")
+        with VerticalScroll(id="card-scroll"):
+            yield Static(id="card-prompt")
+            yield Static(id="card-choices")
+            yield Static(id="card-hint", classes="muted")
+            yield AnswerInput(AnswerKind.NUMBER, self.lang, t("answer_placeholder", self.lang), id="answer")
+            yield Static(id="verdict")
+            yield Static(id="card-body")
+        yield RatingBar(self.lang, id="ratings")
+        yield KeyBar(KEYS, self.lang)
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+        self.show_next()
+
+    # -- the card ----------------------------------------------------------------------------------
+
+    def show_next(self, card: Presented | None = None) -> None:
+        self.card = card if card is not None else self.session.next_card()
+        self.result = None
+        self.selected = []
+        self.ticked = []
+        if self.card is None:
+            self.finish()
+            return
+        self.total = max(self.total, self.reviewed + 1 + self.session.remaining)
+        self.render_card(fresh=True)
+
+    def render_card(self, *, fresh: bool = False) -> None:
+        """Draw the current card in its current state (asked, or answered); ``fresh`` clears the input."""
+        card = self.card
+        if card is None:
+            return
+        lang = self.lang
+        kind = card.kind
+        self.query_one("#card-prompt", Static).update(RichText(card.prompt.get(lang)))
+        answer = self.query_one("#answer", AnswerInput)
+        ratings = self.query_one("#ratings", RatingBar)
+        typed = card.answer_kind not in (None, AnswerKind.CHOICE)
+        answer.display = typed and self.result is None
+        ratings.display = self.result is not None
+        choices = card.choices
+        correct: Sequence[int] = ()
+        if self.result is not None and card.answer_kind == AnswerKind.CHOICE:
+            correct = _correct_indices(card)
+        self.query_one("#card-choices", Static).update(
+            choices_block(choices, lang, self.selected, correct) if choices else ""
+        )
+        hint = self.query_one("#card-hint", Static)
+        if self.result is None:
+            if kind == Kind.CONCEPT:
+                hint.update(t("concept_hint", lang))
+            elif card.answer_kind == AnswerKind.CHOICE:
+                hint.update(t("multi_hint" if _multi(card) else "choice_hint", lang))
+            else:
+                hint.update("")
+            self.query_one("#verdict", Static).update("")
+            self.query_one("#card-body", Static).update("")
+            if typed and fresh:
+                answer.kind = card.answer_kind or AnswerKind.NUMBER
+                answer.set_enabled(True)
+                answer.query_one("Input").value = ""  # type: ignore[attr-defined]
+                # the input was hidden until now: focus it once the layout shows it
+                self.call_after_refresh(answer.focus_input)
+            elif not typed:
+                self.set_focus(None)
+        else:
+            hint.update(t("rate_hint", lang, r=t(NAMES[int(self.result.proposed)], lang)))
+            self.query_one("#verdict", Static).update(self._verdict())
+            self.query_one("#card-body", Static).update(self._body())
+            ratings.show({int(k): v for k, v in self.result.intervals.items()}, int(self.result.proposed))
+            self.set_focus(None)
+        self._tick()
+
+    def _verdict(self) -> RenderableType:
+        r = self.result
+        assert r is not None
+        lang = self.lang
+        if r.correct is None:
+            return RichText(t("model_answer", lang), style="bold")
+        if r.correct:
+            head = RichText(f"✓ {t('correct', lang)}", style="bold green")
+        elif r.score:
+            head = RichText(f"◐ {t('partly', lang)} ({r.score:.0%})", style="bold yellow")
+        else:
+            head = RichText(f"✗ {t('wrong', lang)}", style="bold red")
+        parts: list[RenderableType] = [head]
+        if r.feedback:
+            parts.append(RichText(r.feedback))
+        if r.expected and not r.correct and self.card is not None and self.card.answer_kind in _SHOW_EXPECTED:
+            parts.append(RichText(f"{t('expected', lang)}: ", style="bold") + self._expected_text())
+        return Group(*parts)
+
+    def _expected_text(self) -> RichText:
+        """The expected answer, with the cells the user got wrong highlighted."""
+        r = self.result
+        assert r is not None and self.card is not None
+        answer = self.card.instance.answer if self.card.instance is not None else self.card.question.value
+        if isinstance(answer, list) and answer and isinstance(answer[0], list):
+            wrong = set(r.wrong_cells)
+            cells = [[_num(v) for v in row] for row in answer]
+            width = max(len(c) for row in cells for c in row)
+            out = RichText("\n")
+            for i, row in enumerate(cells):
+                out.append("    ")
+                for j, c in enumerate(row):
+                    out.append(c.rjust(width), style="bold red reverse" if (i, j) in wrong else "")
+                    out.append("  ")
+                out.append("\n")
+            return out
+        if self.card.instance is not None:
+            from quizforge.render import format_answer
+
+            return RichText(format_answer(self.card.instance, self.lang))
+        return RichText(r.expected)
+
+    def _body(self) -> RenderableType:
+        r = self.result
+        assert r is not None and self.card is not None
+        lang = self.lang
+        parts: list[RenderableType] = []
+        if self.card.kind == Kind.CONCEPT:
+            if r.model_answer is not None:
+                parts += [RichText(r.model_answer.get(lang)), RichText("")]
+            if r.key_points:
+                parts += [
+                    RichText(t("key_points", lang), style="bold"),
+                    key_points_block(self.card.question, lang, self.ticked),
+                ]
+            return Group(*parts)
+        if r.model_answer is not None:
+            label = "explanation" if self.card.kind == Kind.CHOICE else "solution"
+            parts += [RichText(""), RichText(t(label, lang), style="bold underline")]
+            parts.append(RichText(r.model_answer.get(lang)))
+        return Group(*parts)
+
+    def _tick(self) -> None:
+        card = self.card
+        progress = self.query_one("#study-progress", Static)
+        if card is None:
+            return
+        now = self.session.now()
+        at = self.result.answered_at if self.result is not None else now
+        seconds = max(0, int((at - card.shown_at).total_seconds()))
+        topic = self.qf.bank.topic_name(card.question.topic, self.lang)
+        parts = [
+            self.title_text,
+            t("card_of", self.lang, i=self.reviewed + 1, n=max(self.total, self.reviewed + 1)),
+            topic,
+            t("time_on_card", self.lang, s=seconds),
+        ]
+        progress.update(RichText(" · ".join(p for p in parts if p)))
+
+    async def apply_language(self) -> None:
+        """Switch the labels and the card to the app's language, keeping any typed answer."""
+        lang = self.lang
+        self.session.lang = lang
+        answer = self.query_one("#answer", AnswerInput)
+        answer.lang = lang
+        answer.query_one("Input").placeholder = t("answer_placeholder", lang)  # type: ignore[attr-defined]
+        self.query_one("#ratings", RatingBar).lang = lang
+        self.render_card()
+
+    # -- input -------------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        card = self.card
+        if card is None or isinstance(self.focused, _TEXT_INPUTS):
+            return
+        key = event.key
+        if self.result is None and card.answer_kind == AnswerKind.CHOICE:
+            index = _option_index(key, len(card.choices))
+            if index is not None:
+                event.stop()
+                self._toggle_option(index)
+            return
+        if self.result is not None:
+            if key in ("1", "2", "3", "4"):
+                event.stop()
+                self.save(int(key))
+            elif card.kind == Kind.CONCEPT and len(key) == 1 and key in LABELS[: len(self.ticked)]:
+                event.stop()
+                self._toggle_key_point(LABELS.index(key))
+
+    def _toggle_option(self, index: int) -> None:
+        card = self.card
+        assert card is not None
+        if _multi(card):
+            if index in self.selected:
+                self.selected.remove(index)
+            else:
+                self.selected.append(index)
+        else:
+            self.selected = [index]
+        self.render_card()
+
+    def _toggle_key_point(self, index: int) -> None:
+        self.ticked[index] = not self.ticked[index]
+        self.result = self.session.self_grade(self.ticked)
+        self.render_card()
+
+    @on(AnswerInput.Submitted)
+    def _typed(self, event: AnswerInput.Submitted) -> None:
+        if self.card is not None and self.result is None:
+            self.answer(event.text)
+
+    def answer(self, text: str) -> None:
+        card = self.card
+        if card is None or self.result is not None:
+            return
+        self.result = self.session.submit(text)
+        if card.kind == Kind.CONCEPT:
+            self.ticked = [False] * len(self.result.key_points)
+        self.query_one("#answer", AnswerInput).set_enabled(False)
+        self.render_card()
+        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def save(self, rating: int | None) -> None:
+        if self.result is None:
+            return
+        result = self.result
+        saved = self.session.rate(rating)
+        self.reviewed += 1
+        self.results.append(result)
+        self.post_message(self.Answered(saved, result))
+        if saved.became_leech:
+            self.notify(t("suspended_card", self.lang), severity="warning")
+        self.show_next()
+
+    def action_enter(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        if self.result is not None:
+            self.save(None)
+        elif card.kind == Kind.CONCEPT:
+            self.answer("")
+        elif card.answer_kind == AnswerKind.CHOICE and self.selected:
+            self.answer(",".join(LABELS[i] for i in sorted(self.selected)))
+
+    def action_reveal(self) -> None:
+        if self.card is not None and self.card.kind == Kind.CONCEPT and self.result is None:
+            self.answer("")
+
+    def action_undo(self) -> None:
+        if isinstance(self.focused, _TEXT_INPUTS) and self.focused.value:  # type: ignore[union-attr]
+            return  # typing "u" into an answer is not an undo
+        previous = self.session.undo()
+        if previous is None:
+            self.notify(t("nothing_to_undo", self.lang))
+            return
+        self.reviewed = max(0, self.reviewed - 1)
+        if self.results:
+            self.results.pop()
+        self.notify(t("undone", self.lang))
+        self.show_next(previous)
+
+    def action_suspend(self) -> None:
+        if self.card is None:
+            return
+        self.session.suspend(self.card.card_id)
+        self.notify(t("suspended_card", self.lang))
+        self.show_next()
+
+    def in_progress(self) -> bool:
+        """An answer typed, picked or shown but not yet saved."""
+        if self.card is None:
+            return False
+        if self.result is not None:
+            return True
+        return bool(self.selected) or bool(self.query_one("#answer", AnswerInput).value.strip())
+
+    def action_leave(self) -> None:
+        if not self.in_progress():
+            self.finish()
+            return
+        from quizforge.tui.screens.confirm import ConfirmDialog
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.finish()
+
+        self.app.push_screen(ConfirmDialog(t("leave_question", self.lang), self.lang), chosen)
+
+    def finish(self) -> None:
+        """Leave the screen (the app shows what comes next, e.g. the quiz summary)."""
+        self.dismiss(None)
+
+
+def _text_inputs() -> tuple[type, ...]:
+    from textual.widgets import Input, TextArea
+
+    return (Input, TextArea)
+
+
+_TEXT_INPUTS = _text_inputs()
+
+
+# kinds whose expected answer is worth showing beside the feedback (a number's is in the feedback itself)
+_SHOW_EXPECTED = (AnswerKind.MATRIX, AnswerKind.VECTOR, AnswerKind.SHAPE)
+
+
+def _option_index(key: str, n: int) -> int | None:
+    if len(key) == 1 and key in LABELS[:n]:
+        return LABELS.index(key)
+    if key.isdigit() and 1 <= int(key) <= min(n, 9):
+        return int(key) - 1
+    return None
+
+
+def _multi(card: Presented) -> bool:
+    """Whether several options are correct (then each key toggles, and Enter submits)."""
+    if card.instance is not None:
+        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
+    return card.question.multi_select
+
+
+def _correct_indices(card: Presented) -> list[int]:
+    if card.instance is not None and isinstance(card.instance.answer, list):
+        return [int(i) for i in card.instance.answer]  # type: ignore[arg-type]
+    return list(card.question.correct)
+
+
+def _num(v: object) -> str:
+    if isinstance(v, (int, float)):
+        return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
+    return str(v)

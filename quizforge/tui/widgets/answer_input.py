@@ -1,0 +1,74 @@
+"""A one-line answer box with a live preview of how the answer is being read.
+
+The preview says "matrix 2×2" or "can't read `1/`: …" as the user types, so a typo is caught before
+the answer is graded. Posts :class:`AnswerInput.Submitted` with the text when Enter is pressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from quizforge.grading.kinds import AnswerKind
+
+
+class AnswerInput(Vertical):
+    DEFAULT_CSS = """
+    AnswerInput { height: auto; }
+    AnswerInput > #answer-preview { height: 1; padding: 0 1; color: $text-muted; }
+    AnswerInput > #answer-preview.bad { color: $error; }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        text: str
+
+    def __init__(self, kind: AnswerKind, lang: str, placeholder: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = kind
+        self.lang = lang
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, id="answer-input")
+        yield Static("", id="answer-preview")
+
+    @property
+    def value(self) -> str:
+        return self.query_one(Input).value
+
+    def focus_input(self) -> None:
+        self.query_one(Input).focus()
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.query_one(Input).disabled = not enabled
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        from quizforge.grading import AnswerParseError, describe, parse_answer
+
+        preview = self.query_one("#answer-preview", Static)
+        text = event.value
+        if not text.strip():
+            preview.update("")
+            preview.remove_class("bad")
+            return
+        try:
+            parse_answer(text, self.kind)
+            bad = False
+        except AnswerParseError:
+            bad = True
+        preview.update(describe(text, self.kind, self.lang))
+        preview.set_class(bad, "bad")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.post_message(self.Submitted(event.value))

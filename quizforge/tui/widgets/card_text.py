@@ -1,0 +1,103 @@
+"""Rich renderables for the parts of a card: prompt, model answer, key points, choices, solutions.
+
+Bank text is data, so it is always wrapped in :class:`rich.text.Text` (never parsed as markup: a
+formula like ``[1, 2]`` or ``a[l+2]`` must show as written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text as RichText
+
+from quizforge.bank.schema import Question
+from quizforge.numeric.base import Instance
+from quizforge.render import format_answer
+from quizforge.text import Text
+from quizforge.tui.strings import t
+
+LABELS = "abcdefghi"
+
+
+def heading(label: str) -> RichText:
+    return RichText(label, style="bold underline")
+
+
+def para(text: str, style: str = "") -> RichText:
+    return RichText(text, style=style)
+
+
+def choices_block(
+    choices: Sequence[Text], lang: str, selected: Sequence[int] = (), correct: Sequence[int] = ()
+) -> Group:
+    """Options as ``a) …`` lines; selected ones marked, and after grading the correct ones in green."""
+    lines = []
+    for i, c in enumerate(choices):
+        mark = "■" if i in selected else "□"
+        style = ""
+        if correct:
+            style = "bold green" if i in correct else ("red" if i in selected else "dim")
+        elif i in selected:
+            style = "bold"
+        lines.append(RichText(f" {mark} {LABELS[i]}) {c.get(lang)}", style=style))
+    return Group(*lines)
+
+
+def key_points_block(question: Question, lang: str, ticked: Sequence[bool] = ()) -> Group:
+    lines = []
+    for i, kp in enumerate(question.key_points):
+        on = i < len(ticked) and ticked[i]
+        lines.append(RichText(f" [{'x' if on else ' '}] {LABELS[i]}) {kp.text.get(lang)}", style="green" if on else ""))
+    return Group(*lines)
+
+
+def question_preview(question: Question, lang: str, instance: Instance | None = None) -> Group:
+    """Everything a card holds, for the bank browser."""
+    parts: list[RenderableType] = []
+    if instance is not None:
+        parts += [
+            RichText(t("sample_instance", lang, seed=instance.seed), style="italic"),
+            para(instance.prompt.get(lang)),
+        ]
+        if instance.choices:
+            parts.append(choices_block(instance.choices, lang))
+        parts += [
+            RichText(""),
+            heading(t("expected", lang)),
+            para(format_answer(instance, lang)),
+            RichText(""),
+            heading(t("solution", lang)),
+            para(instance.solution.get(lang)),
+        ]
+        return Group(*parts)
+    parts.append(para(question.prompt.get(lang), style="bold"))
+    if question.choices:
+        parts += [RichText(""), choices_block(question.choices, lang, correct=question.correct)]
+    if question.answer is not None:
+        parts += [RichText(""), heading(t("model_answer", lang)), para(question.answer.get(lang))]
+    if question.key_points:
+        parts += [RichText(""), heading(t("key_points", lang).split("—")[0].strip()), key_points_block(question, lang)]
+    if question.explanation is not None:
+        parts += [RichText(""), heading(t("explanation", lang)), para(question.explanation.get(lang))]
+    if question.value is not None:
+        parts += [RichText(""), heading(t("expected", lang)), para(_value_text(question.value))]
+    if question.solution is not None:
+        parts += [RichText(""), heading(t("solution", lang)), para(question.solution.get(lang))]
+    return Group(*parts)
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, tuple):
+        return "×".join(str(v) for v in value)
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return "\n".join("  ".join(_num(v) for v in row) for row in value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_num(v) for v in value) + "]"
+    return _num(value)
+
+
+def _num(v: object) -> str:
+    if isinstance(v, (int, float)):
+        return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
+    return str(v)

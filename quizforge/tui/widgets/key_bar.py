@@ -1,0 +1,34 @@
+"""A footer of the screen's main keys in the current language (Textual's Footer shows the bindings'
+fixed English descriptions; this one follows the language switch)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text as RichText
+from textual.widgets import Static
+
+from quizforge.tui.strings import t
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
+    """
+
+    def __init__(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
+        super().__init__()
+        self.keys = list(keys)
+        self.lang = lang
+
+    def on_mount(self) -> None:
+        self.show(self.keys, self.lang)
+
+    def show(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
+        """Show ``keys`` as (key label, string key) pairs in ``lang``."""
+        self.keys, self.lang = list(keys), lang
+        out = RichText(no_wrap=True, overflow="ellipsis")
+        for key, name in self.keys:
+            out.append(f" {key} ", style="bold reverse")
+            out.append(f" {t(name, lang)}  ")
+        self.update(out)

