@@ -59,7 +59,8 @@ async def test_whole_sessions_of_every_kind_are_saved(app_factory: AppFactory, c
                 right = n % 3 != 2  # every third answer wrong
                 await answer_card(pilot, screen, clock, right=right)
                 assert screen.result is not None
-                verdicts.append((screen.card.card_id, screen.card.kind, right, screen.result.correct, screen.result.proposed))
+                result = screen.result
+                verdicts.append((screen.card.card_id, screen.card.kind, right, result.correct, result.proposed))
                 await pilot.press("enter")  # accept the proposed rating
                 await pilot.pause()
                 n += 1
@@ -168,7 +169,6 @@ async def test_language_switch_rerenders_the_card_and_keeps_the_typed_answer(
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.lang == "zh"
-        assert str(screen.query_one("#card-prompt").render()) == card.prompt.zh.replace("\n", "\n") or True
         assert card.prompt.zh.splitlines()[0][:10] in str(screen.query_one("#card-prompt").render())
         assert screen.query_one(Input).value == "42"
         assert app.store.settings().language == "zh"  # saved
