@@ -185,13 +185,16 @@ def _bank_dirs(args: argparse.Namespace) -> list[Path]:
     return dirs
 
 
-def _load_bank(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load_bank(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """The shipped bank plus ``--bank`` folders; ``quiet``: no problem lines (a TUI is on screen)."""
     from quizforge.bank import BankError, load
     from quizforge.locations import bank_cache_dir, data_dir
 
     try:
         return load(_bank_dirs(args), cache_dir=bank_cache_dir(data_dir(args.data_dir)))
     except BankError as exc:
+        if quiet:
+            raise UserError(f"the question bank could not be loaded: {exc.problems[0]}") from None
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise UserError("the question bank could not be loaded (see the problems above)") from None
@@ -210,8 +213,15 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
     from quizforge.store import StoreError
     from quizforge.tui.app import Launch, make_app
 
-    bank = _load_bank(args)
-    _check_topics(launch.get("topics"), bank)
+    bank: Any
+    if screen == "dashboard":
+        # the dashboard paints today's counts first and loads the bank right after
+        def bank() -> Any:
+            return _load_bank(args, quiet=True)
+
+    else:
+        bank = _load_bank(args)
+        _check_topics(launch.get("topics"), bank)
     try:
         app = make_app(
             args.data_dir,
@@ -223,6 +233,8 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
         app.run()
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    if app.failure:
+        raise UserError(app.failure)
     return EXIT_OK
 
 

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from quizforge.bank.loader import TOPICS_FILE, BankError, Problem, load_bank
+from quizforge.bank.files import TOPICS_FILE, bank_files
 from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Topic
 from quizforge.locations import shipped_bank_dir
+
+if TYPE_CHECKING:
+    from quizforge.bank.loader import BankError, Problem, load_bank
+
+_LAZY = {"BankError", "Problem", "load_bank"}  # the loader imports YAML: only when files must be parsed
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from quizforge.bank import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Bank",
@@ -41,17 +55,30 @@ def load(extra_banks: Sequence[Path] = (), *, include_shipped: bool = True, cach
     Raises:
         BankError: when no question could be loaded at all, listing every problem.
     """
-    from quizforge.bank.cache import BankCache
-    from quizforge.numeric.base import families
+    from quizforge.bank.cache import BankCache, BankSnapshot
+    from quizforge.numeric.catalogue import family_names
 
     paths = ([shipped_bank_dir()] if include_shipped else []) + list(extra_banks)
+    generators = family_names(cache_dir)
+    snapshot = key = None
+    if cache_dir is not None:
+        files = bank_files(paths)
+        snapshot = BankSnapshot(cache_dir)
+        key = snapshot.key(files, [shipped_catalogue().resolve()], generators)
+        cached = snapshot.get(key) if key else None
+        if cached is not None:
+            return cached
+    from quizforge.bank.loader import BankError, load_bank
+
     bank, problems = load_bank(
         paths,
         strict=False,
         topic_catalogues=[shipped_catalogue()],
-        known_generators=families(),
+        known_generators=generators,
         cache=BankCache(cache_dir) if cache_dir is not None else None,
     )
     if problems and not bank.questions:
         raise BankError(problems)
+    if snapshot is not None and key is not None and not problems:
+        snapshot.put(key, bank)
     return bank

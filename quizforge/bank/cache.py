@@ -14,12 +14,14 @@ import os
 import tempfile
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizforge.bank.loader import FileResult, Problem
-from quizforge.bank.schema import KeyPoint, Kind, Question, Source
+from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from quizforge.bank.loader import FileResult
 
 FORMAT = 2  # bump whenever Question, FileResult or the checks change
 
@@ -92,6 +94,8 @@ class BankCache:
         return self.directory / f"{h.hexdigest()}.json"
 
     def get(self, path: Path, data: bytes, strict: bool) -> FileResult | None:
+        from quizforge.bank.loader import FileResult, Problem
+
         try:
             raw = json.loads(self._entry(path, data, strict).read_bytes())
             return FileResult(
@@ -109,14 +113,68 @@ class BankCache:
             "problems": [[p.path, p.line, p.column, p.field, p.message] for p in result.problems],
             "marks": result.marks,
         }
-        target = self._entry(path, data, strict)
-        with suppress(OSError):
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        _write_atomically(self._entry(path, data, strict), payload)
+
+
+def _write_atomically(target: Path, payload: Any) -> None:
+    """Write JSON so that a reader never sees half a file; failures are skipped, never errors."""
+    with suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, target)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+class BankSnapshot:
+    """The whole loaded bank in one file, keyed by a hash of every bank file's bytes.
+
+    With an unchanged bank, starting quizforge reads one JSON file instead of parsing (or even
+    looking up) each file: neither the YAML loader nor the checks are imported.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "snapshot.json"
+
+    @staticmethod
+    def key(files: list[Path], catalogues: list[Path], generators: frozenset[str]) -> str | None:
+        """A hash of the inputs of a load; ``None`` when a file cannot be read (load it properly)."""
+        h = hashlib.blake2b(f"{FORMAT}\0{','.join(sorted(generators))}".encode(), digest_size=20)
+        for path in [*catalogues, *files]:
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, target)  # atomic: a reader never sees half a file
-            finally:
-                with suppress(FileNotFoundError):
-                    os.unlink(tmp)
+                data = path.read_bytes()
+            except OSError:
+                return None
+            h.update(f"\0{'catalogue' if path in catalogues else 'bank'}\0{path}\0{len(data)}\0".encode())
+            h.update(data)
+        return h.hexdigest()
+
+    def get(self, key: str) -> Bank | None:
+        try:
+            raw = json.loads(self.path.read_bytes())
+            if raw["key"] != key:
+                return None
+            files = [Path(f) for f in raw["files"]]
+            questions = {}
+            for q in raw["questions"]:
+                question = question_from_json(q, files[q["file"]])
+                questions[question.id] = question
+            topics = {t[0]: Topic(t[0], t[1], Text(t[2], t[3])) for t in raw["topics"]}
+            return Bank(topics=topics, questions=questions, files=tuple(files))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def put(self, key: str, bank: Bank) -> None:
+        files = list(dict.fromkeys([*bank.files, *(q.source.path for q in bank)]))
+        index = {f: i for i, f in enumerate(files)}
+        payload = {
+            "key": key,
+            "files": [str(f) for f in files],
+            "topics": [[t.id, t.area, t.name.en, t.name.zh] for t in bank.topics.values()],
+            "questions": [question_to_json(q) | {"file": index[q.source.path]} for q in bank],
+        }
+        _write_atomically(self.path, payload)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizforge.bank.files import TOPICS_FILE, bank_files
 from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
 from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, decode, parse, read_bytes, read_text
 from quizforge.grading.kinds import AnswerKind, Tolerance
@@ -21,7 +22,6 @@ from quizforge.text import Text
 if TYPE_CHECKING:
     from quizforge.bank.cache import BankCache
 
-TOPICS_FILE = "topics.yaml"
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_TEXT = 20_000
 
@@ -57,18 +57,6 @@ class BankError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__(str(problems[0]) if problems else "bank error")
         self.problems = list(problems)
-
-
-def bank_files(paths: Iterable[Path]) -> list[Path]:
-    """The ``*.yaml``/``*.yml`` files under ``paths`` (files are taken as given), sorted, without duplicates."""
-    out: dict[Path, None] = {}
-    for p in paths:
-        if p.is_dir():
-            for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
-                out.setdefault(f.resolve(), None)
-        else:
-            out.setdefault(p.resolve(), None)
-    return list(out)
 
 
 class _FileChecker:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from quizforge.bank.loader import TOPICS_FILE, Problem, bank_files, display_path, load_bank
+from quizforge.bank.files import TOPICS_FILE, bank_files
+from quizforge.bank.loader import Problem, display_path, load_bank
 from quizforge.bank.schema import Bank, Kind
 from quizforge.locations import shipped_bank_dir
 

@@ -23,3 +23,8 @@ def day_bounds(now: datetime, day_start_hour: int, tz: tzinfo | None = None) -> 
     start = datetime.combine(day, time(day_start_hour)).replace(tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(day_start_hour)).replace(tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    """The real clock, timezone-aware (sessions take a clock argument; tests inject their own)."""
+    return datetime.now(UTC)

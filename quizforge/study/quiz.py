@@ -16,8 +16,9 @@ from datetime import datetime, tzinfo
 
 from quizforge.bank import Bank, Question
 from quizforge.store import Source, Store
+from quizforge.study.days import utc_now
 from quizforge.study.scheduling import Rating
-from quizforge.study.session import Presented, Result, Saved, StudySession, utc_now
+from quizforge.study.session import Presented, Result, Saved, StudySession
 
 DEFAULT_QUESTIONS = 10
 

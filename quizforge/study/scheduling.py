@@ -14,13 +14,16 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from quizforge.store.models import Card, Memory, Phase, Review, Settings
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Rating", "Scheduling", "fuzz_draw", "retrievability"]
 
@@ -165,6 +168,8 @@ def retrievability(
     """
     decay = -float(parameters[20])
     factor = 0.9 ** (1 / decay) - 1
+    import numpy as np  # deferred: only the dashboard's mastery and reports need it
+
     elapsed = np.maximum(0.0, np.floor((now.timestamp() - last_review_s) / 86400.0))
     with np.errstate(invalid="ignore"):
         r = (1.0 + factor * elapsed / stability) ** decay

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-import numpy as np
-
 from quizforge.bank import Bank, KeyPoint, Kind, Question
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.numeric.base import Instance, get_family
 from quizforge.store import Card, Phase, Review, Settings, Source, Store
+from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
+from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
 from quizforge.text import Text
 
@@ -41,10 +41,6 @@ SPEED_THRESHOLDS: dict[Kind, tuple[float, float]] = {
     Kind.CONCEPT: (20.0, 120.0),
 }
 LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -119,16 +115,6 @@ class Saved:
     review: Review
     card: Card
     became_leech: bool = False
-
-
-@dataclass(frozen=True)
-class Counts:
-    """The dashboard's numbers for the study day containing ``now``."""
-
-    due: int  # reviews due by the end of today (before the daily review limit)
-    new: int  # new cards still available today (after the daily new limit)
-    done: int  # reviews answered today
-    streak: int  # consecutive days with at least one review, ending today (or yesterday)
 
 
 @dataclass
@@ -552,29 +538,10 @@ def _interleave_topics(cards: list[Card], limit: int) -> list[str]:
     return out
 
 
-def counts(
-    store: Store, settings: Settings, now: datetime, tz: tzinfo | None = None, topics: Sequence[str] | None = None
-) -> Counts:
-    """The dashboard counts for the study day containing ``now`` (a few indexed queries)."""
-    start, end = day_bounds(now, settings.day_start_hour, tz)
-    new_done, _ = store.day_counts(start, end)
-    new_left = max(0, settings.new_per_day - new_done)
-    done = store.count_reviews_between(start, end, scheduled_only=False)
-    streak = 0
-    day_start = start if done else start - timedelta(days=1)
-    while streak < 36500 and store.any_review_between(day_start, day_start + timedelta(days=1)):
-        streak += 1
-        day_start -= timedelta(days=1)
-    return Counts(
-        due=store.count_due(end, now, topics),
-        new=min(new_left, store.count_new(now, topics)),
-        done=done,
-        streak=streak,
-    )
-
-
 def mastery(store: Store, bank: Bank, settings: Settings, now: datetime) -> dict[str, float]:
     """Mean retrievability per topic over the bank's questions (never-reviewed questions count 0)."""
+    import numpy as np  # deferred: the dashboard's first paint does not wait for NumPy
+
     ids, topics, stability, last = store.memory_columns()
     totals: dict[str, int] = {}
     for q in bank:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text as RichText
@@ -24,9 +24,13 @@ from quizforge.bank.schema import Bank
 from quizforge.locations import data_dir as resolve_data_dir
 from quizforge.locations import db_path
 from quizforge.store import Settings, Store
-from quizforge.study.session import Counts, StudySession, utc_now
+from quizforge.study.dashboard import Counts, counts
+from quizforge.study.days import utc_now
 from quizforge.tui.screens.quiz_setup import QuizChoice
 from quizforge.tui.strings import t
+
+if TYPE_CHECKING:
+    from quizforge.study.session import StudySession
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class QuizforgeApp(App[None]):
         self,
         *,
         data_dir: Path,
-        bank: Bank,
+        bank: Bank | Callable[[], Bank],
         lang: str | None,
         now: Callable[[], datetime] = utc_now,
         launch: Launch | None = None,
@@ -67,7 +71,8 @@ class QuizforgeApp(App[None]):
         super().__init__()
         self.rng = random.Random(seed)  # seeds of generated questions (fixed in tests and snapshots)
         self.data_dir = data_dir
-        self.bank = bank
+        self._bank: Bank | None = bank if isinstance(bank, Bank) else None
+        self._load_bank = bank if not isinstance(bank, Bank) else None
         self.now = now
         self.launch = launch or Launch()
         self.store = Store.open(db_path(data_dir))
@@ -77,18 +82,60 @@ class QuizforgeApp(App[None]):
             lang = self.settings.language if "language" in self.store.raw_settings() else default_lang
         self.set_reactive(QuizforgeApp.lang, lang)
         self._service: StudySession | None = None
+        self._synced = False
+        self.failure: str | None = None  # why the app closed early (the CLI prints it)
 
     # -- services ----------------------------------------------------------------------------------
 
     @property
     def service(self) -> StudySession:
-        """A study session over the whole bank, for counts, mastery and card flags (built lazily)."""
+        """A study session over the whole bank, for mastery and card flags (built lazily: it imports
+        FSRS and NumPy, which the dashboard's first paint does not wait for)."""
         if self._service is None:
-            self._service = StudySession(self.store, self.bank, now=self.now, lang=self.lang)
+            self._service = self.new_session()
         return self._service
 
+    def new_session(self, **options: object) -> StudySession:
+        """A :class:`StudySession` with the app's store, bank, clock, seeds and language."""
+        from quizforge.study.session import StudySession
+
+        return StudySession(
+            self.store,
+            self.bank,
+            now=self.now,
+            rng=self.rng,
+            lang=self.lang,
+            **options,  # type: ignore[arg-type]
+        )
+
+    @property
+    def bank(self) -> Bank:
+        """The question bank, loaded on first use when the CLI passed a loader (so the dashboard's
+        first paint does not wait for it)."""
+        if self._bank is None:
+            assert self._load_bank is not None
+            self._bank = self._load_bank()
+        return self._bank
+
+    @property
+    def bank_loaded(self) -> bool:
+        return self._bank is not None
+
+    def fail(self, message: str) -> None:
+        """Close the app because it cannot go on (e.g. no question could be loaded)."""
+        self.failure = message
+        self.exit(return_code=2)
+
+    def sync_bank(self) -> bool:
+        """Make sure every question has a card row (once per run). Returns whether anything changed."""
+        if self._synced:
+            return False
+        self._synced = True
+        return self.store.sync_bank((q.id, q.topic) for q in self.bank) > 0
+
     def counts(self) -> Counts:
-        return self.service.counts()
+        """Today's counts: plain SQL, cheap enough for the first paint (before the bank is synced)."""
+        return counts(self.store, self.settings, self.now())
 
     def mastery(self) -> dict[str, float]:
         return self.service.mastery()
@@ -140,16 +187,7 @@ class QuizforgeApp(App[None]):
         launch = self.launch if first else Launch()
         topics = list(launch.topics) or None
         if what == "study":
-            session = StudySession(
-                self.store,
-                self.bank,
-                now=self.now,
-                topics=topics,
-                new_limit=launch.new,
-                cram=launch.cram,
-                rng=self.rng,
-                lang=self.lang,
-            )
+            session = self.new_session(topics=topics, new_limit=launch.new, cram=launch.cram)
             self.open_session(session, t("study", self.lang))
         elif what == "quiz":
             if first:
@@ -220,18 +258,14 @@ class QuizforgeApp(App[None]):
 
     def study_cards(self, card_ids: list[str]) -> None:
         """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
-        session = StudySession(
-            self.store, self.bank, now=self.now, cram=True, card_ids=card_ids, rng=self.rng, lang=self.lang
-        )
+        session = self.new_session(cram=True, card_ids=card_ids)
         self.open_session(session, t("study_misses", self.lang))
 
     def action_start_topics(self, topics: list[str]) -> None:
         """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
-        session = StudySession(self.store, self.bank, now=self.now, topics=topics, rng=self.rng, lang=self.lang)
+        session = self.new_session(topics=topics)
         if session.remaining == 0:
-            session = StudySession(
-                self.store, self.bank, now=self.now, topics=topics, cram=True, rng=self.rng, lang=self.lang
-            )
+            session = self.new_session(topics=topics, cram=True)
         self.open_session(session, t("study", self.lang))
 
     def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
@@ -289,7 +323,7 @@ class QuizforgeApp(App[None]):
 
 def make_app(
     data_dir: str | Path | None,
-    bank: Bank,
+    bank: Bank | Callable[[], Bank],
     lang: str | None,
     *,
     now: Callable[[], datetime] = utc_now,
@@ -301,7 +335,7 @@ def make_app(
 
     Args:
         data_dir: Where the progress lives (``None``: ``$QUIZFORGE_DATA_DIR`` or the platform's dir).
-        bank: The loaded question bank.
+        bank: The loaded question bank, or a function that loads it (called after the first paint).
         lang: ``"en"`` or ``"zh"``; ``None`` uses the saved setting, or ``default_lang`` when none is saved.
         now: The clock (tests inject a fixed one).
         launch: What to open first (default: the dashboard).

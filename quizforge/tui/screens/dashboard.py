@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text as RichText
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from quizforge.tui.app import QuizforgeApp
 
 BAR_WIDTH = 20
+FIRST_FRAME_S = 0.03
 ACTIONS = [("study", "s"), ("quiz", "z"), ("mock", "m"), ("report", "r"), ("browse", "b"), ("settings", "o")]
 
 
@@ -90,15 +91,20 @@ class DashboardScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Counts and mastery from the study service (a few indexed queries)."""
-        qf = self.qf
-        lang = qf.lang
-        bank = qf.bank
-        counts = qf.counts()
-        self.query_one("#welcome", Static).update(
-            t("welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
-            + ("\n" + t("no_cards_due", lang) if counts.due == 0 and counts.new == 0 else "")
-        )
+        """Today's counts at once (plain SQL); the bank's numbers and the topic table right after the
+        first paint, and mastery (FSRS, NumPy) in a worker after that."""
+        self._draw_counts()
+        if self.qf.bank_loaded:
+            self._draw_bank()
+        else:
+            self.query_one("#welcome", Static).update(t("loading", self.qf.lang))
+            # a moment after the first frame is on the terminal (call_after_refresh fires before the
+            # frame is written, and loading the bank would hold it back)
+            self.set_timer(FIRST_FRAME_S, self._draw_bank)
+
+    def _draw_counts(self) -> None:
+        lang = self.qf.lang
+        counts = self.qf.counts()
         values = {
             "due_today": counts.due,
             "new_available": counts.new,
@@ -107,7 +113,40 @@ class DashboardScreen(Screen[None]):
         }
         for key, value in values.items():
             self.query_one(f"#count-{key}", Static).update(RichText.assemble((f"{value}\n", "bold"), t(key, lang)))
-        mastery = qf.mastery()
+        self._nothing_due = counts.due == 0 and counts.new == 0
+
+    def _draw_bank(self) -> None:
+        qf = self.qf
+        lang = qf.lang
+        try:
+            bank = qf.bank  # loads it on first use
+        except Exception as exc:  # the loader's own one-line message, printed once the TUI is gone
+            qf.fail(str(exc))
+            return
+        if qf.sync_bank():  # new questions since the last run change today's counts
+            self._draw_counts()
+        self.query_one("#welcome", Static).update(
+            t("welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
+            + ("\n" + t("no_cards_due", lang) if self._nothing_due else "")
+        )
+        self._draw_topics(None)
+        # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile
+        self.set_timer(FIRST_FRAME_S, self._load_mastery)
+
+    @work(thread=True, exclusive=True, group="mastery")
+    def _load_mastery(self) -> None:
+        """Mean retrievability per topic needs FSRS and NumPy: computed off the UI thread."""
+        mastery = self.qf.mastery()
+        self.app.call_from_thread(self._draw_topics, mastery)
+
+    def _draw_topics(self, mastery: dict[str, float] | None) -> None:
+        """The per-topic table; ``None`` while mastery is still being computed."""
+        targets = self.query("#topics")
+        if not targets:  # the worker finished after the screen was recomposed or closed
+            return
+        qf = self.qf
+        lang = qf.lang
+        bank = qf.bank
         table = Table(box=None, show_header=False, pad_edge=False, expand=True)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(width=BAR_WIDTH, no_wrap=True)
@@ -118,9 +157,12 @@ class DashboardScreen(Screen[None]):
             n = len(groups.get(tid, []))
             if n == 0:
                 continue
+            if mastery is None:
+                table.add_row(RichText(bank.topic_name(tid, lang)), RichText("·" * BAR_WIDTH, style="dim"), "", str(n))
+                continue
             m = mastery.get(tid, 0.0)
             table.add_row(RichText(bank.topic_name(tid, lang)), mastery_bar(m), f"{m:.0%}", str(n))
-        self.query_one("#topics", Static).update(table)
+        targets.first(Static).update(table)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -17,18 +17,19 @@ class KeyBar(Static):
     """
 
     def __init__(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
-        super().__init__()
+        super().__init__(self._content(keys, lang))  # in the first frame, not one refresh later
         self.keys = list(keys)
         self.lang = lang
 
-    def on_mount(self) -> None:
-        self.show(self.keys, self.lang)
+    @staticmethod
+    def _content(keys: Sequence[tuple[str, str]], lang: str) -> RichText:
+        out = RichText(no_wrap=True, overflow="ellipsis")
+        for key, name in keys:
+            out.append(f" {key} ", style="bold reverse")
+            out.append(f" {t(name, lang)}  ")
+        return out
 
     def show(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
         """Show ``keys`` as (key label, string key) pairs in ``lang``."""
         self.keys, self.lang = list(keys), lang
-        out = RichText(no_wrap=True, overflow="ellipsis")
-        for key, name in self.keys:
-            out.append(f" {key} ", style="bold reverse")
-            out.append(f" {t(name, lang)}  ")
-        self.update(out)
+        self.update(self._content(keys, lang))

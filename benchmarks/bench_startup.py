@@ -1,0 +1,117 @@
+"""TUI start-up against an empty Textual app, side by side in real pseudo-terminals (DESIGN §9).
+
+Each run starts the program in an 80×24 pty and times how long until its first screen is painted
+(a marker string appears in the output): for the empty app a Static saying "ready", for quizforge
+the dashboard's key bar. Both use the same interpreter and the same warm byte-code cache. Budget:
+quizforge's median within 1.5× of the empty app's. Also times ``quizforge --help``.
+
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 10] [--record]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import platform
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_RATIO = 1.5
+
+EMPTY_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Empty(App):
+    def compose(self):
+        yield Static("ready")
+Empty().run()
+"""
+
+
+def time_to_marker(argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 20.0) -> float:
+    """Seconds from spawning ``argv`` in a pty until ``marker`` shows in its output."""
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    start = time.perf_counter()
+    seen = b""
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if marker in seen:
+                    return time.perf_counter() - start
+        raise RuntimeError(f"{argv}: no {marker!r} within {timeout} s; output ends {seen[-300:]!r}")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS-startup.md")
+    args = parser.parse_args()
+
+    data = tempfile.mkdtemp(prefix="qf-bench-")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"TERM": "xterm-256color", "QUIZFORGE_DATA_DIR": data, "QUIZFORGE_LANG": "en"}
+    quizforge = str(Path(sys.executable).with_name("quizforge"))
+    subprocess.run([quizforge, "topics"], env=env, capture_output=True, check=True)  # warm the bank cache
+    empty_argv = [sys.executable, "-c", EMPTY_APP]
+    qf_argv = [quizforge]
+    empty: list[float] = []
+    ours: list[float] = []
+    for _ in range(args.runs):  # interleaved, so both see the same machine load
+        empty.append(time_to_marker(empty_argv, b"ready", env))
+        ours.append(time_to_marker(qf_argv, b"Settings", env))
+    help_times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        subprocess.run([quizforge, "--help"], env=env, capture_output=True, check=True)
+        help_times.append(time.perf_counter() - t0)
+
+    e, q, h = statistics.median(empty), statistics.median(ours), statistics.median(help_times)
+    ratio = q / e
+    ok = ratio <= BUDGET_RATIO
+    lines = [
+        "# TUI start-up benchmark",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, CPython {platform.python_version()}; "
+        f"recorded {time.strftime('%Y-%m-%d')}; {args.runs} interleaved runs each, 80×24 pty.",
+        "",
+        "| program | median to first screen (s) | min (s) | max (s) |",
+        "|---|---:|---:|---:|",
+        f"| empty Textual app | {e:.3f} | {min(empty):.3f} | {max(empty):.3f} |",
+        f"| quizforge dashboard | {q:.3f} | {min(ours):.3f} | {max(ours):.3f} |",
+        f"| `quizforge --help` (to exit) | {h:.3f} | {min(help_times):.3f} | {max(help_times):.3f} |",
+        "",
+        f"Ratio quizforge / empty app: {ratio:.2f} (budget ≤ {BUDGET_RATIO}) → {'PASS' if ok else 'FAIL'}.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.record:
+        (ROOT / "benchmarks" / "RESULTS-startup.md").write_text(text, encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""Which files make up a bank (no YAML needed: the start-up path uses this before any parsing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+TOPICS_FILE = "topics.yaml"
+
+
+def bank_files(paths: Iterable[Path]) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files under ``paths`` (files are taken as given), sorted, without duplicates."""
+    out: dict[Path, None] = {}
+    for p in paths:
+        if p.is_dir():
+            for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
+                out.setdefault(f.resolve(), None)
+        else:
+            out.setdefault(p.resolve(), None)
+    return list(out)

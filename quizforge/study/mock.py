@@ -1,0 +1,741 @@
+"""A mock interview with no screen: questions as an interviewer asks them, under time, scored at the end.
+
+The flow::
+
+    interview = MockInterview(store, bank, minutes=30, questions=8, seed=1, now=clock)
+    interview.start()
+    while interview.current is not None and not interview.expired:
+        interview.answer(text)          # or interview.pass_(); nothing is graded or shown yet
+    scorecard = interview.finish()      # grades everything; concept key points pre-ticked from keywords
+    scorecard.tick(0, 1, True)          # the user corrects a suggestion
+    interview.save()                    # a MockResult plus one review per asked question (source "mock")
+
+Which questions are asked is decided up front by :func:`select_questions`, a pure function of the
+bank, the user's per-topic strengths (:func:`topic_strengths`) and a seeded ``random.Random``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from quizforge.bank import Bank, KeyPoint, Kind, Question
+from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.numeric.base import Instance, get_family
+from quizforge.store import Card, MockResult, Review, Source, Store
+from quizforge.study.scheduling import Rating, Scheduling
+from quizforge.study.session import Presented, _format_expected, utc_now
+from quizforge.text import Text
+
+ARCH_CHOICE_TOPIC = "arch.choice"
+MAX_FOLLOW_UP_DEPTH = 2  # a root question, then at most two follow-ups digging deeper
+LAPSE_WEIGHT = 0.25  # how much one lapse per question adds to a topic's weakness (1 = never studied)
+STUDY_NEXT = 3  # topics suggested on the scorecard
+
+
+# -- selection -------------------------------------------------------------------------------------
+
+
+class Slot(StrEnum):
+    """The kinds of question a mock mixes: what an interviewer's next question is about."""
+
+    CONCEPT = "concept"  # a concept question outside arch.choice
+    NUMERIC = "numeric"  # numeric or generated: work it out on paper
+    CHOICE = "choice"
+    ARCH = "arch"  # an architecture-choice scenario (topic arch.choice, any kind)
+
+
+# The order roots are drawn in. Every third root comes from the user's strong topics.
+SLOT_CYCLE: tuple[Slot, ...] = (
+    Slot.CONCEPT,
+    Slot.NUMERIC,
+    Slot.CHOICE,
+    Slot.ARCH,
+    Slot.CONCEPT,
+    Slot.NUMERIC,
+    Slot.CONCEPT,
+    Slot.CHOICE,
+)
+STRONG_EVERY = 3
+
+
+def slot_of(question: Question) -> Slot:
+    if question.topic == ARCH_CHOICE_TOPIC:
+        return Slot.ARCH
+    if question.kind in (Kind.NUMERIC, Kind.GENERATED):
+        return Slot.NUMERIC
+    return Slot.CHOICE if question.kind == Kind.CHOICE else Slot.CONCEPT
+
+
+@dataclass(frozen=True)
+class TopicStrength:
+    """How well the user knows a topic, for choosing what a mock asks."""
+
+    topic: str
+    questions: int
+    retrievability: float  # mean over the topic's questions; never-reviewed questions count 0
+    lapses: int
+    reviewed: int  # questions reviewed at least once
+
+    @property
+    def weakness(self) -> float:
+        """1 for a topic never studied; lower the better it is remembered; lapses add to it."""
+        per_question = self.lapses / max(1, self.questions)
+        return (1.0 - self.retrievability) + LAPSE_WEIGHT * per_question
+
+
+def topic_strengths(
+    bank: Bank, cards: Mapping[str, Card], now: datetime, scheduling: Scheduling
+) -> dict[str, TopicStrength]:
+    """Per-topic strength of the bank's questions.
+
+    Args:
+        bank: The question bank.
+        cards: The user's card rows by card id (missing ones are never studied).
+        now: The time retrievability is evaluated at.
+        scheduling: The user's FSRS setup (for the forgetting curve).
+
+    Returns:
+        One :class:`TopicStrength` per topic that has questions.
+    """
+    acc: dict[str, list[float]] = {}  # topic -> [questions, sum R, lapses, reviewed]
+    for q in bank:
+        a = acc.setdefault(q.topic, [0, 0.0, 0, 0])
+        a[0] += 1
+        card = cards.get(q.id)
+        if card is None or card.is_new:
+            continue
+        a[1] += scheduling.retrievability(card.memory, now)
+        a[2] += card.memory.lapses
+        a[3] += 1
+    return {
+        topic: TopicStrength(topic, int(n), total / n if n else 0.0, int(lapses), int(reviewed))
+        for topic, (n, total, lapses, reviewed) in acc.items()
+    }
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One question of the interview plan; ``depth`` 0 is a root, 1–2 follow-ups of the one before."""
+
+    question_id: str
+    depth: int = 0
+
+
+def in_topics(topic: str, topics: Sequence[str] | None) -> bool:
+    """Whether ``topic`` is one of ``topics`` or under one of them as an area prefix (``cnn`` ⊃ ``cnn.pool``)."""
+    return not topics or any(topic == t or topic.startswith(t + ".") for t in topics)
+
+
+def select_questions(
+    bank: Bank,
+    strengths: Mapping[str, TopicStrength],
+    rng: random.Random,
+    *,
+    count: int = 8,
+    topics: Sequence[str] | None = None,
+    suspended: Iterable[str] = (),
+) -> list[Planned]:
+    """Choose a mock interview's questions, in the order they are asked.
+
+    Roots are drawn in :data:`SLOT_CYCLE` order (concept, numeric, choice, architecture choice, …).
+    Each root comes from the weakest topic that has an unused question of that slot, topics used
+    least so far first; every :data:`STRONG_EVERY`-th root comes from the stronger half of the
+    topics instead. Questions that are nobody's follow-up are preferred as roots. After a root, its
+    follow-up chain is asked (one follow-up per level, up to :data:`MAX_FOLLOW_UP_DEPTH` deep) as
+    long as enough questions remain to still cover every kind the bank offers.
+
+    Args:
+        bank: The question bank.
+        strengths: Per-topic strengths (:func:`topic_strengths`); a topic missing counts as never studied.
+        rng: The only source of randomness (seed it for a reproducible draw).
+        count: Questions in total, follow-ups included.
+        topics: Only these topics (ids or area prefixes).
+        suspended: Card ids never to ask.
+
+    Returns:
+        The plan; shorter than ``count`` when the selection has fewer questions.
+    """
+    skip = set(suspended)
+    eligible = {q.id: q for q in bank if q.id not in skip and in_topics(q.topic, topics)}
+    if count <= 0 or not eligible:
+        return []
+    is_follow_up = {f for q in eligible.values() for f in q.follow_ups if f in eligible}
+
+    def weakness(topic: str) -> float:
+        s = strengths.get(topic)
+        return 1.0 if s is None else s.weakness
+
+    by_topic: dict[str, list[Question]] = {}
+    for q in eligible.values():
+        by_topic.setdefault(q.topic, []).append(q)
+    # weakest first; ties (say, every topic never studied) in random order
+    ranked = sorted(by_topic, key=lambda t: (-weakness(t), rng.random()))
+    rank = {t: i for i, t in enumerate(ranked)}
+    n_weak = max(1, math.ceil(len(ranked) / 2))
+    weak, strong = ranked[:n_weak], ranked[n_weak:] or ranked
+    available = {slot_of(q) for q in eligible.values()}
+
+    plan: list[Planned] = []
+    used: set[str] = set()
+    uses: dict[str, int] = dict.fromkeys(ranked, 0)
+
+    def candidates(topic: str, slot: Slot | None) -> list[Question]:
+        return [q for q in by_topic[topic] if q.id not in used and (slot is None or slot_of(q) == slot)]
+
+    def pick_root(slot: Slot | None, pool: Sequence[str]) -> Question | None:
+        having = [t for t in pool if candidates(t, slot)]
+        if not having:
+            return None
+        topic = min(having, key=lambda t: (uses[t], rank[t]))
+        options = candidates(topic, slot)
+        roots = [q for q in options if q.id not in is_follow_up] or options
+        return rng.choice(roots)
+
+    def add(q: Question, depth: int) -> None:
+        plan.append(Planned(q.id, depth))
+        used.add(q.id)
+        uses[q.topic] += 1
+
+    def missing() -> int:
+        covered = {slot_of(eligible[p.question_id]) for p in plan}
+        return len(available - covered)
+
+    root_index = 0
+    slots = [s for s in SLOT_CYCLE if s in available] or list(SLOT_CYCLE)
+    while len(plan) < count:
+        slot = slots[root_index % len(slots)]
+        first, second = (strong, weak) if root_index % STRONG_EVERY == STRONG_EVERY - 1 else (weak, strong)
+        root = (
+            pick_root(slot, first)
+            or pick_root(slot, second)
+            or pick_root(None, first)
+            or pick_root(None, second)
+            or pick_root(None, ranked)
+        )
+        root_index += 1
+        if root is None:
+            break
+        add(root, 0)
+        parent = root
+        for depth in range(1, MAX_FOLLOW_UP_DEPTH + 1):
+            if count - len(plan) <= missing():
+                break  # keep room for the kinds not asked yet
+            nexts = [eligible[f] for f in parent.follow_ups if f in eligible and f not in used]
+            if not nexts:
+                break
+            parent = rng.choice(nexts)
+            add(parent, depth)
+    return plan
+
+
+# -- key points ------------------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+def suggest_ticks(key_points: Sequence[KeyPoint], answer: str) -> tuple[bool, ...]:
+    """Which key points a free answer seems to make: any keyword (English or Chinese) occurs in it.
+
+    A case-insensitive substring match (Chinese has no word boundaries), with hyphens and runs of
+    spaces read as one space. Only a suggestion: the user ticks or unticks on the scorecard.
+    """
+    text = _normalise(answer)
+    if not text:
+        return tuple(False for _ in key_points)
+    out = []
+    for kp in key_points:
+        words = (_normalise(w) for w in (*kp.keywords_en, *kp.keywords_zh))
+        out.append(any(w and w in text for w in words))
+    return tuple(out)
+
+
+# -- the interview ---------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    PASSED = "passed"
+    TIMED_OUT = "timed_out"  # on screen when the time ran out, with nothing typed
+    NOT_REACHED = "not_reached"
+
+    @property
+    def asked(self) -> bool:
+        """Answered or passed: the user had their go at it (and the schedule hears about it)."""
+        return self in (Status.ANSWERED, Status.PASSED)
+
+
+@dataclass
+class _Asked:
+    presented: Presented
+    depth: int
+    answer: str = ""
+    answered_at: datetime | None = None
+    status: Status = Status.NOT_REACHED
+
+
+@dataclass
+class ScoredAnswer:
+    """One question on the scorecard. ``ticks`` (concept questions) may be changed by the user."""
+
+    index: int
+    question: Question
+    depth: int
+    status: Status
+    answer: str
+    seconds: float
+    review_id: str
+    answered_at: datetime | None
+    instance: Instance | None = None
+    model_answer: Text | None = None  # concept answer, choice explanation, or worked solution
+    expected: str = ""  # the right answer as text (auto-scored kinds)
+    correct: bool | None = None  # auto-scored kinds; concept questions: see ``score``
+    auto_score: float = 0.0
+    feedback: Text = field(default_factory=lambda: Text(""))
+    key_points: tuple[KeyPoint, ...] = ()
+    suggested: tuple[bool, ...] = ()
+    ticks: list[bool] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        return self.question.topic
+
+    @property
+    def kind(self) -> Kind:
+        return self.question.kind
+
+    @property
+    def prompt(self) -> Text:
+        return self.instance.prompt if self.instance is not None else self.question.prompt
+
+    @property
+    def seed(self) -> int | None:
+        return None if self.instance is None else self.instance.seed
+
+    @property
+    def is_concept(self) -> bool:
+        return self.kind == Kind.CONCEPT
+
+    @property
+    def score(self) -> float:
+        """Credit in [0, 1]: the fraction of key points ticked, or the grader's score; 0 unless answered."""
+        if self.status != Status.ANSWERED:
+            return 0.0
+        if self.is_concept:
+            return sum(self.ticks) / len(self.ticks) if self.ticks else 0.0
+        return self.auto_score
+
+    @property
+    def passed_mark(self) -> bool:
+        """Whether the answer counts as right (concept: at least ``KEY_POINTS_PASS`` of the key points)."""
+        from quizforge.grading import KEY_POINTS_PASS
+
+        if self.status != Status.ANSWERED:
+            return False
+        if self.is_concept:
+            return bool(self.ticks) and self.score >= KEY_POINTS_PASS - 1e-9
+        return bool(self.correct)
+
+    @property
+    def rating(self) -> Rating:
+        """What the review log gets: right → Good; wrong, passed or under 60 % of key points → Again."""
+        return Rating.Good if self.passed_mark else Rating.Again
+
+
+@dataclass
+class Scorecard:
+    """The interview's outcome. Totals are computed from the items, so ticking updates them."""
+
+    items: list[ScoredAnswer]
+    started_at: datetime
+    finished_at: datetime
+    weakness: Mapping[str, float] = field(default_factory=dict)  # breaks ties between equal topic scores
+
+    def tick(self, question_index: int, key_point_index: int, on: bool) -> None:
+        """Tick (or untick) key point ``key_point_index`` of concept question ``question_index``."""
+        item = self.items[question_index]
+        if not item.is_concept or item.status != Status.ANSWERED:
+            raise ValueError(f"question {question_index} has no key points to tick")
+        item.ticks[key_point_index] = on
+
+    @property
+    def total(self) -> float:
+        """Out of 100, every planned question weighing the same (passed and not reached count 0)."""
+        if not self.items:
+            return 0.0
+        return 100.0 * sum(i.score for i in self.items) / len(self.items)
+
+    @property
+    def asked(self) -> list[ScoredAnswer]:
+        return [i for i in self.items if i.status.asked]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if i.status == Status.ANSWERED)
+
+    @property
+    def by_topic(self) -> dict[str, float]:
+        """Out of 100 per topic, over the questions asked (answered or passed), in order of first question."""
+        sums: dict[str, list[float]] = {}
+        for i in self.asked:
+            s = sums.setdefault(i.topic, [0.0, 0])
+            s[0] += i.score
+            s[1] += 1
+        return {t: 100.0 * total / n for t, (total, n) in sums.items()}
+
+    @property
+    def study_next(self) -> list[str]:
+        """Up to three topics to study next: the lowest-scoring ones below 100."""
+        scores = self.by_topic  # in order of first question, so a tie goes to the topic asked first
+        weak = [t for t, s in scores.items() if s < 100.0 - 1e-9]
+        weak.sort(key=lambda t: (scores[t], -self.weakness.get(t, 1.0)))
+        return weak[:STUDY_NEXT]
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+@dataclass
+class _SavedReview:
+    review_id: str
+    rating: Rating
+    before: Card
+
+
+class MockInterview:
+    """A timed mock interview over ``bank``; saves to ``store``.
+
+    Args:
+        store: The open database.
+        bank: The question bank.
+        minutes: The whole interview's time.
+        questions: How many questions, follow-ups included.
+        topics: Only these topics (ids or area prefixes).
+        seed: Makes the draw (questions and generated instances) reproducible; ``None``: fresh.
+        now: The clock (timezone-aware); tests inject one.
+        rng: The random source, instead of ``random.Random(seed)``.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        *,
+        minutes: float = 30,
+        questions: int = 8,
+        topics: Sequence[str] | None = None,
+        seed: int | None = None,
+        now: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.bank = bank
+        self.minutes = minutes
+        self.count = questions
+        self.topics = list(topics) if topics else None
+        self.seed = seed
+        self.now = now
+        self.rng = rng or random.Random(seed)
+        self.id = str(uuid.uuid4())
+        self.scheduling = Scheduling(store.settings())
+        store.sync_bank((q.id, q.topic) for q in bank)  # a card row for every question, in bank order
+        cards = {c.card_id: c for c in store.cards()}
+        self.strengths = topic_strengths(bank, cards, now(), self.scheduling)
+        suspended = [c.card_id for c in cards.values() if c.suspended]
+        self.plan = select_questions(
+            bank, self.strengths, self.rng, count=questions, topics=self.topics, suspended=suspended
+        )
+        self._cards = cards
+        self._asked: list[_Asked] = []
+        self.started_at: datetime | None = None
+        self._finished_at: datetime | None = None
+        self._scorecard: Scorecard | None = None
+        self._saved: dict[int, _SavedReview] = {}
+
+    # -- running -----------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.plan)
+
+    @property
+    def index(self) -> int:
+        """0-based position of the current question (``total`` once every question is done)."""
+        return len(self._asked) - (1 if self.current is not None else 0)
+
+    @property
+    def deadline(self) -> datetime:
+        if self.started_at is None:
+            raise RuntimeError("the interview has not started")
+        return self.started_at + timedelta(minutes=self.minutes)
+
+    def start(self) -> Presented | None:
+        """Start the clock and ask the first question."""
+        if self.started_at is None:
+            self.started_at = self.now()
+            self._ask_next()
+        return self.current
+
+    @property
+    def current(self) -> Presented | None:
+        """The question being asked, or ``None`` before the start and after the last one or the end."""
+        if self._asked and self._asked[-1].answered_at is None and self._scorecard is None:
+            return self._asked[-1].presented
+        return None
+
+    @property
+    def current_depth(self) -> int:
+        return self._asked[-1].depth if self.current is not None else 0
+
+    @property
+    def time_left(self) -> timedelta:
+        if self.started_at is None:
+            return timedelta(minutes=self.minutes)
+        return max(timedelta(0), self.deadline - self.now())
+
+    @property
+    def expired(self) -> bool:
+        return self.started_at is not None and self.now() >= self.deadline
+
+    @property
+    def done(self) -> bool:
+        """Every question has been answered or passed, or the time is up."""
+        return self.started_at is not None and (self.current is None or self.expired)
+
+    def time_on_question(self) -> timedelta:
+        p = self.current
+        if p is None:
+            return timedelta(0)
+        return max(timedelta(0), min(self.now(), self.deadline) - p.shown_at)
+
+    def answer(self, text: str) -> Presented | None:
+        """Record ``text`` as the answer to the current question (blank = pass) and ask the next.
+
+        Nothing is graded until :meth:`finish`. Returns the next question, or ``None``.
+        """
+        if not text.strip():
+            return self.pass_()
+        return self._record(text, Status.ANSWERED)
+
+    def pass_(self) -> Presented | None:
+        """Pass the current question (it scores 0) and ask the next."""
+        return self._record("", Status.PASSED)
+
+    def _record(self, text: str, status: Status) -> Presented | None:
+        if self.current is None:
+            raise RuntimeError("no question is being asked")
+        asked = self._asked[-1]
+        asked.answer = text
+        asked.status = status
+        asked.answered_at = min(self.now(), self.deadline)
+        if not self.expired:
+            self._ask_next()
+        return self.current
+
+    def _ask_next(self) -> None:
+        i = len(self._asked)
+        if i >= len(self.plan):
+            return
+        planned = self.plan[i]
+        question = self.bank.questions[planned.question_id]
+        instance = None
+        if question.kind == Kind.GENERATED:
+            assert question.generator is not None
+            instance = get_family(question.generator).generate(self.rng.randrange(2**31))
+        card = self._cards.get(question.id) or Card(question.id, topic=question.topic)
+        presented = Presented(question, card, str(uuid.uuid4()), self.now(), instance)
+        self._asked.append(_Asked(presented, planned.depth))
+
+    # -- scoring -----------------------------------------------------------------------------------
+
+    def finish(self) -> Scorecard:
+        """End the interview (early, on time-out, or after the last question) and grade it.
+
+        The question on screen when the time ran out counts as timed out; the rest as not reached.
+        Calling it again returns the same scorecard.
+        """
+        if self._scorecard is not None:
+            return self._scorecard
+        if self.started_at is None:
+            self.start()
+        assert self.started_at is not None
+        end = min(self.now(), self.deadline)
+        if self.current is not None:
+            last = self._asked[-1]
+            last.status = Status.TIMED_OUT
+            last.answered_at = end
+        items = [self._score(i, a) for i, a in enumerate(self._asked)]
+        for i in range(len(self._asked), len(self.plan)):
+            q = self.bank.questions[self.plan[i].question_id]
+            items.append(ScoredAnswer(i, q, self.plan[i].depth, Status.NOT_REACHED, "", 0.0, "", None))
+            self._fill_model(items[-1], None)
+        weakness = {t: s.weakness for t, s in self.strengths.items()}
+        self._scorecard = Scorecard(items, self.started_at, end, weakness)
+        return self._scorecard
+
+    def _score(self, index: int, a: _Asked) -> ScoredAnswer:
+        from quizforge.grading import grade
+
+        p = a.presented
+        at = a.answered_at or p.shown_at
+        item = ScoredAnswer(
+            index,
+            p.question,
+            a.depth,
+            a.status,
+            a.answer,
+            max(0.0, (at - p.shown_at).total_seconds()),
+            p.review_id,
+            a.answered_at,
+            instance=p.instance,
+        )
+        expected, tolerance = self._fill_model(item, p)
+        if item.is_concept:
+            item.suggested = suggest_ticks(item.key_points, a.answer) if a.status == Status.ANSWERED else ()
+            item.ticks = list(item.suggested)
+        elif a.status == Status.ANSWERED and p.answer_kind is not None:
+            n = len(p.choices) or None
+            en = grade(expected, a.answer, p.answer_kind, tolerance, lang="en", n_choices=n)
+            zh = grade(expected, a.answer, p.answer_kind, tolerance, lang="zh", n_choices=n)
+            item.correct, item.auto_score, item.feedback = en.correct, en.score, Text(en.feedback, zh.feedback)
+        return item
+
+    def _fill_model(self, item: ScoredAnswer, p: Presented | None) -> tuple[Any, Tolerance]:
+        """Set the model answer (and expected value) of ``item``; returns what grading compares with."""
+        q = item.question
+        expected: Any = None
+        tolerance = Tolerance()
+        if q.kind == Kind.CONCEPT:
+            item.model_answer, item.key_points = q.answer, q.key_points
+        elif p is not None and p.instance is not None:
+            expected, tolerance = p.instance.answer, p.instance.tolerance
+            item.model_answer = p.instance.solution
+        elif q.kind == Kind.CHOICE:
+            expected, item.model_answer = list(q.correct), q.explanation
+        elif q.kind == Kind.NUMERIC:
+            expected, tolerance, item.model_answer = q.value, q.tolerance, q.solution
+        if expected is not None and p is not None:
+            item.expected = _format_expected(expected, p.answer_kind)
+        elif q.kind == Kind.CHOICE:
+            item.expected = _format_expected(list(q.correct), AnswerKind.CHOICE)
+        return expected, tolerance
+
+    def tick(self, question_index: int, key_point_index: int, on: bool) -> None:
+        """See :meth:`Scorecard.tick`."""
+        self.finish().tick(question_index, key_point_index, on)
+
+    @property
+    def scorecard(self) -> Scorecard | None:
+        return self._scorecard
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def details(self) -> dict[str, Any]:
+        """What the mock result stores: options, every question with its answer, score and time."""
+        card = self.finish()
+        return {
+            "version": 1,
+            "options": {"minutes": self.minutes, "questions": self.count, "topics": self.topics, "seed": self.seed},
+            "total": round(card.total, 2),
+            "answered": card.answered,
+            "by_topic": {t: round(s, 2) for t, s in card.by_topic.items()},
+            "study_next": card.study_next,
+            "questions": [
+                {
+                    "id": i.question.id,
+                    "topic": i.topic,
+                    "kind": str(i.kind),
+                    "depth": i.depth,
+                    "status": str(i.status),
+                    "seed": i.seed,
+                    "answer": i.answer,
+                    "seconds": round(i.seconds, 3),
+                    "score": round(i.score, 4),
+                    "correct": i.passed_mark if i.status.asked else None,
+                    "ticks": list(i.ticks),
+                    "suggested": list(i.suggested),
+                    "review_id": self._saved[i.index].review_id if i.index in self._saved else None,
+                }
+                for i in card.items
+            ],
+        }
+
+    def save(self) -> MockResult:
+        """Store the mock and put each asked question into the review log (source ``mock``), scheduled.
+
+        Idempotent: saving again changes nothing unless ticks changed a question's rating; then that
+        question's earlier review is taken back (as an undo) and replaced, and the result updated.
+        Everything happens in one transaction.
+        """
+        card = self.finish()
+        now = self.now()
+        with self.store.transaction():
+            for item in card.asked:
+                self._save_review(item, now)
+            result = MockResult(self.id, card.started_at, card.finished_at, card.total / 100.0, self.details())
+            _put_mock_result(self.store, result)
+        return result
+
+    def _save_review(self, item: ScoredAnswer, now: datetime) -> None:
+        assert item.answered_at is not None
+        rating = item.rating
+        previous = self._saved.get(item.index)
+        if previous is not None:
+            if previous.rating == rating:
+                return
+            self.store.undo_review(previous.review_id, previous.before, now)
+            before, review_id = previous.before, str(uuid.uuid4())
+        else:
+            if any(r.id == item.review_id for r in self.store.reviews(item.question.id)):
+                return
+            before = self.store.card(item.question.id) or Card(item.question.id, topic=item.topic)
+            review_id = item.review_id
+        at = item.answered_at
+        last = before.memory.last_review
+        if last is not None and at <= last:
+            at = last + timedelta(microseconds=1)  # replay orders a card's reviews by time
+        review = Review(
+            id=review_id,
+            card_id=item.question.id,
+            rating=int(rating),
+            reviewed_at=at,
+            source=Source.MOCK,
+            seed=item.seed,
+            answer=item.answer,
+            correct=item.passed_mark,
+            score=item.score,
+            duration_ms=round(item.seconds * 1000),
+        )
+        after = self.scheduling.apply(before, rating, at, review_id)
+        self.store.record_review(review, after)
+        self._saved[item.index] = _SavedReview(review_id, rating, before)
+
+
+def _put_mock_result(store: Store, result: MockResult) -> None:
+    """Insert ``result``, or replace the row with its id (a re-save after the user changed ticks)."""
+    put = getattr(store, "put_mock_result", None)
+    if put is not None:
+        put(result)
+        return
+    if not store.query("SELECT 1 FROM mock_results WHERE id = ?", (result.id,)):
+        store.add_mock_result(result)
+        return
+    # TODO(lead): replace with Store.put_mock_result (an INSERT OR REPLACE) once the store has one.
+    import json
+
+    from quizforge.store import iso
+
+    with store.transaction():
+        store._conn.execute(
+            "UPDATE mock_results SET finished_at = ?, score = ?, details = ? WHERE id = ?",
+            (iso(result.finished_at), result.score, json.dumps(result.details), result.id),
+        )

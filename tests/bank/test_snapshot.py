@@ -1,0 +1,56 @@
+"""The start-up cache of the whole bank: same bank back, invalidated by any edit, no YAML needed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from quizforge.bank import load
+from quizforge.locations import shipped_bank_dir
+from tests.test_import_hygiene import modules_after
+
+
+def test_a_cached_load_gives_the_same_bank(tmp_path: Path) -> None:
+    first = load(cache_dir=tmp_path)
+    assert (tmp_path / "snapshot.json").exists()
+    again = load(cache_dir=tmp_path)
+    assert again.questions == first.questions
+    assert again.topics == first.topics
+
+
+def test_an_edit_to_a_user_bank_is_seen(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    card = mine / "extra.yaml"
+    text = (
+        "topic: cnn.1x1\nquestions:\n  - id: my-card\n    kind: concept\n    difficulty: 1\n"
+        "    prompt: {en: 'Old prompt?', zh: '旧题目？'}\n    answer: {en: a, zh: 甲}\n"
+    )
+    card.write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert load([mine], cache_dir=cache).questions["my-card"].prompt.en == "Old prompt?"
+    card.write_text(text.replace("Old prompt?", "New prompt?"), encoding="utf-8")
+    assert load([mine], cache_dir=cache).questions["my-card"].prompt.en == "New prompt?"
+    card.unlink()
+    assert "my-card" not in load([mine], cache_dir=cache).questions
+
+
+def test_an_unchanged_bank_loads_without_the_yaml_parser(tmp_path: Path) -> None:
+    code = f"from pathlib import Path\nfrom quizforge.bank import load\nload(cache_dir=Path({str(tmp_path)!r}))"
+    modules_after(code)  # fills the cache
+    loaded = modules_after(code)
+    assert "yaml" not in loaded and "quizforge.bank.loader" not in loaded
+    assert "numpy" not in loaded  # generator names come from the catalogue cache too
+
+
+def test_a_corrupt_snapshot_is_ignored(tmp_path: Path) -> None:
+    expected = load(cache_dir=tmp_path)
+    (tmp_path / "snapshot.json").write_text("{not json", encoding="utf-8")
+    assert load(cache_dir=tmp_path).questions == expected.questions
+
+
+def test_the_shipped_bank_is_not_written_to(tmp_path: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in shipped_bank_dir().iterdir()}
+    load(cache_dir=tmp_path)
+    assert {p: p.stat().st_mtime_ns for p in shipped_bank_dir().iterdir()} == before
+    shutil.rmtree(tmp_path)
