@@ -147,8 +147,8 @@ class DashboardScreen(Screen[None]):
         qf = self.qf
         lang = qf.lang
         bank = qf.bank
-        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(no_wrap=True, overflow="ellipsis", max_width=48)
         table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(justify="right", no_wrap=True, width=5)
         table.add_column(justify="right", no_wrap=True, width=4)
