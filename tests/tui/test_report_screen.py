@@ -4,6 +4,7 @@ after a language switch, closed with Escape."""
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from quizforge.tui.app import QuizforgeApp
+from quizforge.tui.screens import report as report_module
 from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.report import ReportScreen
 from tests.report.simulate import simulate
@@ -66,3 +68,27 @@ async def test_report_screen_empty_store_and_language_switch(app_factory: AppFac
         await _wait_for_report(pilot, screen)
         assert screen.report.lang == "zh"
         assert "还没有复习记录" in _text(screen)
+
+
+async def test_loading_shows_first_and_closing_early_is_safe(app_factory: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    gate = threading.Event()
+    real = report_module.build_report
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_module, "build_report", slow)
+    app = app_factory()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(ReportScreen())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert "Loading…" in _text(screen) and screen.report is None
+        await pilot.press("escape")  # gone before the worker is done
+        await pilot.pause()
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)

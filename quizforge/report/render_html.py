@@ -1,0 +1,449 @@
+"""The report as one self-contained HTML page to keep or send: inline CSS, inline SVG charts.
+
+No script, no web font, no request of any kind: the page opens offline from a file or an e-mail.
+Every piece of text goes through :func:`html.escape`. The layout is one column that narrows to a
+phone's width (charts are SVGs with a ``viewBox``, wide tables scroll sideways), with a dark
+variant for ``prefers-color-scheme: dark``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+from quizforge.report.render_text import pct, trend_text, trim_calendar
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
+from quizforge.report.strings import duration_text, label
+
+HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
+
+CSS = """
+:root { --bg: #f6f7f9; --card: #fff; --fg: #1f2328; --muted: #656d76; --line: #d8dee4; --accent: #0969da;
+  --good: #1a7f37; --mid: #bf8700; --bad: #cf222e; --track: #eaeef2;
+  --heat0: #ebedf0; --heat1: #9be9a8; --heat2: #40c463; --heat3: #30a14e; --heat4: #216e39; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #0d1117; --card: #161b22; --fg: #e6edf3; --muted: #8d96a0; --line: #30363d; --accent: #4493f8;
+    --good: #3fb950; --mid: #d29922; --bad: #f85149; --track: #21262d;
+    --heat0: #21262d; --heat1: #0e4429; --heat2: #006d32; --heat3: #26a641; --heat4: #39d353; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.45;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC",
+    "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 16px 48px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.15rem; margin: 0 0 12px; }
+.sub, .note { color: var(--muted); font-size: .875rem; }
+.note { margin: 8px 0 0; }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px;
+  margin: 16px 0; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; }
+.tile { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
+.tile b { display: block; font-size: 1.35rem; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.tile span { color: var(--muted); font-size: .8rem; }
+.states { display: flex; height: 14px; border-radius: 7px; overflow: hidden; margin: 14px 0 6px;
+  background: var(--track); }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: .8rem; color: var(--muted); }
+.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: .9rem; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
+th { color: var(--muted); font-weight: 600; font-size: .8rem; white-space: nowrap; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+td.bar { width: 28%; min-width: 90px; }
+td.name { min-width: 10em; overflow-wrap: anywhere; }
+svg { display: block; width: 100%; height: auto; }
+svg text { fill: var(--muted); font: 12px system-ui, sans-serif; }
+.bars text { font-size: 15px; } .trend text { font-size: 13px; }
+svg .v { fill: var(--fg); }
+.track { fill: var(--track); }
+.good { fill: var(--good); } .mid { fill: var(--mid); } .bad { fill: var(--bad); }
+.bars rect.b { fill: var(--accent); }
+.line { fill: none; stroke-width: 2.5; }
+.mock { stroke: var(--accent); } .quiz { stroke: var(--good); }
+.dot-mock { fill: var(--accent); } .dot-quiz { fill: var(--good); }
+.grid { stroke: var(--line); stroke-width: 1; }
+.empty { font-size: 1.1rem; padding: 24px 0; }
+.flag { color: var(--bad); }
+footer { color: var(--muted); font-size: .8rem; text-align: center; margin-top: 24px; }
+@media (max-width: 560px) {
+  main { padding: 12px 8px 32px; } section { padding: 12px 10px; border-radius: 8px; }
+  h1 { font-size: 1.3rem; } th, td { padding: 4px 5px; } table { font-size: .82rem; }
+  td.bar { min-width: 60px; } td.name { min-width: 7em; }
+  .hide-narrow { display: none; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _level(value: float | None) -> str:
+    if value is None:
+        return "track"
+    return "good" if value >= 0.8 else "mid" if value >= 0.5 else "bad"
+
+
+def svg_bar(value: float | None) -> str:
+    """A small horizontal bar (inline SVG) for a share in [0, 1]."""
+    v = 0.0 if value is None else min(1.0, max(0.0, value))
+    return (
+        '<svg viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="'
+        + _e(pct(value))
+        + '" style="height:10px"><rect class="track" width="100" height="8" rx="4"/>'
+        + (f'<rect class="{_level(value)}" width="{v * 100:.1f}" height="8" rx="4"/>' if v > 0 else "")
+        + "</svg>"
+    )
+
+
+def svg_heatmap(days: Sequence[DayActivity], lang: str) -> str:
+    """The calendar: one column per week, Monday on top, shaded by reviews (each day has a tooltip)."""
+    if not days:
+        return ""
+    first = date.fromisoformat(days[0].date)
+    start = first - timedelta(days=first.weekday())
+    weeks = (date.fromisoformat(days[-1].date) - start).days // 7 + 1
+    peak = max((d.reviews for d in days), default=0) or 1
+    cell, gap, left, top = 12, 3, 28, 16
+    w = left + weeks * (cell + gap) + 24
+    h = top + 7 * (cell + gap) + 22
+    parts = [
+        f'<svg viewBox="0 0 {w} {h}" style="max-width:{w * 1.25:.0f}px" role="img" '
+        f'aria-label="{_e(label("calendar", lang))}">'
+    ]
+    names = label("weekdays", lang).split(",")
+    for k, name in enumerate(names[:7]):
+        if name:
+            parts.append(f'<text x="0" y="{top + k * (cell + gap) + cell - 2}">{_e(name)}</text>')
+    last_label = -99
+    for d in days:
+        day = date.fromisoformat(d.date)
+        week = (day - start).days // 7
+        if (day.day == 1 or d is days[0]) and week - last_label >= 3:
+            name = f"{day.month}月" if lang == "zh" else day.strftime("%b")
+            parts.append(f'<text x="{left + week * (cell + gap)}" y="{top - 5}">{_e(name)}</text>')
+            last_label = week
+        level = 0 if d.reviews == 0 else min(4, 1 + int(3.999 * d.reviews / peak))
+        x = left + week * (cell + gap)
+        y = top + day.weekday() * (cell + gap)
+        tip = f"{d.date}: {d.reviews} · {duration_text(d.time_ms, lang)}"
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" rx="2" fill="{HEAT[level]}">'
+            f"<title>{_e(tip)}</title></rect>"
+        )
+    ly = top + 7 * (cell + gap) + 10
+    parts.append(f'<text x="{left}" y="{ly + 9}">{_e(label("less", lang))}</text>')
+    for i, c in enumerate(HEAT):
+        parts.append(
+            f'<rect x="{left + 30 + i * (cell + 2)}" y="{ly}" width="{cell}" height="{cell}" rx="2" fill="{c}"/>'
+        )
+    parts.append(f'<text x="{left + 36 + 5 * (cell + 2)}" y="{ly + 9}">{_e(label("more", lang))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_forecast(days: Sequence[ForecastDay], lang: str) -> str:
+    """Vertical bars: cards due on each of the next 30 days (today includes the overdue ones)."""
+    peak = max((d.due for d in days), default=0) or 1
+    bw, gap, left, top, ch = 18, 6, 24, 20, 120
+    w = left + len(days) * (bw + gap) + 24
+    h = top + ch + 24
+    parts = [
+        f'<svg class="bars" viewBox="0 0 {w} {h}" style="max-width:{w}px" role="img" '
+        f'aria-label="{_e(label("forecast", lang))}">'
+    ]
+    parts.append(f'<line class="grid" x1="{left}" x2="{w - 4}" y1="{top + ch}" y2="{top + ch}"/>')
+    for i, d in enumerate(days):
+        bh = d.due / peak * ch
+        x = left + i * (bw + gap)
+        parts.append(
+            f'<rect class="b" x="{x}" y="{top + ch - bh:.1f}" width="{bw}" height="{max(bh, 0):.1f}" rx="2">'
+            f"<title>{_e(d.date)}: {d.due}</title></rect>"
+        )
+        if d.due and (d.due == peak or i % 7 == 0 or (bh > ch / 4 and i % 2 == 0)):
+            parts.append(
+                f'<text class="v" x="{x + bw / 2}" y="{top + ch - bh - 3:.1f}" text-anchor="middle">{d.due:,}</text>'
+            )
+        if i % 7 == 0:
+            parts.append(f'<text x="{x}" y="{top + ch + 18}">{_e(d.date[5:])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_trend(quizzes: ScoreHistory, mocks: ScoreHistory, lang: str) -> str:
+    """Scores over time: mock interviews and quiz days as two lines on one date axis (0–100%)."""
+    points = [s.date for s in quizzes.sessions] + [s.date for s in mocks.sessions]
+    if not points:
+        return ""
+    d0 = min(date.fromisoformat(p) for p in points)
+    d1 = max(date.fromisoformat(p) for p in points)
+    span = max(1, (d1 - d0).days)
+    left, right, top, ch, w = 40, 16, 12, 150, 440
+    h = top + ch + 28
+
+    def xy(day: str, score: float) -> tuple[float, float]:
+        x = left + (date.fromisoformat(day) - d0).days / span * (w - left - right)
+        return x, top + (1 - score) * ch
+
+    parts = [
+        f'<svg class="trend" viewBox="0 0 {w} {h}" style="max-width:640px" role="img" '
+        f'aria-label="{_e(label("trend", lang))}">'
+    ]
+    for v in (0.0, 0.5, 1.0):
+        y = top + (1 - v) * ch
+        parts.append(f'<line class="grid" x1="{left}" x2="{w - right}" y1="{y}" y2="{y}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{v:.0%}</text>')
+    parts.append(f'<text x="{left}" y="{h - 6}">{_e(d0.isoformat())}</text>')
+    parts.append(f'<text x="{w - right}" y="{h - 6}" text-anchor="end">{_e(d1.isoformat())}</text>')
+    for hist, cls, name in ((quizzes, "quiz", label("quizzes", lang)), (mocks, "mock", label("mocks", lang))):
+        pts = [xy(s.date, s.score) for s in hist.sessions]
+        if len(pts) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            parts.append(f'<polyline class="line {cls}" points="{path}"><title>{_e(name)}</title></polyline>')
+        for (x, y), s in zip(pts, hist.sessions, strict=True):
+            tip = f"{name} {s.date}: {pct(s.score)}"
+            parts.append(f'<circle class="dot-{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{_e(tip)}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(header: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> str:
+    """A table from ``(css class, already-escaped html)`` cells, in a sideways-scrolling wrapper."""
+    head = "".join(f'<th class="{c}">{h}</th>' for c, h in header)
+    body = "".join("<tr>" + "".join(f'<td class="{c}">{v}</td>' for c, v in row) + "</tr>" for row in rows)
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def _history_table(h: ScoreHistory, lang: str) -> str:
+    rows = []
+    for s in reversed(h.sessions[-10:]):
+        minutes = "" if s.minutes is None else label("minutes", lang, n=round(s.minutes))
+        rows.append(
+            [
+                ("", _e(s.date)),
+                ("n", str(s.questions)),
+                ("n hide-narrow", _e(minutes)),
+                ("n", pct(s.score)),
+                ("bar", svg_bar(s.score)),
+            ]
+        )
+    return _table(
+        [
+            ("", _e(label("date", lang))),
+            ("n", _e(label("questions", lang))),
+            ("n hide-narrow", _e(label("duration", lang))),
+            ("n", _e(label("score", lang))),
+            ("", ""),
+        ],
+        rows,
+    )
+
+
+def _history_line(h: ScoreHistory, lang: str, key: str) -> str:
+    return (
+        f"<p><b>{_e(label(key, lang))}</b> · {_e(label('mean', lang))} {pct(h.mean)} · "
+        f"{_e(label('best', lang))} {pct(h.best)} · "
+        f"{_e(label('trend', lang))} {_e(trend_text(h.trend, lang).plain)}</p>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML page (an empty store: the title and a friendly note)."""
+    lang = report.lang
+    title = label("title", lang)
+    sub = label("as_of", lang, date=report.today, days=report.days)
+    if report.topic_filter:
+        sub += " · " + label("topic_filter", lang, topics=", ".join(report.topic_filter))
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        'img-src data:">',
+        f"<title>{_e(title)} · {_e(report.today)}</title><style>{CSS}</style></head><body><main>",
+        f'<h1>{_e(title)}</h1><p class="sub">{_e(sub)}</p>',
+    ]
+    if report.empty:
+        out.append(f'<section><p class="empty">{_e(label("empty", lang))}</p></section>')
+        out.append("</main></body></html>")
+        return "\n".join(out) + "\n"
+    s, tot, st = report.states, report.totals, report.streak
+    tiles = [
+        (f"{tot.window_reviews:,}", label("reviews", lang)),
+        (duration_text(tot.window_time_ms, lang), label("time_spent", lang)),
+        (str(tot.window_days_studied), label("days_studied", lang)),
+        (label("n_days", lang, n=st.current), label("streak", lang)),
+        (pct(next((r.rate for r in report.retention if r.days == 30), None)), label("retention_30", lang)),
+        (pct(s.mature / s.total if s.total else None), f"{label('mature', lang)} · {s.mature:,}/{s.total:,}"),
+    ]
+    out.append("<section><h2>" + _e(label("overview", lang)) + '</h2><div class="tiles">')
+    out += [f'<div class="tile"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in tiles]
+    out.append("</div>")
+    colours = {"new": "#8c959f", "learning": "#d4a72c", "young": "#4ac26b", "mature": "#1a7f37", "suspended": "#cf222e"}
+    counts = {"new": s.new, "learning": s.learning, "young": s.young, "mature": s.mature, "suspended": s.suspended}
+    n = max(1, s.total)
+    out.append('<div class="states">')
+    out += [
+        f'<div style="width:{v / n * 100:.2f}%;background:{colours[k]}" title="{_e(label(k, lang))}: {v}"></div>'
+        for k, v in counts.items()
+        if v
+    ]
+    out.append('</div><div class="legend">')
+    out += [
+        f'<span><i style="background:{colours[k]}"></i>{_e(label(k, lang))} {v:,}</span>' for k, v in counts.items()
+    ]
+    if s.leech:
+        out.append(f'<span><span class="flag">⚑</span> {_e(label("leech", lang))} {s.leech:,}</span>')
+    if s.not_in_bank:
+        out.append(f"<span>{_e(label('not_in_bank', lang))} {s.not_in_bank:,}</span>")
+    out.append("</div></section>")
+
+    out.append(f"<section><h2>{_e(label('calendar', lang))}</h2>")
+    out.append(svg_heatmap(trim_calendar(report.calendar, min_weeks=20), lang))
+    studied = [d for d in report.calendar if d.reviews]
+    if studied:
+        mean_n = f"{round(sum(d.reviews for d in studied) / len(studied)):,}"
+        mean_t = duration_text(round(sum(d.time_ms for d in studied) / len(studied)), lang)
+        out.append(f'<p class="note">{_e(label("daily_mean", lang, n=mean_n, t=mean_t))}</p>')
+    out.append("</section>")
+
+    f = report.forecast
+    out.append(f"<section><h2>{_e(label('forecast', lang))}</h2>")
+    out.append(svg_forecast(f, lang))
+    out.append('<div class="tiles" style="margin-top:10px">')
+    for key, value in (
+        ("due_today", f[0].due),
+        ("due_tomorrow", f[1].due),
+        ("due_week", sum(d.due for d in f[:7])),
+        ("due_month", sum(d.due for d in f)),
+    ):
+        out.append(f'<div class="tile"><b>{value:,}</b><span>{_e(label(key, lang))}</span></div>')
+    out.append("</div></section>")
+
+    out.append(f"<section><h2>{_e(label('retention', lang))}</h2>")
+    out.append(
+        _table(
+            [
+                ("", _e(label("window", lang))),
+                ("n", _e(label("passed", lang))),
+                ("n", _e(label("rate", lang))),
+                ("", ""),
+            ],
+            [
+                [
+                    ("", _e(label("last_n_days", lang, n=r.days))),
+                    ("n", f"{r.passed:,}/{r.total:,}"),
+                    ("n", pct(r.rate)),
+                    ("bar", svg_bar(r.rate)),
+                ]
+                for r in report.retention
+            ],
+        )
+    )
+    out.append(f'<p class="note">{_e(label("retention_note", lang))}</p></section>')
+
+    out.append(f"<section><h2>{_e(label('readiness', lang))}</h2>")
+    rows = []
+    for t in sorted(report.topics, key=lambda t: (t.recall, t.name)):
+        r30 = next((r.rate for r in t.retention if r.days == 30), None)
+        rows.append(
+            [
+                ("name", _e(t.name)),
+                ("bar", svg_bar(t.recall)),
+                ("n", pct(t.recall)),
+                ("n", pct(t.share_mature)),
+                ("n", pct(t.generated_accuracy)),
+                ("n hide-narrow", pct(r30)),
+                ("n hide-narrow", str(t.cards)),
+            ]
+        )
+    out.append(
+        _table(
+            [
+                ("", _e(label("topic", lang))),
+                ("", _e(label("recall", lang))),
+                ("n", ""),
+                ("n", _e(label("mature_short", lang))),
+                ("n", _e(label("generated_short", lang))),
+                ("n hide-narrow", _e(label("retention_short", lang))),
+                ("n hide-narrow", _e(label("cards", lang))),
+            ],
+            rows,
+        )
+    )
+    out.append(f'<p class="note">{_e(label("readiness_note", lang))}</p></section>')
+
+    out.append(f"<section><h2>{_e(label('weakest', lang))}</h2>")
+    if report.weakest:
+        out.append(
+            _table(
+                [
+                    ("n", "#"),
+                    ("", _e(label("card", lang))),
+                    ("hide-narrow", _e(label("topic", lang))),
+                    ("n", _e(label("recall", lang))),
+                    ("n", _e(label("lapses", lang))),
+                ],
+                [
+                    [
+                        ("n", str(i)),
+                        ("name", _e(w.prompt or w.card_id) + (' <span class="flag">⚑</span>' if w.leech else "")),
+                        ("hide-narrow", _e(w.topic)),
+                        ("n", pct(w.retrievability)),
+                        ("n", str(w.lapses)),
+                    ]
+                    for i, w in enumerate(report.weakest, 1)
+                ],
+            )
+        )
+    else:
+        out.append(f"<p>{_e(label('none_weak', lang))}</p>")
+    out.append("</section>")
+
+    out.append(f"<section><h2>{_e(label('mocks', lang))} · {_e(label('quizzes', lang))}</h2>")
+    if report.mocks.sessions or report.quizzes.sessions:
+        out.append(svg_trend(report.quizzes, report.mocks, lang))
+        out.append(
+            '<div class="legend"><span><i style="background:var(--accent)"></i>'
+            + _e(label("mocks", lang))
+            + '</span><span><i style="background:var(--good)"></i>'
+            + _e(label("quizzes", lang))
+            + "</span></div>"
+        )
+    for hist, key, empty in ((report.mocks, "mocks", "no_mocks"), (report.quizzes, "quizzes", "no_quizzes")):
+        if hist.sessions:
+            out.append(_history_line(hist, lang, key))
+            out.append(_history_table(hist, lang))
+        else:
+            out.append(f'<p class="note">{_e(label(empty, lang))}</p>')
+    out.append("</section>")
+
+    out.append(f"<section><h2>{_e(label('generators', lang))}</h2>")
+    if report.generators:
+        out.append(
+            _table(
+                [
+                    ("", _e(label("generator", lang))),
+                    ("n", _e(label("answered", lang))),
+                    ("n", _e(label("accuracy", lang))),
+                    ("hide-narrow", ""),
+                ],
+                [
+                    [
+                        ("name", _e(g.title)),
+                        ("n", f"{g.answered:,}"),
+                        ("n", pct(g.accuracy)),
+                        ("bar hide-narrow", svg_bar(g.accuracy)),
+                    ]
+                    for g in report.generators
+                ],
+            )
+        )
+    else:
+        out.append(f"<p>{_e(label('no_generated', lang))}</p>")
+    out.append("</section>")
+    out.append(f"<footer>{_e(label('footer', lang, at=report.generated_at))}</footer>")
+    out.append("</main></body></html>")
+    return "\n".join(out) + "\n"

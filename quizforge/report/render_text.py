@@ -1,0 +1,371 @@
+"""The report in the terminal with Rich: tables, bars, a calendar heatmap of blocks, a forecast chart.
+
+Every section is a Rich renderable (:func:`sections`), so the TUI's report screen shows the same
+charts. Rich measures East Asian wide characters, so Chinese labels line up in the tables; all the
+chart glyphs are one cell wide. Everything fits in 80 columns.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
+from quizforge.report.strings import duration_text, label
+
+WIDTH = 80
+HEAT_COLOURS = ("grey35", "#0e4429", "#006d32", "#26a641", "#39d353")
+HEAT_GLYPHS = ("·", "░", "▒", "▓", "█")  # the level shows without colour too (a file, a pipe)
+SPARK = "▁▂▃▄▅▆▇█"
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def level_style(value: float) -> str:
+    return "green" if value >= 0.8 else "yellow" if value >= 0.5 else "red" if value > 0 else "dim"
+
+
+def bar(value: float | None, width: int = 20, style: str | None = None) -> Text:
+    """``value`` in [0, 1] as a horizontal bar of blocks (eighths for the last cell)."""
+    if value is None:
+        return Text("·" * width, style="dim")
+    v = min(1.0, max(0.0, value))
+    full, part = divmod(round(v * width * 8), 8)
+    body = "█" * full + ("" if part == 0 else EIGHTHS[part])
+    out = Text(body, style=style or level_style(v))
+    out.append("·" * (width - len(body)), style="dim")
+    return out
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def sparkline(values: Sequence[float], lo: float | None = None, hi: float | None = None) -> str:
+    if not values:
+        return ""
+    lo = min(values) if lo is None else lo
+    hi = max(values) if hi is None else hi
+    span = (hi - lo) or 1.0
+    return "".join(SPARK[min(7, max(0, round((v - lo) / span * 7)))] for v in values)
+
+
+def _title(text: str) -> Text:
+    return Text(text, style="bold cyan")
+
+
+def header(report: Report) -> RenderableType:
+    lang = report.lang
+    out = Text(label("title", lang), style="bold")
+    out.append("\n" + label("as_of", lang, date=report.today, days=report.days), style="dim")
+    if report.topic_filter:
+        out.append("\n" + label("topic_filter", lang, topics=", ".join(report.topic_filter)), style="dim")
+    return out
+
+
+def overview(report: Report) -> RenderableType:
+    lang, s, tot = report.lang, report.states, report.totals
+    states = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    states.add_column(no_wrap=True)
+    states.add_column(justify="right", no_wrap=True)
+    states.add_column(no_wrap=True)
+    n = max(1, s.total)
+    for key, value, style in (
+        ("new", s.new, "blue"),
+        ("learning", s.learning, "yellow"),
+        ("young", s.young, "green"),
+        ("mature", s.mature, "bold green"),
+        ("suspended", s.suspended, "dim"),
+    ):
+        states.add_row(label(key, lang), f"{value:,}", bar(value / n, 12, style))
+    if s.leech:
+        states.add_row(label("leech", lang), f"{s.leech:,}", Text(""))
+    if s.not_in_bank:
+        states.add_row(Text(label("not_in_bank", lang), style="dim"), f"{s.not_in_bank:,}", Text(""))
+    numbers = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    numbers.add_column(no_wrap=True)
+    numbers.add_column(justify="right", no_wrap=True)
+    numbers.add_row(label("cards", lang), f"{s.total:,}")
+    numbers.add_row(label("reviews", lang), f"{tot.window_reviews:,}")
+    numbers.add_row(label("time_spent", lang), duration_text(tot.window_time_ms, lang))
+    numbers.add_row(label("days_studied", lang), f"{tot.window_days_studied:,}")
+    numbers.add_row(label("streak", lang), label("n_days", lang, n=report.streak.current))
+    numbers.add_row(label("longest_streak", lang), label("n_days", lang, n=report.streak.longest))
+    grid = Table.grid(padding=(0, 4))
+    grid.add_row(states, numbers)
+    return Group(_title(label("overview", lang)), grid)
+
+
+def _month_name(d: date, lang: str) -> str:
+    return f"{d.month}月" if lang == "zh" else d.strftime("%b")
+
+
+def trim_calendar(days: Sequence[DayActivity], min_weeks: int = 13) -> Sequence[DayActivity]:
+    """The calendar from the month of the first studied day (at least ``min_weeks`` weeks): a user
+    who started a month ago does not need eleven empty months."""
+    first = next((i for i, d in enumerate(days) if d.reviews), None)
+    if first is None:
+        return days[-7 * min_weeks :]
+    month_start = date.fromisoformat(days[first].date).replace(day=1)
+    begin = min(
+        len(days) - 7 * min_weeks, next(i for i, d in enumerate(days) if date.fromisoformat(d.date) >= month_start)
+    )
+    return days[max(0, begin) :]
+
+
+def heatmap(days: Sequence[DayActivity], lang: str, width: int = WIDTH) -> Text:
+    """A calendar of the days, one column per week (Monday on top), shaded by the day's reviews."""
+    if not days:
+        return Text("")
+    first = date.fromisoformat(days[0].date)
+    start = first - timedelta(days=first.weekday())
+    weeks = (date.fromisoformat(days[-1].date) - start).days // 7 + 1
+    peak = max((d.reviews for d in days), default=0) or 1
+    cells: dict[date, int] = {date.fromisoformat(d.date): d.reviews for d in days}
+    step = 2 if 5 + weeks * 2 <= width else 1
+    weekday = label("weekdays", lang).split(",")
+    label_w = 4
+    out = Text()
+    # month names above the week where the month begins (counted in cells: 月 is two wide)
+    months = Text(" " * label_w, style="dim")
+    col = 0
+    for w in range(weeks):
+        monday = start + timedelta(days=7 * w)
+        begins = [monday + timedelta(days=k) for k in range(7) if (monday + timedelta(days=k)).day == 1]
+        if w == 0 or begins:
+            name = _month_name(begins[0] if begins else first, lang)
+            pos = w * step
+            if pos >= col + (1 if col else 0):
+                months.append(" " * (pos - col) + name)
+                col = pos + Text(name).cell_len
+    out.append_text(months)
+    out.append("\n")
+    for k in range(7):
+        name = weekday[k] if k < len(weekday) else ""
+        out.append(name + " " * max(0, label_w - Text(name).cell_len), style="dim")
+        for w in range(weeks):
+            d = start + timedelta(days=7 * w + k)
+            if d not in cells:
+                out.append(" " * step)
+                continue
+            n = cells[d]
+            level = 0 if n == 0 else min(4, 1 + int(3.999 * n / peak))
+            out.append(HEAT_GLYPHS[level], style=HEAT_COLOURS[level])
+            if step == 2:
+                out.append(" ")
+        out.append("\n")
+    out.append(" " * label_w + label("less", lang) + " ", style="dim")
+    for g, c in zip(HEAT_GLYPHS, HEAT_COLOURS, strict=True):
+        out.append(g, style=c)
+    out.append(" " + label("more", lang), style="dim")
+    return out
+
+
+def calendar_section(report: Report, width: int = WIDTH) -> RenderableType:
+    lang = report.lang
+    studied = [d for d in report.calendar if d.reviews]
+    shown = trim_calendar(report.calendar)
+    parts: list[RenderableType] = [_title(label("calendar", lang)), heatmap(shown, lang, width)]
+    if studied:
+        mean_n = f"{round(sum(d.reviews for d in studied) / len(studied)):,}"
+        mean_t = duration_text(round(sum(d.time_ms for d in studied) / len(studied)), lang)
+        parts.append(Text(label("daily_mean", lang, n=mean_n, t=mean_t), style="dim"))
+    return Group(*parts)
+
+
+def forecast_chart(days: Sequence[ForecastDay], height: int = 6) -> Text:
+    """Vertical bars, one column of two cells per day, the scale on the left."""
+    peak = max((d.due for d in days), default=0)
+    out = Text()
+    scale_w = max(3, len(str(peak)))
+    for row in range(height, 0, -1):
+        tick = str(peak) if row == height else ("0" if row == 1 and peak == 0 else "")
+        out.append(tick.rjust(scale_w) + " ┤" if tick else " " * scale_w + " │", style="dim")
+        for d in days:
+            level = 0.0 if peak == 0 else d.due / peak * height  # in rows
+            fill = level - (row - 1)
+            if fill >= 1:
+                glyph = "█"
+            elif fill > 0:
+                glyph = SPARK[max(0, min(7, int(fill * 8) - 1))] if d.due else " "
+            else:
+                glyph = "▁" if row == 1 and d.due == 0 else " "
+            style = "cyan" if d.due else "grey35"
+            out.append(glyph, style=style)
+            out.append(" ")
+        out.append("\n")
+    axis = Text(" " * scale_w + " └", style="dim")
+    ticks = ""
+    for i, d in enumerate(days):
+        if i % 7 == 0:
+            ticks += d.date[5:].ljust(14)
+    axis.append(ticks.rstrip(), style="dim")
+    out.append_text(axis)
+    return out
+
+
+def forecast_section(report: Report) -> RenderableType:
+    lang, f = report.lang, report.forecast
+    summary = Table(box=None, show_header=True, pad_edge=False, padding=(0, 2), header_style="dim")
+    cols = [
+        (label("due_today", lang), f[0].due if f else 0),
+        (label("due_tomorrow", lang), f[1].due if len(f) > 1 else 0),
+        (label("due_week", lang), sum(d.due for d in f[:7])),
+        (label("due_month", lang), sum(d.due for d in f)),
+    ]
+    for name, _ in cols:
+        summary.add_column(name, justify="right", no_wrap=True)
+    summary.add_row(*(f"{n:,}" for _, n in cols))
+    return Group(_title(label("forecast", lang)), forecast_chart(f), summary)
+
+
+def retention_section(report: Report) -> RenderableType:
+    lang = report.lang
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
+    table.add_column(label("window", lang), no_wrap=True)
+    table.add_column(label("passed", lang), justify="right", no_wrap=True)
+    table.add_column(label("rate", lang), justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for r in report.retention:
+        table.add_row(label("last_n_days", lang, n=r.days), f"{r.passed:,}/{r.total:,}", pct(r.rate), bar(r.rate, 24))
+    return Group(_title(label("retention", lang)), table, Text(label("retention_note", lang), style="dim italic"))
+
+
+def readiness_section(report: Report) -> RenderableType:
+    lang = report.lang
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
+    table.add_column(label("topic", lang), no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column(label("recall", lang), no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True, width=4)
+    table.add_column(label("mature_short", lang), justify="right", no_wrap=True)
+    table.add_column(label("generated_short", lang), justify="right", no_wrap=True)
+    table.add_column(label("retention_short", lang), justify="right", no_wrap=True)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    for t in sorted(report.topics, key=lambda t: (t.recall, t.name)):
+        r30 = next((r.rate for r in t.retention if r.days == 30), None)
+        table.add_row(
+            Text(t.name),  # Text, not str: a name is never read as Rich markup
+            bar(t.recall, 14),
+            pct(t.recall),
+            pct(t.share_mature),
+            pct(t.generated_accuracy),
+            pct(r30),
+            str(t.cards),
+        )
+    return Group(_title(label("readiness", lang)), table, Text(label("readiness_note", lang), style="dim italic"))
+
+
+def weakest_section(report: Report) -> RenderableType:
+    lang = report.lang
+    if not report.weakest:
+        return Group(_title(label("weakest", lang)), Text(label("none_weak", lang), style="dim"))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=True)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    table.add_column(label("card", lang), no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column(label("topic", lang), no_wrap=True, overflow="ellipsis", ratio=1, style="dim")
+    table.add_column(label("recall", lang), justify="right", no_wrap=True)
+    table.add_column(label("lapses", lang), justify="right", no_wrap=True)
+    for i, w in enumerate(report.weakest, 1):
+        name = Text(w.prompt or w.card_id)
+        if w.leech:
+            name.append(" ⚑", style="red")
+        table.add_row(
+            str(i), name, Text(w.topic), Text(pct(w.retrievability), style=level_style(w.retrievability)), str(w.lapses)
+        )
+    return Group(_title(label("weakest", lang)), table)
+
+
+def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key: str) -> RenderableType:
+    if not history.sessions:
+        return Group(_title(label(title_key, lang)), Text(label(empty_key, lang), style="dim"))
+    scores = [s.score for s in history.sessions]
+    line = Text()
+    line.append(sparkline(scores[-40:], 0.0, 1.0), style="cyan")
+    line.append(f"  {label('mean', lang)} {pct(history.mean)} · {label('best', lang)} {pct(history.best)} · ")
+    line.append(f"{label('trend', lang)} ")
+    line.append_text(trend_text(history.trend, lang))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
+    table.add_column(label("date", lang), no_wrap=True)
+    table.add_column(label("questions", lang), justify="right", no_wrap=True)
+    table.add_column(label("duration", lang), justify="right", no_wrap=True)
+    table.add_column(label("score", lang), justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for s in history.sessions[-5:]:
+        minutes = "" if s.minutes is None else label("minutes", lang, n=round(s.minutes))
+        table.add_row(s.date, str(s.questions), minutes, pct(s.score), bar(s.score, 16))
+    return Group(_title(label(title_key, lang)), line, table)
+
+
+def trend_text(trend: float | None, lang: str) -> Text:
+    if trend is None or abs(trend) < 0.005:
+        return Text(label("trend_flat", lang), style="dim")
+    d = label("points", lang, n=f"{abs(trend) * 100:.1f}")
+    if trend > 0:
+        return Text("↗ " + label("trend_up", lang, d=d), style="green")
+    return Text("↘ " + label("trend_down", lang, d=d), style="red")
+
+
+def generators_section(report: Report, limit: int = 12) -> RenderableType:
+    """The ``limit`` weakest generator families (the rest in one line)."""
+    lang = report.lang
+    if not report.generators:
+        return Group(_title(label("generators", lang)), Text(label("no_generated", lang), style="dim"))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
+    table.add_column(label("generator", lang), no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column(label("answered", lang), justify="right", no_wrap=True)
+    table.add_column(label("accuracy", lang), justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for g in report.generators[:limit]:
+        table.add_row(Text(g.title), f"{g.answered:,}", pct(g.accuracy), bar(g.accuracy, 16))
+    parts: list[RenderableType] = [_title(label("generators", lang)), table]
+    rest = report.generators[limit:]
+    if rest:
+        n = sum(g.answered for g in rest)
+        ok = sum(g.correct for g in rest)
+        parts.append(
+            Text(label("more_generators", lang, k=len(rest), n=n, acc=pct(ok / n if n else None)), style="dim")
+        )
+    return Group(*parts)
+
+
+def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
+    """The report's sections in order (an empty store: the header and a friendly note)."""
+    lang = report.lang
+    if report.empty:
+        return [header(report), Padding(Text(label("empty", lang)), (1, 0))]
+    return [
+        header(report),
+        overview(report),
+        calendar_section(report, width),
+        forecast_section(report),
+        retention_section(report),
+        readiness_section(report),
+        weakest_section(report),
+        history_section(report.quizzes, lang, "quizzes", "no_quizzes"),
+        history_section(report.mocks, lang, "mocks", "no_mocks"),
+        generators_section(report),
+    ]
+
+
+def render(report: Report, console: Console) -> None:
+    """Print the report on ``console`` (a rule between sections)."""
+    for i, part in enumerate(sections(report, min(console.width, 120))):
+        if i > 1:
+            console.print(Rule(style="grey35"))
+        console.print(part)
+
+
+def render_text(report: Report, *, width: int = WIDTH, color: bool = False) -> str:
+    """The report as text ``width`` columns wide (ANSI colours when ``color``)."""
+    buf = io.StringIO()
+    console = Console(
+        file=buf, width=width, color_system="truecolor" if color else None, force_terminal=color, legacy_windows=False
+    )
+    render(report, console)
+    return buf.getvalue()

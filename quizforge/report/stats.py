@@ -1,0 +1,748 @@
+"""Progress statistics: pure functions over the review log and card table, and :func:`build_report`.
+
+Every function takes time as an argument (``now``, and a :class:`DayGrid` built from the time
+zone and the day-start hour), so a test can construct a log whose answer is known and check it.
+A "day" is a study day (DESIGN §5): it starts at the settings' day-start hour in local time, so
+a review at 1 a.m. counts for the evening before. All the arithmetic is vectorised: a report over
+1,000,000 reviews costs a fraction of a second (``benchmarks/bench_report.py``).
+
+The JSON form of :class:`Report` is documented in ``docs/report-schema.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+import numpy as np
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from quizforge.bank.schema import Bank, Question
+from quizforge.report.queries import (
+    SCHEDULED_CODES,
+    SOURCE_CODES,
+    CardColumns,
+    ReviewColumns,
+    load_cards,
+    load_reviews,
+    quiz_scores,
+)
+from quizforge.store import Store
+from quizforge.study.days import day_bounds
+from quizforge.study.scheduling import retrievability
+
+SCHEMA_VERSION = 1
+RETENTION_WINDOWS = (7, 30, 365)
+MATURE_DAYS = 21  # a review card whose interval is at least this is mature (Anki's line)
+FORECAST_DAYS = 30
+WEAKEST_COUNT = 10
+PROMPT_CHARS = 90
+
+
+# -- the report's pieces -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardStates:
+    """Cards of the bank by state. new + learning + young + mature + suspended = total."""
+
+    total: int
+    new: int
+    learning: int
+    young: int
+    mature: int
+    suspended: int
+    leech: int  # flagged leeches (most of them are also suspended)
+    not_in_bank: int  # card rows whose question left the bank (their history still counts)
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    date: str  # ISO date of the study day
+    reviews: int
+    time_ms: int
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int  # consecutive study days with a review, ending today (or yesterday)
+    longest: int
+    studied_today: bool
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    date: str
+    due: int  # cards due that day; today also counts every overdue card
+
+
+@dataclass(frozen=True)
+class Retention:
+    days: int
+    passed: int
+    total: int
+    rate: float | None  # passed / total; None without reviews
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    id: str
+    name: str
+    cards: int
+    reviewed: int
+    mature: int
+    recall: float  # mean retrievability now over the topic's cards (never reviewed: 0)
+    share_mature: float
+    generated_answered: int
+    generated_correct: int
+    generated_accuracy: float | None
+    retention: list[Retention]
+
+
+@dataclass(frozen=True)
+class WeakCard:
+    card_id: str
+    topic: str
+    prompt: str
+    retrievability: float
+    lapses: int
+    stability: float
+    due: str | None
+    suspended: bool
+    leech: bool
+
+
+@dataclass(frozen=True)
+class ScoredSession:
+    date: str
+    started_at: str  # ISO 8601 UTC
+    questions: int
+    score: float  # 0..1
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class ScoreHistory:
+    sessions: list[ScoredSession]
+    trend: float | None  # least-squares slope of the score per session; None below two sessions
+    best: float | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class GeneratorStats:
+    name: str
+    title: str
+    answered: int
+    correct: int
+    accuracy: float | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    cards: int
+    reviews: int  # every review of the selected cards, all time
+    window_reviews: int
+    window_time_ms: int
+    window_days_studied: int
+    first_review: str | None  # ISO date
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report shows, ready to render. ``to_json`` follows docs/report-schema.md."""
+
+    generated_at: str
+    today: str
+    lang: str
+    tz: str
+    day_start_hour: int
+    days: int
+    topic_filter: list[str]
+    totals: Totals
+    states: CardStates
+    streak: Streak
+    calendar: list[DayActivity]
+    forecast: list[ForecastDay]
+    retention: list[Retention]
+    topics: list[TopicStats]
+    weakest: list[WeakCard]
+    quizzes: ScoreHistory
+    mocks: ScoreHistory
+    generators: list[GeneratorStats]
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def empty(self) -> bool:
+        """No review (and no mock interview) to report on yet."""
+        return self.totals.reviews == 0 and not self.mocks.sessions
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able data, plus ``empty`` and, for an empty store, a friendly ``message``."""
+        from quizforge.report.strings import label
+
+        data = asdict(self)
+        data["empty"] = self.empty
+        data["message"] = label("empty", self.lang) if self.empty else None
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+# -- study days -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """Consecutive study days: ``starts[i]`` opens day ``i`` and ``starts[i + 1]`` closes it.
+
+    Built from :func:`quizforge.study.days.day_bounds`, so a day here is the same day the study
+    queue and the streak on the dashboard use (DST days are 23 or 25 hours long).
+    """
+
+    starts: np.ndarray  # int64 POSIX seconds, one more than there are days
+    dates: list[date]
+    today: int
+
+    def index(self, at_s: np.ndarray) -> np.ndarray:
+        """The day index of each time (-1 before the first day, ``len(dates)`` after the last)."""
+        keys = at_s if at_s.dtype == np.int64 else np.floor(at_s)
+        return np.searchsorted(self.starts, keys, side="right").astype(np.int64) - 1
+
+    def iso(self, i: int) -> str:
+        return self.dates[i].isoformat()
+
+
+def day_grid(
+    now: datetime, day_start_hour: int, tz: tzinfo | None, *, back: int, ahead: int = FORECAST_DAYS
+) -> DayGrid:
+    """The study days from ``back`` days before today's to ``ahead`` days after it.
+
+    Args:
+        now: The report's time (timezone-aware).
+        day_start_hour: The local hour at which a study day begins.
+        tz: The local time zone (``None``: the system's).
+        back: How many days before today the grid starts.
+        ahead: How many days after today it covers (today + ``ahead`` - 1 is the last full day).
+    """
+    start, _ = day_bounds(now, day_start_hour, tz)
+    starts: list[int] = []
+    dates: list[date] = []
+    for k in range(-back, ahead + 1):
+        # noon of day k is inside day k whatever the DST shift: ask day_bounds for its start
+        s, _ = day_bounds(start + timedelta(days=k, hours=12), day_start_hour, tz)
+        starts.append(int(s.timestamp()))
+        dates.append((s.astimezone(tz) if tz is not None else s.astimezone()).date())
+    return DayGrid(np.asarray(starts, dtype=np.int64), dates[:-1], back)
+
+
+# -- statistics (pure) ------------------------------------------------------------------------------
+
+
+def mature_mask(cards: CardColumns) -> np.ndarray:
+    """Unsuspended review cards whose current interval (due - last review) is at least :data:`MATURE_DAYS`."""
+    interval = (cards.due_s - cards.last_review_s) / 86400.0
+    with np.errstate(invalid="ignore"):
+        mature: np.ndarray = (~cards.suspended) & (cards.phase == 2) & (interval >= MATURE_DAYS)
+    return mature
+
+
+def card_states(cards: CardColumns, selected: np.ndarray, unsynced: int = 0, not_in_bank: int = 0) -> CardStates:
+    """The ``selected`` cards by state, plus ``unsynced`` bank questions that have no row yet (new).
+
+    A suspended card counts only as suspended; the others by phase, a review card as young or
+    mature by its current interval (:func:`mature_mask`).
+    """
+    live = selected & ~cards.suspended
+    mature = selected & mature_mask(cards)
+    return CardStates(
+        total=int(selected.sum()) + unsynced,
+        new=int((live & (cards.phase == 0)).sum()) + unsynced,
+        learning=int((live & ((cards.phase == 1) | (cards.phase == 3))).sum()),
+        young=int((live & (cards.phase == 2) & ~mature).sum()),
+        mature=int(mature.sum()),
+        suspended=int((selected & cards.suspended).sum()),
+        leech=int((selected & cards.leech).sum()),
+        not_in_bank=not_in_bank,
+    )
+
+
+def calendar(reviews: ReviewColumns, grid: DayGrid, days: int, day: np.ndarray | None = None) -> list[DayActivity]:
+    """Reviews and time spent on each of the ``days`` study days ending today (oldest first).
+
+    ``day`` may give ``grid.index(reviews.at_s)`` when the caller has it already.
+    """
+    idx = grid.index(reviews.at_s) if day is None else day
+    lo = grid.today - days + 1
+    keep = (idx >= lo) & (idx <= grid.today)
+    pos = idx[keep] - lo
+    counts = np.bincount(pos, minlength=days)
+    time_ms = np.bincount(pos, weights=reviews.duration_ms[keep], minlength=days)
+    return [DayActivity(grid.iso(lo + i), int(counts[i]), int(time_ms[i])) for i in range(days) if lo + i >= 0]
+
+
+def streak(reviews: ReviewColumns, grid: DayGrid, day: np.ndarray | None = None) -> Streak:
+    """Consecutive days with at least one review (any kind), as on the dashboard."""
+    idx = grid.index(reviews.at_s) if day is None else day
+    idx = idx[(idx >= 0) & (idx <= grid.today)]
+    studied = np.zeros(grid.today + 1, dtype=bool)
+    studied[idx] = True
+    longest = run = 0
+    for s in studied.tolist():
+        run = run + 1 if s else 0
+        longest = max(longest, run)
+    today = bool(studied[grid.today])
+    current = 0
+    i = grid.today if today else grid.today - 1
+    while i >= 0 and studied[i]:
+        current += 1
+        i -= 1
+    return Streak(current=current, longest=longest, studied_today=today)
+
+
+def forecast(cards: CardColumns, selected: np.ndarray, grid: DayGrid, days: int = FORECAST_DAYS) -> list[ForecastDay]:
+    """Cards falling due on each of the next ``days`` study days (today includes the overdue ones).
+
+    Suspended and never-reviewed cards are left out; so are cards not in ``selected``.
+    """
+    sel = selected & ~cards.suspended & (cards.phase > 0) & ~np.isnan(cards.due_s)
+    idx = np.maximum(grid.index(cards.due_s[sel]), grid.today) - grid.today
+    counts = np.bincount(idx[idx < days], minlength=days)
+    return [ForecastDay(grid.iso(grid.today + i), int(counts[i])) for i in range(days)]
+
+
+def retention_counts(
+    reviews: ReviewColumns,
+    grid: DayGrid,
+    windows: Sequence[int] = RETENTION_WINDOWS,
+    group_of_card: np.ndarray | None = None,
+    n_groups: int = 0,
+    day: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """True retention counts: ``(passed, total)``, each of shape ``(len(windows), n_groups + 1)``.
+
+    A review counts when it is a card's first scheduled review of a study day and not the card's
+    first scheduled review ever (learning a new card is not remembering it); it passes unless
+    rated Again. Column ``n_groups`` is the overall figure; columns ``0..n_groups-1`` split it
+    by ``group_of_card[card]`` (a topic index; -1 for no group). ``day`` may give
+    ``grid.index(reviews.at_s)`` when the caller has it already.
+    """
+    sched = np.isin(reviews.source, SCHEDULED_CODES)
+    card = reviews.card[sched]
+    at = reviews.at_s[sched]
+    rating = reviews.rating[sched]
+    day = (grid.index(reviews.at_s) if day is None else day)[sched]
+    passed = np.zeros((len(windows), n_groups + 1), dtype=np.int64)
+    total = np.zeros_like(passed)
+    if len(card) == 0:
+        return passed, total
+    # by card, then time (two reviews of a card in the same second: either may come first)
+    order = np.argsort((card << 34) | (at - at.min()))
+    card, rating, day = card[order], rating[order], day[order]
+    first_ever = np.empty(len(card), dtype=bool)
+    first_ever[0] = True
+    first_ever[1:] = card[1:] != card[:-1]
+    new_day = first_ever.copy()
+    new_day[1:] |= day[1:] != day[:-1]
+    counted = new_day & ~first_ever & (day <= grid.today)
+    ok = rating > 1
+    groups = group_of_card[card] if group_of_card is not None else np.full(len(card), -1)
+    for w, days in enumerate(windows):
+        m = counted & (day > grid.today - days)
+        total[w, n_groups] = int(m.sum())
+        passed[w, n_groups] = int((m & ok).sum())
+        if n_groups:
+            g = m & (groups >= 0)
+            total[w, :n_groups] = np.bincount(groups[g], minlength=n_groups)
+            passed[w, :n_groups] = np.bincount(groups[g & ok], minlength=n_groups)
+    return passed, total
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def retention_list(passed: np.ndarray, total: np.ndarray, col: int, windows: Sequence[int]) -> list[Retention]:
+    return [
+        Retention(d, int(passed[w, col]), int(total[w, col]), _rate(int(passed[w, col]), int(total[w, col])))
+        for w, d in enumerate(windows)
+    ]
+
+
+def topic_readiness(
+    topic_ids: Sequence[str],
+    names: Sequence[str],
+    cards: CardColumns,
+    topic_of_card: np.ndarray,
+    recall: np.ndarray,
+    window: ReviewColumns,
+    retention: tuple[np.ndarray, np.ndarray],
+    unsynced: np.ndarray | None = None,
+) -> list[TopicStats]:
+    """Readiness per topic.
+
+    Args:
+        topic_ids: The topics, in report order; ``names`` their names.
+        cards: The card table; ``topic_of_card`` each card's index into ``topic_ids`` (-1: none).
+        recall: Each card's retrievability now (0 for a card never reviewed).
+        window: The reviews of the history window (for the accuracy on generated questions).
+        retention: ``(passed, total)`` from :func:`retention_counts` grouped by the same topics.
+        unsynced: Per topic, bank questions without a card row yet (they count as unseen cards).
+    """
+    n = len(topic_ids)
+    has = topic_of_card >= 0
+    grp = topic_of_card[has]
+    n_cards = np.bincount(grp, minlength=n) + (unsynced if unsynced is not None else 0)
+    sum_recall = np.bincount(grp, weights=recall[has], minlength=n)
+    n_reviewed = np.bincount(grp[cards.phase[has] > 0], minlength=n)
+    n_mature = np.bincount(grp[mature_mask(cards)[has]], minlength=n)
+    gen_group = np.where(window.generated & (window.correct >= 0), topic_of_card[window.card], -1)
+    answered = np.bincount(gen_group[gen_group >= 0], minlength=n)
+    correct = np.bincount(gen_group[(gen_group >= 0) & (window.correct == 1)], minlength=n)
+    passed, total = retention
+    out = []
+    for i, tid in enumerate(topic_ids):
+        c = int(n_cards[i])
+        out.append(
+            TopicStats(
+                id=tid,
+                name=names[i],
+                cards=c,
+                reviewed=int(n_reviewed[i]),
+                mature=int(n_mature[i]),
+                recall=round(float(sum_recall[i]) / c, 4) if c else 0.0,
+                share_mature=round(int(n_mature[i]) / c, 4) if c else 0.0,
+                generated_answered=int(answered[i]),
+                generated_correct=int(correct[i]),
+                generated_accuracy=_rate(int(correct[i]), int(answered[i])),
+                retention=retention_list(passed, total, i, RETENTION_WINDOWS),
+            )
+        )
+    return out
+
+
+def score_history(points: Sequence[tuple[str, str, int, float, float | None]]) -> ScoreHistory:
+    """A history of scored sessions ``(date, started_at, questions, score, minutes)`` with its trend."""
+    sessions = [ScoredSession(d, s, n, round(score, 4), m) for d, s, n, score, m in points]
+    scores = np.asarray([s.score for s in sessions], dtype=float)
+    trend = None
+    if len(scores) >= 2:
+        trend = round(float(np.polyfit(np.arange(len(scores), dtype=float), scores, 1)[0]), 4)
+    return ScoreHistory(
+        sessions=sessions,
+        trend=trend,
+        best=round(float(scores.max()), 4) if len(scores) else None,
+        mean=round(float(scores.mean()), 4) if len(scores) else None,
+    )
+
+
+def quiz_sessions(answers: Sequence[tuple[int, float]], grid: DayGrid, days: int) -> ScoreHistory:
+    """Quiz answers ``(POSIX seconds, score)`` grouped into one session per study day.
+
+    The log has no session id, so a day's quiz answers make one session (its score is their mean).
+    """
+    if not answers:
+        return score_history([])
+    at = np.asarray([a for a, _ in answers], dtype=float)
+    score = np.asarray([s for _, s in answers], dtype=float)
+    idx = grid.index(at)
+    keep = (idx > grid.today - days) & (idx <= grid.today) & (idx >= 0)
+    points = []
+    for d in np.unique(idx[keep]).tolist():
+        m = keep & (idx == d)
+        first = datetime.fromtimestamp(float(at[m].min()), UTC)
+        minutes = round(float(at[m].max() - at[m].min()) / 60.0, 1)
+        points.append((grid.iso(d), first.isoformat(), int(m.sum()), float(score[m].mean()), minutes))
+    return score_history(points)
+
+
+def mock_sessions(results: Sequence[Any], grid: DayGrid, days: int) -> ScoreHistory:
+    """Mock interviews (``MockResult``s) of the last ``days`` study days, oldest first."""
+    points = []
+    for r in sorted(results, key=lambda r: r.started_at):
+        d = int(grid.index(np.asarray([r.started_at.timestamp()]))[0])
+        if not (grid.today - days < d <= grid.today and d >= 0):
+            continue
+        details = r.details if isinstance(r.details, dict) else {}
+        qs = details.get("questions")
+        answered = details.get("answered")  # questions actually asked (the list may hold unasked ones)
+        n = answered if isinstance(answered, int) else len(qs) if isinstance(qs, list) else 0
+        minutes = round((r.finished_at - r.started_at).total_seconds() / 60.0, 1)
+        points.append((grid.iso(d), r.started_at.astimezone(UTC).isoformat(), n, float(r.score), minutes))
+    return score_history(points)
+
+
+def generator_accuracy(
+    reviews: ReviewColumns, generator_of_card: np.ndarray, names: Sequence[str], titles: Sequence[str]
+) -> list[GeneratorStats]:
+    """Accuracy of generated-question answers per generator family (``generator_of_card``: index or -1).
+
+    Sorted weakest first, so the family to practise is on top.
+    """
+    m = reviews.generated & (reviews.correct >= 0)
+    gen = generator_of_card[reviews.card[m]]
+    ok = reviews.correct[m] == 1
+    keep = gen >= 0
+    answered = np.bincount(gen[keep], minlength=len(names))
+    correct = np.bincount(gen[keep & ok], minlength=len(names))
+    out = [
+        GeneratorStats(names[i], titles[i], int(answered[i]), int(correct[i]), _rate(int(correct[i]), int(answered[i])))
+        for i in range(len(names))
+        if answered[i]
+    ]
+    return sorted(out, key=lambda g: (g.accuracy if g.accuracy is not None else 1.0, -g.answered, g.name))
+
+
+def weakest(cards: CardColumns, selected: np.ndarray, recall: np.ndarray, count: int = WEAKEST_COUNT) -> list[int]:
+    """Indices of the ``count`` reviewed cards with the lowest retrievability now (ties: most lapses)."""
+    idx = np.flatnonzero(selected & (cards.phase > 0) & ~np.isnan(cards.stability))
+    if len(idx) == 0:
+        return []
+    order = np.lexsort((-cards.lapses[idx], np.round(recall[idx], 3)))
+    return [int(i) for i in idx[order[:count]]]
+
+
+# -- the whole report ---------------------------------------------------------------------------------
+
+
+def _topic_selected(topic: str, topics: Sequence[str]) -> bool:
+    return not topics or any(topic == t or topic.startswith(t + ".") for t in topics)
+
+
+def _prompt(q: Question | None, lang: str, titles: dict[str, str]) -> str:
+    if q is None:
+        return ""
+    text = q.prompt.get(lang) if q.prompt else ""
+    if not text.strip() and q.generator:
+        text = titles.get(q.generator, q.generator)
+    text = " ".join(text.split())
+    return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
+
+
+def _weak_card(
+    cards: CardColumns,
+    i: int,
+    recall: np.ndarray,
+    grid: DayGrid,
+    question: Question | None,
+    topic_name: str,
+    lang: str,
+    titles: dict[str, str],
+) -> WeakCard:
+    due = None
+    if not np.isnan(cards.due_s[i]):
+        d = int(grid.index(np.asarray([cards.due_s[i]]))[0])
+        due = (
+            grid.iso(d) if 0 <= d < len(grid.dates) else datetime.fromtimestamp(cards.due_s[i], UTC).date().isoformat()
+        )
+    return WeakCard(
+        card_id=cards.ids[i],
+        topic=topic_name,
+        prompt=_prompt(question, lang, titles),
+        retrievability=round(float(recall[i]), 4),
+        lapses=int(cards.lapses[i]),
+        stability=round(float(cards.stability[i]), 2),
+        due=due,
+        suspended=bool(cards.suspended[i]),
+        leech=bool(cards.leech[i]),
+    )
+
+
+def _family_titles(lang: str) -> dict[str, str]:
+    try:
+        from quizforge.numeric.base import families
+
+        return {name: f.title.get(lang) for name, f in families().items()}
+    except Exception:  # a broken family must not take the report down
+        return {}
+
+
+def _tz_name(now: datetime, tz: tzinfo | None) -> str:
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    return now.astimezone(tz).tzname() or "local"
+
+
+def build_report(
+    store: Store,
+    bank: Bank,
+    now: datetime,
+    *,
+    days: int = 365,
+    topics: Sequence[str] | None = None,
+    tz: tzinfo | None = None,
+    lang: str = "en",
+) -> Report:
+    """Gather every statistic of the report.
+
+    Args:
+        store: The open database (read only).
+        bank: The loaded bank: topics, prompts and generator names come from it. Reviews of
+            questions no longer in it still count in the overall figures, not in a topic's.
+        now: The report's time (timezone-aware).
+        days: The history window: calendar, quiz and mock history, accuracy of generated questions.
+        topics: Only these topics (a topic id, or an area prefix such as ``cnn``); ``None``: all.
+        tz: The local time zone for study days (``None``: the system's).
+        lang: ``"en"`` or ``"zh"``, for topic names and prompts.
+
+    Returns:
+        The :class:`Report`.
+    """
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: the report needs a timezone-aware now")
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    chosen = list(topics or [])
+    settings = store.settings()
+    reviews, cards = load_reviews(store, load_cards(store))
+    now_s = now.timestamp()
+    reviews = reviews.take(reviews.at_s <= now_s) if len(reviews) and reviews.at_s.max() > now_s else reviews
+
+    # which cards count: those of the selected topics (the bank's topic when it still has the question)
+    questions = bank.questions
+    card_topic = [
+        q.topic if (q := questions.get(cid)) is not None else t for cid, t in zip(cards.ids, cards.topic, strict=True)
+    ]
+    in_bank = np.fromiter((cid in questions for cid in cards.ids), dtype=bool, count=len(cards))
+    wanted = np.fromiter((_topic_selected(t, chosen) for t in card_topic), dtype=bool, count=len(cards))
+    bank_sel = in_bank & wanted
+    if chosen:
+        reviews = reviews.take(wanted[reviews.card])
+
+    first_s = float(reviews.at_s.min()) if len(reviews) else None
+    back = max(days, max(RETENTION_WINDOWS))
+    if first_s is not None:
+        back = max(back, int((now_s - first_s) // 86400) + 2)
+    grid = day_grid(now, settings.day_start_hour, tz, back=back)
+
+    # topics of the report: the bank's, in catalogue order, that have selected questions
+    groups = bank.by_topic()
+    topic_ids = [t for t, qs in groups.items() if qs and _topic_selected(t, chosen)]
+    topic_index = {t: i for i, t in enumerate(topic_ids)}
+    group_of_card = np.fromiter((topic_index.get(t, -1) for t in card_topic), dtype=np.int64, count=len(cards))
+    group_of_card[~in_bank] = -1
+
+    params = settings.fsrs_parameters or DEFAULT_PARAMETERS
+    recall = retrievability(cards.stability, cards.last_review_s, now, params)
+
+    synced = set(cards.ids)
+    unsynced = np.zeros(len(topic_ids), dtype=np.int64)
+    for q in bank:
+        if q.id not in synced and q.topic in topic_index:
+            unsynced[topic_index[q.topic]] += 1
+    states = card_states(cards, bank_sel, int(unsynced.sum()), int((~in_bank & wanted).sum()))
+
+    review_day = grid.index(reviews.at_s)
+    passed, total = retention_counts(reviews, grid, RETENTION_WINDOWS, group_of_card, len(topic_ids), review_day)
+    win = reviews.take(review_day > grid.today - days)
+    topic_stats = topic_readiness(
+        topic_ids,
+        [bank.topic_name(t, lang) for t in topic_ids],
+        cards,
+        group_of_card,
+        recall,
+        win,
+        (passed, total),
+        unsynced,
+    )
+
+    titles = _family_titles(lang)
+    gen_names = sorted({q.generator for q in bank if q.generator})
+    gen_index = {g: i for i, g in enumerate(gen_names)}
+    generator_of_card = np.fromiter(
+        (gen_index.get(getattr(questions.get(cid), "generator", None) or "", -1) for cid in cards.ids),
+        dtype=np.int64,
+        count=len(cards),
+    )
+    generators = generator_accuracy(win, generator_of_card, gen_names, [titles.get(g, g) for g in gen_names])
+
+    weak = [
+        _weak_card(
+            cards, i, recall, grid, questions.get(cards.ids[i]), bank.topic_name(card_topic[i], lang), lang, titles
+        )
+        for i in weakest(cards, bank_sel, recall)
+    ]
+
+    quiz_mask = reviews.source == SOURCE_CODES["quiz"]
+    quizzes = score_history([])
+    if quiz_mask.any():
+        answers = [
+            (t, s)
+            for t, s, c in quiz_scores(store)
+            if t <= now_s and (not chosen or ((q := questions.get(c)) is not None and _topic_selected(q.topic, chosen)))
+        ]
+        quizzes = quiz_sessions(answers, grid, days)
+    mocks = mock_sessions(store.mock_results(), grid, days)
+
+    cal = calendar(reviews, grid, days, review_day)
+    first_review = None
+    if first_s is not None:
+        d = int(grid.index(np.asarray([first_s]))[0])
+        first_review = grid.iso(d) if d >= 0 else None
+    totals = Totals(
+        cards=states.total,
+        reviews=len(reviews),
+        window_reviews=sum(d.reviews for d in cal),
+        window_time_ms=sum(d.time_ms for d in cal),
+        window_days_studied=sum(1 for d in cal if d.reviews),
+        first_review=first_review,
+    )
+    return Report(
+        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        today=grid.iso(grid.today),
+        lang=lang,
+        tz=_tz_name(now, tz),
+        day_start_hour=settings.day_start_hour,
+        days=days,
+        topic_filter=chosen,
+        totals=totals,
+        states=states,
+        streak=streak(reviews, grid, review_day),
+        calendar=cal,
+        forecast=forecast(cards, bank_sel, grid),
+        retention=retention_list(passed, total, len(topic_ids), RETENTION_WINDOWS),
+        topics=topic_stats,
+        weakest=weak,
+        quizzes=quizzes,
+        mocks=mocks,
+        generators=generators,
+    )
+
+
+__all__ = [
+    "FORECAST_DAYS",
+    "MATURE_DAYS",
+    "RETENTION_WINDOWS",
+    "CardStates",
+    "DayActivity",
+    "DayGrid",
+    "ForecastDay",
+    "GeneratorStats",
+    "Report",
+    "Retention",
+    "ScoreHistory",
+    "ScoredSession",
+    "Streak",
+    "TopicStats",
+    "Totals",
+    "WeakCard",
+    "build_report",
+    "calendar",
+    "card_states",
+    "day_grid",
+    "forecast",
+    "generator_accuracy",
+    "mature_mask",
+    "mock_sessions",
+    "quiz_sessions",
+    "retention_counts",
+    "score_history",
+    "streak",
+    "topic_readiness",
+    "weakest",
+]
