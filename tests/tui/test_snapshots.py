@@ -28,6 +28,10 @@ def build(bank: Bank, tmp_path: Path, lang: str) -> QuizforgeApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
+    """Let timers and workers (the dashboard's mastery) finish, and stop the cursor blinking."""
+    await pilot.pause(0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
