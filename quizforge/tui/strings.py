@@ -16,6 +16,7 @@ _S: dict[str, Text] = {
     "study": Text("Study", "学习"),
     "quiz": Text("Quiz", "测验"),
     "mock": Text("Mock interview", "模拟面试"),
+    "mock_short": Text("Mock", "模拟面试"),
     "report": Text("Report", "报告"),
     "browse": Text("Browse", "题库"),
     "settings": Text("Settings", "设置"),

@@ -75,10 +75,13 @@ class DashboardScreen(Screen[None]):
                     yield Static(id=f"count-{key}", classes="count")
             with Horizontal(id="actions"):
                 for name, key in ACTIONS:
-                    yield Button(f"{t(name, lang)} ({key})", id=f"go-{name}", compact=True)
+                    label = t("mock_short" if name == "mock" else name, lang)
+                    yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
             yield Static(t("topics_progress", lang), id="topics-title", classes="title")
             yield Static(id="topics")
         yield KeyBar(KEYS, lang)
+
+    _mastery: dict[str, float] | None = None
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -144,11 +147,16 @@ class DashboardScreen(Screen[None]):
         targets = self.query("#topics")
         if not targets:  # the worker finished after the screen was recomposed or closed
             return
+        self._mastery = mastery
         qf = self.qf
         lang = qf.lang
         bank = qf.bank
+        # the bar, percentage and count keep their width; the topic names get what is left
+        fixed = BAR_WIDTH + 5 + 4 + 6  # and a two-cell gap between each two columns
+        target = targets.first(Static)
+        available = target.content_region.width or (self.size.width or 80) - 10
         table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column(no_wrap=True, overflow="ellipsis", max_width=48)
+        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(48, available - fixed)))
         table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(justify="right", no_wrap=True, width=5)
         table.add_column(justify="right", no_wrap=True, width=4)
@@ -162,7 +170,11 @@ class DashboardScreen(Screen[None]):
                 continue
             m = mastery.get(tid, 0.0)
             table.add_row(RichText(bank.topic_name(tid, lang)), mastery_bar(m), f"{m:.0%}", str(n))
-        targets.first(Static).update(table)
+        target.update(table)
+
+    def on_resize(self) -> None:
+        if self.qf.bank_loaded:
+            self._draw_topics(self._mastery)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,323 @@
+"""The mock interview screen: one question at a time under a countdown, no verdicts until the scorecard.
+
+Concept questions are answered in a multi-line text area (Enter is a new line, ctrl+s submits);
+numeric and generated ones in the study screen's answer box; choices with letter keys. F2 or ctrl+n
+passes. Escape asks before abandoning. When the time is up, whatever is typed is kept as the answer
+and the scorecard opens. The interview itself (selection, timing, scoring) is
+:class:`quizforge.study.mock.MockInterview`; this screen only shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from rich.text import Text as RichText
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input, Static, TextArea
+
+from quizforge.bank.schema import Kind
+from quizforge.grading.kinds import AnswerKind
+from quizforge.tui.mock_strings import clock, t
+from quizforge.tui.widgets.answer_input import AnswerInput
+from quizforge.tui.widgets.card_text import LABELS, choices_block
+from quizforge.tui.widgets.mock_keypoint import MockKeyBar
+
+if TYPE_CHECKING:
+    from quizforge.study.mock import MockInterview
+    from quizforge.study.session import Presented
+    from quizforge.tui.app import QuizforgeApp
+
+KEYS = [("ctrl+s", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
+CHOICE_KEYS = [("a-f", "choose"), ("⏎", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
+
+
+def open_mock(
+    app: QuizforgeApp,
+    *,
+    minutes: float = 30,
+    questions: int = 8,
+    topics: Sequence[str] | None = None,
+    seed: int | None = None,
+) -> None:
+    """Build a mock interview from the app's store and bank and push its screen.
+
+    Args:
+        app: The running app (its store, bank, clock and random source are used).
+        minutes: The whole interview's time.
+        questions: How many questions, follow-ups included.
+        topics: Only these topics (ids or area prefixes).
+        seed: Makes the draw reproducible; ``None`` draws it from the app's random source.
+    """
+    import random
+
+    from quizforge.study.mock import MockInterview
+
+    rng = random.Random(seed if seed is not None else app.rng.randrange(2**63))
+    interview = MockInterview(
+        app.store, app.bank, minutes=minutes, questions=questions, topics=topics, seed=seed, now=app.now, rng=rng
+    )
+    if not interview.plan:
+        app.notify(t("nothing_to_ask", app.lang), severity="warning")
+        return
+    app.push_screen(MockScreen(interview))
+
+
+class MockScreen(Screen[None]):
+    """Asks the interview's questions; switches to the scorecard at the end or on time-out."""
+
+    CSS_PATH = "mock.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # not priority bindings: keys typed before them must reach the text area first
+        Binding("ctrl+s", "submit", "Submit"),
+        Binding("f2,ctrl+n", "pass", "Pass"),
+        Binding("escape", "abandon", "Abandon"),
+        Binding("enter", "enter", "Submit", show=False),
+    ]
+
+    def __init__(self, interview: MockInterview) -> None:
+        super().__init__()
+        self.interview = interview
+        self.selected: list[int] = []
+        self._ended = False
+
+    @property
+    def qf(self) -> QuizforgeApp:
+        from quizforge.tui.app import QuizforgeApp
+
+        assert isinstance(self.app, QuizforgeApp)
+        return self.app
+
+    @property
+    def lang(self) -> str:
+        return self.qf.lang
+
+    @property
+    def card(self) -> Presented | None:
+        return self.interview.current
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        yield Header()
+        yield Static(id="mock-status")
+        with VerticalScroll(id="mock-scroll"):
+            yield Static(id="mock-prompt")
+            yield Static(id="mock-choices")
+            yield Static(id="mock-hint", classes="muted")
+        yield TextArea(id="mock-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield AnswerInput(AnswerKind.NUMBER, lang, t("answer_placeholder", lang), id="mock-answer")
+        with Horizontal(id="mock-buttons"):
+            yield Button(f"{t('submit_key', lang)} (ctrl+s)", id="mock-submit", variant="primary", compact=True)
+            yield Button(f"{t('pass_key', lang)} (F2)", id="mock-pass", compact=True)
+        yield MockKeyBar(KEYS, lang)
+
+    def on_mount(self) -> None:
+        self.title = t("mock_title", self.lang)
+        self.interview.start()
+        self.set_interval(1.0, self.tick)
+        self.show_question()
+
+    def on_screen_resume(self) -> None:
+        if self.interview.started_at is not None:  # back from the abandon dialog
+            self.tick()
+
+    # -- the question ------------------------------------------------------------------------------
+
+    def show_question(self) -> None:
+        """Draw the current question with an empty answer; end the interview when there is none."""
+        card = self.card
+        if card is None or self.interview.expired:
+            self.end()
+            return
+        self.selected = []
+        text = self.query_one("#mock-text", TextArea)
+        answer = self.query_one("#mock-answer", AnswerInput)
+        text.text = ""
+        answer.query_one(Input).value = ""
+        self.render_question()
+        self.query_one("#mock-scroll", VerticalScroll).scroll_home(animate=False)
+        if card.kind == Kind.CONCEPT:
+            text.focus()
+        elif card.answer_kind == AnswerKind.CHOICE:
+            self.set_focus(None)
+        else:
+            answer.kind = card.answer_kind or AnswerKind.NUMBER
+            answer.focus_input()
+
+    def render_question(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        lang = self.lang
+        concept = card.kind == Kind.CONCEPT
+        choice = card.answer_kind == AnswerKind.CHOICE
+        self.query_one("#mock-prompt", Static).update(RichText(card.prompt.get(lang)))
+        self.query_one("#mock-choices", Static).update(
+            choices_block(card.choices, lang, self.selected) if card.choices else ""
+        )
+        if concept:
+            hint = "concept_prompt"
+        elif choice:
+            hint = "multi_prompt" if _multi(card) else "choice_prompt"
+        else:
+            hint = ""  # the answer box's placeholder says it
+        lines = [t(hint, lang)] if hint else []
+        self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("no_verdicts", lang)])))
+        self.query_one("#mock-text", TextArea).display = concept
+        self.query_one("#mock-answer", AnswerInput).display = not concept and not choice
+        self.query_one(MockKeyBar).show(CHOICE_KEYS if choice else KEYS, lang)
+        self.tick()
+
+    def tick(self) -> None:
+        """Refresh the countdowns from the app's clock; end the interview when the time is up."""
+        if self._ended:
+            return
+        interview = self.interview
+        if interview.expired:
+            if self.app.screen is self:  # with the abandon dialog open, end once it closes (on_screen_resume)
+                self.time_up()
+            return
+        lang = self.lang
+        left = RichText(t("question_of", lang, i=interview.index + 1, n=interview.total), style="bold")
+        card = self.card
+        if card is not None:
+            if interview.current_depth:
+                left.append(f" · ↳ {t('follow_up', lang)}", style="italic")
+            left.append(" · " + self.qf.bank.topic_name(card.question.topic, lang))
+        seconds_left = interview.time_left.total_seconds()
+        right = RichText(
+            t("time_left", lang, t=clock(seconds_left)), style="bold red" if seconds_left < 120 else "bold"
+        )
+        right.append(" · " + t("on_question", lang, t=clock(interview.time_on_question().total_seconds())))
+        grid = Table.grid(expand=True, padding=(0, 0, 0, 2))
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(left, right)
+        self.query_one("#mock-status", Static).update(grid)
+
+    async def apply_language(self) -> None:
+        lang = self.lang
+        self.title = t("mock_title", lang)
+        answer = self.query_one("#mock-answer", AnswerInput)
+        answer.lang = lang
+        answer.query_one(Input).placeholder = t("answer_placeholder", lang)
+        self.query_one("#mock-submit", Button).label = f"{t('submit_key', lang)} (ctrl+s)"
+        self.query_one("#mock-pass", Button).label = f"{t('pass_key', lang)} (F2)"
+        self.render_question()
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def draft(self) -> str:
+        """What the user has typed or picked for the current question so far."""
+        card = self.card
+        if card is None:
+            return ""
+        if card.kind == Kind.CONCEPT:
+            return self.query_one("#mock-text", TextArea).text
+        if card.answer_kind == AnswerKind.CHOICE:
+            return ",".join(LABELS[i] for i in sorted(self.selected))
+        return self.query_one("#mock-answer", AnswerInput).value
+
+    def action_submit(self) -> None:
+        if self.card is None or self._ended:
+            return
+        text = self.draft()
+        if not text.strip():
+            self.notify(t("pass_key", self.lang) + ": F2", timeout=2)
+            return
+        self.interview.answer(text)
+        self.show_question()
+
+    def action_pass(self) -> None:
+        if self.card is None or self._ended:
+            return
+        self.interview.pass_()
+        self.show_question()
+
+    def action_enter(self) -> None:
+        card = self.card
+        if card is not None and card.answer_kind == AnswerKind.CHOICE and self.selected:
+            self.action_submit()
+
+    @on(AnswerInput.Submitted)
+    def _typed(self, event: AnswerInput.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#mock-submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#mock-pass")
+    def _pass_pressed(self) -> None:
+        self.action_pass()
+
+    def on_key(self, event: events.Key) -> None:
+        card = self.card
+        if card is None or card.answer_kind != AnswerKind.CHOICE or isinstance(self.focused, (Input, TextArea)):
+            return
+        index = _option_index(event.key, len(card.choices))
+        if index is None:
+            return
+        event.stop()
+        if _multi(card):
+            if index in self.selected:
+                self.selected.remove(index)
+            else:
+                self.selected.append(index)
+        else:
+            self.selected = [index]
+        self.render_question()
+
+    # -- ending ------------------------------------------------------------------------------------
+
+    def time_up(self) -> None:
+        """The time ran out: keep what is typed as the answer and show the scorecard."""
+        if self._ended:
+            return
+        text = self.draft()
+        if self.card is not None and text.strip():
+            self.interview.answer(text)
+        self.notify(t("time_up", self.lang), severity="warning")
+        self.end()
+
+    def end(self) -> None:
+        """Grade the interview and replace this screen with the scorecard."""
+        if self._ended:
+            return
+        self._ended = True
+        from quizforge.tui.screens.scorecard import ScorecardScreen
+
+        self.interview.finish()
+        self.app.switch_screen(ScorecardScreen(self.interview))
+
+    def action_abandon(self) -> None:
+        from quizforge.tui.screens.confirm import ConfirmDialog
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self._ended = True
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(t("abandon_question", self.lang), self.lang), chosen)
+
+
+def _option_index(key: str, n: int) -> int | None:
+    if len(key) == 1 and key in LABELS[:n]:
+        return LABELS.index(key)
+    if key.isdigit() and 1 <= int(key) <= min(n, 9):
+        return int(key) - 1
+    return None
+
+
+def _multi(card: Presented) -> bool:
+    if card.instance is not None:
+        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
+    return card.question.multi_select
