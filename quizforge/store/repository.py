@@ -490,9 +490,17 @@ class Store:
     # -- mock interviews ---------------------------------------------------------------------------
 
     def add_mock_result(self, result: MockResult) -> None:
+        """Store a new mock result (its id must be new)."""
+        self._write_mock_result(result, "INSERT")
+
+    def put_mock_result(self, result: MockResult) -> None:
+        """Store ``result``, replacing the row with its id (a re-save after the user changed ticks)."""
+        self._write_mock_result(result, "INSERT OR REPLACE")
+
+    def _write_mock_result(self, result: MockResult, verb: str) -> None:
         with self.transaction():
             self._conn.execute(
-                "INSERT INTO mock_results (id, started_at, finished_at, score, details) VALUES (?, ?, ?, ?, ?)",
+                f"{verb} INTO mock_results (id, started_at, finished_at, score, details) VALUES (?, ?, ?, ?, ?)",
                 (result.id, iso(result.started_at), iso(result.finished_at), result.score, json.dumps(result.details)),
             )
 

@@ -242,20 +242,27 @@ def _normalise(text: str) -> str:
     return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
-def suggest_ticks(key_points: Sequence[KeyPoint], answer: str) -> tuple[bool, ...]:
-    """Which key points a free answer seems to make: any keyword (English or Chinese) occurs in it.
+def keyword_hits(key_points: Sequence[KeyPoint], answer: str) -> tuple[str | None, ...]:
+    """For each key point, the first of its keywords (English, then Chinese) that occurs in ``answer``.
 
     A case-insensitive substring match (Chinese has no word boundaries), with hyphens and runs of
-    spaces read as one space. Only a suggestion: the user ticks or unticks on the scorecard.
+    spaces read as one space.
     """
     text = _normalise(answer)
-    if not text:
-        return tuple(False for _ in key_points)
-    out = []
+    out: list[str | None] = []
     for kp in key_points:
-        words = (_normalise(w) for w in (*kp.keywords_en, *kp.keywords_zh))
-        out.append(any(w and w in text for w in words))
+        hit = None
+        if text:
+            hit = next((w for w in (*kp.keywords_en, *kp.keywords_zh) if _normalise(w) and _normalise(w) in text), None)
+        out.append(hit)
     return tuple(out)
+
+
+def suggest_ticks(key_points: Sequence[KeyPoint], answer: str) -> tuple[bool, ...]:
+    """Which key points a free answer seems to make: any of its keywords, in either language, occurs
+    in it (see :func:`keyword_hits`). Only a suggestion: the user ticks or unticks on the scorecard.
+    """
+    return tuple(hit is not None for hit in keyword_hits(key_points, answer))
 
 
 # -- the interview ---------------------------------------------------------------------------------
@@ -302,6 +309,7 @@ class ScoredAnswer:
     feedback: Text = field(default_factory=lambda: Text(""))
     key_points: tuple[KeyPoint, ...] = ()
     suggested: tuple[bool, ...] = ()
+    hits: tuple[str | None, ...] = ()  # the keyword behind each suggested tick
     ticks: list[bool] = field(default_factory=list)
 
     @property
@@ -334,7 +342,7 @@ class ScoredAnswer:
         return self.auto_score
 
     @property
-    def passed_mark(self) -> bool:
+    def counts_as_right(self) -> bool:
         """Whether the answer counts as right (concept: at least ``KEY_POINTS_PASS`` of the key points)."""
         from quizforge.grading import KEY_POINTS_PASS
 
@@ -347,7 +355,7 @@ class ScoredAnswer:
     @property
     def rating(self) -> Rating:
         """What the review log gets: right → Good; wrong, passed or under 60 % of key points → Again."""
-        return Rating.Good if self.passed_mark else Rating.Again
+        return Rating.Good if self.counts_as_right else Rating.Again
 
 
 @dataclass
@@ -394,7 +402,7 @@ class Scorecard:
     @property
     def study_next(self) -> list[str]:
         """Up to three topics to study next: the lowest-scoring ones below 100."""
-        scores = self.by_topic  # in order of first question, so a tie goes to the topic asked first
+        scores = self.by_topic  # ties: the weaker topic before the interview, then the one asked first
         weak = [t for t, s in scores.items() if s < 100.0 - 1e-9]
         weak.sort(key=lambda t: (scores[t], -self.weakness.get(t, 1.0)))
         return weak[:STUDY_NEXT]
@@ -600,7 +608,9 @@ class MockInterview:
         )
         expected, tolerance = self._fill_model(item, p)
         if item.is_concept:
-            item.suggested = suggest_ticks(item.key_points, a.answer) if a.status == Status.ANSWERED else ()
+            if a.status == Status.ANSWERED:
+                item.hits = keyword_hits(item.key_points, a.answer)
+                item.suggested = tuple(h is not None for h in item.hits)
             item.ticks = list(item.suggested)
         elif a.status == Status.ANSWERED and p.answer_kind is not None:
             n = len(p.choices) or None
@@ -640,7 +650,15 @@ class MockInterview:
     # -- saving ------------------------------------------------------------------------------------
 
     def details(self) -> dict[str, Any]:
-        """What the mock result stores: options, every question with its answer, score and time."""
+        """What the mock result stores (``MockResult.details``, JSON).
+
+        Keys: ``version`` (1); ``options`` (``minutes``, ``questions``, ``topics``, ``seed``); ``total``
+        (0–100); ``answered``; ``by_topic`` (topic → 0–100); ``study_next`` (topic ids); ``questions``:
+        one entry per planned question, in order, with ``id``, ``topic``, ``kind``, ``depth`` (0 root,
+        1–2 follow-up), ``status`` (answered | passed | timed_out | not_reached), ``seed`` (generated
+        questions), ``answer``, ``seconds``, ``score`` (0–1), ``correct``, ``ticks`` and ``suggested``
+        (concept key points) and ``review_id`` (its row in the review log, if any).
+        """
         card = self.finish()
         return {
             "version": 1,
@@ -660,7 +678,7 @@ class MockInterview:
                     "answer": i.answer,
                     "seconds": round(i.seconds, 3),
                     "score": round(i.score, 4),
-                    "correct": i.passed_mark if i.status.asked else None,
+                    "correct": i.counts_as_right if i.status.asked else None,
                     "ticks": list(i.ticks),
                     "suggested": list(i.suggested),
                     "review_id": self._saved[i.index].review_id if i.index in self._saved else None,
@@ -672,17 +690,26 @@ class MockInterview:
     def save(self) -> MockResult:
         """Store the mock and put each asked question into the review log (source ``mock``), scheduled.
 
-        Idempotent: saving again changes nothing unless ticks changed a question's rating; then that
-        question's earlier review is taken back (as an undo) and replaced, and the result updated.
-        Everything happens in one transaction.
+        Idempotent: saving again rewrites the mock result (ticks, scores) and leaves the review log
+        alone, unless ticks changed a question's rating; then that question's earlier review is
+        taken back (as an undo, so an export carries the change) and replaced. Everything happens in
+        one transaction.
+
+        Raises:
+            StoreError: the database could not be written (nothing was saved; saving again retries).
         """
         card = self.finish()
         now = self.now()
-        with self.store.transaction():
-            for item in card.asked:
-                self._save_review(item, now)
-            result = MockResult(self.id, card.started_at, card.finished_at, card.total / 100.0, self.details())
-            _put_mock_result(self.store, result)
+        saved_before = dict(self._saved)
+        try:
+            with self.store.transaction():
+                for item in card.asked:
+                    self._save_review(item, now)
+                result = MockResult(self.id, card.started_at, card.finished_at, card.total / 100.0, self.details())
+                self.store.put_mock_result(result)
+        except BaseException:
+            self._saved = saved_before  # the transaction was rolled back
+            raise
         return result
 
     def _save_review(self, item: ScoredAnswer, now: datetime) -> None:
@@ -711,31 +738,10 @@ class MockInterview:
             source=Source.MOCK,
             seed=item.seed,
             answer=item.answer,
-            correct=item.passed_mark,
+            correct=item.counts_as_right,
             score=item.score,
             duration_ms=round(item.seconds * 1000),
         )
         after = self.scheduling.apply(before, rating, at, review_id)
         self.store.record_review(review, after)
         self._saved[item.index] = _SavedReview(review_id, rating, before)
-
-
-def _put_mock_result(store: Store, result: MockResult) -> None:
-    """Insert ``result``, or replace the row with its id (a re-save after the user changed ticks)."""
-    put = getattr(store, "put_mock_result", None)
-    if put is not None:
-        put(result)
-        return
-    if not store.query("SELECT 1 FROM mock_results WHERE id = ?", (result.id,)):
-        store.add_mock_result(result)
-        return
-    # TODO(lead): replace with Store.put_mock_result (an INSERT OR REPLACE) once the store has one.
-    import json
-
-    from quizforge.store import iso
-
-    with store.transaction():
-        store._conn.execute(
-            "UPDATE mock_results SET finished_at = ?, score = ?, details = ? WHERE id = ?",
-            (iso(result.finished_at), result.score, json.dumps(result.details), result.id),
-        )

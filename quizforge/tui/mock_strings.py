@@ -38,6 +38,8 @@ _S: dict[str, Text] = {
         "Abandon this mock interview? Nothing of it will be saved.",
         "放弃本次模拟面试？本次的作答都不会保存。",
     ),
+    "empty_answer": Text("Nothing typed yet: answer, or press F2 to pass.", "还没有作答：请作答，或按 F2 跳过。"),
+    "minutes_left": Text("{n} min left.", "还剩 {n} 分钟。"),
     "time_up": Text("Time's up: the interview is over.", "时间到：面试结束。"),
     "nothing_to_ask": Text(
         "No questions to ask: every matching question is suspended, or the topic is unknown.",
@@ -68,7 +70,7 @@ _S: dict[str, Text] = {
         "要点——勾选你答到的要点（预先勾选的是根据关键词给出的建议）",
     ),
     "points_of": Text("{k}/{n} key points", "要点 {k}/{n}"),
-    "suggested": Text("(suggested)", "（建议）"),
+    "suggested": Text("(suggested: “{kw}”)", "（建议：“{kw}”）"),
     "study_topics": Text("Study next", "复习薄弱主题"),
     "toggle": Text("Tick", "勾选"),
     "move": Text("Key point", "上下移动"),

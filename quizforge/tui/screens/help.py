@@ -50,6 +50,16 @@ KEYS: list[tuple[Text, list[tuple[str, Text]]]] = [
         ],
     ),
     (
+        Text("Mock interview", "模拟面试"),
+        [
+            ("ctrl+s", Text("submit a written answer (Enter is a new line)", "提交书面回答（回车换行）")),
+            ("F2 / ctrl+n", Text("pass this question", "跳过这道题")),
+            ("escape", Text("abandon the interview (asks first)", "放弃本次面试（会先询问）")),
+            ("↑ ↓ / space / a–f", Text("scorecard: move and tick key points", "成绩单：移动并勾选要点")),
+            ("t", Text("scorecard: study the three weakest topics", "成绩单：复习最薄弱的三个主题")),
+        ],
+    ),
+    (
         Text("Browse", "题库"),
         [
             ("/", Text("search (text, #tag, id)", "搜索（文字、#标签、id）")),

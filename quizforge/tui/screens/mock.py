@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 KEYS = [("ctrl+s", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
 CHOICE_KEYS = [("a-f", "choose"), ("⏎", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
+WARN_AT_MINUTES = (1, 5)  # an interviewer's "a few minutes left", said once each
 
 
 def open_mock(
@@ -85,6 +86,7 @@ class MockScreen(Screen[None]):
         self.interview = interview
         self.selected: list[int] = []
         self._ended = False
+        self._warned: set[int] = set()  # minutes-left warnings already given
 
     @property
     def qf(self) -> QuizforgeApp:
@@ -192,6 +194,10 @@ class MockScreen(Screen[None]):
                 left.append(f" · ↳ {t('follow_up', lang)}", style="italic")
             left.append(" · " + self.qf.bank.topic_name(card.question.topic, lang))
         seconds_left = interview.time_left.total_seconds()
+        for minutes in WARN_AT_MINUTES:
+            if seconds_left <= minutes * 60 < interview.minutes * 60 and minutes not in self._warned:
+                self._warned.update(m for m in WARN_AT_MINUTES if m >= minutes)
+                self.notify(t("minutes_left", lang, n=minutes), timeout=4)
         right = RichText(
             t("time_left", lang, t=clock(seconds_left)), style="bold red" if seconds_left < 120 else "bold"
         )
@@ -230,7 +236,7 @@ class MockScreen(Screen[None]):
             return
         text = self.draft()
         if not text.strip():
-            self.notify(t("pass_key", self.lang) + ": F2", timeout=2)
+            self.notify(t("empty_answer", self.lang), timeout=3)
             return
         self.interview.answer(text)
         self.show_question()

@@ -83,7 +83,8 @@ class ScorecardScreen(Screen[None]):
                         yield Static(self._points_title(item), classes="score-points-title")
                         for k, kp in enumerate(item.key_points):
                             if item.status == Status.ANSWERED:
-                                note = t("suggested", lang) if item.suggested[k] else ""
+                                hit = item.hits[k]
+                                note = t("suggested", lang, kw=hit) if hit is not None else ""
                                 yield KeyPointToggle(item.index, k, kp.text.get(lang), item.ticks[k], note)
                             else:
                                 yield Static(RichText(f"    {LABELS[k]}) {kp.text.get(lang)}"), classes="muted")
@@ -155,7 +156,7 @@ class ScorecardScreen(Screen[None]):
             right.append(f" · {clock(item.seconds)}", style="dim")
         right.append("  ")
         right.append_text(_mark(item, lang))
-        grid = Table.grid(expand=True)
+        grid = Table.grid(expand=True, padding=(0, 0, 0, 2))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
         grid.add_row(left, right)

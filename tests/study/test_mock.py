@@ -1,0 +1,361 @@
+"""The mock interview with no screen: which questions are asked, how answers are scored, what is saved."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+
+from quizforge.bank import Bank, KeyPoint, Kind, load
+from quizforge.store import Card, Memory, Phase, Settings, Source, Store, StoreError
+from quizforge.study.mock import (
+    MAX_FOLLOW_UP_DEPTH,
+    MockInterview,
+    Slot,
+    Status,
+    TopicStrength,
+    keyword_hits,
+    select_questions,
+    slot_of,
+    suggest_ticks,
+    topic_strengths,
+)
+from quizforge.study.scheduling import Rating, Scheduling
+from quizforge.text import Text
+from tests.study.conftest import Clock, make_bank, question, right_answer
+
+KEY_POINTS = (
+    KeyPoint(Text("mixes channels", "通道混合"), ("mix channels", "channel"), ("通道",)),
+    KeyPoint(Text("reduces dimensions", "降维"), ("reduce", "bottleneck"), ("降维", "减少通道")),
+    KeyPoint(Text("adds a non-linearity", "增加非线性"), ("non-linear", "relu"), ("非线性",)),
+)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Bank:
+    return load()
+
+
+def strength(topic: str, r: float, lapses: int = 0, n: int = 4) -> TopicStrength:
+    return TopicStrength(topic, n, r, lapses, n if r else 0)
+
+
+def kinds_bank() -> Bank:
+    """Three topics, each with a question of every kind, plus architecture-choice scenarios."""
+    qs = []
+    for topic in ("t.a", "t.b", "t.c"):
+        qs += [
+            question(f"{topic}-concept", Kind.CONCEPT, topic, key_points=KEY_POINTS),
+            question(f"{topic}-numeric", Kind.NUMERIC, topic),
+            question(f"{topic}-choice", Kind.CHOICE, topic),
+            question(f"{topic}-gen", Kind.GENERATED, topic),
+        ]
+    qs += [question(f"arch-{i}", Kind.CONCEPT, "arch.choice") for i in range(3)]
+    return make_bank(qs)
+
+
+# -- selection -------------------------------------------------------------------------------------
+
+
+def test_weakest_topics_are_asked_first_and_a_strong_one_is_mixed_in() -> None:
+    bank = kinds_bank()
+    strengths = {
+        "t.a": strength("t.a", 0.95),
+        "t.b": strength("t.b", 0.2),  # weakest studied topic
+        "t.c": strength("t.c", 0.9),
+        "arch.choice": strength("arch.choice", 0.97),
+    }
+    plan = select_questions(bank, strengths, random.Random(1), count=8)
+    topics = [bank.questions[p.question_id].topic for p in plan]
+    assert topics[0] == "t.b"
+    assert topics.count("t.b") >= 2
+    assert {"t.a", "t.c"} & set(topics)  # a few strong topics too
+
+
+def test_never_studied_topics_count_as_weak_and_lapses_add_weakness() -> None:
+    bank = make_bank([question("a1", topic="t.a"), question("b1", topic="t.b"), question("c1", topic="t.c")])
+    scheduling = Scheduling(Settings())
+    now = Clock()()
+    reviewed = Memory(Phase.REVIEW, None, 30.0, 5.0, now + timedelta(days=20), now - timedelta(days=1), 5, 0)
+    cards = {
+        "a1": Card("a1", "t.a", memory=reviewed),
+        "b1": Card("b1", "t.b", memory=replace(reviewed, lapses=3)),
+    }
+    s = topic_strengths(bank, cards, now, scheduling)
+    assert s["t.c"].retrievability == 0.0 and s["t.c"].weakness == 1.0  # never studied
+    assert s["t.a"].retrievability > 0.9
+    assert s["t.b"].weakness > s["t.a"].weakness  # same memory, more lapses
+    plan = select_questions(bank, s, random.Random(0), count=1)
+    assert plan[0].question_id == "c1"
+
+
+def test_follow_ups_come_right_after_their_parent_up_to_two_deep() -> None:
+    bank = make_bank(
+        [
+            question("root", Kind.CONCEPT, "t.a", follow_ups=("f1",)),
+            question("f1", Kind.CONCEPT, "t.a", follow_ups=("f2",)),
+            question("f2", Kind.CONCEPT, "t.a", follow_ups=("f3",)),
+            question("f3", Kind.CONCEPT, "t.a"),
+        ]
+    )
+    plan = select_questions(bank, {}, random.Random(3), count=4)
+    ids = [p.question_id for p in plan]
+    assert ids[:3] == ["root", "f1", "f2"]  # the chain, in order, from its root (nobody's follow-up)
+    assert [p.depth for p in plan[:3]] == [0, 1, 2]
+    assert max(p.depth for p in plan) == MAX_FOLLOW_UP_DEPTH
+    assert ids[3] == "f3" and plan[3].depth == 0  # asked on its own, not as a third follow-up
+
+
+def test_the_shipped_bank_gives_a_mix_with_follow_ups_after_parents(shipped: Bank) -> None:
+    for seed in range(20):
+        plan = select_questions(shipped, {}, random.Random(seed), count=8)
+        assert len(plan) == 8
+        assert len({p.question_id for p in plan}) == 8
+        slots = {slot_of(shipped.questions[p.question_id]) for p in plan}
+        assert slots == set(Slot), (seed, slots)
+        assert plan[0].depth == 0
+        for parent, after in pairwise(plan):
+            if after.depth:  # a follow-up comes right after the question it digs into
+                assert after.depth == parent.depth + 1
+                assert after.question_id in shipped.questions[parent.question_id].follow_ups
+
+
+def test_the_seed_makes_the_draw_reproducible(shipped: Bank) -> None:
+    a = select_questions(shipped, {}, random.Random(42), count=8)
+    b = select_questions(shipped, {}, random.Random(42), count=8)
+    c = select_questions(shipped, {}, random.Random(43), count=8)
+    assert a == b
+    assert a != c
+
+
+def test_suspended_cards_and_other_topics_are_left_out(shipped: Bank) -> None:
+    cnn = [q.id for q in shipped if q.topic.startswith("cnn.")]
+    suspended = cnn[::2]
+    for seed in range(10):
+        plan = select_questions(shipped, {}, random.Random(seed), count=8, topics=["cnn"], suspended=suspended)
+        assert len(plan) == 8
+        for p in plan:
+            assert shipped.questions[p.question_id].topic.startswith("cnn.")
+            assert p.question_id not in suspended
+    assert select_questions(shipped, {}, random.Random(0), topics=["no.such"]) == []
+
+
+def test_fewer_questions_than_asked_for() -> None:
+    bank = make_bank([question("a"), question("b", Kind.NUMERIC)])
+    assert len(select_questions(bank, {}, random.Random(0), count=8)) == 2
+
+
+# -- key points ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("It can MIX CHANNELS and add a ReLU", (True, False, True)),
+        ("A bottle-neck layer to REDUCE width", (False, True, False)),
+        ("在每个像素上做通道混合，并且降维", (True, True, False)),  # no word boundaries in Chinese
+        ("先用 1×1 卷积减少通道，再加非线性", (True, True, True)),
+        ("", (False, False, False)),
+        ("something else entirely", (False, False, False)),
+    ],
+)
+def test_key_points_are_pre_ticked_by_keywords_in_either_language(answer: str, expected: tuple[bool, ...]) -> None:
+    assert suggest_ticks(KEY_POINTS, answer) == expected
+
+
+def test_hyphens_and_spaces_are_read_alike() -> None:
+    kp = (KeyPoint(Text("end to end"), ("end-to-end",)),)
+    assert suggest_ticks(kp, "trained end to end") == (True,)
+    assert suggest_ticks(kp, "trained End-to-End") == (True,)
+    assert suggest_ticks(kp, "trained  end   to\nend") == (True,)
+
+
+# -- a whole interview -----------------------------------------------------------------------------
+
+
+def scored_bank() -> Bank:
+    return make_bank(
+        [
+            question("concept", Kind.CONCEPT, "t.a", key_points=KEY_POINTS, follow_ups=("numeric",)),
+            question("numeric", Kind.NUMERIC, "t.a"),
+            question("choice", Kind.CHOICE, "t.b"),
+            question("gen", Kind.GENERATED, "t.c"),
+        ]
+    )
+
+
+def run(interview: MockInterview, clock: Clock, answers: dict[str, str | None]) -> None:
+    """Answer each question by id (``None``: pass), 30 s each."""
+    interview.start()
+    while (p := interview.current) is not None:
+        clock.advance(seconds=30)
+        text = answers[p.card_id]
+        if text is None:
+            interview.pass_()
+        else:
+            interview.answer(text if text != "RIGHT" else right_answer(p))
+
+
+def test_scoring_totals_per_topic_and_study_next(store: Store, clock: Clock) -> None:
+    bank = scored_bank()
+    interview = MockInterview(store, bank, questions=4, seed=5, now=clock)
+    assert [p.question_id for p in interview.plan][:2] == ["concept", "numeric"]
+    run(interview, clock, {"concept": "It mixes channels: 先降维", "numeric": "20", "choice": "b", "gen": None})
+    card = interview.finish()
+    by_id = {i.question.id: i for i in card.items}
+    concept = by_id["concept"]
+    assert concept.suggested == (True, True, False)
+    assert concept.score == pytest.approx(2 / 3) and concept.rating == Rating.Good
+    assert by_id["numeric"].correct and by_id["numeric"].score == 1.0 and by_id["numeric"].expected == "20"
+    assert by_id["choice"].correct is False and by_id["choice"].rating == Rating.Again
+    assert by_id["gen"].status == Status.PASSED and by_id["gen"].score == 0.0
+    assert all(i.seconds == 30 for i in card.items)
+    assert card.total == pytest.approx(100 * (2 / 3 + 1 + 0 + 0) / 4)
+    assert card.by_topic == pytest.approx({"t.a": 100 * (2 / 3 + 1) / 2, "t.b": 0.0, "t.c": 0.0})
+    assert card.study_next[:2] in (["t.b", "t.c"], ["t.c", "t.b"]) and card.study_next[2] == "t.a"
+    # the user corrects the suggestions: one point fewer drops the concept answer below 60 %
+    card.tick(concept.index, 1, False)
+    assert concept.score == pytest.approx(1 / 3) and concept.rating == Rating.Again
+    assert card.total == pytest.approx(100 * (1 / 3 + 1) / 4)
+    interview.tick(concept.index, 2, True)
+    interview.tick(concept.index, 1, True)
+    assert concept.score == 1.0 and card.by_topic["t.a"] == 100.0
+    with pytest.raises(ValueError):
+        card.tick(by_id["numeric"].index, 0, True)
+
+
+def test_save_writes_the_result_and_mock_reviews_that_move_the_schedule(store: Store, clock: Clock) -> None:
+    bank = scored_bank()
+    interview = MockInterview(store, bank, questions=4, seed=5, now=clock, minutes=10)
+    run(interview, clock, {"concept": "通道 and bottleneck", "numeric": "20", "choice": "b", "gen": None})
+    card = interview.finish()
+    result = interview.save()
+    [stored] = store.mock_results()
+    assert stored == result
+    assert stored.score == pytest.approx(card.total / 100)
+    details = stored.details
+    assert details["options"] == {"minutes": 10, "questions": 4, "topics": None, "seed": 5}
+    assert [q["id"] for q in details["questions"]] == [i.question.id for i in card.items]
+    gen = next(q for q in details["questions"] if q["id"] == "gen")
+    assert gen["status"] == "passed" and gen["seed"] is not None
+    reviews = store.reviews()
+    assert len(reviews) == 4
+    assert {r.source for r in reviews} == {Source.MOCK}
+    ratings = {r.card_id: r.rating for r in reviews}
+    assert ratings == {"concept": Rating.Good, "numeric": Rating.Good, "choice": Rating.Again, "gen": Rating.Again}
+    scheduling = Scheduling(store.settings())
+    for r in reviews:
+        item = next(i for i in card.items if i.question.id == r.card_id)
+        assert r.answer == item.answer and r.duration_ms == 30_000
+        assert (r.seed is not None) is (r.card_id == "gen")
+        expected = scheduling.apply(Card(r.card_id, topic=item.topic), r.rating, r.reviewed_at, r.id)
+        saved = store.card(r.card_id)
+        assert saved is not None and saved.memory == expected.memory
+        assert saved.memory.due is not None and saved.memory.phase != Phase.NEW
+    # saving again changes nothing
+    interview.save()
+    assert len(store.mock_results()) == 1 and store.reviews() == reviews
+    # a changed tick that changes the rating replaces that one review and updates the result
+    concept = next(i for i in card.items if i.question.id == "concept")
+    card.tick(concept.index, 0, False)
+    interview.save()
+    after = store.reviews()
+    assert len(after) == 4
+    [concept_review] = [r for r in after if r.card_id == "concept"]
+    old = next(r for r in reviews if r.card_id == "concept")
+    assert concept_review.rating == Rating.Again and concept_review.id != old.id
+    assert old.id in store.undone_ids()
+    replayed = scheduling.replay(store.reviews("concept"))
+    stored_card = store.card("concept")
+    assert stored_card is not None and stored_card.memory == replayed
+    [updated] = store.mock_results()
+    assert updated.score == pytest.approx(card.total / 100) and updated.score < stored.score
+
+
+def test_time_out_keeps_what_was_answered(store: Store, clock: Clock) -> None:
+    bank = scored_bank()
+    interview = MockInterview(store, bank, questions=4, seed=5, now=clock, minutes=2)
+    first = interview.start()
+    assert first is not None and interview.time_left == timedelta(minutes=2)
+    clock.advance(seconds=50)
+    interview.answer(right_answer(first) if first.kind != Kind.CONCEPT else "channel")
+    assert interview.index == 1 and not interview.expired
+    assert interview.time_left == timedelta(seconds=70)
+    clock.advance(seconds=30)
+    assert interview.time_on_question() == timedelta(seconds=30)
+    clock.advance(seconds=100)  # past the deadline
+    assert interview.expired and interview.time_left == timedelta(0)
+    assert interview.time_on_question() == timedelta(seconds=70)  # counted to the deadline
+    card = interview.finish()
+    statuses = [i.status for i in card.items]
+    assert statuses == [Status.ANSWERED, Status.TIMED_OUT, Status.NOT_REACHED, Status.NOT_REACHED]
+    assert card.items[1].seconds == 70
+    assert card.finished_at == interview.deadline
+    assert card.total == pytest.approx(100 * card.items[0].score / 4)
+    assert set(card.by_topic) == {card.items[0].topic}
+    interview.save()
+    assert [r.card_id for r in store.reviews()] == [card.items[0].question.id]  # only what was answered
+    assert interview.current is None
+    assert interview.finish() is card
+
+
+def test_an_answer_typed_when_the_time_ran_out_is_kept(store: Store, clock: Clock) -> None:
+    interview = MockInterview(store, scored_bank(), questions=4, seed=5, now=clock, minutes=1)
+    interview.start()
+    clock.advance(minutes=2)
+    assert interview.expired
+    interview.answer("a draft about channels")
+    assert interview.current is None  # nothing more is asked after the time is up
+    card = interview.finish()
+    assert card.items[0].status == Status.ANSWERED and card.items[0].seconds == 60
+    assert [i.status for i in card.items[1:]] == [Status.NOT_REACHED] * 3
+
+
+def test_generated_questions_get_a_fresh_reproducible_instance(store: Store, clock: Clock, shipped: Bank) -> None:
+    def seeds(seed: int) -> list[int | None]:
+        interview = MockInterview(store, shipped, questions=8, seed=seed, now=clock)
+        interview.start()
+        out = []
+        while (p := interview.current) is not None:
+            out.append(p.seed)
+            interview.pass_()
+        return out
+
+    assert seeds(1) == seeds(1)
+    drawn = Counter(s is not None for seed in range(1, 6) for s in seeds(seed))
+    assert drawn[True] >= 1
+
+
+def test_suspended_cards_are_not_asked(store: Store, clock: Clock) -> None:
+    bank = scored_bank()
+    store.sync_bank((q.id, q.topic) for q in bank)
+    store.set_suspended("choice", True)
+    interview = MockInterview(store, bank, questions=8, seed=1, now=clock)
+    assert "choice" not in [p.question_id for p in interview.plan]
+    assert len(interview.plan) == 3
+
+
+def test_a_failed_save_can_be_retried(store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    interview = MockInterview(store, scored_bank(), questions=4, seed=5, now=clock)
+    run(interview, clock, {"concept": "channel", "numeric": "20", "choice": "a", "gen": None})
+    interview.finish()
+
+    def broken(result: object) -> None:
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(store, "put_mock_result", broken)
+    with pytest.raises(StoreError):
+        interview.save()
+    assert store.reviews() == [] and store.mock_results() == []  # rolled back
+    monkeypatch.undo()
+    interview.save()
+    assert len(store.reviews()) == 4 and len(store.mock_results()) == 1
+
+
+def test_keyword_hits_name_the_keyword_behind_each_suggestion() -> None:
+    assert keyword_hits(KEY_POINTS, "A BOTTLENECK that adds 非线性") == (None, "bottleneck", "非线性")
+    assert keyword_hits(KEY_POINTS, "   ") == (None, None, None)
