@@ -74,3 +74,14 @@ def test_torch_is_imported_only_inside_functions_of_the_oracles() -> None:
                 names = [node.module]
             offenders += [f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if n.split(".")[0] == "torch"]
     assert offenders == []
+
+
+def test_tui_start_does_not_import_torch() -> None:
+    code = (
+        "import tempfile\nfrom quizforge.bank import load\nfrom quizforge.tui.app import make_app\n"
+        "import quizforge.tui.screens.dashboard, quizforge.tui.screens.study\n"
+        "app = make_app(tempfile.mkdtemp(), load(), 'en')\napp.counts()\napp.mastery()"
+    )
+    mods = modules_after(code)
+    assert "textual" in mods  # the check is meaningful: the TUI was really loaded
+    assert {m for m in mods if m.split(".")[0] == "torch"} == set()

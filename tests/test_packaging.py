@@ -64,3 +64,7 @@ def test_installed_wheel_finds_the_shipped_bank(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "questions in" in result.stdout
+    # the TUI's style sheets travel too (CSS_PATH is resolved next to the installed modules)
+    shipped_css = {p.relative_to(ROOT / "quizforge") for p in (ROOT / "quizforge").rglob("*.tcss")}
+    installed_css = {p.relative_to(target / "quizforge") for p in (target / "quizforge").rglob("*.tcss")}
+    assert shipped_css and shipped_css == installed_css
