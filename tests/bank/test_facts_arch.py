@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
-import yaml
 from torch import nn
+
+from tests.bank import facts as bank
+from tests.bank.facts import NUMBER_GROUPED, card_numbers, card_texts, is_structural
 
 pytestmark = pytest.mark.torch
 
-BANK = Path(__file__).resolve().parents[2] / "question_bank"
 FILES = ("arch_modern.yaml", "arch_choice.yaml", "ai_overview.yaml")
 PREFIXES = {
     "arch.inception": "inception-",
@@ -47,49 +47,16 @@ PREFIXES = {
 # -------------------------------------------------------------------------------------------------
 
 
-@cache
-def load_cards() -> dict[str, dict[str, Any]]:
-    cards: dict[str, dict[str, Any]] = {}
-    for name in FILES:
-        data = yaml.load((BANK / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        for q in data["questions"]:
-            q.setdefault("topic", data["topic"])
-            assert q["id"] not in cards, f"duplicate id {q['id']}"
-            cards[q["id"]] = q
-    return cards
-
-
-def card(card_id: str) -> dict[str, Any]:
-    return load_cards()[card_id]
-
-
-def card_texts(q: dict[str, Any]) -> Iterator[str]:
-    def both(t: Any) -> Iterator[str]:
-        if isinstance(t, dict):
-            yield from (str(t[lang]) for lang in ("en", "zh") if lang in t)
-
-    for key in ("prompt", "answer", "explanation", "solution"):
-        yield from both(q.get(key))
-    for item in (*q.get("key_points", ()), *q.get("choices", ())):
-        yield from both(item)
+load_cards, card = bank.card_loaders(FILES)
 
 
 # Model names carry numbers that are names, not claims; their depths are checked in test_model_name_depths.
 MODEL_NAME = re.compile(r"\b(?:ResNet|VGG|DenseNet|LeNet|CIFAR)-\d+(?:/\d+)*")
-# A number: digits with optional thousands separators and decimals; not glued to a word (v3, int8, B0).
-NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?")
 
 
 def numbers_in(q: dict[str, Any]) -> set[str]:
-    """Every number token in a card's text, with thousands separators removed."""
-    found: set[str] = set()
-    for text in card_texts(q):
-        found |= {m.replace(",", "") for m in NUMBER.findall(MODEL_NAME.sub(" ", text))}
-    return found
-
-
-def is_structural(token: str) -> bool:
-    return token.isdigit() and int(token) <= 10
+    """Every number token in a card's text, with thousands separators removed and model names skipped."""
+    return card_numbers(q, NUMBER_GROUPED, MODEL_NAME)
 
 
 # -------------------------------------------------------------------------------------------------

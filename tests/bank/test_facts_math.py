@@ -22,21 +22,39 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 import torch.nn.functional as F
-import yaml
 from torch import nn
+
+from tests.bank import facts as bank
+from tests.bank.facts import (
+    MINUS,
+    NUMBER_SCI,
+    FactFn,
+    Facts,
+    answer_mismatches,
+    dec,
+    fact_registrar,
+    flat,
+    full_text,
+    is_structural,
+    missing_phrases,
+    missing_stated,
+    num,
+    number_tokens,
+    sci,
+    unchecked_by_lang,
+    unsigned,
+    whole,
+)
 
 pytestmark = pytest.mark.torch
 
-BANK = Path(__file__).resolve().parents[2] / "question_bank"
 FILES = ("math.yaml", "optim.yaml", "ml_basics.yaml")
 PREFIXES = {
     "math.linalg": "linalg-",
@@ -48,91 +66,27 @@ PREFIXES = {
     "nn.mlp": "mlp-",
 }
 D = torch.float64
-MINUS = "−"
 
 # -------------------------------------------------------------------------------------------------
 # Reading the cards
 # -------------------------------------------------------------------------------------------------
 
 
-@cache
-def load_cards() -> dict[str, dict[str, Any]]:
-    cards: dict[str, dict[str, Any]] = {}
-    for name in FILES:
-        data = yaml.load((BANK / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        for q in data["questions"]:
-            q.setdefault("topic", data["topic"])
-            assert q["id"] not in cards, f"duplicate id {q['id']}"
-            cards[q["id"]] = q
-    return cards
-
-
-def card(card_id: str) -> dict[str, Any]:
-    return load_cards()[card_id]
-
-
-def texts(q: dict[str, Any], lang: str) -> Iterator[str]:
-    for key in ("prompt", "answer", "explanation", "solution"):
-        value = q.get(key)
-        if isinstance(value, dict):
-            yield str(value[lang])
-    for item in (*q.get("key_points", ()), *q.get("choices", ())):
-        yield str(item[lang])
-
-
-def full_text(q: dict[str, Any], lang: str) -> str:
-    return "\n".join(texts(q, lang))
-
-
-# A number: digits (optionally with thousands separators), decimals, and an exponent as in 1e-8. Glued to
-# an ASCII word it is a name (L1, float32, x1), not a claim; glued to Chinese text it still counts.
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:e-?\d+)?")
+load_cards, card = bank.card_loaders(FILES)
 
 
 def numbers_in(text: str) -> set[str]:
-    return {m.replace(",", "") for m in NUMBER.findall(text)}
-
-
-def is_structural(token: str) -> bool:
-    return token.isdigit() and int(token) <= 10
+    """Every number token in ``text`` (glued to an ASCII word it is a name, glued to Chinese text it counts)."""
+    return number_tokens(text, NUMBER_SCI)
 
 
 # -------------------------------------------------------------------------------------------------
-# Formatting computed values the way the cards write them
+# Building tensors (formatting helpers are in tests/bank/facts.py)
 # -------------------------------------------------------------------------------------------------
-
-
-def dec(x: float | torch.Tensor, places: int = 4) -> str:
-    """Rounded to ``places`` decimals, trailing zeros dropped; a Unicode minus for negatives."""
-    v = num(x)
-    s = f"{abs(v):.{places}f}".rstrip("0").rstrip(".")
-    return (MINUS + s) if v < 0 and s != "0" else s
-
-
-def sci(x: float) -> str:
-    """1e-08 → '1e-8' (the cards' way of writing small defaults)."""
-    mantissa, exponent = f"{x:.1e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def whole(x: float | torch.Tensor) -> str:
-    v = num(x)
-    assert abs(v - round(v)) < 1e-9, v
-    return (MINUS if v < 0 else "") + str(abs(round(v)))
-
-
-def num(x: Any) -> float:
-    """A plain float, detached from any autograd graph (float() on a graph tensor warns)."""
-    return float(x.detach()) if isinstance(x, torch.Tensor) else float(x)
 
 
 def t(*values: Any) -> torch.Tensor:
     return torch.tensor(values, dtype=D)
-
-
-def unsigned(value: str) -> str:
-    return value.removeprefix(MINUS)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -140,26 +94,8 @@ def unsigned(value: str) -> str:
 # -------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Facts:
-    stated: dict[str, str] = field(default_factory=dict)
-    givens: frozenset[str] = frozenset()
-    phrases: tuple[str | tuple[str, str], ...] = ()  # one phrase for both languages, or (en, zh)
-    answer: Any = None
-    correct: list[int] | None = None
-
-
-REGISTRY: dict[str, Callable[[], Facts]] = {}
-
-
-def facts(*card_ids: str) -> Callable[[Callable[[], Facts]], Callable[[], Facts]]:
-    def register(fn: Callable[[], Facts]) -> Callable[[], Facts]:
-        for cid in card_ids:
-            assert cid not in REGISTRY, cid
-            REGISTRY[cid] = cache(fn)
-        return fn
-
-    return register
+REGISTRY: dict[str, FactFn] = {}
+facts = fact_registrar(REGISTRY)
 
 
 @cache
@@ -1582,14 +1518,13 @@ def test_stated_facts_appear_as_computed(card_id: str) -> None:
     for lang in ("en", "zh"):
         text = full_text(q, lang)
         found = numbers_in(text)
-        missing = {k: v for k, v in f.stated.items() if unsigned(v) not in found}
+        missing = missing_stated(f, found)
         assert not missing, f"{card_id} ({lang}): computed values not in the card: {missing}"
         for name, value in f.stated.items():
             if value.startswith(MINUS):
                 assert re.search(rf"[−-]{re.escape(unsigned(value))}(?!\d|\.\d)", text), f"{card_id} ({lang}): {name}"
-        for phrase in f.phrases:
-            wanted = phrase if isinstance(phrase, str) else phrase[lang == "zh"]
-            assert wanted in text, f"{card_id} ({lang}): phrase {wanted!r} missing"
+        absent = missing_phrases(f, text, lang)
+        assert not absent, f"{card_id} ({lang}): phrases missing: {absent}"
         # A negative value must never lose its sign (unless the same magnitude is also stated positive).
         positive = {v for v in f.stated.values() if not v.startswith(MINUS)} | set(f.givens)
         for name, value in f.stated.items():
@@ -1602,21 +1537,8 @@ def test_stated_facts_appear_as_computed(card_id: str) -> None:
 @pytest.mark.parametrize("card_id", sorted(load_cards()))
 def test_every_number_is_checked(card_id: str) -> None:
     f = REGISTRY[card_id]() if card_id in REGISTRY else Facts()
-    allowed = {unsigned(v) for v in f.stated.values()} | set(f.givens)
-    allowed |= {n for p in f.phrases for part in ([p] if isinstance(p, str) else p) for n in numbers_in(part)}
-    q = card(card_id)
-    for lang in ("en", "zh"):
-        unchecked = {n for n in numbers_in(full_text(q, lang)) if not is_structural(n) and n not in allowed}
-        assert not unchecked, f"{card_id} ({lang}): numbers with no computed fact or given: {sorted(unchecked)}"
-
-
-def flat(x: Any) -> list[Any]:
-    return [v for row in x for v in flat(row)] if isinstance(x, (list, tuple)) else [x]
-
-
-def decimals(x: float) -> int:
-    text = repr(num(x))
-    return 0 if "e" in text else len(text.split(".")[1].rstrip("0"))
+    left = unchecked_by_lang(card(card_id), f, numbers_in)
+    assert not left, f"{card_id}: numbers with no computed fact or given: {left}"
 
 
 NUMERIC = sorted(cid for cid, q in load_cards().items() if q["kind"] == "numeric")
@@ -1628,13 +1550,8 @@ def test_numeric_answers(card_id: str) -> None:
     assert card_id in REGISTRY, f"{card_id}: numeric card without a fact function"
     expected = REGISTRY[card_id]().answer
     given, computed = flat(q["answer"]), flat(expected)
-    assert len(given) == len(computed)
-    tol = q.get("tolerance", {})
-    rel, abs_ = tol.get("rel", 1e-3), tol.get("abs", 1e-6)
-    for g, c in zip(given, computed, strict=True):
-        assert abs(g - c) <= max(abs_, rel * abs(c)) + 1e-12, (card_id, g, c)
-        # The card's answer is the computed value rounded to the decimals it shows.
-        assert math.isclose(round(c, decimals(g)), g, abs_tol=1e-12), (card_id, g, c)
+    # Within the card's tolerance, and the computed value rounded to the decimals the card shows.
+    assert not (bad := answer_mismatches(given, computed, q.get("tolerance", {}))), (card_id, bad)
 
 
 # Choice cards whose right option is decided by a computation in their fact function; the others are

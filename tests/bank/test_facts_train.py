@@ -26,21 +26,37 @@ import inspect
 import io
 import math
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
-import yaml
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from tests.bank import facts as bank
+from tests.bank.facts import (
+    NUMBER_SCI,
+    FactFn,
+    Facts,
+    all_bank_ids,
+    answer_mismatches,
+    dec,
+    fact_registrar,
+    flat,
+    full_text,
+    missing_phrases,
+    missing_stated,
+    num,
+    number_tokens,
+    sci,
+    unchecked_by_lang,
+    whole,
+)
+
 pytestmark = pytest.mark.torch
 
-BANK = Path(__file__).resolve().parents[2] / "question_bank"
 FILES = ("training.yaml", "torch_basics.yaml")
 PREFIXES = {
     "train.generalization": "general-",
@@ -51,102 +67,22 @@ PREFIXES = {
     "torch.basics": "torch-",
 }
 D = torch.float64
-MINUS = "−"
 
 # -------------------------------------------------------------------------------------------------
 # Reading the cards
 # -------------------------------------------------------------------------------------------------
 
 
-def _read(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load((BANK / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return data
-
-
-@cache
-def load_cards() -> dict[str, dict[str, Any]]:
-    cards: dict[str, dict[str, Any]] = {}
-    for name in FILES:
-        data = _read(name)
-        for q in data["questions"]:
-            q.setdefault("topic", data["topic"])
-            assert q["id"] not in cards, f"duplicate id {q['id']}"
-            cards[q["id"]] = q
-    return cards
-
-
-@cache
-def all_bank_ids() -> frozenset[str]:
-    ids: set[str] = set()
-    for path in BANK.glob("*.yaml"):
-        if path.name != "topics.yaml":
-            ids |= {q["id"] for q in _read(path.name)["questions"]}
-    return frozenset(ids)
-
-
-def card(card_id: str) -> dict[str, Any]:
-    return load_cards()[card_id]
-
-
-def texts(q: dict[str, Any], lang: str) -> Iterator[str]:
-    for key in ("prompt", "answer", "explanation", "solution"):
-        value = q.get(key)
-        if isinstance(value, dict):
-            yield str(value[lang])
-    for item in (*q.get("key_points", ()), *q.get("choices", ())):
-        yield str(item[lang])
-
-
-def full_text(q: dict[str, Any], lang: str) -> str:
-    return "\n".join(texts(q, lang))
+load_cards, card = bank.card_loaders(FILES)
 
 
 # Model names carry numbers that are names, not claims.
 MODEL_NAME = re.compile(r"\b(?:ResNet|VGG|LeNet|CIFAR)-\d+")
-# A number: digits (optionally with thousands separators), decimals, and an exponent as in 1e-5. Glued to an
-# ASCII word it is a name (conv1, bn1, L2), not a claim.
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:e-?\d+)?")
 
 
 def numbers_in(text: str) -> set[str]:
-    return {m.replace(",", "") for m in NUMBER.findall(MODEL_NAME.sub(" ", text))}
-
-
-def is_structural(token: str) -> bool:
-    return token.isdigit() and int(token) <= 10
-
-
-# -------------------------------------------------------------------------------------------------
-# Formatting computed values the way the cards write them
-# -------------------------------------------------------------------------------------------------
-
-
-def num(x: Any) -> float:
-    return float(x.detach()) if isinstance(x, torch.Tensor) else float(x)
-
-
-def dec(x: Any, places: int = 4) -> str:
-    """Rounded to ``places`` decimals, trailing zeros dropped; a Unicode minus for negatives."""
-    v = num(x)
-    s = f"{abs(v):.{places}f}".rstrip("0").rstrip(".")
-    return (MINUS + s) if v < 0 and s != "0" else s
-
-
-def sci(x: Any, digits: int = 1) -> str:
-    """9.5367e-07 → '9.5e-7'; 1e-05 → '1e-5' (the cards' way of writing small numbers)."""
-    mantissa, exponent = f"{num(x):.{digits}e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def whole(x: Any) -> str:
-    v = num(x)
-    assert abs(v - round(v)) < 1e-9, v
-    return (MINUS if v < 0 else "") + str(abs(round(v)))
-
-
-def unsigned(value: str) -> str:
-    return value.removeprefix(MINUS)
+    """Every number token in ``text``, model names skipped (glued to an ASCII word it is a name: conv1, L2)."""
+    return number_tokens(text, NUMBER_SCI, MODEL_NAME)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -154,26 +90,8 @@ def unsigned(value: str) -> str:
 # -------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Facts:
-    stated: dict[str, str] = field(default_factory=dict)
-    givens: frozenset[str] = frozenset()
-    phrases: tuple[str | tuple[str, str], ...] = ()  # one phrase for both languages, or (en, zh)
-    answer: Any = None
-    correct: list[int] | None = None
-
-
-REGISTRY: dict[str, Callable[[], Facts]] = {}
-
-
-def facts(*card_ids: str) -> Callable[[Callable[[], Facts]], Callable[[], Facts]]:
-    def register(fn: Callable[[], Facts]) -> Callable[[], Facts]:
-        for cid in card_ids:
-            assert cid not in REGISTRY, cid
-            REGISTRY[cid] = cache(fn)
-        return fn
-
-    return register
+REGISTRY: dict[str, FactFn] = {}
+facts = fact_registrar(REGISTRY)
 
 
 def g(*values: Any) -> frozenset[str]:
@@ -978,31 +896,17 @@ def test_stated_facts_appear_as_computed(card_id: str) -> None:
     for lang in ("en", "zh"):
         text = full_text(q, lang)
         found = numbers_in(text)
-        missing = {k: v for k, v in f.stated.items() if unsigned(v) not in found}
+        missing = missing_stated(f, found)
         assert not missing, f"{card_id} ({lang}): computed values not in the card: {missing}"
-        for phrase in f.phrases:
-            wanted = phrase if isinstance(phrase, str) else phrase[lang == "zh"]
-            assert wanted in text, f"{card_id} ({lang}): phrase {wanted!r} missing"
+        absent = missing_phrases(f, text, lang)
+        assert not absent, f"{card_id} ({lang}): phrases missing: {absent}"
 
 
 @pytest.mark.parametrize("card_id", sorted(load_cards()))
 def test_every_number_is_checked(card_id: str) -> None:
     f = REGISTRY[card_id]() if card_id in REGISTRY else Facts()
-    allowed = {unsigned(v) for v in f.stated.values()} | set(f.givens)
-    allowed |= {n for p in f.phrases for part in ([p] if isinstance(p, str) else p) for n in numbers_in(part)}
-    q = card(card_id)
-    for lang in ("en", "zh"):
-        unchecked = {n for n in numbers_in(full_text(q, lang)) if not is_structural(n) and n not in allowed}
-        assert not unchecked, f"{card_id} ({lang}): numbers with no computed fact or given: {sorted(unchecked)}"
-
-
-def flat(x: Any) -> list[Any]:
-    return [v for row in x for v in flat(row)] if isinstance(x, (list, tuple)) else [x]
-
-
-def decimals(x: float) -> int:
-    text = repr(float(x))
-    return 0 if "e" in text else len(text.split(".")[1].rstrip("0"))
+    left = unchecked_by_lang(card(card_id), f, numbers_in)
+    assert not left, f"{card_id}: numbers with no computed fact or given: {left}"
 
 
 NUMERIC = sorted(cid for cid, q in load_cards().items() if q["kind"] == "numeric")
@@ -1014,13 +918,8 @@ def test_numeric_answers(card_id: str) -> None:
     assert card_id in REGISTRY, f"{card_id}: numeric card without a fact function"
     expected = REGISTRY[card_id]().answer
     given, computed = flat(q["answer"]), [num(c) for c in flat(expected)]
-    assert len(given) == len(computed)
-    tol = q.get("tolerance", {})
-    rel, abs_ = tol.get("rel", 1e-3), tol.get("abs", 1e-6)
-    for gv, c in zip(given, computed, strict=True):
-        assert abs(gv - c) <= max(abs_, rel * abs(c)) + 1e-12, (card_id, gv, c)
-        # The card's answer is the computed value rounded to the decimals it shows.
-        assert math.isclose(round(c, decimals(gv)), gv, abs_tol=1e-12), (card_id, gv, c)
+    # Within the card's tolerance, and the computed value rounded to the decimals the card shows.
+    assert not (bad := answer_mismatches(given, computed, q.get("tolerance", {}))), (card_id, bad)
 
 
 CHOICE = sorted(cid for cid, q in load_cards().items() if q["kind"] == "choice")
