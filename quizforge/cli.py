@@ -314,8 +314,11 @@ def _study_plain(args: argparse.Namespace) -> int:
     bank = _load_bank(args)
     _check_topics(args.topic, bank)
     with _open_store(args) as store:
-        session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=args.lang)
-        return run_plain(session, sys.stdin, sys.stdout, args.lang)
+        lang = args.lang
+        if not args.lang_given and "language" in store.raw_settings():
+            lang = store.settings().language  # what the user chose in the TUI's settings
+        session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=lang)
+        return run_plain(session, sys.stdin, sys.stdout, lang)
 
 
 def _export(args: argparse.Namespace) -> int:

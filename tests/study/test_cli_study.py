@@ -265,3 +265,18 @@ def test_import_accepts_minimal_review_objects_from_other_tools(
         1
     ].reviewed_at.isoformat() == "2026-03-04T02:00:00+00:00"
     assert card is not None and card.memory.reps == 2
+
+
+def test_plain_study_speaks_the_language_saved_in_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_load_bank", lambda args: BANK)
+    monkeypatch.delenv("QUIZFORGE_LANG", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    with db(tmp_path) as s:
+        s.set_settings(language="zh")
+    data = ["--data-dir", str(tmp_path)]
+    _, out, _ = run_main(monkeypatch, capsys, *data, "study", "--plain", stdin="q\n")
+    assert "答案> " in out
+    _, out, _ = run_main(monkeypatch, capsys, *data, "--lang", "en", "study", "--plain", stdin="q\n")
+    assert "answer> " in out and "答案" not in out  # an explicit --lang still wins
