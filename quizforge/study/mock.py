@@ -416,6 +416,7 @@ class Scorecard:
 class _SavedReview:
     review_id: str
     rating: Rating
+    score: float | None
     before: Card
 
 
@@ -717,8 +718,9 @@ class MockInterview:
         rating = item.rating
         previous = self._saved.get(item.index)
         if previous is not None:
-            if previous.rating == rating:
-                return
+            if previous.rating == rating and previous.score == item.score:
+                return  # nothing the log records has changed
+            # ticks changed the score (and maybe the rating): take the row back and log the new one
             self.store.undo_review(previous.review_id, previous.before, now)
             before, review_id = previous.before, str(uuid.uuid4())
         else:
@@ -744,4 +746,4 @@ class MockInterview:
         )
         after = self.scheduling.apply(before, rating, at, review_id)
         self.store.record_review(review, after)
-        self._saved[item.index] = _SavedReview(review_id, rating, before)
+        self._saved[item.index] = _SavedReview(review_id, rating, item.score, before)

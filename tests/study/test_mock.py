@@ -359,3 +359,20 @@ def test_a_failed_save_can_be_retried(store: Store, clock: Clock, monkeypatch: p
 def test_keyword_hits_name_the_keyword_behind_each_suggestion() -> None:
     assert keyword_hits(KEY_POINTS, "A BOTTLENECK that adds 非线性") == (None, "bottleneck", "非线性")
     assert keyword_hits(KEY_POINTS, "   ") == (None, None, None)
+
+
+def test_a_tick_that_changes_only_the_score_is_logged_too(store: Store, clock: Clock) -> None:
+    interview = MockInterview(store, scored_bank(), questions=4, seed=5, now=clock)
+    run(interview, clock, {"concept": "通道 and bottleneck", "numeric": "20", "choice": "a", "gen": None})
+    card = interview.finish()
+    interview.save()
+    [before] = [r for r in store.reviews() if r.card_id == "concept"]
+    assert before.rating == Rating.Good and before.score == pytest.approx(2 / 3)
+    concept = next(i for i in card.items if i.question.id == "concept")
+    card.tick(concept.index, 2, True)  # 3 of 3 key points: still Good, a better score
+    interview.save()
+    [after] = [r for r in store.reviews() if r.card_id == "concept"]
+    assert after.rating == Rating.Good and after.score == pytest.approx(1.0)
+    assert before.id in store.undone_ids()  # the log itself is only appended to
+    stored = store.card("concept")
+    assert stored is not None and stored.memory == Scheduling(store.settings()).replay(store.reviews("concept"))
