@@ -10,16 +10,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from quizforge.bank.schema import Kind, Question
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.card_text import question_preview
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from quizforge.tui.app import QuizforgeApp
+    pass
 
 PREVIEW_SEED = 1
 
@@ -52,19 +52,13 @@ def matches(q: Question, query: str) -> bool:
 KEYS = [("/", "search"), ("↑↓", "next"), ("^s", "suspend"), ("esc", "back"), ("?", "help")]
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("ctrl+s", "toggle_suspend", "Suspend/unsuspend"),
     ]
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang

@@ -10,14 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from quizforge.tui.app import QuizforgeApp
+    pass
 
 BAR_WIDTH = 20
 FIRST_FRAME_S = 0.03
@@ -46,7 +46,7 @@ KEYS = [
 ]
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "app.start('study')", "Study"),
         Binding("z", "app.start('quiz')", "Quiz"),
@@ -58,12 +58,6 @@ class DashboardScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang

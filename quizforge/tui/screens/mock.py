@@ -18,14 +18,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static, TextArea
 
 from quizforge.bank.schema import Kind
 from quizforge.grading.kinds import AnswerKind
 from quizforge.tui.mock_strings import clock, t
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput
-from quizforge.tui.widgets.card_text import LABELS, choices_block
+from quizforge.tui.widgets.card_text import LABELS, choices_block, is_multi_select, option_index
 from quizforge.tui.widgets.mock_keypoint import MockKeyBar
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def open_mock(
     app.push_screen(MockScreen(interview))
 
 
-class MockScreen(Screen[None]):
+class MockScreen(AppScreen[None]):
     """Asks the interview's questions; switches to the scorecard at the end or on time-out."""
 
     CSS_PATH = "mock.tcss"
@@ -88,12 +88,6 @@ class MockScreen(Screen[None]):
         self._ended = False
         self._warned: set[int] = set()  # minutes-left warnings already given
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     @property
     def lang(self) -> str:
@@ -167,7 +161,7 @@ class MockScreen(Screen[None]):
         if concept:
             hint = "concept_prompt"
         elif choice:
-            hint = "multi_prompt" if _multi(card) else "choice_prompt"
+            hint = "multi_prompt" if is_multi_select(card) else "choice_prompt"
         else:
             hint = ""  # the answer box's placeholder says it
         lines = [t(hint, lang)] if hint else []
@@ -269,11 +263,11 @@ class MockScreen(Screen[None]):
         card = self.card
         if card is None or card.answer_kind != AnswerKind.CHOICE or isinstance(self.focused, (Input, TextArea)):
             return
-        index = _option_index(event.key, len(card.choices))
+        index = option_index(event.key, len(card.choices))
         if index is None:
             return
         event.stop()
-        if _multi(card):
+        if is_multi_select(card):
             if index in self.selected:
                 self.selected.remove(index)
             else:
@@ -313,17 +307,3 @@ class MockScreen(Screen[None]):
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDialog(t("abandon_question", self.lang), self.lang), chosen)
-
-
-def _option_index(key: str, n: int) -> int | None:
-    if len(key) == 1 and key in LABELS[:n]:
-        return LABELS.index(key)
-    if key.isdigit() and 1 <= int(key) <= min(n, 9):
-        return int(key) - 1
-    return None
-
-
-def _multi(card: Presented) -> bool:
-    if card.instance is not None:
-        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
-    return card.question.multi_select

@@ -9,15 +9,14 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizforge.study.quiz import QuizSummary
-    from quizforge.tui.app import QuizforgeApp
 
 KEYS = [("s", "study_misses"), ("esc", "back")]
 
@@ -27,7 +26,7 @@ def _minutes(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-class QuizSummaryScreen(Screen[None]):
+class QuizSummaryScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back"),
         Binding("s", "study_misses", "Study the misses"),
@@ -37,12 +36,6 @@ class QuizSummaryScreen(Screen[None]):
         super().__init__()
         self.summary = summary
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

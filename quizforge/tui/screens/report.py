@@ -11,21 +11,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizforge.report.render_text import sections
 from quizforge.report.stats import Report, build_report
 from quizforge.report.strings import label
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from quizforge.tui.app import QuizforgeApp
+    pass
 
 KEYS = [("esc", "back"), ("?", "help")]
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(AppScreen[None]):
     """Progress report; Escape goes back. The report is built in a worker ("Loading…" meanwhile).
 
     Args:
@@ -48,12 +48,6 @@ class ReportScreen(Screen[None]):
         self.days = days
         self.report: Report | None = None
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang

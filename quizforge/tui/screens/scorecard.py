@@ -16,24 +16,23 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizforge.bank.schema import Kind
 from quizforge.study.mock import ScoredAnswer, Status
 from quizforge.tui.mock_strings import clock, t
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import LABELS
 from quizforge.tui.widgets.mock_keypoint import KeyPointToggle, MockKeyBar
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview, Scorecard
-    from quizforge.tui.app import QuizforgeApp
 
 KEYS = [("↑↓", "move"), ("␣ a-f", "toggle"), ("t", "study_topics"), ("esc", "back")]
 BAR_WIDTH = 12
 
 
-class ScorecardScreen(Screen[None]):
+class ScorecardScreen(AppScreen[None]):
     CSS_PATH = "mock.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (typed so by Textual)
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,12 +50,6 @@ class ScorecardScreen(Screen[None]):
         self.interview = interview
         self.scorecard: Scorecard = interview.finish()
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     @property
     def lang(self) -> str:

@@ -21,14 +21,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizforge.bank.schema import Kind
 from quizforge.grading.kinds import AnswerKind
+from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.answer_input import AnswerInput
-from quizforge.tui.widgets.card_text import LABELS, choices_block, key_points_block
+from quizforge.tui.widgets.card_text import (
+    LABELS,
+    choices_block,
+    correct_indices,
+    is_multi_select,
+    key_points_block,
+    option_index,
+)
 from quizforge.tui.widgets.key_bar import KeyBar
 from quizforge.tui.widgets.rating_bar import NAMES, RatingBar
 
@@ -37,7 +44,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from quizforge.study.session import Presented, Result, Saved
-    from quizforge.tui.app import QuizforgeApp
 
 
 class CardSession(Protocol):
@@ -68,7 +74,7 @@ KEYS = [
 ]
 
 
-class StudyScreen(Screen[None]):
+class StudyScreen(AppScreen[None]):
     """Study or quiz, one card at a time. Dismisses when the session is over or the user leaves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -99,12 +105,6 @@ class StudyScreen(Screen[None]):
         self.total = session.remaining
         self.results: list[Result] = []
 
-    @property
-    def qf(self) -> QuizforgeApp:
-        from quizforge.tui.app import QuizforgeApp
-
-        assert isinstance(self.app, QuizforgeApp)
-        return self.app
 
     @property
     def lang(self) -> str:
@@ -158,7 +158,7 @@ class StudyScreen(Screen[None]):
         choices = card.choices
         correct: Sequence[int] = ()
         if self.result is not None and card.answer_kind == AnswerKind.CHOICE:
-            correct = _correct_indices(card)
+            correct = correct_indices(card)
         self.query_one("#card-choices", Static).update(
             choices_block(choices, lang, self.selected, correct) if choices else ""
         )
@@ -167,7 +167,7 @@ class StudyScreen(Screen[None]):
             if kind == Kind.CONCEPT:
                 hint.update(t("concept_hint", lang))
             elif card.answer_kind == AnswerKind.CHOICE:
-                hint.update(t("multi_hint" if _multi(card) else "choice_hint", lang))
+                hint.update(t("multi_hint" if is_multi_select(card) else "choice_hint", lang))
             else:
                 hint.update("")
             self.query_one("#verdict", Static).update("")
@@ -285,7 +285,7 @@ class StudyScreen(Screen[None]):
             return
         key = event.key
         if self.result is None and card.answer_kind == AnswerKind.CHOICE:
-            index = _option_index(key, len(card.choices))
+            index = option_index(key, len(card.choices))
             if index is not None:
                 event.stop()
                 self._toggle_option(index)
@@ -301,7 +301,7 @@ class StudyScreen(Screen[None]):
     def _toggle_option(self, index: int) -> None:
         card = self.card
         assert card is not None
-        if _multi(card):
+        if is_multi_select(card):
             if index in self.selected:
                 self.selected.remove(index)
             else:
@@ -414,27 +414,6 @@ _TEXT_INPUTS = _text_inputs()
 
 # kinds whose expected answer is worth showing beside the feedback (a number's is in the feedback itself)
 _SHOW_EXPECTED = (AnswerKind.MATRIX, AnswerKind.VECTOR, AnswerKind.SHAPE)
-
-
-def _option_index(key: str, n: int) -> int | None:
-    if len(key) == 1 and key in LABELS[:n]:
-        return LABELS.index(key)
-    if key.isdigit() and 1 <= int(key) <= min(n, 9):
-        return int(key) - 1
-    return None
-
-
-def _multi(card: Presented) -> bool:
-    """Whether several options are correct (then each key toggles, and Enter submits)."""
-    if card.instance is not None:
-        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
-    return card.question.multi_select
-
-
-def _correct_indices(card: Presented) -> list[int]:
-    if card.instance is not None and isinstance(card.instance.answer, list):
-        return [int(i) for i in card.instance.answer]  # type: ignore[arg-type]
-    return list(card.question.correct)
 
 
 def _num(v: object) -> str:

@@ -7,12 +7,16 @@ formula like ``[1, 2]`` or ``a[l+2]`` must show as written).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text as RichText
 
 from quizforge.bank.schema import Question
 from quizforge.numeric.base import Instance
+
+if TYPE_CHECKING:
+    from quizforge.study.session import Presented
 from quizforge.render import format_answer
 from quizforge.text import Text
 from quizforge.tui.strings import t
@@ -101,3 +105,25 @@ def _num(v: object) -> str:
     if isinstance(v, (int, float)):
         return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
     return str(v)
+
+
+def option_index(key: str, n: int) -> int | None:
+    """The option a key picks among ``n``: a letter ``a``… or a digit ``1``…``9`` (``None``: neither)."""
+    if len(key) == 1 and key in LABELS[:n]:
+        return LABELS.index(key)
+    if key.isdigit() and 1 <= int(key) <= min(n, 9):
+        return int(key) - 1
+    return None
+
+
+def is_multi_select(card: Presented) -> bool:
+    """Whether several options are correct (then each key toggles, and Enter submits)."""
+    if card.instance is not None:
+        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
+    return card.question.multi_select
+
+
+def correct_indices(card: Presented) -> list[int]:
+    if card.instance is not None and isinstance(card.instance.answer, list):
+        return [int(i) for i in card.instance.answer]  # type: ignore[arg-type]
+    return list(card.question.correct)

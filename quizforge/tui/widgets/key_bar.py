@@ -3,7 +3,7 @@ fixed English descriptions; this one follows the language switch)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text as RichText
 from textual.widgets import Static
@@ -16,17 +16,20 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
     """
 
-    def __init__(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
+    def __init__(
+        self, keys: Sequence[tuple[str, str]], lang: str, lookup: Callable[[str, str], str] = t
+    ) -> None:
+        """``keys`` are (key label, string key) pairs; ``lookup`` turns a string key into text."""
+        self.lookup = lookup
         super().__init__(self._content(keys, lang))  # in the first frame, not one refresh later
         self.keys = list(keys)
         self.lang = lang
 
-    @staticmethod
-    def _content(keys: Sequence[tuple[str, str]], lang: str) -> RichText:
+    def _content(self, keys: Sequence[tuple[str, str]], lang: str) -> RichText:
         out = RichText(no_wrap=True, overflow="ellipsis")
         for key, name in keys:
             out.append(f" {key} ", style="bold reverse")
-            out.append(f" {t(name, lang)}  ")
+            out.append(f" {self.lookup(name, lang)}  ")
         return out
 
     def show(self, keys: Sequence[tuple[str, str]], lang: str) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from quizforge.tui.mock_strings import t
+from quizforge.tui.widgets.key_bar import KeyBar
 
 
 class KeyPointToggle(Static, can_focus=True):
@@ -65,27 +66,12 @@ class KeyPointToggle(Static, can_focus=True):
         self.action_flip()
 
 
-class MockKeyBar(Static):
-    """The screen's main keys, like :class:`~quizforge.tui.widgets.key_bar.KeyBar`, named in the mock's strings."""
+class MockKeyBar(KeyBar):
+    """The screen's main keys, named in the mock's strings."""
 
     DEFAULT_CSS = """
     MockKeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
     """
 
     def __init__(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
-        super().__init__(self._content(keys, lang))
-        self.keys = list(keys)
-        self.lang = lang
-
-    @staticmethod
-    def _content(keys: Sequence[tuple[str, str]], lang: str) -> RichText:
-        out = RichText(no_wrap=True, overflow="ellipsis")
-        for key, name in keys:
-            out.append(f" {key} ", style="bold reverse")
-            out.append(f" {t(name, lang)}  ")
-        return out
-
-    def show(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
-        """Show ``keys`` as (key label, string key) pairs in ``lang``."""
-        self.keys, self.lang = list(keys), lang
-        self.update(self._content(keys, lang))
+        super().__init__(keys, lang, lookup=t)
