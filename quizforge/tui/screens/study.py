@@ -201,8 +201,9 @@ class StudyScreen(AppScreen[None]):
         else:
             head = RichText(f"✗ {t('wrong', lang)}", style="bold red")
         parts: list[RenderableType] = [head]
-        if r.feedback:
-            parts.append(RichText(r.feedback))
+        feedback = r.feedback.removeprefix("✓").strip() if r.correct else r.feedback
+        if feedback:
+            parts.append(RichText(feedback))
         if r.expected and not r.correct and self.card is not None and self.card.answer_kind in _SHOW_EXPECTED:
             parts.append(RichText(f"{t('expected', lang)}: ", style="bold") + self._expected_text())
         return Group(*parts)
@@ -259,11 +260,11 @@ class StudyScreen(AppScreen[None]):
         at = self.result.answered_at if self.result is not None else now
         seconds = max(0, int((at - card.shown_at).total_seconds()))
         topic = self.qf.bank.topic_name(card.question.topic, self.lang)
-        parts = [
+        parts = [  # the topic last: a long name is what gets cut at 80 columns
             self.title_text,
             t("card_of", self.lang, i=self.reviewed + 1, n=max(self.total, self.reviewed + 1)),
-            topic,
             t("time_on_card", self.lang, s=seconds),
+            topic,
         ]
         progress.update(RichText(" · ".join(p for p in parts if p)))
 
