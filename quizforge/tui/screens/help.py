@@ -47,6 +47,7 @@ KEYS: list[tuple[Text, list[tuple[str, Text]]]] = [
             ("1 2 3 4", Text("rate: Again, Hard, Good, Easy", "评分：重来、困难、良好、简单")),
             ("u / ctrl+u", Text("undo the last answer", "撤销上一次作答")),
             ("s / ctrl+s", Text("suspend this card", "暂停这张卡片")),
+            ("↑ ↓ / PgUp PgDn", Text("scroll a long answer or solution", "滚动较长的答案或解题过程")),
         ],
     ),
     (

@@ -84,6 +84,8 @@ class StudyScreen(AppScreen[None]):
         Binding("u,ctrl+u", "undo", "Undo"),
         Binding("s,ctrl+s", "suspend", "Suspend"),
         Binding("question_mark", "app.help", "Help"),
+        Binding("pagedown,down", "scroll(1)", "Scroll", show=False),
+        Binding("pageup,up", "scroll(-1)", "Scroll", show=False),
     ]
 
     @dataclass
@@ -193,7 +195,7 @@ class StudyScreen(AppScreen[None]):
         assert r is not None
         lang = self.lang
         if r.correct is None:
-            return RichText(t("model_answer", lang), style="bold")
+            return RichText("")  # a concept card not self-graded yet: the body shows the answer
         if r.correct:
             head = RichText(f"✓ {t('correct', lang)}", style="bold green")
         elif r.score:
@@ -237,13 +239,16 @@ class StudyScreen(AppScreen[None]):
         lang = self.lang
         parts: list[RenderableType] = []
         if self.card.kind == Kind.CONCEPT:
-            if r.model_answer is not None:
-                parts += [RichText(r.model_answer.get(lang)), RichText("")]
+            # the key points first: they are what the user ticks, and they fit on a small screen
             if r.key_points:
                 parts += [
                     RichText(t("key_points", lang), style="bold"),
                     key_points_block(self.card.question, lang, self.ticked),
+                    RichText(""),
                 ]
+            if r.model_answer is not None:
+                parts += [RichText(t("model_answer", lang), style="bold underline")]
+                parts.append(RichText(r.model_answer.get(lang)))
             return Group(*parts)
         if r.model_answer is not None:
             label = "explanation" if self.card.kind == Kind.CHOICE else "solution"
@@ -354,6 +359,11 @@ class StudyScreen(AppScreen[None]):
             self.answer("")
         elif card.answer_kind == AnswerKind.CHOICE and self.selected:
             self.answer(",".join(LABELS[i] for i in sorted(self.selected)))
+
+    def action_scroll(self, direction: int) -> None:
+        """Scroll the card (the answer and solution can be longer than a small terminal)."""
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        scroll.scroll_relative(y=direction * max(1, scroll.size.height - 2), animate=False)
 
     def action_reveal(self) -> None:
         if self.card is not None and self.card.kind == Kind.CONCEPT and self.result is None:
