@@ -208,8 +208,6 @@ def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
 
 def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> int:
     """Run the TUI, opening ``screen`` first; the shared path of every TUI command."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("QUIZFORGE_FORCE_TUI"):
-        raise UserError("the TUI needs a terminal; for pipes and screen readers use `quizforge study --plain`")
     from quizforge.store import StoreError
     from quizforge.tui.app import Launch, make_app
 
@@ -222,6 +220,8 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
     else:
         bank = _load_bank(args)
         _check_topics(launch.get("topics"), bank)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the TUI needs a terminal; for pipes and screen readers use `quizforge study --plain`")
     try:
         app = make_app(
             args.data_dir,

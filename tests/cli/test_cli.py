@@ -97,3 +97,22 @@ def test_topics_and_list_plain_when_piped() -> None:
     rows = [line.split("\t") for line in listing.stdout.splitlines()]
     assert rows and all(r[1] == "concept" and r[2] == "cnn.1x1" for r in rows)
     assert any("卷积" in r[4] for r in rows)
+
+
+def test_tui_commands_without_a_terminal_say_so_in_one_line() -> None:
+    for args in (["study"], ["quiz", "--topic", "cnn"], ["mock"], []):
+        result = run_cli(*args, stdin="")
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr and "--plain" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_tui_commands_check_their_arguments_first() -> None:
+    for args, fragment in (
+        (["mock", "--topic", "nope"], "--topic nope: unknown topic"),
+        (["quiz", "-n", "0"], "-n must be 1..200"),
+        (["mock", "--minutes", "0"], "--minutes must be 1..600"),
+        (["study", "--new", "-1"], "--new must be ≥ 0"),
+    ):
+        result = run_cli(*args, stdin="")
+        assert result.returncode == 2 and fragment in result.stderr, (args, result.stderr)
