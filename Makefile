@@ -27,7 +27,9 @@ test: lint typecheck
 	$(VENV)/bin/quizforge validate
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# the peer comparison needs Anki's backend (the `bench` extra: no torch, no CUDA); installed on first use
 bench: $(STAMP)
+	$(PY) -c "import anki" 2>/dev/null || $(PY) -m pip install --quiet 'anki>=25'
 	$(PY) benchmarks/run.py
 
 wheel: $(STAMP)

@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import Budget, Results  # noqa: E402
 
 from quizforge.grading import grade  # noqa: E402
 from quizforge.numeric.base import families  # noqa: E402
@@ -37,6 +40,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=200)
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS-numeric.md")
+    parser.add_argument("--json", metavar="FILE", help="write the budgets measured as JSON (for run.py)")
     args = parser.parse_args()
 
     rows: list[tuple[str, float, float, float]] = []
@@ -60,6 +64,22 @@ def main() -> int:
     worst_gen = max(r[1] for r in rows)
     worst_grade = max(r[3] for r in rows)
     ok = worst_gen < GEN_BUDGET_MS and worst_grade < GRADE_BUDGET_MS
+    gen_family = max(rows, key=lambda r: r[1])[0]
+    grade_family = max(rows, key=lambda r: r[3])[0]
+    res = Results("bench_numeric.py")
+    res.budgets.append(
+        Budget(
+            "generated instance + worked solution (worst family median)",
+            worst_gen,
+            GEN_BUDGET_MS,
+            "ms",
+            f"{gen_family}; {len(rows)} families × {args.seeds} seeds",
+        )
+    )
+    res.budgets.append(
+        Budget("grading a typed answer (worst family median)", worst_grade, GRADE_BUDGET_MS, "ms", grade_family)
+    )
+    res.write(args.json)
     lines = [
         f"# Numeric engine benchmark ({len(rows)} families, {args.seeds} seeds each)",
         "",

@@ -1,19 +1,17 @@
-"""Report timings on the store benchmark's collection: 100,000 cards, 1,000,000 review rows.
+"""Report timings on the store benchmark's collections (budget on 100,000 cards, 1,000,000 review rows).
 
-    python benchmarks/bench_report.py [--rebuild] [--repeat N]
+    python benchmarks/bench_report.py [--sizes 1000:10000,...] [--rebuild] [--repeat N] [--record] [--json FILE]
 
-The collection is ``benchmarks/bench_store.py``'s (built once, cached under ``benchmarks/.work/``);
-every run works on a fresh copy. Target (DESIGN §9): a full report under 2 s. Results are printed
-and written to ``benchmarks/RESULTS-report.md``.
+The collections are ``benchmarks/bench_store.py``'s (built once, cached under ``benchmarks/.work/``);
+every run works on a fresh copy. Target (DESIGN §9): a full report under 2 s. The full table is for the
+largest size; the smaller ones give the scaling row. Results are printed and, with ``--record``,
+written to ``benchmarks/RESULTS-report.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_store import CACHE, N_CARDS, N_REVIEWS, NOW, WORK, build, synthetic_bank  # noqa: E402
+from _common import Budget, Results, short_machine  # noqa: E402
+from bench_store import NOW, SIZES, cached_store, parse_sizes, synthetic_bank  # noqa: E402
 
 from quizforge.report.command import run  # noqa: E402
 from quizforge.report.queries import load_cards, load_reviews  # noqa: E402
@@ -49,20 +48,46 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def main() -> None:
+def full_report_ms(n_cards: int, n_reviews: int, repeat: int, rebuild: bool) -> float:
+    """Median of ``run(fmt='text')`` to a file on a fresh copy of that collection."""
+    src = cached_store(n_cards, n_reviews, rebuild)
+    tmp = Path(tempfile.mkdtemp(prefix="qf-bench-report-"))
+    try:
+        shutil.copyfile(src, tmp / "quizforge.db")
+        bank = synthetic_bank(n_cards)
+        with Store.open(tmp / "quizforge.db") as store:
+            out = tmp / "report.txt"
+            times = timed(
+                lambda: run(store, bank, fmt="text", output=out, days=365, topics=None, lang="en", now=NOW, tz=UTC),
+                repeat,
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return statistics.median(times)
+
+
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default=",".join(f"{c}:{r}" for c, r in SIZES), help="cards:reviews,...")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--record", action="store_true", help="write benchmarks/RESULTS-report.md")
+    ap.add_argument("--json", metavar="FILE", help="write the budgets measured as JSON (for run.py)")
     args = ap.parse_args()
-    WORK.mkdir(exist_ok=True)
-    if args.rebuild or not CACHE.exists():
-        build(CACHE)
+    sizes = parse_sizes(args.sizes)
+    N_CARDS, N_REVIEWS = max(sizes)
+    scaling = {
+        f"{c}:{r}": {"report": full_report_ms(c, r, args.repeat, args.rebuild)}
+        for c, r in sizes
+        if (c, r) != (N_CARDS, N_REVIEWS)
+    }
+    CACHE = cached_store(N_CARDS, N_REVIEWS, args.rebuild)
     tmp = Path(tempfile.mkdtemp(prefix="qf-bench-report-"))
     rows: list[tuple[str, list[float], float | None]] = []
     try:
         db = tmp / "quizforge.db"
         shutil.copyfile(CACHE, db)
-        bank = synthetic_bank()
+        bank = synthetic_bank(N_CARDS)
         store = Store.open(db)
         t0 = time.perf_counter()
         build_report(store, bank, NOW, tz=UTC)
@@ -120,10 +145,23 @@ def main() -> None:
         lines.append(f"| {name} | {med:.1f} | {max(times):.1f} | {ok} |")
     table = header + "\n" + "\n".join(lines)
     print(table)
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}"
+    full = {name: statistics.median(times) for name, times, _ in rows}
+    res = Results("bench_report.py")
+    res.budgets.append(
+        Budget(
+            f"{N_CARDS // 1000}k cards / {N_REVIEWS:,} reviews: full report (text, to a file)",
+            full["full report: `run(fmt='text')` to a file"],
+            2000.0,
+            "ms",
+            "HTML {:.0f} ms; {} runs".format(full["full report: `run(fmt='html')` to a file"], args.repeat),
+        )
     )
+    scaling[f"{N_CARDS}:{N_REVIEWS}"] = {"report": full["full report: `run(fmt='text')` to a file"]}
+    res.tables["scaling"] = scaling
+    res.write(args.json)
+    if not args.record:
+        return 0 if res.ok else 1
+    machine = short_machine()
     RESULTS.write_text(
         "# Report benchmark (benchmarks/bench_report.py)\n\n"
         f"Synthetic collection of `bench_store.py`: {N_CARDS:,} cards (30 topics, 15% new), {N_REVIEWS:,} "
@@ -134,9 +172,11 @@ def main() -> None:
         + "\n\nHow: the log is read in one `SELECT` of four `group_concat` columns (card id, time, a packed"
         " rating/source/seed/correct integer, duration) that NumPy parses (`np.fromstring`), instead of"
         " 1,000,000 Python rows; every statistic is then a NumPy pass (`argsort` by card and time for true"
-        " retention, `searchsorted` against the study-day boundaries, `bincount` per topic).\n"
+        " retention, `searchsorted` against the study-day boundaries, `bincount` per topic).\n",
+        encoding="utf-8",
     )
+    return 0 if res.ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
