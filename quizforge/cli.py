@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from quizforge import __version__
 
@@ -58,8 +58,15 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (DESIGN §7) naming where the usage is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"quizforge: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="quizforge",
         description="Spaced-repetition drills and mock interviews for the theory round of a deep-learning interview.",
         epilog="Run `quizforge COMMAND --help` for a command's options. Exit codes: 0 ok, 1 problems found, "
@@ -201,8 +208,10 @@ def _load_bank(args: argparse.Namespace, *, quiet: bool = False):  # type: ignor
 
 
 def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
+    from quizforge.bank.schema import in_topics
+
     for t in topics or []:
-        if t not in bank.topics and not any(k.startswith(t + ".") for k in bank.topics):
+        if not any(in_topics(k, [t]) for k in bank.topics):
             raise UserError(f"--topic {t}: unknown topic or area (see `quizforge topics`)")
 
 
@@ -268,8 +277,8 @@ def _mock(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from quizforge.report.command import run
 
-    if args.days is not None and args.days < 1:
-        raise UserError("--days must be ≥ 1")
+    if args.days is not None and not 1 <= args.days <= 36500:
+        raise UserError("--days must be 1..36500")
     bank = _load_bank(args)
     _check_topics(args.topic, bank)
     with _open_store(args) as store:
@@ -345,6 +354,8 @@ def _export(args: argparse.Namespace) -> int:
                     n = export_jsonl(store, f)
                 tmp.replace(out)  # never leave a half-written export under the real name
             except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()  # on a full disk the half-written part holds the last free space
                 raise UserError(f"{out}: cannot write ({exc.strerror or exc})") from None
             print(f"exported {n} reviews to {out}", file=sys.stderr)
     return EXIT_OK
@@ -409,9 +420,7 @@ def _list(args: argparse.Namespace) -> int:
     from quizforge.render import print_questions
 
     bank = _load_bank(args)
-    for t in args.topic or []:
-        if t not in bank.topics:
-            raise UserError(f"--topic {t}: unknown topic (see `quizforge topics`)")
+    _check_topics(args.topic, bank)
     print_questions(bank, args.lang, topics=args.topic, kind=args.kind)
     return EXIT_OK
 

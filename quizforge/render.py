@@ -79,7 +79,9 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
     from quizforge.numeric.base import families
 
     fams = families()
-    chosen = [q for q in bank if (not topics or q.topic in topics) and (not kind or q.kind.value == kind)]
+    from quizforge.bank.schema import in_topics
+
+    chosen = [q for q in bank if in_topics(q.topic, topics) and (not kind or q.kind.value == kind)]
 
     def prompt(q_prompt: Text, generator: str | None) -> str:
         if generator and generator in fams:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -23,6 +24,7 @@ from quizforge.text import Text
 if TYPE_CHECKING:
     from quizforge.bank.loader import FileResult
 
+MAX_FILE_BYTES = 16 * 1024 * 1024  # as the loader's own limit (yamlsafe.MAX_FILE_BYTES)
 FORMAT = 2  # bump whenever Question, FileResult or the checks change
 
 
@@ -151,6 +153,9 @@ class BankSnapshot:
         h = hashlib.blake2b(f"{FORMAT}\0{','.join(sorted(generators))}".encode(), digest_size=20)
         for path in [*catalogues, *files]:
             try:
+                info = path.stat()
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                    return None  # a FIFO, a device or a huge file: the loader refuses it with a message
                 data = path.read_bytes()
             except OSError:
                 return None

@@ -14,7 +14,16 @@ def bank_files(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
-                out.setdefault(f.resolve(), None)
+                out.setdefault(_resolved(f), None)
         else:
-            out.setdefault(p.resolve(), None)
+            out.setdefault(_resolved(p), None)
     return list(out)
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` resolved; a symlink loop (``RuntimeError`` on Python 3.11) stays as given, and the loader
+    reports it as an unreadable file."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()

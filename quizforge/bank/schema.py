@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +17,14 @@ class Kind(StrEnum):
     CHOICE = "choice"
     NUMERIC = "numeric"  # a fixed question with a fixed numeric answer
     GENERATED = "generated"  # a generator family makes a fresh instance at every review
+
+
+def in_topics(topic: str, wanted: Sequence[str] | None) -> bool:
+    """Whether ``topic`` is selected by ``wanted``: a topic id, or an area prefix (``cnn`` ⊃ ``cnn.pool``).
+
+    Every ``--topic`` filter uses this rule (the store's SQL filter mirrors it); no filter selects all.
+    """
+    return not wanted or any(topic == w or topic.startswith(w + ".") for w in wanted)
 
 
 @dataclass(frozen=True)

@@ -112,9 +112,10 @@ def validate(
     extra_banks: Sequence[Path] = (),
     strict: bool | None = None,
     torch: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """Check bank files and print one line per problem, then a summary. Returns the exit code."""
+    out = out if out is not None else sys.stdout  # looked up now: a default would bind the first stdout
     from quizforge.numeric.base import families
 
     shipped = shipped_bank_dir().resolve()

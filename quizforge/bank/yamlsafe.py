@@ -8,6 +8,7 @@ so that validation errors can point at them.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,15 +71,25 @@ def _mark(event: Any) -> Mark:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, refused (without reading) when it is too large."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise YamlError(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise YamlError("cannot read: Is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        # a FIFO would block the read forever, /dev/zero would never end
+        raise YamlError("cannot read: not a regular file (a pipe, socket or device)")
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise YamlError(f"file is {size / 1e6:.1f} MB; bank files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB")
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # never more, even if the file grew since the stat
     except OSError as exc:
         raise YamlError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlError(f"file is over {MAX_FILE_BYTES // (1024 * 1024)} MB; bank files are limited to that")
+    return data
 
 
 def read_text(path: Path) -> str:

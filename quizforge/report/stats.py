@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quizforge.bank.schema import Bank, Question
+from quizforge.bank.schema import Bank, Question, in_topics
 from quizforge.report.queries import (
     SCHEDULED_CODES,
     SOURCE_CODES,
@@ -509,10 +509,6 @@ def weakest(cards: CardColumns, selected: np.ndarray, recall: np.ndarray, count:
 # -- the whole report ---------------------------------------------------------------------------------
 
 
-def _topic_selected(topic: str, topics: Sequence[str]) -> bool:
-    return not topics or any(topic == t or topic.startswith(t + ".") for t in topics)
-
-
 def _prompt(q: Question | None, lang: str, titles: dict[str, str]) -> str:
     if q is None:
         return ""
@@ -609,7 +605,7 @@ def build_report(
         q.topic if (q := questions.get(cid)) is not None else t for cid, t in zip(cards.ids, cards.topic, strict=True)
     ]
     in_bank = np.fromiter((cid in questions for cid in cards.ids), dtype=bool, count=len(cards))
-    wanted = np.fromiter((_topic_selected(t, chosen) for t in card_topic), dtype=bool, count=len(cards))
+    wanted = np.fromiter((in_topics(t, chosen) for t in card_topic), dtype=bool, count=len(cards))
     bank_sel = in_bank & wanted
     if chosen:
         reviews = reviews.take(wanted[reviews.card])
@@ -622,7 +618,7 @@ def build_report(
 
     # topics of the report: the bank's, in catalogue order, that have selected questions
     groups = bank.by_topic()
-    topic_ids = [t for t, qs in groups.items() if qs and _topic_selected(t, chosen)]
+    topic_ids = [t for t, qs in groups.items() if qs and in_topics(t, chosen)]
     topic_index = {t: i for i, t in enumerate(topic_ids)}
     group_of_card = np.fromiter((topic_index.get(t, -1) for t in card_topic), dtype=np.int64, count=len(cards))
     group_of_card[~in_bank] = -1
@@ -674,7 +670,7 @@ def build_report(
         answers = [
             (t, s)
             for t, s, c in quiz_scores(store)
-            if t <= now_s and (not chosen or ((q := questions.get(c)) is not None and _topic_selected(q.topic, chosen)))
+            if t <= now_s and (not chosen or ((q := questions.get(c)) is not None and in_topics(q.topic, chosen)))
         ]
         quizzes = quiz_sessions(answers, grid, days)
     mocks = mock_sessions(store.mock_results(), grid, days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -124,10 +125,22 @@ def connect(path: Path) -> sqlite3.Connection:
     except StoreError:
         conn.close()
         raise
+    except sqlite3.OperationalError as exc:
+        # an I/O error, a full disk or a lock: the file may be fine, so do not call it corrupt
+        conn.close()
+        raise _fail(path, "cannot open the database" + _disk_full_hint(directory), exc) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _fail(path, "unreadable or corrupt database", exc) from None
     return conn
+
+
+def _disk_full_hint(directory: Path) -> str:
+    try:
+        free = shutil.disk_usage(directory).free
+    except OSError:
+        return ""
+    return ": the disk is full" if free < 256 * 1024 else ""
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:

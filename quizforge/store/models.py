@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -92,6 +93,12 @@ class MockResult:
     details: dict[str, Any] = field(default_factory=dict)  # questions, per-question scores, options
 
 
+_MAX_INT = (1 << 63) - 1
+_MAX_STEP_S = 10 * 365 * 86400
+# integer settings with a narrower range (the hour becomes a datetime.time; an interval is a day or more)
+_INT_RANGES: dict[str, tuple[int, int]] = {"day_start_hour": (0, 23), "maximum_interval": (1, 10**6)}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """User settings (table ``settings``, one JSON value per key); a missing key takes its default."""
@@ -121,6 +128,34 @@ class Settings:
                 v = values[f.name]
                 known[f.name] = tuple(v) if isinstance(v, list) else v
         return cls(**known)
+
+    @classmethod
+    def problem(cls, name: str, value: Any) -> str | None:
+        """Why ``value`` cannot be setting ``name`` (its type or range is wrong), or ``None`` when it can.
+
+        Stored and imported values are checked with this: a wrong one would break every later session.
+        """
+        default = getattr(cls(), name)
+        if name == "fsrs_parameters" and value is None:
+            return None
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            lo, hi = _INT_RANGES.get(name, (0, _MAX_INT))
+            ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+        elif isinstance(default, float):  # desired_retention
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1
+        elif isinstance(default, str):  # language
+            ok = value in ("en", "zh")
+        elif name == "fsrs_parameters":
+            ok = isinstance(value, list | tuple) and all(
+                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in value
+            )
+        else:  # learning steps, whole seconds
+            ok = isinstance(value, list | tuple) and all(
+                isinstance(x, int) and not isinstance(x, bool) and 0 < x <= _MAX_STEP_S for x in value
+            )
+        return None if ok else f"setting {name} has a wrong value {value!r}"[:200]
 
     def to_values(self) -> dict[str, Any]:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}

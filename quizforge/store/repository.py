@@ -18,6 +18,12 @@ from quizforge.store.models import SCHEDULED_SOURCES, Card, Memory, MockResult, 
 _BANK_DIGEST = "_bank_digest"  # internal key in `settings`: which bank the card rows last matched
 _SCHEDULED = tuple(sorted(SCHEDULED_SOURCES))
 _SCHEDULED_SQL = "(" + ", ".join(f"'{s}'" for s in _SCHEDULED) + ")"
+_MAX_LIMIT = (1 << 63) - 1  # SQLite's largest INTEGER
+
+
+def _limit(n: int) -> int:
+    """A LIMIT that SQLite takes: a huge ``--new`` is "all", and a negative one (SQLite: no limit) is none."""
+    return max(0, min(int(n), _MAX_LIMIT))
 
 
 def iso(dt: datetime) -> str:
@@ -105,6 +111,20 @@ def review_from_row(row: Sequence[Any]) -> Review:
     )
 
 
+def storable_text(text: str) -> str:
+    """``text`` as SQLite can store it: lone surrogates (undecodable bytes read from a pipe with Python's
+    ``surrogateescape``) become U+FFFD instead of failing the whole save."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape" if _escaped_only(text) else "replace").decode("utf-8", "replace")
+    return text
+
+
+def _escaped_only(text: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+
+
 def review_to_row(r: Review) -> tuple[Any, ...]:
     return (
         r.id,
@@ -113,7 +133,7 @@ def review_to_row(r: Review) -> tuple[Any, ...]:
         iso(r.reviewed_at),
         str(r.source),
         r.seed,
-        r.answer,
+        storable_text(r.answer),
         None if r.correct is None else int(r.correct),
         r.score,
         r.duration_ms,
@@ -196,6 +216,8 @@ class Store:
                     self._conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):  # disk full, I/O error, lock timeout
                     raise StoreError(f"{self.path}: cannot write ({exc})") from None
+                if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT / SQLITE_NOTADB, found past page 1
+                    raise StoreError(f"{self.path}: unreadable or corrupt database ({exc})") from None
                 raise
             finally:
                 self._in_tx = False
@@ -207,6 +229,11 @@ class Store:
                 return _Rows(self._conn.execute(sql, params).fetchall())
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"{self.path}: cannot read ({exc})") from None
+            except sqlite3.DatabaseError as exc:
+                if type(exc) is not sqlite3.DatabaseError:  # a programming error (closed connection, bad SQL)
+                    raise
+                # SQLITE_CORRUPT / SQLITE_NOTADB past the pages that opening the file read
+                raise StoreError(f"{self.path}: unreadable or corrupt database ({exc})") from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one read-only statement (``SELECT`` / ``WITH``) for a module that reads in bulk (reports).
@@ -291,7 +318,7 @@ class Store:
         """Reviewed, unsuspended, unburied cards due before ``before``, oldest due first."""
         params: list[Any] = [iso(before), iso(now)]
         where = _topic_clause(topics, params)
-        params.append(limit)
+        params.append(_limit(limit))
         rows = self._q(
             f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_due WHERE phase > 0 AND suspended = 0 "
             f"AND due < ? AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY due LIMIT ?",
@@ -303,7 +330,7 @@ class Store:
         """Never-reviewed, unsuspended, unburied cards in bank order."""
         params: list[Any] = [iso(now)]
         where = _topic_clause(topics, params)
-        params.append(limit)
+        params.append(_limit(limit))
         rows = self._q(
             f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_new WHERE phase = 0 AND suspended = 0 "
             f"AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY position LIMIT ?",
@@ -459,12 +486,23 @@ class Store:
                 values[key] = json.loads(value)
             except ValueError:
                 continue  # a damaged value falls back to its default
+            if key in Settings.names() and Settings.problem(key, values[key]) is not None:
+                del values[key]  # so does a value of the wrong type or range (hand-edited, or an old import)
         return Settings.from_values(values)
 
     def raw_settings(self) -> dict[str, Any]:
         """The user settings that were explicitly stored (internal ``_`` keys left out)."""
         rows = self._q("SELECT key, value FROM settings WHERE key NOT LIKE '\\_%' ESCAPE '\\' ORDER BY key")
-        return {k: json.loads(v) for k, v in rows.fetchall()}
+        out: dict[str, Any] = {}
+        for key, raw in rows.fetchall():
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                continue  # damaged: as if never stored (see settings())
+            if key in Settings.names() and Settings.problem(key, value) is not None:
+                continue
+            out[key] = value
+        return out
 
     def set_settings(self, **values: Any) -> Settings:
         """Store the given settings (names of :class:`Settings` fields) and return them all."""

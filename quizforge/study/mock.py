@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from quizforge.bank import Bank, KeyPoint, Kind, Question
+from quizforge.bank.schema import in_topics
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.numeric.base import Instance, get_family
 from quizforge.store import Card, MockResult, Review, Source, Store
@@ -126,11 +127,6 @@ class Planned:
 
     question_id: str
     depth: int = 0
-
-
-def in_topics(topic: str, topics: Sequence[str] | None) -> bool:
-    """Whether ``topic`` is one of ``topics`` or under one of them as an area prefix (``cnn`` ⊃ ``cnn.pool``)."""
-    return not topics or any(topic == t or topic.startswith(t + ".") for t in topics)
 
 
 def select_questions(

@@ -15,17 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from quizforge.bank import Bank, Question
+from quizforge.bank.schema import in_topics
 from quizforge.store import Source, Store
 from quizforge.study.days import utc_now
 from quizforge.study.scheduling import Rating
 from quizforge.study.session import Presented, Result, Saved, StudySession
 
 DEFAULT_QUESTIONS = 10
-
-
-def matches_topic(topic: str, wanted: Sequence[str] | None) -> bool:
-    """Whether ``topic`` is one of ``wanted`` (a topic id, or an area prefix such as ``cnn``)."""
-    return not wanted or any(topic == w or topic.startswith(w + ".") for w in wanted)
 
 
 def pick_questions(
@@ -45,7 +41,7 @@ def pick_questions(
     Returns:
         The questions in the order to ask them.
     """
-    pool = [q for q in bank if matches_topic(q.topic, topics) and q.id not in exclude]
+    pool = [q for q in bank if in_topics(q.topic, topics) and q.id not in exclude]
     if difficulty is None:
         rng.shuffle(pool)
         return pool[:n]

@@ -473,12 +473,13 @@ class StudySession:
         """
         if not self._undo:
             return None
-        u = self._undo.pop()
+        u = self._undo[-1]
         card_id = u.saved.review.card_id
         with self.store.transaction():
             self.store.undo_review(u.saved.review.id, u.before, self.now())
             if u.buried_before:
                 self.store.put_cards(u.buried_before)
+        self._undo.pop()  # only once the store has taken it back: a failed write can be retried
         self._learning.pop(card_id, None)
         self._seen_in_cram.discard(card_id)
         for c in u.buried_before:
