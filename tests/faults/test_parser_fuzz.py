@@ -271,7 +271,9 @@ def test_a_hundred_thousand_inputs_parse_or_raise_answer_parse_error(shard: int)
         f"(again alone: {again * 1000:.2f} ms) on {text[:80]!r} ({len(text)} chars)"
     )
     assert count == N // 4
-    assert again < 0.05, (where, again, text[:200])
+    # a guard against a pathological (exponential) input, not a performance target: those live in
+    # benchmarks/; the slowest input here takes a few milliseconds
+    assert again < 1.0, (where, again, text[:200])
 
 
 def _time_one(text: str, where: str) -> float:
