@@ -8,16 +8,18 @@ cache that the key does not pin down.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
+from quizforge.bank.schema import HEAVY_FIELDS, Bank, KeyPoint, Kind, LazyQuestion, Question, Source, Topic
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from quizforge.bank.loader import FileResult
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # as the loader's own limit (yamlsafe.MAX_FILE_BYTES)
-FORMAT = 2  # bump whenever Question, FileResult or the checks change
+FORMAT = 3  # bump whenever Question, FileResult or the checks change
 
 
 def _text(t: Text | None) -> list[str] | None:
@@ -138,14 +140,21 @@ def _write_atomically(target: Path, payload: Any) -> None:
 
 
 class BankSnapshot:
-    """The whole loaded bank in one file, keyed by a hash of every bank file's bytes.
+    """The whole loaded bank for a fast start, keyed by a hash of every bank file's bytes.
 
-    With an unchanged bank, starting quizforge reads one JSON file instead of parsing (or even
-    looking up) each file: neither the YAML loader nor the checks are imported.
+    ``snapshot.json`` holds the topics and the light fields of every question (what queues, counts,
+    topic filters and follow-up chains need); the texts live in one ``snapshot-<key>-<n>.json`` per
+    bank file and are decoded when a question from that file is first shown (:class:`LazyQuestion`).
+    With an unchanged bank, neither the YAML loader nor the checks are imported, and a 10,000-question
+    bank starts without decoding its 19 MB of text.
     """
 
     def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.path = directory / "snapshot.json"
+
+    def _texts_path(self, key: str, index: int) -> Path:
+        return self.directory / f"snapshot-{key[:16]}-{index}.json"
 
     @staticmethod
     def key(files: list[Path], catalogues: list[Path], generators: frozenset[str]) -> str | None:
@@ -164,27 +173,138 @@ class BankSnapshot:
         return h.hexdigest()
 
     def get(self, key: str) -> Bank | None:
+        # Building ~10 objects per question would set the cyclic GC off again and again as the heap
+        # grows (80 of 110 ms on a 10,000-question bank); nothing here makes cycles.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._get(key)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _get(self, key: str) -> Bank | None:
         try:
             raw = json.loads(self.path.read_bytes())
             if raw["key"] != key:
                 return None
             files = [Path(f) for f in raw["files"]]
-            questions = {}
-            for q in raw["questions"]:
-                question = question_from_json(q, files[q["file"]])
-                questions[question.id] = question
+            fetchers = [self._fetcher(key, i, f) for i, f in enumerate(files)]
+            tolerances: dict[tuple[float, float], Tolerance] = {}
+            questions: dict[str, Question] = {}
+            for qid, kind, topic, difficulty, file, line, tags, follow_ups, correct, value, ak, tol, gen in raw[
+                "questions"
+            ]:
+                tolerance = tolerances.get((tol[0], tol[1]))
+                if tolerance is None:
+                    tolerance = tolerances[(tol[0], tol[1])] = Tolerance(tol[0], tol[1])
+                answer_kind = _ANSWER_KINDS[ak] if ak else None
+                questions[qid] = LazyQuestion.create(
+                    {
+                        "id": qid,
+                        "kind": _KINDS[kind],
+                        "topic": topic,
+                        "difficulty": difficulty,
+                        "source": Source(files[file], line),
+                        "tags": tuple(tags),
+                        "follow_ups": tuple(follow_ups),
+                        "correct": tuple(correct),
+                        "value": tuple(value) if answer_kind == AnswerKind.SHAPE else value,
+                        "answer_kind": answer_kind,
+                        "tolerance": tolerance,
+                        "generator": gen,
+                    },
+                    fetchers[file],
+                )
             topics = {t[0]: Topic(t[0], t[1], Text(t[2], t[3])) for t in raw["topics"]}
             return Bank(topics=topics, questions=questions, files=tuple(files))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
+    def _fetcher(self, key: str, index: int, source: Path) -> Callable[[str], dict[str, Any]]:
+        """The texts of the questions of one bank file, read on first use and kept."""
+        loaded: dict[str, dict[str, Any]] = {}
+
+        def fetch(qid: str) -> dict[str, Any]:
+            if not loaded:
+                loaded.update(self._read_texts(key, index, source))
+            return loaded[qid]
+
+        return fetch
+
+    def _read_texts(self, key: str, index: int, source: Path) -> dict[str, dict[str, Any]]:
+        try:
+            raw = json.loads(self._texts_path(key, index).read_bytes())
+            return {qid: _texts_from_json(t) for qid, t in raw.items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            # the texts file went missing or was damaged: parse the bank file itself again
+            from quizforge.bank.loader import parse_file
+            from quizforge.bank.yamlsafe import read_bytes
+
+            result = parse_file(source, read_bytes(source), strict=False)
+            return {q.id: {name: getattr(q, name) for name in HEAVY_FIELDS} for q in result.questions}
+
     def put(self, key: str, bank: Bank) -> None:
         files = list(dict.fromkeys([*bank.files, *(q.source.path for q in bank)]))
         index = {f: i for i, f in enumerate(files)}
-        payload = {
-            "key": key,
-            "files": [str(f) for f in files],
-            "topics": [[t.id, t.area, t.name.en, t.name.zh] for t in bank.topics.values()],
-            "questions": [question_to_json(q) | {"file": index[q.source.path]} for q in bank],
-        }
-        _write_atomically(self.path, payload)
+        texts: list[dict[str, Any]] = [{} for _ in files]
+        rows = []
+        for q in bank:
+            i = index[q.source.path]
+            rows.append(
+                [
+                    q.id,
+                    q.kind.value,
+                    q.topic,
+                    q.difficulty,
+                    i,
+                    q.source.line,
+                    list(q.tags),
+                    list(q.follow_ups),
+                    list(q.correct),
+                    list(q.value) if isinstance(q.value, tuple) else q.value,
+                    q.answer_kind.value if q.answer_kind else None,
+                    [q.tolerance.rel, q.tolerance.abs],
+                    q.generator,
+                ]
+            )
+            texts[i][q.id] = _texts_to_json(q)
+        for old in self.directory.glob("snapshot-*.json"):
+            if not old.name.startswith(f"snapshot-{key[:16]}-"):
+                with suppress(OSError):
+                    old.unlink()
+        for i, payload in enumerate(texts):
+            _write_atomically(self._texts_path(key, i), payload)
+        # the index last: a reader that finds it finds the texts it points at
+        _write_atomically(
+            self.path,
+            {
+                "key": key,
+                "files": [str(f) for f in files],
+                "topics": [[t.id, t.area, t.name.en, t.name.zh] for t in bank.topics.values()],
+                "questions": rows,
+            },
+        )
+
+
+def _texts_to_json(q: Question) -> list[Any]:
+    return [
+        _text(q.prompt),
+        _text(q.answer),
+        [[kp.text.en, kp.text.zh, list(kp.keywords_en), list(kp.keywords_zh)] for kp in q.key_points],
+        [_text(c) for c in q.choices],
+        _text(q.explanation),
+        _text(q.solution),
+    ]
+
+
+def _texts_from_json(t: list[Any]) -> dict[str, Any]:
+    prompt, answer, key_points, choices, explanation, solution = t
+    return {
+        "prompt": _untext(prompt) or Text(""),
+        "answer": _untext(answer),
+        "key_points": tuple(KeyPoint(Text(en, zh), tuple(ke), tuple(kz)) for en, zh, ke, kz in key_points),
+        "choices": tuple(Text(c[0], c[1]) for c in choices),
+        "explanation": _untext(explanation),
+        "solution": _untext(solution),
+    }

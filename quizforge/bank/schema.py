@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ class Source:
     line: int  # 1-based
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Question:
     id: str
     kind: Kind
@@ -79,6 +79,69 @@ class Question:
     @property
     def multi_select(self) -> bool:
         return len(self.correct) > 1
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(Question))
+
+    def __eq__(self, other: object) -> bool:
+        # a LazyQuestion equals the Question it stands for
+        if not isinstance(other, Question):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+# The texts of a question: what the bank's start-up snapshot decodes only when a card is shown.
+HEAVY_FIELDS = ("prompt", "answer", "key_points", "choices", "explanation", "solution")
+
+
+class LazyQuestion(Question):
+    """A :class:`Question` from the start-up snapshot whose texts are decoded on first use.
+
+    The light fields (id, kind, topic, tags, follow-ups, …) are set at once; the first read of any
+    field in :data:`HEAVY_FIELDS` asks ``fetch(id)`` for all of them. Equal to the parsed Question.
+    """
+
+    _fetch: Callable[[str], dict[str, Any]]
+
+    @classmethod
+    def create(cls, light: dict[str, Any], fetch: Callable[[str], dict[str, Any]]) -> LazyQuestion:
+        q = object.__new__(cls)
+        q.__dict__.update(light)
+        q.__dict__["_fetch"] = fetch
+        return q
+
+    def _heavy(self, name: str) -> Any:
+        d = self.__dict__
+        if "_texts" not in d:
+            d["_texts"] = self._fetch(self.id)
+        return d["_texts"][name]
+
+    @property
+    def prompt(self) -> Text:
+        return self._heavy("prompt")  # type: ignore[no-any-return]
+
+    @property
+    def answer(self) -> Text | None:
+        return self._heavy("answer")  # type: ignore[no-any-return]
+
+    @property
+    def key_points(self) -> tuple[KeyPoint, ...]:
+        return self._heavy("key_points")  # type: ignore[no-any-return]
+
+    @property
+    def choices(self) -> tuple[Text, ...]:
+        return self._heavy("choices")  # type: ignore[no-any-return]
+
+    @property
+    def explanation(self) -> Text | None:
+        return self._heavy("explanation")  # type: ignore[no-any-return]
+
+    @property
+    def solution(self) -> Text | None:
+        return self._heavy("solution")  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -54,3 +54,40 @@ def test_the_shipped_bank_is_not_written_to(tmp_path: Path) -> None:
     load(cache_dir=tmp_path)
     assert {p: p.stat().st_mtime_ns for p in shipped_bank_dir().iterdir()} == before
     shutil.rmtree(tmp_path)
+
+
+def test_texts_are_decoded_only_when_a_question_is_shown(tmp_path: Path) -> None:
+    parsed = load(cache_dir=tmp_path)
+    cached = load(cache_dir=tmp_path)
+    q = cached.questions["1x1-what-does"]
+    assert "_texts" not in q.__dict__  # the start-up path read only the light index
+    assert q.topic == "cnn.1x1" and q.follow_ups == parsed.questions[q.id].follow_ups
+    assert "_texts" not in q.__dict__
+    assert q.prompt == parsed.questions[q.id].prompt and q.key_points == parsed.questions[q.id].key_points
+    assert "_texts" in q.__dict__
+
+
+def test_a_missing_texts_file_falls_back_to_the_bank_file(tmp_path: Path) -> None:
+    parsed = load(cache_dir=tmp_path)
+    for texts in tmp_path.glob("snapshot-*.json"):
+        texts.unlink()
+    cached = load(cache_dir=tmp_path)
+    assert all(cached.questions[i].answer == parsed.questions[i].answer for i in parsed.questions)
+
+
+def test_a_new_snapshot_removes_the_old_texts(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    card = mine / "extra.yaml"
+    text = (
+        "topic: cnn.1x1\nquestions:\n  - id: my-card\n    kind: concept\n    difficulty: 1\n"
+        "    prompt: {en: 'First?', zh: '第一？'}\n    answer: {en: a, zh: 甲}\n"
+    )
+    cache = tmp_path / "cache"
+    card.write_text(text, encoding="utf-8")
+    load([mine], cache_dir=cache)
+    first = set(cache.glob("snapshot-*.json"))
+    card.write_text(text.replace("First?", "Second?"), encoding="utf-8")
+    assert load([mine], cache_dir=cache).questions["my-card"].prompt.en == "Second?"
+    second = set(cache.glob("snapshot-*.json"))
+    assert first and second and not first & second
