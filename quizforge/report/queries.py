@@ -10,7 +10,6 @@ accessor :func:`read`.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +25,9 @@ _SEP = "\x1f"  # the ASCII unit separator: never in a question id
 
 
 def read(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Run one read-only statement on the store's connection, under the store's lock.
-
-    The store owns the connection; this is the report's only way to it, so every report query is
-    in this module and none of them writes.
-    """
-    conn: sqlite3.Connection = store._conn
-    with store._lock:
-        return conn.execute(sql, params).fetchall()
+    """Run one read-only statement through :meth:`Store.query` (the store's lock, and its one-line
+    errors for a locked or damaged database). Every report query is in this module; none writes."""
+    return store.query(sql, params)
 
 
 @dataclass(frozen=True)
