@@ -34,8 +34,10 @@ def run_optimizer(
     return out
 
 
-def _as_answer(w: list[float]) -> Answer:
-    """One weight → a number, several → a vector (as the families answer)."""
+def _run(params: dict[str, Any], make: Callable[[list[Any]], Any]) -> Answer:
+    """The family's weights after its gradients, through the optimiser ``make`` builds: one weight → a
+    number, several → a vector (as the families answer)."""
+    w = run_optimizer(make, params["w"], params["grads"])
     return w[0] + 0.0 if len(w) == 1 else [v + 0.0 for v in w]
 
 
@@ -43,27 +45,15 @@ def _as_answer(w: list[float]) -> Answer:
 def sgd_momentum_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.SGD(p, lr=params["lr"], momentum=params["momentum"]),
-            params["w"],
-            params["grads"],
-        )
-    )
+    return _run(params, lambda p: torch.optim.SGD(p, lr=params["lr"], momentum=params["momentum"]))
 
 
 @oracle("sgd_nesterov_step")
 def sgd_nesterov_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.SGD(
-                p, lr=params["lr"], momentum=params["momentum"], nesterov=params["nesterov"]
-            ),
-            params["w"],
-            params["grads"],
-        )
+    return _run(
+        params, lambda p: torch.optim.SGD(p, lr=params["lr"], momentum=params["momentum"], nesterov=params["nesterov"])
     )
 
 
@@ -71,14 +61,9 @@ def sgd_nesterov_step(params: dict[str, Any]) -> Answer:
 def sgd_weight_decay_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.SGD(
-                p, lr=params["lr"], momentum=params["momentum"], weight_decay=params["weight_decay"]
-            ),
-            params["w"],
-            params["grads"],
-        )
+    return _run(
+        params,
+        lambda p: torch.optim.SGD(p, lr=params["lr"], momentum=params["momentum"], weight_decay=params["weight_decay"]),
     )
 
 
@@ -86,51 +71,30 @@ def sgd_weight_decay_step(params: dict[str, Any]) -> Answer:
 def adagrad_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.Adagrad(p, lr=params["lr"], eps=params["eps"]), params["w"], params["grads"]
-        )
-    )
+    return _run(params, lambda p: torch.optim.Adagrad(p, lr=params["lr"], eps=params["eps"]))
 
 
 @oracle("rmsprop_step")
 def rmsprop_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.RMSprop(p, lr=params["lr"], alpha=params["alpha"], eps=params["eps"]),
-            params["w"],
-            params["grads"],
-        )
-    )
+    return _run(params, lambda p: torch.optim.RMSprop(p, lr=params["lr"], alpha=params["alpha"], eps=params["eps"]))
 
 
 @oracle("adadelta_step")
 def adadelta_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.Adadelta(p, lr=params["lr"], rho=params["rho"], eps=params["eps"]),
-            params["w"],
-            params["grads"],
-        )
-    )
+    return _run(params, lambda p: torch.optim.Adadelta(p, lr=params["lr"], rho=params["rho"], eps=params["eps"]))
 
 
 @oracle("adam_step")
 def adam_step(params: dict[str, Any]) -> Answer:
     import torch
 
-    return _as_answer(
-        run_optimizer(
-            lambda p: torch.optim.Adam(
-                p, lr=params["lr"], betas=(params["beta1"], params["beta2"]), eps=params["eps"]
-            ),
-            params["w"],
-            params["grads"],
-        )
+    return _run(
+        params,
+        lambda p: torch.optim.Adam(p, lr=params["lr"], betas=(params["beta1"], params["beta2"]), eps=params["eps"]),
     )
 
 
