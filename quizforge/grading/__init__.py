@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         ParsedVector,
         parse_answer,
     )
-    from quizforge.grading.preview import describe
+    from quizforge.grading.preview import describe, format_value
     from quizforge.grading.tokens import MAX_LENGTH, AnswerParseError
     from quizforge.grading.verdict import KEY_POINTS_PASS, Verdict, grade, score_key_points
 
@@ -42,6 +42,7 @@ _LAZY = {
     "ParsedShape": "parse",
     "ParsedChoice": "parse",
     "describe": "preview",
+    "format_value": "preview",
     "AnswerParseError": "tokens",
     "MAX_LENGTH": "tokens",
 }
@@ -60,6 +61,7 @@ __all__ = [
     "Tolerance",
     "Verdict",
     "describe",
+    "format_value",
     "grade",
     "parse_answer",
     "score_key_points",

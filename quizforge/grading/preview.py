@@ -3,6 +3,8 @@ with grading feedback."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.grading.parse import (
     LETTERS,
@@ -58,6 +60,20 @@ def format_shape(dims: tuple[int, ...]) -> str:
 
 def format_choice(indices: tuple[int, ...] | list[int]) -> str:
     return ", ".join(LETTERS[i] if 0 <= i < len(LETTERS) else str(i + 1) for i in indices)
+
+
+def format_value(value: Any, kind: AnswerKind | str | None, tolerance: Tolerance) -> str:
+    """An expected answer on one line, as the user may type it back: choices as letters, shapes as
+    ``(16, 10, 10)``, matrices as ``1 2; 3 4``, numbers with the digits ``tolerance`` needs."""
+    if kind == AnswerKind.CHOICE:
+        return format_choice([int(i) for i in value])
+    if kind == AnswerKind.SHAPE:
+        return format_shape(tuple(int(v) for v in value))
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):
+            return "; ".join(" ".join(format_expected(float(v), tolerance) for v in row) for row in value)
+        return "[" + ", ".join(format_expected(float(v), tolerance) for v in value) + "]"
+    return format_expected(float(value), tolerance)
 
 
 def _quote(text: str) -> str:

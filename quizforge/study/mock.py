@@ -28,10 +28,11 @@ from typing import Any
 from quizforge.bank import Bank, KeyPoint, Kind, Question
 from quizforge.bank.schema import in_topics
 from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.grading.preview import format_value
 from quizforge.numeric.base import Instance, get_family
 from quizforge.store import Card, MockResult, Review, Source, Store
 from quizforge.study.scheduling import Rating, Scheduling
-from quizforge.study.session import Presented, _format_expected, utc_now
+from quizforge.study.session import Presented, utc_now
 from quizforge.text import Text
 
 ARCH_CHOICE_TOPIC = "arch.choice"
@@ -631,9 +632,9 @@ class MockInterview:
         elif q.kind == Kind.NUMERIC:
             expected, tolerance, item.model_answer = q.value, q.tolerance, q.solution
         if expected is not None and p is not None:
-            item.expected = _format_expected(expected, p.answer_kind)
+            item.expected = format_value(expected, p.answer_kind, tolerance)
         elif q.kind == Kind.CHOICE:
-            item.expected = _format_expected(list(q.correct), AnswerKind.CHOICE)
+            item.expected = format_value(list(q.correct), AnswerKind.CHOICE, tolerance)
         return expected, tolerance
 
     def tick(self, question_index: int, key_point_index: int, on: bool) -> None:

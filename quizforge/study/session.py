@@ -20,7 +20,6 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 from quizforge.bank import Bank, KeyPoint, Kind, Question
 from quizforge.grading.kinds import AnswerKind, Tolerance
@@ -134,14 +133,6 @@ def propose_rating(kind: Kind, correct: bool, seconds: float) -> Rating:
     if seconds >= slow:
         return Rating.Hard
     return Rating.Good
-
-
-def _format_expected(value: Any, kind: AnswerKind | None) -> str:
-    if kind == AnswerKind.CHOICE:
-        return ", ".join(chr(ord("a") + int(i)) for i in value)
-    if kind == AnswerKind.SHAPE:
-        return "(" + ", ".join(str(int(v)) for v in value) + ")"
-    return str(value)
 
 
 class StudySession:
@@ -318,7 +309,7 @@ class StudySession:
         concept card is revealed: the result carries the model answer and key points, ``correct``
         is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
         """
-        from quizforge.grading import grade
+        from quizforge.grading import format_value, grade
 
         p = self._require_current()
         at = self.now()
@@ -349,7 +340,7 @@ class StudySession:
             proposed,
             model,
             (),
-            _format_expected(expected, kind),
+            format_value(expected, kind, tolerance),
             verdict.wrong_cells,
         )
 

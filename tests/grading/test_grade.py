@@ -223,3 +223,21 @@ def test_kinds_import_does_not_load_the_parser() -> None:
     code = "import sys, quizforge.grading.kinds; print(sorted(m for m in sys.modules if 'grading' in m))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "['quizforge.grading', 'quizforge.grading.kinds']"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "tolerance", "shown"),
+    [
+        (1.9968377223398316, AnswerKind.NUMBER, Tolerance(rel=0, abs=5e-7), "1.9968377"),
+        (57, AnswerKind.NUMBER, Tolerance.exact(), "57"),
+        ([0.25, -1.0], AnswerKind.VECTOR, Tolerance(), "[0.25, -1]"),
+        ([[0.75, 0.25], [0.5, 0.5]], AnswerKind.MATRIX, Tolerance(), "0.75 0.25; 0.5 0.5"),
+        ((16, 10, 10), AnswerKind.SHAPE, Tolerance.exact(), "(16, 10, 10)"),
+        ([1, 3], AnswerKind.CHOICE, Tolerance(), "b, d"),
+    ],
+)
+def test_a_formatted_expected_value_reads_back_as_right(value, kind, tolerance, shown) -> None:  # type: ignore[no-untyped-def]
+    from quizforge.grading import format_value
+
+    assert format_value(value, kind, tolerance) == shown
+    assert grade(value, shown, kind, tolerance, n_choices=4).correct

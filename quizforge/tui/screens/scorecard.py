@@ -188,7 +188,7 @@ class ScorecardScreen(AppScreen[None]):
         elif item.kind == Kind.CHOICE:
             parts.append(RichText(_choice_text(item, item.expected, lang)))
         else:
-            parts.append(RichText(_value_text(item)))
+            parts.append(RichText(item.expected))  # formatted by the interview, with its digits
         if item.model_answer is not None:
             label = "explanation" if item.kind == Kind.CHOICE else "solution"
             parts += [RichText(""), RichText(t(label, lang), style="bold"), RichText(item.model_answer.get(lang))]
@@ -312,9 +312,3 @@ def _choice_text(item: ScoredAnswer, letters: str, lang: str) -> str:
     choices = item.instance.choices if item.instance is not None and item.instance.choices else item.question.choices
     picked = [LABELS.index(c) for c in letters.lower() if c in LABELS[: len(choices)]]
     return "\n".join(f"{LABELS[i]}) {choices[i].get(lang)}" for i in picked)
-
-
-def _value_text(item: ScoredAnswer) -> str:
-    from quizforge.tui.widgets.card_text import _value_text as value_text
-
-    return value_text(item.question.value) if item.question.value is not None else item.expected

@@ -214,10 +214,14 @@ class StudyScreen(AppScreen[None]):
         """The expected answer, with the cells the user got wrong highlighted."""
         r = self.result
         assert r is not None and self.card is not None
-        answer = self.card.instance.answer if self.card.instance is not None else self.card.question.value
+        card = self.card
+        answer = card.instance.answer if card.instance is not None else card.question.value
+        tolerance = card.instance.tolerance if card.instance is not None else card.question.tolerance
         if isinstance(answer, list) and answer and isinstance(answer[0], list):
+            from quizforge.grading.preview import format_expected
+
             wrong = set(r.wrong_cells)
-            cells = [[_num(v) for v in row] for row in answer]
+            cells = [[format_expected(float(v), tolerance) for v in row] for row in answer]
             width = max(len(c) for row in cells for c in row)
             out = RichText("\n")
             for i, row in enumerate(cells):
@@ -425,9 +429,3 @@ _TEXT_INPUTS = _text_inputs()
 
 # kinds whose expected answer is worth showing beside the feedback (a number's is in the feedback itself)
 _SHOW_EXPECTED = (AnswerKind.MATRIX, AnswerKind.VECTOR, AnswerKind.SHAPE)
-
-
-def _num(v: object) -> str:
-    if isinstance(v, (int, float)):
-        return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
-    return str(v)

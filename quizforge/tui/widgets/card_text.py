@@ -85,26 +85,13 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     if question.explanation is not None:
         parts += [RichText(""), heading(t("explanation", lang)), para(question.explanation.get(lang))]
     if question.value is not None:
-        parts += [RichText(""), heading(t("expected", lang)), para(_value_text(question.value))]
+        from quizforge.grading import format_value
+
+        expected = format_value(question.value, question.answer_kind, question.tolerance)
+        parts += [RichText(""), heading(t("expected", lang)), para(expected)]
     if question.solution is not None:
         parts += [RichText(""), heading(t("solution", lang)), para(question.solution.get(lang))]
     return Group(*parts)
-
-
-def _value_text(value: object) -> str:
-    if isinstance(value, tuple):
-        return "×".join(str(v) for v in value)
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return "\n".join("  ".join(_num(v) for v in row) for row in value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_num(v) for v in value) + "]"
-    return _num(value)
-
-
-def _num(v: object) -> str:
-    if isinstance(v, (int, float)):
-        return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
-    return str(v)
 
 
 def option_index(key: str, n: int) -> int | None:
