@@ -270,8 +270,9 @@ def _mock(args: argparse.Namespace) -> int:
         raise UserError("--minutes must be 1..600")
     if not 1 <= args.questions <= 50:
         raise UserError("--questions must be 1..50")
-    options = {"minutes": args.minutes, "questions": args.questions, "seed": args.seed}
-    return _tui(args, "mock", topics=tuple(args.topic or ()), options=options)
+    return _tui(
+        args, "mock", topics=tuple(args.topic or ()), minutes=args.minutes, questions=args.questions, seed=args.seed
+    )
 
 
 def _report(args: argparse.Namespace) -> int:

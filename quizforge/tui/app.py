@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -42,8 +42,10 @@ class Launch:
     cram: bool = False
     new: int | None = None
     difficulty: int | None = None
-    count: int = 10
-    options: dict[str, object] = field(default_factory=dict)
+    count: int = 10  # quiz questions
+    minutes: int = 30  # mock interview
+    questions: int = 8
+    seed: int | None = None
 
 
 class QuizforgeApp(App[None]):
@@ -197,28 +199,13 @@ class QuizforgeApp(App[None]):
 
                 self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
         elif what == "mock":
-            try:
-                from quizforge.tui.screens.mock import open_mock
-            except ModuleNotFoundError:  # pragma: no cover - until the mock screen lands
-                self.notify(t("not_available", self.lang, what=t(what, self.lang)), severity="warning")
-                return
+            from quizforge.tui.screens.mock import open_mock
 
-            options = launch.options
-            open_mock(
-                self,
-                minutes=int(options.get("minutes", 30)),  # type: ignore[call-overload]
-                questions=int(options.get("questions", 8)),  # type: ignore[call-overload]
-                topics=topics,
-                seed=options.get("seed"),  # type: ignore[arg-type]
-            )
+            open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
         elif what == "report":
-            try:
-                from quizforge.tui.screens.report import ReportScreen
-            except ModuleNotFoundError:  # pragma: no cover - until the report screen lands
-                self.notify(t("not_available", self.lang, what=t(what, self.lang)), severity="warning")
-                return
+            from quizforge.tui.screens.report import ReportScreen
 
-            self.push_screen(ReportScreen())
+            self.push_screen(ReportScreen(topics=list(launch.topics) or None))
         elif what == "browse":
             from quizforge.tui.screens.browse import BrowseScreen
 

@@ -147,7 +147,6 @@ _S: dict[str, Text] = {
     "invalid_setting": Text("{field}: {message}", "{field}：{message}"),
     # help
     "help_title": Text("Keys", "快捷键"),
-    "not_available": Text("{what} is not available yet in this version.", "{what}功能在此版本中尚不可用。"),
 }
 
 
