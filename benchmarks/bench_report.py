@@ -28,13 +28,13 @@ from _common import Budget, Results, short_machine  # noqa: E402
 from bench_store import NOW, SIZES, cached_store, parse_sizes, synthetic_bank  # noqa: E402
 
 from quizforge.report.command import run  # noqa: E402
-from quizforge.report.queries import load_cards, load_reviews  # noqa: E402
 from quizforge.report.render_html import render_html  # noqa: E402
 from quizforge.report.render_json import render_json  # noqa: E402
 from quizforge.report.render_md import render_md  # noqa: E402
 from quizforge.report.render_text import render_text  # noqa: E402
 from quizforge.report.stats import build_report  # noqa: E402
 from quizforge.store import Store  # noqa: E402
+from quizforge.store.columns import load_cards, load_reviews  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS-report.md"
 

@@ -21,7 +21,8 @@ import numpy as np
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizforge.bank.schema import Bank, Question, in_topics
-from quizforge.report.queries import (
+from quizforge.store import Store
+from quizforge.store.columns import (
     SCHEDULED_CODES,
     SOURCE_CODES,
     CardColumns,
@@ -30,7 +31,6 @@ from quizforge.report.queries import (
     load_reviews,
     quiz_scores,
 )
-from quizforge.store import Store
 from quizforge.study.days import day_bounds
 from quizforge.study.scheduling import retrievability
 

@@ -1,4 +1,4 @@
-"""The report's reads: the whole review log and card table as NumPy columns, in a few SQL statements.
+"""The reports' reads: the whole review log and card table as NumPy columns, in a few SQL statements.
 
 A report looks at every row, so it does not build a ``Review`` per row (1,000,000 dataclasses and
 datetimes take seconds). SQLite hands each column over as one ``group_concat`` string that NumPy
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from quizforge.store import Store
+from quizforge.store.repository import Store
 
 # Source codes in ReviewColumns.source (the order of quizforge.store.models.Source).
 SOURCE_CODES: dict[str, int] = {"study": 0, "import": 1, "cram": 2, "quiz": 3, "mock": 4}
