@@ -11,7 +11,6 @@ or accepts the proposed rating; ``u`` undoes; ``s`` suspends (ctrl+u / ctrl+s wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group, RenderableType
@@ -20,7 +19,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from quizforge.bank.schema import Kind
@@ -88,13 +86,6 @@ class StudyScreen(AppScreen[None]):
         Binding("pageup,up", "scroll(-1)", "Scroll", show=False),
     ]
 
-    @dataclass
-    class Answered(Message):
-        """Posted after each saved answer (tests and the quiz summary listen)."""
-
-        saved: Saved
-        result: Result
-
     def __init__(self, session: CardSession, *, title: str = "") -> None:
         super().__init__()
         self.session = session
@@ -105,7 +96,6 @@ class StudyScreen(AppScreen[None]):
         self.ticked: list[bool] = []
         self.reviewed = 0
         self.total = session.remaining
-        self.results: list[Result] = []
 
 
     @property
@@ -344,11 +334,8 @@ class StudyScreen(AppScreen[None]):
     def save(self, rating: int | None) -> None:
         if self.result is None:
             return
-        result = self.result
         saved = self.session.rate(rating)
         self.reviewed += 1
-        self.results.append(result)
-        self.post_message(self.Answered(saved, result))
         if saved.became_leech:
             self.notify(t("suspended_card", self.lang), severity="warning")
         self.show_next()
@@ -381,8 +368,6 @@ class StudyScreen(AppScreen[None]):
             self.notify(t("nothing_to_undo", self.lang))
             return
         self.reviewed = max(0, self.reviewed - 1)
-        if self.results:
-            self.results.pop()
         self.notify(t("undone", self.lang))
         self.show_next(previous)
 
