@@ -129,7 +129,7 @@ def print_families(lang: str) -> None:
 
 def format_answer(inst: Instance, lang: str) -> str:
     """The expected answer as a person would write it."""
-    from quizforge.grading.kinds import AnswerKind
+    from quizforge.answer import AnswerKind
     from quizforge.grading.preview import format_expected
 
     def num(v: float) -> str:
@@ -151,7 +151,7 @@ def format_answer(inst: Instance, lang: str) -> str:
 
 def answer_as_typed(inst: Instance) -> str:
     """The expected answer as a user would type it (``b,d`` for choices, ``1 2; 3 4`` for matrices)."""
-    from quizforge.grading.kinds import AnswerKind
+    from quizforge.answer import AnswerKind
 
     if inst.answer_kind == AnswerKind.CHOICE and isinstance(inst.answer, list):
         return ",".join("abcdefghi"[int(i)] for i in inst.answer)

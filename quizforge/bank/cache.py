@@ -19,8 +19,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank.schema import HEAVY_FIELDS, Bank, KeyPoint, Kind, LazyQuestion, Question, Source, Topic
-from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
 
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank.files import TOPICS_FILE, bank_files
 from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
 from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, decode, parse, read_bytes, read_text
-from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.text import Text
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.text import Text
 
 

@@ -4,8 +4,9 @@
 ``parse_answer`` and ``describe`` read an answer for a live preview. The parser is hand-written and
 never evaluates user text as code.
 
-``quizforge.grading.kinds`` is imported by the bank loader and every numeric family, and importing
-it runs this file: the parser and grader are therefore loaded lazily, on first use of a name below.
+The bank loader imports this package's names on its start-up path: the parser and grader are
+therefore loaded lazily, on first use of a name below. ``AnswerKind`` and ``Tolerance`` live in
+:mod:`quizforge.answer` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from quizforge.grading.tokens import MAX_LENGTH, AnswerParseError
     from quizforge.grading.verdict import KEY_POINTS_PASS, Verdict, grade, score_key_points
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 
 _LAZY = {
     "grade": "verdict",

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from quizforge.grading.kinds import AnswerKind
+from quizforge.answer import AnswerKind
 from quizforge.grading.tokens import AnswerParseError, Token, tokenize
 from quizforge.text import Text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.grading.parse import (
     LETTERS,
     Parsed,

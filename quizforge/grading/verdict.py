@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.grading.parse import (
     ParsedChoice,
     ParsedMatrix,

@@ -1,9 +1,18 @@
 """Generator families: a seed becomes a numeric question with its answer and worked solution.
 
-A family is a function ``draw(rng) -> Draft`` registered with :func:`family`. The registry wraps it so
-that ``generate(name, seed)`` always builds the same :class:`Instance` from the same seed, on every
-machine (NumPy's PCG64 integer streams are platform independent; families draw integers and choices
-only, never platform-dependent floats).
+A family is a function ``draw(rng) -> Draft`` (or ``draw(rng, level) -> Draft`` for a family with
+difficulty levels) registered with :func:`family`. The registry wraps it so that
+``generate(name, seed, level)`` always builds the same :class:`Instance` from the same seed and level,
+on every machine (NumPy's PCG64 integer streams are platform independent; families draw integers and
+choices only, never platform-dependent floats).
+
+Beside the draw function a family module registers, by family name:
+
+- :func:`mistake`: a common wrong way to solve the question, as a function of the instance's params
+  that returns the answer the mistake produces, with a bilingual explanation and the step of the
+  worked solution it breaks (numeric tutoring: a wrong answer that equals a mistake's answer is named);
+- :func:`torch_snippet`: the few lines of PyTorch that compute an instance's answer with its numbers
+  and print it (``generate --json``'s ``"torch_code"``; the snippet is text, never run on a start path).
 """
 
 from __future__ import annotations
@@ -11,16 +20,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.text import Text
 
 # number | vector | matrix | shape | choice indices
 Answer = float | int | list[float] | list[list[float]] | tuple[int, ...] | list[int]
+Params = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class Instance:
     tolerance: Tolerance
     solution: Text
     choices: Sequence[Text] = ()
+    level: int = 1
+    torch_code: str | None = None
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         """The ``quizforge generate --json`` object (DESIGN §3).
@@ -73,14 +85,37 @@ class Instance:
             "answer_kind": str(self.answer_kind),
             "solution": text(self.solution),
             "difficulty": self.difficulty,
+            "level": self.level,
             "tolerance": {"rel": self.tolerance.rel, "abs": self.tolerance.abs},
+            "torch_code": self.torch_code,
         }
         if self.choices:
             out["choices"] = [text(c) for c in self.choices]
         return out
 
 
-DrawFn = Callable[[np.random.Generator], Draft]
+DrawFn = Callable[..., Draft]  # draw(rng) for a one-level family, draw(rng, level) otherwise
+MistakeFn = Callable[[Params], Answer]
+TorchSnippetFn = Callable[[Params], str]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong way to solve a family's question, as code.
+
+    Attributes:
+        id: stable within the family (``bias-per-channel-pair``); reported by ``grade --json``.
+        text: what the user probably did, in a short sentence, both languages
+            ("You gave every (input, output) channel pair its own bias; Conv2d has one bias per
+            output channel.").
+        step: the step of the worked solution it breaks, counted from 1.
+        answer: the answer the mistake produces, from an instance's params.
+    """
+
+    id: str
+    text: Text
+    step: int
+    answer: MistakeFn
 
 
 @dataclass(frozen=True)
@@ -90,9 +125,22 @@ class Family:
     title: Text
     difficulty: int
     draw: DrawFn
+    levels: int = 1  # difficulty levels 1..levels; draw takes (rng, level) when levels > 1
+    default_level: int = 1  # the level ``generate`` uses when none is asked for
+    mistakes: tuple[Mistake, ...] = ()
+    torch_code: TorchSnippetFn | None = None
 
-    def generate(self, seed: int) -> Instance:
-        draft = self.draw(np.random.default_rng(seed))
+    def generate(self, seed: int, level: int | None = None) -> Instance:
+        """The instance for ``seed`` at ``level`` (the family's default level when ``None``).
+
+        Raises:
+            ValueError: ``level`` is outside 1..levels.
+        """
+        lvl = self.default_level if level is None else level
+        if not 1 <= lvl <= self.levels:
+            raise ValueError(f"family {self.name!r} has levels 1..{self.levels}, not {lvl}")
+        rng = np.random.default_rng(seed)
+        draft = self.draw(rng, lvl) if self.levels > 1 else self.draw(rng)
         return Instance(
             family=self.name,
             seed=seed,
@@ -105,6 +153,8 @@ class Family:
             tolerance=draft.tolerance,
             solution=draft.solution,
             choices=tuple(draft.choices),
+            level=lvl,
+            torch_code=self.torch_code(draft.params) if self.torch_code is not None else None,
         )
 
 
@@ -112,14 +162,50 @@ _REGISTRY: dict[str, Family] = {}
 _loaded = False
 
 
-def family(name: str, *, topic: str, title: Text, difficulty: int) -> Callable[[DrawFn], DrawFn]:
-    """Register ``draw`` as the family ``name`` (a public, stable name: banks refer to it)."""
+def family(
+    name: str, *, topic: str, title: Text, difficulty: int, levels: int = 1, default_level: int = 1
+) -> Callable[[DrawFn], DrawFn]:
+    """Register ``draw`` as the family ``name`` (a public, stable name: banks refer to it).
+
+    Args:
+        levels: how many difficulty levels the family has; with more than one, ``draw`` is called
+            as ``draw(rng, level)`` with ``level`` in 1..levels.
+        default_level: the level used when a caller asks for none (``generate NAME --seed N``).
+    """
+    if not 1 <= default_level <= levels:
+        raise ValueError(f"family {name!r}: default_level {default_level} outside 1..{levels}")
 
     def register(draw: DrawFn) -> DrawFn:
         if name in _REGISTRY:
             raise ValueError(f"family {name!r} registered twice")
-        _REGISTRY[name] = Family(name, topic, title, difficulty, draw)
+        _REGISTRY[name] = Family(name, topic, title, difficulty, draw, levels, default_level)
         return draw
+
+    return register
+
+
+def mistake(family_name: str, mistake_id: str, *, step: int, text: Text) -> Callable[[MistakeFn], MistakeFn]:
+    """Register ``fn(params) -> answer`` as a named mistake of ``family_name`` (registered before it)."""
+
+    def register(fn: MistakeFn) -> MistakeFn:
+        fam = _REGISTRY[family_name]
+        if any(m.id == mistake_id for m in fam.mistakes):
+            raise ValueError(f"mistake {mistake_id!r} of {family_name!r} registered twice")
+        _REGISTRY[family_name] = replace(fam, mistakes=(*fam.mistakes, Mistake(mistake_id, text, step, fn)))
+        return fn
+
+    return register
+
+
+def torch_snippet(family_name: str) -> Callable[[TorchSnippetFn], TorchSnippetFn]:
+    """Register ``fn(params) -> code``: a self-contained PyTorch snippet that prints the instance's answer."""
+
+    def register(fn: TorchSnippetFn) -> TorchSnippetFn:
+        fam = _REGISTRY[family_name]
+        if fam.torch_code is not None:
+            raise ValueError(f"torch snippet of {family_name!r} registered twice")
+        _REGISTRY[family_name] = replace(fam, torch_code=fn)
+        return fn
 
     return register
 
@@ -147,8 +233,8 @@ def get_family(name: str) -> Family:
     return _REGISTRY[name]
 
 
-def generate(name: str, seed: int) -> Instance:
-    return get_family(name).generate(seed)
+def generate(name: str, seed: int, level: int | None = None) -> Instance:
+    return get_family(name).generate(seed, level)
 
 
 def answers_agree(expected: Answer, other: Any, kind: AnswerKind, tolerance: Tolerance) -> bool:

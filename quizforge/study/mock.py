@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank import Bank, KeyPoint, Kind, Question
 from quizforge.bank.schema import in_topics
-from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.grading.preview import format_value
 from quizforge.numeric.base import Instance, get_family
 from quizforge.store import Card, MockResult, Review, Source, Store

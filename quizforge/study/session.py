@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank import Bank, KeyPoint, Kind, Question
-from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.numeric.base import Instance, get_family
 from quizforge.store import Card, Phase, Review, Settings, Source, Store
 from quizforge.study.dashboard import Counts, counts

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from quizforge.answer import AnswerKind
 from quizforge.bank.loader import load_bank
 from quizforge.bank.schema import Kind
-from quizforge.grading.kinds import AnswerKind
 from quizforge.locations import shipped_bank_dir
 
 CATALOGUE = shipped_bank_dir() / "topics.yaml"

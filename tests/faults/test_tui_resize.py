@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
+from quizforge.answer import AnswerKind
 from quizforge.bank import Bank, Kind, load
-from quizforge.grading.kinds import AnswerKind
 from quizforge.tui.app import Launch, make_app
 from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.mock import MockScreen, open_mock

@@ -211,18 +211,18 @@ def test_kind_and_lang_may_be_plain_strings() -> None:
 
 
 def test_public_names_survive_importing_every_submodule() -> None:
-    for name in ("kinds", "tokens", "parse", "preview", "verdict"):
+    for name in ("tokens", "parse", "preview", "verdict"):
         importlib.import_module(f"quizforge.grading.{name}")
     for name in quizforge.grading.__all__:
         assert not isinstance(getattr(quizforge.grading, name), type(sys)), name
     assert callable(quizforge.grading.grade)
 
 
-def test_kinds_import_does_not_load_the_parser() -> None:
-    # The bank loader and every family import grading.kinds; the parser loads on first use only.
-    code = "import sys, quizforge.grading.kinds; print(sorted(m for m in sys.modules if 'grading' in m))"
+def test_answer_types_import_loads_no_grading() -> None:
+    # The bank loader and every family import quizforge.answer; the parser loads on first use only.
+    code = "import sys, quizforge.answer; print(sorted(m for m in sys.modules if 'grading' in m))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip() == "['quizforge.grading', 'quizforge.grading.kinds']"
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from quizforge.grading.kinds import AnswerKind
+from quizforge.answer import AnswerKind
 from quizforge.numeric.base import Instance, answers_agree, families, get_family
 from quizforge.numeric.oracle import oracles
 

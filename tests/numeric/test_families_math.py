@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizforge.grading.kinds import AnswerKind
+from quizforge.answer import AnswerKind
 from quizforge.numeric.base import Instance, answers_agree, families, get_family
 from quizforge.numeric.oracle import oracles
 

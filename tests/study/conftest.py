@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank import Bank, Kind, Question, Topic
 from quizforge.bank.schema import KeyPoint, Source
-from quizforge.grading.kinds import AnswerKind, Tolerance
 from quizforge.store import Store
 from quizforge.study.session import Presented
 from quizforge.text import Text

@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from quizforge.answer import AnswerKind
 from quizforge.bank import Bank, Kind
-from quizforge.grading.kinds import AnswerKind
 from quizforge.store import Source
 from quizforge.study.mock import Status
 from quizforge.tui.app import QuizforgeApp, make_app

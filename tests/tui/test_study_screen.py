@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from textual.widgets import Input
 
+from quizforge.answer import AnswerKind
 from quizforge.bank import Kind
-from quizforge.grading.kinds import AnswerKind
 from quizforge.store import Source
 from quizforge.tui.app import Launch, QuizforgeApp
 from quizforge.tui.screens.dashboard import DashboardScreen

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric.base import Draft, family
 from quizforge.numeric.families.cnn import conv_out, fmt_int, fmt_shape, pick, size_formula
 from quizforge.text import Text

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
 from quizforge.numeric.base import Draft, family
 from quizforge.text import Text

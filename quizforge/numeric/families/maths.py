@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric.base import Draft, family
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, mat, pick, sup, vec
 from quizforge.text import Text

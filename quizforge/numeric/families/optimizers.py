@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
 from quizforge.numeric.base import Draft, family
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_vec, pick, sub, sup

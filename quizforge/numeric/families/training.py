@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from quizforge.grading.kinds import AnswerKind, Tolerance
+from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
 from quizforge.numeric.base import Draft, family
 from quizforge.numeric.families.maths import char_poly_lines, symmetric_int_eigen

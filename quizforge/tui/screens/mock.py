@@ -20,8 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Input, Static, TextArea
 
+from quizforge.answer import AnswerKind
 from quizforge.bank.schema import Kind
-from quizforge.grading.kinds import AnswerKind
 from quizforge.tui.mock_strings import clock, t
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput

@@ -21,8 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from quizforge.answer import AnswerKind
 from quizforge.bank.schema import Kind
-from quizforge.grading.kinds import AnswerKind
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.answer_input import AnswerInput

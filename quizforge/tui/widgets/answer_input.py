@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from quizforge.grading.kinds import AnswerKind
+from quizforge.answer import AnswerKind
 
 
 class AnswerInput(Vertical):

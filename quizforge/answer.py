@@ -1,4 +1,4 @@
-"""Answer kinds and tolerances shared by the numeric engine, the bank and the grader."""
+"""Answer kinds and tolerances: small types shared by every layer (bank, numeric engine, grader, study, UI)."""
 
 from __future__ import annotations
 
