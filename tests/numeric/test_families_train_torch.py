@@ -137,9 +137,7 @@ def test_torch_snippets_print_the_answer() -> None:
         get_family(name).generate(seed, level) for name in ALL for level in levels(name) for seed in (3, 11)
     ]
     marker = "@@@"
-    script = "\n".join(
-        f"print({marker!r})\n" + "exec(" + repr(inst.torch_code) + ", {})" for inst in cases
-    )
+    script = "\n".join(f"print({marker!r})\n" + "exec(" + repr(inst.torch_code) + ", {})" for inst in cases)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300)
     printed = [chunk.strip() for chunk in out.stdout.split(marker)[1:]]
     assert len(printed) == len(cases)
