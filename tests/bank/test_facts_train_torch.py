@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import itertools
 import math
 import re
 import warnings
@@ -992,3 +993,85 @@ def test_no_latex_ascii_quotes_and_chinese_punctuation() -> None:
         assert not re.search(r"[\u4e00-\u9fff][;:]\s?[\u4e00-\u9fff]", zh), cid  # ASCII punctuation in Chinese
         if q["kind"] in ("concept", "choice"):
             assert re.search(r"[\u4e00-\u9fff]", q["prompt"]["zh"]), cid
+
+
+# -------------------------------------------------------------------------------------------------
+# Cards added later (kept at the end so the sections above stay in file order)
+# -------------------------------------------------------------------------------------------------
+
+
+def temperature_scaling_keeps_predictions() -> bool:
+    torch.manual_seed(0)
+    logits = torch.randn(100, 5, dtype=D) * 4
+    scaled = logits / 2.5
+    same_argmax = torch.equal(logits.argmax(1), scaled.argmax(1))
+    softer = bool((torch.softmax(scaled, 1).max(1).values <= torch.softmax(logits, 1).max(1).values + 1e-12).all())
+    return same_argmax and softer
+
+
+def roc_area_by_sweep(scores: torch.Tensor, labels: torch.Tensor) -> float:
+    """Trapezoidal area under the ROC points of every distinct threshold, from (0, 0) to (1, 1)."""
+    n_pos, n_neg = int(labels.sum()), int((1 - labels).sum())
+    points = [(0.0, 0.0)]
+    for th in torch.unique(scores).flip(0):
+        pred = scores >= th
+        points.append((int((pred & (labels == 0)).sum()) / n_neg, int((pred & (labels == 1)).sum()) / n_pos))
+    return sum((x1 - x0) * (y0 + y1) / 2 for (x0, y0), (x1, y1) in itertools.pairwise(points))
+
+
+@facts("metric-calibration")
+def _calibration() -> Facts:
+    assert temperature_scaling_keeps_predictions()
+    return Facts(givens=g(0.8, 80, 2017))  # an example confidence; Guo et al., ICML 2017
+
+
+def at_threshold(scores: torch.Tensor, labels: torch.Tensor, th: float) -> tuple[float, float, float]:
+    """(recall, precision, accuracy) when predicting positive at score ≥ th (precision 1 with nothing flagged)."""
+    pred = (scores >= th).long()
+    tp = int(((pred == 1) & (labels == 1)).sum())
+    flagged = int(pred.sum())
+    precision = tp / flagged if flagged else 1.0
+    return tp / int(labels.sum()), precision, num((pred == labels).double().mean())
+
+
+@facts("metric-choice-threshold")
+def _threshold() -> Facts:
+    torch.manual_seed(0)
+    always = [True, True, True, True]
+    for _ in range(200):
+        scores, labels = torch.rand(12, dtype=D), torch.randint(0, 2, (12,))
+        if labels.sum() in (0, 12):
+            continue
+
+        (r5, p5, a5), (r9, p9, a9) = at_threshold(scores, labels, 0.5), at_threshold(scores, labels, 0.9)
+        pos, neg = scores[labels == 1].tolist(), scores[labels == 0].tolist()
+        always[0] &= r9 <= r5
+        # ROC-AUC is the area under the curve swept over every threshold: no single threshold enters it.
+        always[1] &= roc_area_by_sweep(scores, labels) == pytest.approx(auc_by_pairs(pos, neg))
+        always[2] &= p9 >= p5
+        always[3] &= a9 > a5
+    return Facts(givens=g(0.5, 0.9), correct=[i for i, v in enumerate(always) if v])
+
+
+@facts("pt-torch-compile")
+def _compile() -> Facts:
+    assert callable(torch.compile) and "mode" in inspect.signature(torch.compile).parameters
+    return Facts(givens=g(2.0))  # the release that introduced torch.compile
+
+
+@facts("pt-choice-manual-update")
+def _manual_update() -> Facts:
+    w = torch.ones(2, requires_grad=True)
+    (w * 2).sum().backward()
+    assert w.grad is not None
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place"):
+        w -= 0.1 * w.grad
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+    assert w.is_leaf and torch.allclose(w.detach(), torch.full((2,), 0.8))
+    v = torch.ones(2, requires_grad=True)
+    (v * 2).sum().backward()
+    assert v.grad is not None
+    v2 = v - 0.1 * v.grad
+    assert not v2.is_leaf
+    return Facts(givens=g(0.1), correct=[0])

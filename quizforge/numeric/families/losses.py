@@ -56,6 +56,11 @@ def numbered(lines: Sequence[str]) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 
+def worked(steps_en: Sequence[str], steps_zh: Sequence[str], shown: str) -> Text:
+    """A worked solution: the numbered steps in each language, then the answer as shown to the user."""
+    return Text(f"{numbered(steps_en)}\nAnswer: {shown}", f"{numbered(steps_zh)}\n答案：{shown}")
+
+
 def decimals(d: int) -> Tolerance:
     """Tolerance for an answer asked "to d decimals": one unit in the last asked place."""
     return Tolerance(rel=0.0, abs=10.0**-d + 1e-12)
@@ -121,25 +126,20 @@ def draw_bce_with_logits(rng: np.random.Generator, level: int) -> Draft:
         for i, (z, y, t) in enumerate(zip(logits, targets, terms, strict=True))
     ]
     mean = f"({' + '.join(num(t) for t in terms)})/{n} = {num(loss)}"
-    solution = Text(
-        numbered(
-            [
-                f"Sigmoid of each logit: {sig}.",
-                "Per element ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))] (PyTorch evaluates it as "
-                "max(z, 0) − z·y + ln(1 + e^(−|z|)) for stability): " + "; ".join(term_lines) + ".",
-                f"Mean over the {n} elements: {mean}.",
-            ]
-        )
-        + f"\nAnswer: {num(loss)}",
-        numbered(
-            [
-                f"逐个求 sigmoid：{sig}。",
-                "逐元素 ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]（PyTorch 为数值稳定按 "
-                "max(z, 0) − z·y + ln(1 + e^(−|z|)) 计算）：" + "；".join(term_lines) + "。",
-                f"对 {n} 个元素取平均：{mean}。",
-            ]
-        )
-        + f"\n答案：{num(loss)}",
+    solution = worked(
+        [
+            f"Sigmoid of each logit: {sig}.",
+            "Per element ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))] (PyTorch evaluates it as "
+            "max(z, 0) − z·y + ln(1 + e^(−|z|)) for stability): " + "; ".join(term_lines) + ".",
+            f"Mean over the {n} elements: {mean}.",
+        ],
+        [
+            f"逐个求 sigmoid：{sig}。",
+            "逐元素 ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]（PyTorch 为数值稳定按 "
+            "max(z, 0) − z·y + ln(1 + e^(−|z|)) 计算）：" + "；".join(term_lines) + "。",
+            f"对 {n} 个元素取平均：{mean}。",
+        ],
+        f"{num(loss)}",
     )
     return Draft(
         params={"logits": [float(z) for z in logits], "targets": targets},
@@ -237,26 +237,21 @@ def draw_label_smoothing_ce(rng: np.random.Generator, level: int) -> Draft:
     nll_txt = ", ".join(num(v) for v in nll)
     weights = ", ".join(num(on if j == target else off) for j in range(c))
     total = " + ".join(f"{num(on if j == target else off)}·{num(v)}" for j, v in enumerate(nll))
-    solution = Text(
-        numbered(
-            [
-                f"log Σ e^(zⱼ) = {num(lse)}, so −log pⱼ = {num(lse)} − zⱼ = ({nll_txt}).",
-                f"PyTorch spreads ε over all C classes: target qⱼ = (1 − ε)·[j = {target}] + ε/C, "
-                f"ε/C = {eps}/{c} = {num(off)}; the true class gets 1 − {eps} + {num(off)} = {num(on)}. "
-                f"q = ({weights}).",
-                f"L = Σ qⱼ·(−log pⱼ) = {total} = {num(loss)}.",
-            ]
-        )
-        + f"\nAnswer: {num(loss)}",
-        numbered(
-            [
-                f"log Σ e^(zⱼ) = {num(lse)}，所以 −log pⱼ = {num(lse)} − zⱼ = ({nll_txt})。",
-                f"PyTorch 把 ε 平均分给全部 C 个类别：目标 qⱼ = (1 − ε)·[j = {target}] + ε/C，"
-                f"ε/C = {eps}/{c} = {num(off)}；真实类别得到 1 − {eps} + {num(off)} = {num(on)}。q = ({weights})。",
-                f"L = Σ qⱼ·(−log pⱼ) = {total} = {num(loss)}。",
-            ]
-        )
-        + f"\n答案：{num(loss)}",
+    solution = worked(
+        [
+            f"log Σ e^(zⱼ) = {num(lse)}, so −log pⱼ = {num(lse)} − zⱼ = ({nll_txt}).",
+            f"PyTorch spreads ε over all C classes: target qⱼ = (1 − ε)·[j = {target}] + ε/C, "
+            f"ε/C = {eps}/{c} = {num(off)}; the true class gets 1 − {eps} + {num(off)} = {num(on)}. "
+            f"q = ({weights}).",
+            f"L = Σ qⱼ·(−log pⱼ) = {total} = {num(loss)}.",
+        ],
+        [
+            f"log Σ e^(zⱼ) = {num(lse)}，所以 −log pⱼ = {num(lse)} − zⱼ = ({nll_txt})。",
+            f"PyTorch 把 ε 平均分给全部 C 个类别：目标 qⱼ = (1 − ε)·[j = {target}] + ε/C，"
+            f"ε/C = {eps}/{c} = {num(off)}；真实类别得到 1 − {eps} + {num(off)} = {num(on)}。q = ({weights})。",
+            f"L = Σ qⱼ·(−log pⱼ) = {total} = {num(loss)}。",
+        ],
+        f"{num(loss)}",
     )
     return Draft(
         params={"logits": [float(z) for z in logits], "target": target, "smoothing": eps},
@@ -375,10 +370,7 @@ def draw_focal_loss(rng: np.random.Generator, level: int) -> Draft:
         mean = f"({' + '.join(num(t) for t in terms)})/{n} = {num(loss)}"
         steps_en.append(f"Mean: {mean}.")
         steps_zh.append(f"取平均：{mean}。")
-    solution = Text(
-        numbered(steps_en) + f"\nAnswer: {num(loss)}",
-        numbered(steps_zh) + f"\n答案：{num(loss)}",
-    )
+    solution = worked(steps_en, steps_zh, f"{num(loss)}")
     return Draft(
         params={"probs": probs, "targets": targets, "alpha": alpha, "gamma": gamma},
         prompt=prompt,
@@ -503,23 +495,18 @@ def draw_huber_loss(rng: np.random.Generator, level: int) -> Draft:
     )
     term_pairs = [f"d = {num(d)} → {num(t)}" for d, t in zip(diffs, terms, strict=True)]
     mean = f"({' + '.join(num(t) for t in terms)})/{n} = {num(loss)}"
-    solution = Text(
-        numbered(
-            [
-                f"Residuals d = input − target = {vec_text(diffs)}.",
-                f"{rule_en}: {'; '.join(term_pairs)}.",
-                f"Mean: {mean}.",
-            ]
-        )
-        + f"\nAnswer: {num(loss)}",
-        numbered(
-            [
-                f"残差 d = 预测 − 目标 = {vec_text(diffs)}。",
-                f"{rule_zh}：{'；'.join(term_pairs)}。",
-                f"取平均：{mean}。",
-            ]
-        )
-        + f"\n答案：{num(loss)}",
+    solution = worked(
+        [
+            f"Residuals d = input − target = {vec_text(diffs)}.",
+            f"{rule_en}: {'; '.join(term_pairs)}.",
+            f"Mean: {mean}.",
+        ],
+        [
+            f"残差 d = 预测 − 目标 = {vec_text(diffs)}。",
+            f"{rule_zh}：{'；'.join(term_pairs)}。",
+            f"取平均：{mean}。",
+        ],
+        f"{num(loss)}",
     )
     return Draft(
         params=params, prompt=prompt, answer=loss, answer_kind=AnswerKind.NUMBER, tolerance=FOUR, solution=solution
@@ -610,26 +597,21 @@ def draw_kl_div(rng: np.random.Generator, level: int) -> Draft:
         f"（{CALCULATOR.zh}）。",
     )
     terms = " + ".join(f"{num(a)}·ln({num(a)}/{num(b)})" for a, b in zip(p, q, strict=True))
-    solution = Text(
-        numbered(
-            [
-                "nn.KLDivLoss takes log-probabilities as input and probabilities as target; element-wise it is "
-                "P·(ln P − input) = P·ln(P/Q), so it computes KL(P‖Q).",
-                f"Sum over classes: {terms} = {num(kl)}.",
-                "reduction='batchmean' divides by the batch size (1), which gives the true KL; "
-                "'mean' would divide by the number of elements.",
-            ]
-        )
-        + f"\nAnswer: {num(kl)}",
-        numbered(
-            [
-                "nn.KLDivLoss 的输入是对数概率，目标是概率；逐元素计算 P·(ln P − input) = P·ln(P/Q)，"
-                "所以它算的是 KL(P‖Q)。",
-                f"对类别求和：{terms} = {num(kl)}。",
-                "reduction='batchmean' 除以批大小（1），得到真正的 KL；'mean' 会除以元素总数。",
-            ]
-        )
-        + f"\n答案：{num(kl)}",
+    solution = worked(
+        [
+            "nn.KLDivLoss takes log-probabilities as input and probabilities as target; element-wise it is "
+            "P·(ln P − input) = P·ln(P/Q), so it computes KL(P‖Q).",
+            f"Sum over classes: {terms} = {num(kl)}.",
+            "reduction='batchmean' divides by the batch size (1), which gives the true KL; "
+            "'mean' would divide by the number of elements.",
+        ],
+        [
+            "nn.KLDivLoss 的输入是对数概率，目标是概率；逐元素计算 P·(ln P − input) = P·ln(P/Q)，"
+            "所以它算的是 KL(P‖Q)。",
+            f"对类别求和：{terms} = {num(kl)}。",
+            "reduction='batchmean' 除以批大小（1），得到真正的 KL；'mean' 会除以元素总数。",
+        ],
+        f"{num(kl)}",
     )
     return Draft(
         params={"p": p, "q": q},
@@ -789,7 +771,7 @@ def draw_triplet_loss(rng: np.random.Generator, level: int) -> Draft:
     if n_rows > 1:
         steps_en.append(f"Mean over the {n_rows} triplets: {num(loss)}.")
         steps_zh.append(f"对 {n_rows} 组取平均：{num(loss)}。")
-    solution = Text(numbered(steps_en) + f"\nAnswer: {num(loss)}", numbered(steps_zh) + f"\n答案：{num(loss)}")
+    solution = worked(steps_en, steps_zh, f"{num(loss)}")
     return Draft(
         params=params,
         prompt=prompt,
@@ -891,23 +873,18 @@ def draw_precision_recall_f1(rng: np.random.Generator, level: int) -> Draft:
     )
     tn = n - tp - fp - fn
     f1_txt = f"2·{num(p)}·{num(r)}/({num(p)} + {num(r)}) = 2·{tp}/(2·{tp} + {fp} + {fn}) = {num(f1)}"
-    solution = Text(
-        numbered(
-            [
-                f"Count: TP = {tp}, FP = {fp}, FN = {fn} (TN = {tn}, which precision and recall never use).",
-                f"Precision = TP/(TP + FP) = {_frac(tp, tp + fp)}; recall = TP/(TP + FN) = {_frac(tp, tp + fn)}.",
-                f"F1 is the harmonic mean: 2PR/(P + R) = {f1_txt}.",
-            ]
-        )
-        + f"\nAnswer: ({num(p)}, {num(r)}, {num(f1)})",
-        numbered(
-            [
-                f"计数：TP = {tp}，FP = {fp}，FN = {fn}（TN = {tn}，精确率和召回率都用不到它）。",
-                f"精确率 = TP/(TP + FP) = {_frac(tp, tp + fp)}；召回率 = TP/(TP + FN) = {_frac(tp, tp + fn)}。",
-                f"F1 是调和平均：2PR/(P + R) = {f1_txt}。",
-            ]
-        )
-        + f"\n答案：({num(p)}, {num(r)}, {num(f1)})",
+    solution = worked(
+        [
+            f"Count: TP = {tp}, FP = {fp}, FN = {fn} (TN = {tn}, which precision and recall never use).",
+            f"Precision = TP/(TP + FP) = {_frac(tp, tp + fp)}; recall = TP/(TP + FN) = {_frac(tp, tp + fn)}.",
+            f"F1 is the harmonic mean: 2PR/(P + R) = {f1_txt}.",
+        ],
+        [
+            f"计数：TP = {tp}，FP = {fp}，FN = {fn}（TN = {tn}，精确率和召回率都用不到它）。",
+            f"精确率 = TP/(TP + FP) = {_frac(tp, tp + fp)}；召回率 = TP/(TP + FN) = {_frac(tp, tp + fn)}。",
+            f"F1 是调和平均：2PR/(P + R) = {f1_txt}。",
+        ],
+        f"({num(p)}, {num(r)}, {num(f1)})",
     )
     return Draft(
         params={"y_true": y_true, "y_pred": y_pred},
@@ -1011,27 +988,22 @@ def draw_roc_auc(rng: np.random.Generator, level: int) -> Draft:
     per_pos_zh = "；".join(
         f"{num(a)} 胜 {sum(1 for b in neg if a > b)} 个、平 {sum(1 for b in neg if a == b)} 个" for a in pos_sorted
     )
-    solution = Text(
-        numbered(
-            [
-                f"AUC = the probability that a random positive scores above a random negative: "
-                f"{n_pos} positives × {n_neg} negatives = {pairs} pairs.",
-                f"Per positive against the negatives {vec_text(sorted(neg, reverse=True))}: {per_pos_en}. "
-                f"Wins = {wins}, ties = {ties}, each tie counts ½.",
-                f"AUC = ({wins} + ½·{ties})/{pairs} = {num(auc)}.",
-            ]
-        )
-        + f"\nAnswer: {num(auc)}",
-        numbered(
-            [
-                "AUC = 随机取一个正样本、一个负样本，正样本分数更高的概率："
-                f"{n_pos} 个正样本 × {n_neg} 个负样本 = {pairs} 对。",
-                f"每个正样本与负样本 {vec_text(sorted(neg, reverse=True))} 比较：{per_pos_zh}。"
-                f"胜 {wins} 对，平 {ties} 对，平局各算 ½。",
-                f"AUC = ({wins} + ½·{ties})/{pairs} = {num(auc)}。",
-            ]
-        )
-        + f"\n答案：{num(auc)}",
+    solution = worked(
+        [
+            f"AUC = the probability that a random positive scores above a random negative: "
+            f"{n_pos} positives × {n_neg} negatives = {pairs} pairs.",
+            f"Per positive against the negatives {vec_text(sorted(neg, reverse=True))}: {per_pos_en}. "
+            f"Wins = {wins}, ties = {ties}, each tie counts ½.",
+            f"AUC = ({wins} + ½·{ties})/{pairs} = {num(auc)}.",
+        ],
+        [
+            "AUC = 随机取一个正样本、一个负样本，正样本分数更高的概率："
+            f"{n_pos} 个正样本 × {n_neg} 个负样本 = {pairs} 对。",
+            f"每个正样本与负样本 {vec_text(sorted(neg, reverse=True))} 比较：{per_pos_zh}。"
+            f"胜 {wins} 对，平 {ties} 对，平局各算 ½。",
+            f"AUC = ({wins} + ½·{ties})/{pairs} = {num(auc)}。",
+        ],
+        f"{num(auc)}",
     )
     return Draft(
         params={"scores": scores, "labels": labels},
@@ -1162,17 +1134,14 @@ def draw_macro_micro_f1(rng: np.random.Generator, level: int) -> Draft:
             f"微平均先把计数加总：TP = {tp}，FP = {fp}，FN = {fn}；F1 = 2·{tp}/(2·{tp} + {fp} + {fn}) = "
             f"{num(answer)}——单标签多分类时它就等于准确率 {tp}/{n}。"
         )
-    solution = Text(
-        numbered(
-            [
-                "One-vs-rest counts per class (a wrong prediction is an FP for the predicted class and an FN "
-                f"for the true one): {per}.",
-                last_en,
-            ]
-        )
-        + f"\nAnswer: {num(answer)}",
-        numbered([f"按“一对其余”逐类计数（一次错误预测对预测类别是 FP，对真实类别是 FN）：{per_zh}。", last_zh])
-        + f"\n答案：{num(answer)}",
+    solution = worked(
+        [
+            "One-vs-rest counts per class (a wrong prediction is an FP for the predicted class and an FN "
+            f"for the true one): {per}.",
+            last_en,
+        ],
+        [f"按“一对其余”逐类计数（一次错误预测对预测类别是 FP，对真实类别是 FN）：{per_zh}。", last_zh],
+        num(answer),
     )
     return Draft(
         params=params, prompt=prompt, answer=answer, answer_kind=AnswerKind.NUMBER, tolerance=FOUR, solution=solution

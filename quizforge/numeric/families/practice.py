@@ -17,7 +17,7 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric.base import Draft, Params, family, mistake, torch_snippet
-from quizforge.numeric.families.losses import FOUR, VECTOR_HINT, code_list, decimals, num, numbered, vec_text
+from quizforge.numeric.families.losses import FOUR, VECTOR_HINT, code_list, decimals, num, vec_text, worked
 from quizforge.numeric.families.nn import pick
 from quizforge.text import Text
 
@@ -92,29 +92,30 @@ def draw_cosine_lr(rng: np.random.Generator, level: int) -> Draft:
         if level == 3
         else ""
     )
-    solution = Text(
-        numbered(
-            [
-                f"t = {step} scheduler steps (the lr before any step is t = 0).{past_en}",
-                f"η_t = η_min + ½(η_max − η_min)(1 + cos(πt/T_max)) = {formula}.",
-            ]
-        )
-        + f"\nAnswer: {sig(lr)}",
-        numbered(
-            [
-                f"t = {step} 次调度步（还没调用 step 时 t = 0）。{past_zh}",
-                f"η_t = η_min + ½(η_max − η_min)(1 + cos(πt/T_max)) = {formula}。",
-            ]
-        )
-        + f"\n答案：{sig(lr)}",
+    return _lr_draft(
+        {"base_lr": base, "eta_min": eta_min, "t_max": t_max, "step": step},
+        prompt,
+        lr,
+        [
+            f"t = {step} scheduler steps (the lr before any step is t = 0).{past_en}",
+            f"η_t = η_min + ½(η_max − η_min)(1 + cos(πt/T_max)) = {formula}.",
+        ],
+        [
+            f"t = {step} 次调度步（还没调用 step 时 t = 0）。{past_zh}",
+            f"η_t = η_min + ½(η_max − η_min)(1 + cos(πt/T_max)) = {formula}。",
+        ],
     )
+
+
+def _lr_draft(params: Params, prompt: Text, lr: float, steps_en: list[str], steps_zh: list[str]) -> Draft:
+    """A learning-rate question's draft: the answer to 4 significant figures, with its worked steps."""
     return Draft(
-        params={"base_lr": base, "eta_min": eta_min, "t_max": t_max, "step": step},
+        params=params,
         prompt=prompt,
         answer=lr,
         answer_kind=AnswerKind.NUMBER,
         tolerance=SIG4,
-        solution=solution,
+        solution=worked(steps_en, steps_zh, sig(lr)),
     )
 
 
@@ -151,19 +152,23 @@ def _cos_off_by_one(params: Params) -> float:
     return _cosine(params["base_lr"], params["eta_min"], params["t_max"], params["step"] - 1)
 
 
-@torch_snippet("cosine_lr")
-def _cos_torch(params: Params) -> str:
+def scheduler_snippet(params: Params, scheduler: str) -> str:
+    """The PyTorch loop that steps ``scheduler`` (a constructor call on ``opt``) ``params["step"]`` times."""
     return (
         "import torch\n"
         "w = torch.nn.Parameter(torch.zeros(1))\n"
         f"opt = torch.optim.SGD([w], lr={params['base_lr']})\n"
-        "sched = torch.optim.lr_scheduler.CosineAnnealingLR(\n"
-        f"    opt, T_max={params['t_max']}, eta_min={params['eta_min']})\n"
+        f"sched = torch.optim.lr_scheduler.{scheduler}\n"
         f"for _ in range({params['step']}):\n"
         "    opt.step()\n"
         "    sched.step()\n"
         "print(opt.param_groups[0]['lr'])\n"
     )
+
+
+@torch_snippet("cosine_lr")
+def _cos_torch(params: Params) -> str:
+    return scheduler_snippet(params, f"CosineAnnealingLR(opt, T_max={params['t_max']}, eta_min={params['eta_min']})")
 
 
 @family(
@@ -197,29 +202,18 @@ def draw_step_lr(rng: np.random.Generator, level: int) -> Draft:
         f"每个 epoch 在 optimizer.step() 之后调用一次。调用 {step} 次 scheduler.step() 后学习率是多少？"
         "保留 4 位有效数字。",
     )
-    solution = Text(
-        numbered(
-            [
-                f"Decays so far: ⌊t/step_size⌋ = ⌊{step}/{size}⌋ = {k}.",
-                f"lr = lr₀·γ^{k} = {base}·{gamma}^{k} = {sig(lr)}.",
-            ]
-        )
-        + f"\nAnswer: {sig(lr)}",
-        numbered(
-            [
-                f"已衰减次数：⌊t/step_size⌋ = ⌊{step}/{size}⌋ = {k}。",
-                f"lr = lr₀·γ^{k} = {base}·{gamma}^{k} = {sig(lr)}。",
-            ]
-        )
-        + f"\n答案：{sig(lr)}",
-    )
-    return Draft(
-        params={"base_lr": base, "step_size": size, "gamma": gamma, "step": step},
-        prompt=prompt,
-        answer=lr,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=SIG4,
-        solution=solution,
+    return _lr_draft(
+        {"base_lr": base, "step_size": size, "gamma": gamma, "step": step},
+        prompt,
+        lr,
+        [
+            f"Decays so far: ⌊t/step_size⌋ = ⌊{step}/{size}⌋ = {k}.",
+            f"lr = lr₀·γ^{k} = {base}·{gamma}^{k} = {sig(lr)}.",
+        ],
+        [
+            f"已衰减次数：⌊t/step_size⌋ = ⌊{step}/{size}⌋ = {k}。",
+            f"lr = lr₀·γ^{k} = {base}·{gamma}^{k} = {sig(lr)}。",
+        ],
     )
 
 
@@ -251,16 +245,7 @@ def _step_every(params: Params) -> float:
 
 @torch_snippet("step_lr")
 def _step_torch(params: Params) -> str:
-    return (
-        "import torch\n"
-        "w = torch.nn.Parameter(torch.zeros(1))\n"
-        f"opt = torch.optim.SGD([w], lr={params['base_lr']})\n"
-        f"sched = torch.optim.lr_scheduler.StepLR(opt, step_size={params['step_size']}, gamma={params['gamma']})\n"
-        f"for _ in range({params['step']}):\n"
-        "    opt.step()\n"
-        "    sched.step()\n"
-        "print(opt.param_groups[0]['lr'])\n"
-    )
+    return scheduler_snippet(params, f"StepLR(opt, step_size={params['step_size']}, gamma={params['gamma']})")
 
 
 @family(
@@ -281,29 +266,18 @@ def draw_exponential_lr(rng: np.random.Generator) -> Draft:
         f"optimizer = SGD(params, lr={base})；scheduler = ExponentialLR(optimizer, gamma={gamma})。"
         f"调用 {step} 次 scheduler.step() 后学习率是多少？保留 4 位有效数字。",
     )
-    solution = Text(
-        numbered(
-            [
-                f"Each scheduler step multiplies the learning rate by γ, so after t = {step} steps lr = lr₀·γ^t.",
-                f"lr = {base}·{gamma}^{step} = {base}·{sig(gamma**step, 6)} = {sig(lr)}.",
-            ]
-        )
-        + f"\nAnswer: {sig(lr)}",
-        numbered(
-            [
-                f"每次 scheduler.step() 把学习率乘以 γ，所以 t = {step} 步后 lr = lr₀·γ^t。",
-                f"lr = {base}·{gamma}^{step} = {base}·{sig(gamma**step, 6)} = {sig(lr)}。",
-            ]
-        )
-        + f"\n答案：{sig(lr)}",
-    )
-    return Draft(
-        params={"base_lr": base, "gamma": gamma, "step": step},
-        prompt=prompt,
-        answer=lr,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=SIG4,
-        solution=solution,
+    return _lr_draft(
+        {"base_lr": base, "gamma": gamma, "step": step},
+        prompt,
+        lr,
+        [
+            f"Each scheduler step multiplies the learning rate by γ, so after t = {step} steps lr = lr₀·γ^t.",
+            f"lr = {base}·{gamma}^{step} = {base}·{sig(gamma**step, 6)} = {sig(lr)}.",
+        ],
+        [
+            f"每次 scheduler.step() 把学习率乘以 γ，所以 t = {step} 步后 lr = lr₀·γ^t。",
+            f"lr = {base}·{gamma}^{step} = {base}·{sig(gamma**step, 6)} = {sig(lr)}。",
+        ],
     )
 
 
@@ -335,16 +309,7 @@ def _exp_linear(params: Params) -> float:
 
 @torch_snippet("exponential_lr")
 def _exp_torch(params: Params) -> str:
-    return (
-        "import torch\n"
-        "w = torch.nn.Parameter(torch.zeros(1))\n"
-        f"opt = torch.optim.SGD([w], lr={params['base_lr']})\n"
-        f"sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma={params['gamma']})\n"
-        f"for _ in range({params['step']}):\n"
-        "    opt.step()\n"
-        "    sched.step()\n"
-        "print(opt.param_groups[0]['lr'])\n"
-    )
+    return scheduler_snippet(params, f"ExponentialLR(opt, gamma={params['gamma']})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,25 +361,20 @@ def draw_grad_clip_norm(rng: np.random.Generator, level: int) -> Draft:
     )
     squares = " + ".join(f"{num(g * g)}" for g in grads)
     norm_txt = f"√({squares}) = {num(total)}"
-    solution = Text(
-        numbered(
-            [
-                f"Total L2 norm over all gradients: {norm_txt} > max_norm = {max_norm}, so clipping applies.",
-                f"Every component is scaled by the same factor max_norm/(total_norm + 1e-6) = {max_norm}/"
-                f"{num(total)} ≈ {num(coef, 6)}: the direction is kept, the norm becomes {max_norm}.",
-                f"g·{num(coef, 6)} = {vec_text(clipped)}.",
-            ]
-        )
-        + f"\nAnswer: {vec_text(clipped)}",
-        numbered(
-            [
-                f"所有梯度合在一起的 L2 范数：{norm_txt} > max_norm = {max_norm}，所以要裁剪。",
-                f"每个分量乘以同一个系数 max_norm/(total_norm + 1e-6) = {max_norm}/{num(total)} ≈ {num(coef, 6)}："
-                f"方向不变，范数变为 {max_norm}。",
-                f"g·{num(coef, 6)} = {vec_text(clipped)}。",
-            ]
-        )
-        + f"\n答案：{vec_text(clipped)}",
+    solution = worked(
+        [
+            f"Total L2 norm over all gradients: {norm_txt} > max_norm = {max_norm}, so clipping applies.",
+            f"Every component is scaled by the same factor max_norm/(total_norm + 1e-6) = {max_norm}/"
+            f"{num(total)} ≈ {num(coef, 6)}: the direction is kept, the norm becomes {max_norm}.",
+            f"g·{num(coef, 6)} = {vec_text(clipped)}.",
+        ],
+        [
+            f"所有梯度合在一起的 L2 范数：{norm_txt} > max_norm = {max_norm}，所以要裁剪。",
+            f"每个分量乘以同一个系数 max_norm/(total_norm + 1e-6) = {max_norm}/{num(total)} ≈ {num(coef, 6)}："
+            f"方向不变，范数变为 {max_norm}。",
+            f"g·{num(coef, 6)} = {vec_text(clipped)}。",
+        ],
+        f"{vec_text(clipped)}",
     )
     return Draft(
         params={"grads": grads, "max_norm": max_norm},
@@ -538,7 +498,7 @@ def draw_iters_per_epoch(rng: np.random.Generator, level: int) -> Draft:
             0, f"Each GPU sees ⌈N/W⌉ = ⌈{n:,}/{world}⌉ = {per_rank:,} samples per epoch (the sampler pads)."
         )
         steps_zh.insert(0, f"每张卡每个 epoch 分到 ⌈N/W⌉ = ⌈{n:,}/{world}⌉ = {per_rank:,} 个样本（采样器会补齐）。")
-    solution = Text(numbered(steps_en) + f"\nAnswer: {total:,}", numbered(steps_zh) + f"\n答案：{total:,}")
+    solution = worked(steps_en, steps_zh, f"{total:,}")
     return Draft(
         params={"n": n, "batch_size": batch, "drop_last": drop_last, "epochs": epochs, "world_size": world},
         prompt=prompt,
@@ -649,22 +609,16 @@ def draw_broadcast_shape(rng: np.random.Generator, level: int) -> Draft:
     )
     padded = [[1] * (len(answer) - len(s)) + list(s) for s in shapes]
     pad_txt = [shape_text(p) for p in padded]
-    solution = Text(
-        numbered(
-            [
-                f"Align the shapes on the right and pad the shorter ones with 1s on the left: {', '.join(pad_txt)}.",
-                "In each position the sizes must be equal or 1; a 1 is stretched to the other size: "
-                f"{shape_text(answer)}.",
-            ]
-        )
-        + f"\nAnswer: {'×'.join(map(str, answer))}",
-        numbered(
-            [
-                f"从右往左对齐，较短的形状在左边补 1：{'、'.join(pad_txt)}。",
-                f"每一维的大小必须相等或其中一个为 1；为 1 的维被扩展成另一个大小：{shape_text(answer)}。",
-            ]
-        )
-        + f"\n答案：{'×'.join(map(str, answer))}",
+    solution = worked(
+        [
+            f"Align the shapes on the right and pad the shorter ones with 1s on the left: {', '.join(pad_txt)}.",
+            f"In each position the sizes must be equal or 1; a 1 is stretched to the other size: {shape_text(answer)}.",
+        ],
+        [
+            f"从右往左对齐，较短的形状在左边补 1：{'、'.join(pad_txt)}。",
+            f"每一维的大小必须相等或其中一个为 1；为 1 的维被扩展成另一个大小：{shape_text(answer)}。",
+        ],
+        f"{'×'.join(map(str, answer))}",
     )
     return Draft(
         params={"shapes": shapes},
@@ -809,10 +763,7 @@ def draw_view_permute_shape(rng: np.random.Generator, level: int) -> Draft:
         key = op.split("(")[0]
         en.append(f"{op}: {explain_en[key]}: {shape_text(before)} → {shape_text(after)}.")
         zh.append(f"{op}：{explain_zh[key]}：{shape_text(before)} → {shape_text(after)}。")
-    solution = Text(
-        numbered(en) + f"\nAnswer: {'×'.join(map(str, answer))}",
-        numbered(zh) + f"\n答案：{'×'.join(map(str, answer))}",
-    )
+    solution = worked(en, zh, f"{'×'.join(map(str, answer))}")
     return Draft(
         params={"shape": sizes, "ops": ops},
         prompt=prompt,
@@ -914,7 +865,7 @@ def draw_tensor_memory(rng: np.random.Generator, level: int) -> Draft:
         steps_en.append(f"{nbytes:,}/2²⁰ = {num(nbytes / MIB, 3)} MiB.")
         steps_zh.append(f"{nbytes:,}/2²⁰ = {num(nbytes / MIB, 3)} MiB。")
     shown = f"{nbytes:,}" if level == 1 else num(nbytes / MIB, 3)
-    solution = Text(numbered(steps_en) + f"\nAnswer: {shown}", numbered(steps_zh) + f"\n答案：{shown}")
+    solution = worked(steps_en, steps_zh, f"{shown}")
     return Draft(
         params={"shape": shape, "dtype": dtype, "unit": "bytes" if level == 1 else "MiB"},
         prompt=prompt,
