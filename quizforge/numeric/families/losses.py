@@ -107,7 +107,9 @@ def draw_bce_with_logits(rng: np.random.Generator, level: int) -> Draft:
         else:
             targets = [float(rng.integers(2)) for _ in range(n)]
         # Swapping the two log terms changes the sum by Σ(2y − 1)·z: keep instances where it shows.
-        if abs(sum((2 * y - 1) * z for z, y in zip(logits, targets, strict=True))) > 0.25:
+        shows = abs(sum((2 * y - 1) * z for z, y in zip(logits, targets, strict=True))) > 0.25
+        soft = level < 3 or any(y not in (0.0, 1.0) for y in targets)
+        if shows and soft:
             break
     terms = _bce_terms(logits, targets)
     loss = sum(terms) / n
@@ -120,7 +122,7 @@ def draw_bce_with_logits(rng: np.random.Generator, level: int) -> Draft:
         f"{soft.zh if level == 3 else ''}。F.binary_cross_entropy_with_logits(z, y)（默认 reduction='mean'）"
         f"返回多少？保留 4 位小数（{CALCULATOR.zh}）。",
     )
-    sig = ", ".join(f"σ({num(z)}) = {num(_sigmoid(z))}" for z in logits)
+    sigmoids = [f"σ({num(z)}) = {num(_sigmoid(z))}" for z in logits]
     term_lines = [
         f"ℓ{i + 1} = −[{num(y)}·ln {num(_sigmoid(z))} + {num(1 - y)}·ln {num(1 - _sigmoid(z))}] = {num(t)}"
         for i, (z, y, t) in enumerate(zip(logits, targets, terms, strict=True))
@@ -128,13 +130,13 @@ def draw_bce_with_logits(rng: np.random.Generator, level: int) -> Draft:
     mean = f"({' + '.join(num(t) for t in terms)})/{n} = {num(loss)}"
     solution = worked(
         [
-            f"Sigmoid of each logit: {sig}.",
+            f"Sigmoid of each logit: {', '.join(sigmoids)}.",
             "Per element ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))] (PyTorch evaluates it as "
             "max(z, 0) − z·y + ln(1 + e^(−|z|)) for stability): " + "; ".join(term_lines) + ".",
             f"Mean over the {n} elements: {mean}.",
         ],
         [
-            f"逐个求 sigmoid：{sig}。",
+            f"逐个求 sigmoid：{'，'.join(sigmoids)}。",
             "逐元素 ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]（PyTorch 为数值稳定按 "
             "max(z, 0) − z·y + ln(1 + e^(−|z|)) 计算）：" + "；".join(term_lines) + "。",
             f"对 {n} 个元素取平均：{mean}。",
@@ -754,18 +756,23 @@ def draw_triplet_loss(rng: np.random.Generator, level: int) -> Draft:
         "返回多少？保留 4 位小数。",
     )
     dist_lines = [(num(_dist(a, p)), num(_dist(a, n))) for a, p, n in rows]
+    # With two triplets each distance pair is labelled with its triplet.
+    label_en = [f"triplet {i + 1}: " if n_rows > 1 else "" for i in range(n_rows)]
+    label_zh = [f"第 {i + 1} 组：" if n_rows > 1 else "" for i in range(n_rows)]
     hinge_lines = [
         f"max(0, {num(_dist(a, p))} − {num(_dist(a, n))} + {num(margin)}) = {num(max(0.0, h))}"
         for (a, p, n), h in zip(rows, hinges, strict=True)
     ]
     steps_en = [
         "Euclidean distances (not squared): "
-        + "; ".join(f"d(a, p) = {dp}, d(a, n) = {dn}" for dp, dn in dist_lines)
+        + "; ".join(f"{lb}d(a, p) = {dp}, d(a, n) = {dn}" for lb, (dp, dn) in zip(label_en, dist_lines, strict=True))
         + ".",
         "Hinge max(0, d(a, p) − d(a, n) + margin): " + "; ".join(hinge_lines) + ".",
     ]
     steps_zh = [
-        "欧氏距离（不平方）：" + "；".join(f"d(a, p) = {dp}，d(a, n) = {dn}" for dp, dn in dist_lines) + "。",
+        "欧氏距离（不平方）："
+        + "；".join(f"{lb}d(a, p) = {dp}，d(a, n) = {dn}" for lb, (dp, dn) in zip(label_zh, dist_lines, strict=True))
+        + "。",
         "合页 max(0, d(a, p) − d(a, n) + margin)：" + "；".join(hinge_lines) + "。",
     ]
     if n_rows > 1:
@@ -1119,11 +1126,11 @@ def draw_macro_micro_f1(rng: np.random.Generator, level: int) -> Draft:
     per_zh = "；".join(f"类别 {k}：TP {tp}，FP {fp}，FN {fn}" for k, (tp, fp, fn) in enumerate(rows))
     if average == "macro":
         f1s = [_f1(*r) for r in rows]
-        f1_txt = ", ".join(
-            f"2·{tp}/(2·{tp} + {fp} + {fn}) = {num(f)}" for (tp, fp, fn), f in zip(rows, f1s, strict=True)
+        f1_parts = [f"2·{tp}/(2·{tp} + {fp} + {fn}) = {num(f)}" for (tp, fp, fn), f in zip(rows, f1s, strict=True)]
+        last_en = (
+            f"Per-class F1 = 2TP/(2TP + FP + FN): {', '.join(f1_parts)}. Macro = their plain mean = {num(answer)}."
         )
-        last_en = f"Per-class F1 = 2TP/(2TP + FP + FN): {f1_txt}. Macro = their plain mean = {num(answer)}."
-        last_zh = f"各类 F1 = 2TP/(2TP + FP + FN)：{f1_txt}。宏平均 = 简单平均 = {num(answer)}。"
+        last_zh = f"各类 F1 = 2TP/(2TP + FP + FN)：{'，'.join(f1_parts)}。宏平均 = 简单平均 = {num(answer)}。"
     else:
         tp, fp, fn = (sum(col) for col in zip(*rows, strict=True))
         last_en = (
