@@ -108,8 +108,8 @@ def draw_bce_with_logits(rng: np.random.Generator, level: int) -> Draft:
             targets = [float(rng.integers(2)) for _ in range(n)]
         # Swapping the two log terms changes the sum by Σ(2y − 1)·z: keep instances where it shows.
         shows = abs(sum((2 * y - 1) * z for z, y in zip(logits, targets, strict=True))) > 0.25
-        soft = level < 3 or any(y not in (0.0, 1.0) for y in targets)
-        if shows and soft:
+        has_soft = level < 3 or any(y not in (0.0, 1.0) for y in targets)
+        if shows and has_soft:
             break
     terms = _bce_terms(logits, targets)
     loss = sum(terms) / n
