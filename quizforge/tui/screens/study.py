@@ -200,8 +200,10 @@ class StudyScreen(AppScreen[None]):
         assert r is not None and self.card is not None
         card = self.card
         expected = card.expected
-        answer, tolerance = expected.value, expected.tolerance
-        if isinstance(answer, list) and answer and isinstance(answer[0], list):
+        answer: object = expected.value
+        tolerance = expected.tolerance
+        # a matrix only when every row is a list: the first row alone says nothing of the others
+        if isinstance(answer, list) and answer and all(isinstance(row, list) for row in answer):
             from quizforge.grading.preview import format_expected
 
             wrong = set(r.wrong_cells)
