@@ -12,6 +12,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from quizforge.answer import AnswerKind
@@ -60,9 +61,9 @@ class Presented:
     def choices(self) -> tuple[Text, ...]:
         return self.question_kind.choices(self.question, self.instance)
 
-    @property
+    @cached_property
     def expected(self) -> Expected:
-        """The right answer of this presentation."""
+        """The right answer of this presentation (worked out once: screens ask it on every key)."""
         return self.question_kind.expected(self.question, self.instance)
 
     @property
@@ -128,7 +129,7 @@ def grade_answer(p: Presented, text: str, at: datetime, lang: str) -> Graded:
     verdict = kind.grade(p.question, p.instance, text, lang)
     # self-graded cards propose Good until the user's ticks say otherwise
     proposed = Rating.Good if verdict is None else propose_rating(p.kind, verdict.correct, seconds)
-    return Graded(kind.expected(p.question, p.instance), verdict, proposed, at, seconds)
+    return Graded(p.expected, verdict, proposed, at, seconds)
 
 
 def build_review(
