@@ -13,8 +13,6 @@ recorded like any other, and ``self_graded`` says the verdict comes from the use
 
 from __future__ import annotations
 
-import html
-import random
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +23,8 @@ from quizforge.bank.schema import KeyPoint, Question
 from quizforge.text import Text
 
 if TYPE_CHECKING:
+    import random
+
     from quizforge.grading.verdict import Verdict
 
 ANKI_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -32,6 +32,8 @@ ANKI_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 def anki_text(text: str) -> str:
     """Bank text as Anki HTML: escaped, line breaks kept."""
+    import html  # only an export needs it: kept off the bank's load path
+
     return html.escape(text).replace("\n", "<br>")
 
 

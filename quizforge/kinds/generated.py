@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,8 @@ from quizforge.kinds.base import Expected, QuestionKind, anki_options, anki_text
 from quizforge.text import Text
 
 if TYPE_CHECKING:
+    import random
+
     from quizforge.bank.loader import FieldReader
     from quizforge.bank.yamlsafe import MarkedDict
     from quizforge.numeric.base import Instance
