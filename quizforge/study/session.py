@@ -231,9 +231,9 @@ class StudySession:
     def submit(self, text: str) -> Result:
         """Answer the current card.
 
-        Choice, numeric and generated cards are graded with :func:`quizforge.grading.grade`. A
-        concept card is revealed: the result carries the model answer and key points, ``correct``
-        is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
+        The card's kind grades it (:func:`quizforge.study.answering.grade_answer`). A card its kind
+        does not grade (a concept card) is revealed: the result carries the model answer and key
+        points, ``correct`` is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
         """
         p = self._require_current()
         g = grade_answer(p, text, self.now(), self.lang)
