@@ -21,11 +21,9 @@ eval, RMSNorm does not centre, GroupNorm's extremes, accumulation equals the ful
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 import warnings
-from functools import cache
 from typing import Any
 
 import pytest
@@ -41,12 +39,16 @@ from tests.bank.facts import (
     Facts,
     all_bank_ids,
     answer_mismatches,
+    choice_index,
     dec,
+    defaults,
     fact_registrar,
     flat,
     full_text,
+    kw,
     missing_phrases,
     missing_stated,
+    n_params,
     num,
     number_tokens,
     sci,
@@ -75,34 +77,7 @@ REGISTRY: dict[str, FactFn] = {}
 facts = fact_registrar(REGISTRY)
 
 
-def g(*values: Any) -> frozenset[str]:
-    return frozenset(str(v) for v in values)
-
-
-@cache
-def defaults(obj: Any) -> dict[str, Any]:
-    """Default arguments of a torch class or function, from its real signature."""
-    return {
-        name: p.default
-        for name, p in inspect.signature(obj).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
-
-
-def kw(obj: Any, name: str) -> str:
-    """'eps=1e-05', 'affine=False': a default as the cards write it."""
-    return f"{name}={defaults(obj)[name]!r}"
-
-
-def n_params(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
-
-
-def choice_index(q: dict[str, Any], text: str) -> int:
-    """The index of the choice whose English text is exactly ``text``."""
-    found = [i for i, c in enumerate(q["choices"]) if c["en"] == text]
-    assert len(found) == 1, (q["id"], text)
-    return found[0]
+g = bank.givens
 
 
 def finfo(dtype: torch.dtype) -> torch.finfo:

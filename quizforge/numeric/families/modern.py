@@ -57,6 +57,18 @@ def distinct(params: Params, answer: Answer, kind: AnswerKind, tol: Tolerance, w
     return not any(answers_agree(answer, fn(params), kind, tol) for _, _, _, fn in wrongs)
 
 
+def count_draft(params: Params, prompt: Text, answer: int, solution: Text) -> Draft:
+    """The draft of a question whose answer is a whole number that must be exact."""
+    return Draft(
+        params=params,
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
 def register_mistakes(name: str, wrongs: Sequence[MistakeSpec]) -> None:
     for mistake_id, step, text, fn in wrongs:
         mistake(name, mistake_id, step=step, text=text)(fn)
@@ -532,14 +544,7 @@ def draw_grouped_conv_params(rng: np.random.Generator, level: int) -> Draft:
         f"（权重张量形状为 {c_out}×{per}×{k}×{k}）。\n"
         f"{bias_zh}\n答案：{fmt_int(total)}。",
     )
-    return Draft(
-        params=params,
-        prompt=prompt,
-        answer=total,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance.exact(),
-        solution=solution,
-    )
+    return count_draft(params, prompt, total, solution)
 
 
 register_mistakes("grouped_conv_params", GROUPED_MISTAKES)
@@ -622,14 +627,7 @@ def draw_se_params(rng: np.random.Generator, level: int) -> Draft:
         f"3. 合计 2C²/r + C/r + C = {fmt_int(2 * c * h)} + {h} + {c} = {fmt_int(total)}。\n"
         f"答案：{fmt_int(total)}。",
     )
-    return Draft(
-        params=params,
-        prompt=prompt,
-        answer=total,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance.exact(),
-        solution=solution,
-    )
+    return count_draft(params, prompt, total, solution)
 
 
 register_mistakes("se_params", SE_MISTAKES)
@@ -714,14 +712,7 @@ def draw_channel_shuffle(rng: np.random.Generator, level: int) -> Draft:
         f"3. 按行展平：位置 b·g + a = {b}·{g} + {a} = {new}。\n"
         f"答案：{new}。",
     )
-    return Draft(
-        params=params,
-        prompt=prompt,
-        answer=new,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance.exact(),
-        solution=solution,
-    )
+    return count_draft(params, prompt, new, solution)
 
 
 register_mistakes("channel_shuffle", SHUFFLE_MISTAKES)
