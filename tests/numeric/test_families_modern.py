@@ -38,6 +38,7 @@ TOPICS = {
     "affine_quantization": "train.efficient",
     "distillation_soft_targets": "train.efficient",
     "ring_allreduce": "train.efficient",
+    "float_cast_rounding": "train.efficient",
 }
 ALL = sorted(TOPICS)
 SEEDS = range(300)
@@ -273,6 +274,16 @@ def test_anchor_grad_accumulation_equals_full_batch() -> None:
     fam: Family = get_family("grad_accumulation")
     by_id = {m.id: m.answer(params) for m in fam.mistakes}
     assert by_id["forgot-divide-by-k"] == pytest.approx(10)
+
+
+def test_anchor_float_cast_rounding() -> None:
+    # bf16 keeps 7 mantissa bits: in [512, 1024) the spacing is 2^(9 − 7) = 4, so 1001 → 1000 (not 1004);
+    # fp16 keeps 10: in [4096, 8192) the spacing is 2^(12 − 10) = 4, so 4099 → 4100.
+    orc = oracles()["float_cast_rounding"]
+    assert orc({"format": "bf16", "value": 1001}) == 1000
+    assert orc({"format": "fp16", "value": 4099}) == 4100
+    # fp8 E4M3 keeps 3: in [256, 512) the spacing is 32, so 274 → 288.
+    assert orc({"format": "fp8_e4m3", "value": 274}) == 288
 
 
 def test_oracles_do_not_mutate_params() -> None:

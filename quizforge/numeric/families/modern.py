@@ -1321,3 +1321,116 @@ def _ring_snippet(p: Params) -> str:
         "per_gpu = sent / N\n"
         "print(per_gpu / bw if bw else per_gpu)\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# train.efficient: rounding when casting to a low-precision format
+# ---------------------------------------------------------------------------------------------
+
+# Explicit mantissa bits of each format (1 sign bit; the rest is exponent).
+MANTISSA_BITS = {"fp16": 10, "bf16": 7, "fp8_e4m3": 3, "fp8_e5m2": 2}
+LAYOUT = {"fp16": "1/5/10", "bf16": "1/8/7", "fp8_e4m3": "1/4/3", "fp8_e5m2": "1/5/2"}
+PARTNER = {"fp16": "bf16", "bf16": "fp16", "fp8_e4m3": "fp8_e5m2", "fp8_e5m2": "fp8_e4m3"}
+TORCH_DTYPE = {"fp16": "float16", "bf16": "bfloat16", "fp8_e4m3": "float8_e4m3fn", "fp8_e5m2": "float8_e5m2"}
+
+
+def _cast(value: int, fmt: str, op: Callable[[float], float] = round) -> float:
+    """``value`` (≥ 1) rounded to the nearest number of ``fmt`` (``op=math.floor`` truncates instead)."""
+    e = math.floor(math.log2(value))
+    spacing = 2.0 ** (e - MANTISSA_BITS[fmt])
+    return float(op(value / spacing) * spacing)
+
+
+CAST_MISTAKES: list[MistakeSpec] = [
+    (
+        "swapped-formats",
+        1,
+        Text(
+            "You used the other format's bits: fp16 is 1/5/10 and bf16 1/8/7 (sign/exponent/mantissa), "
+            "fp8 E4M3 is 1/4/3 and E5M2 1/5/2.",
+            "你用了另一种格式的位数：fp16 是 1/5/10，bf16 是 1/8/7（符号/指数/尾数）；"
+            "fp8 的 E4M3 是 1/4/3，E5M2 是 1/5/2。",
+        ),
+        lambda p: _cast(p["value"], PARTNER[p["format"]]),
+    ),
+    (
+        "truncated",
+        3,
+        Text(
+            "You dropped the extra bits (rounded down); a cast rounds to the nearest representable number.",
+            "你直接丢掉了多余的位（向下取整）；类型转换会舍入到最近的可表示数。",
+        ),
+        lambda p: _cast(p["value"], p["format"], math.floor),
+    ),
+]
+
+
+@family(
+    "float_cast_rounding",
+    topic="train.efficient",
+    title=Text("Rounding when casting to fp16, bf16 or fp8", "转换为 fp16、bf16 或 fp8 时的舍入"),
+    difficulty=3,
+    levels=3,
+    default_level=1,
+)
+def draw_float_cast_rounding(rng: np.random.Generator, level: int) -> Draft:
+    """Level 1: fp16 or bf16 where the spacing is 4; 2: larger values (spacing 8 to 512); 3: the fp8 formats."""
+    while True:
+        if level == 1:
+            fmt = pick(rng, ["fp16", "bf16"])
+            lo = 2 ** (MANTISSA_BITS[fmt] + 2)  # spacing 4: integers can round either way without a tie
+            value = int(rng.integers(lo, 2 * lo))
+        elif level == 2:
+            fmt = pick(rng, ["fp16", "bf16"])
+            e = int(rng.integers(MANTISSA_BITS[fmt] + 3, 16))  # below 2¹⁶: finite in both 16-bit formats
+            value = int(rng.integers(2**e, 2 ** (e + 1)))
+        else:
+            fmt = pick(rng, ["fp8_e4m3", "fp8_e5m2"])
+            value = int(rng.integers(9, 400))
+        e = math.floor(math.log2(value))
+        spacing = 2.0 ** (e - MANTISSA_BITS[fmt])
+        frac = value / spacing - math.floor(value / spacing)
+        params: Params = {"format": fmt, "value": value}
+        answer = _cast(value, fmt)
+        if frac not in (0.0, 0.5) and distinct(params, answer, AnswerKind.NUMBER, Tolerance.exact(), CAST_MISTAKES):
+            break
+    m = MANTISSA_BITS[fmt]
+    lower = math.floor(value / spacing) * spacing
+    prompt = Text(
+        f"The value {value} (exact in float32) is cast to {fmt} ({LAYOUT[fmt]} sign/exponent/mantissa bits), "
+        f"e.g. torch.tensor({value}.0).to(torch.{TORCH_DTYPE[fmt]}). What value does it become?",
+        f"把数值 {value}（在 float32 中可精确表示）转换为 {fmt}（符号/指数/尾数位为 {LAYOUT[fmt]}），"
+        f"例如 torch.tensor({value}.0).to(torch.{TORCH_DTYPE[fmt]})。结果是多少？",
+    )
+    solution = Text(
+        f"1. {fmt} keeps m = {m} mantissa bits: between 2^e and 2^(e+1) it has 2^m = {2**m} equally spaced numbers.\n"
+        f"2. {value} lies in [2^{e}, 2^{e + 1}) = [{2**e}, {2 ** (e + 1)}): the spacing is 2^(e − m) = "
+        f"2^{e - m} = {fmt_num(spacing)}.\n"
+        f"3. The neighbours are {fmt_num(lower)} and {fmt_num(lower + spacing)}; the nearest is {fmt_num(answer)}.\n"
+        f"Answer: {fmt_num(answer)}.",
+        f"1. {fmt} 有 m = {m} 位尾数：在 2^e 与 2^(e+1) 之间有 2^m = {2**m} 个等间距的数。\n"
+        f"2. {value} 落在 [2^{e}, 2^{e + 1}) = [{2**e}, {2 ** (e + 1)}) 内：间距为 2^(e − m) = "
+        f"2^{e - m} = {fmt_num(spacing)}。\n"
+        f"3. 相邻的两个可表示数是 {fmt_num(lower)} 和 {fmt_num(lower + spacing)}；最近的是 {fmt_num(answer)}。\n"
+        f"答案：{fmt_num(answer)}。",
+    )
+    return Draft(
+        params=params,
+        prompt=prompt,
+        answer=answer,
+        answer_kind=AnswerKind.NUMBER,
+        tolerance=Tolerance.exact(),
+        solution=solution,
+    )
+
+
+register_mistakes("float_cast_rounding", CAST_MISTAKES)
+
+
+@torch_snippet("float_cast_rounding")
+def _cast_snippet(p: Params) -> str:
+    return (
+        "import torch\n"
+        f"x = torch.tensor({p['value']}.0).to(torch.{TORCH_DTYPE[p['format']]})\n"
+        "print(x.float().item())\n"
+    )

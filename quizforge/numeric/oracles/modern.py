@@ -199,3 +199,16 @@ def ring_allreduce(params: dict[str, Any]) -> float:
     assert all(torch.allclose(torch.cat(c), total) for c in chunks), "the simulated ring did not all-reduce"
     assert len(set(sent)) == 1
     return sent[0] / bw if bw else float(sent[0])
+
+
+@oracle("float_cast_rounding")
+def float_cast_rounding(params: dict[str, Any]) -> float:
+    import torch
+
+    dtype = {
+        "fp16": torch.float16,
+        "bf16": torch.bfloat16,
+        "fp8_e4m3": torch.float8_e4m3fn,
+        "fp8_e5m2": torch.float8_e5m2,
+    }[params["format"]]
+    return float(torch.tensor(float(params["value"])).to(dtype).float())
