@@ -57,15 +57,12 @@ def distinct(params: Params, answer: Answer, kind: AnswerKind, tol: Tolerance, w
     return not any(answers_agree(answer, fn(params), kind, tol) for _, _, _, fn in wrongs)
 
 
-def count_draft(params: Params, prompt: Text, answer: int, solution: Text) -> Draft:
-    """The draft of a question whose answer is a whole number that must be exact."""
+def exact_draft(
+    params: Params, prompt: Text, answer: int | list[int], solution: Text, kind: AnswerKind = AnswerKind.NUMBER
+) -> Draft:
+    """The draft of a question whose answer is a whole number (or a list of them) that must be exact."""
     return Draft(
-        params=params,
-        prompt=prompt,
-        answer=answer,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance.exact(),
-        solution=solution,
+        params=params, prompt=prompt, answer=answer, answer_kind=kind, tolerance=Tolerance.exact(), solution=solution
     )
 
 
@@ -544,7 +541,7 @@ def draw_grouped_conv_params(rng: np.random.Generator, level: int) -> Draft:
         f"（权重张量形状为 {c_out}×{per}×{k}×{k}）。\n"
         f"{bias_zh}\n答案：{fmt_int(total)}。",
     )
-    return count_draft(params, prompt, total, solution)
+    return exact_draft(params, prompt, total, solution)
 
 
 register_mistakes("grouped_conv_params", GROUPED_MISTAKES)
@@ -627,7 +624,7 @@ def draw_se_params(rng: np.random.Generator, level: int) -> Draft:
         f"3. 合计 2C²/r + C/r + C = {fmt_int(2 * c * h)} + {h} + {c} = {fmt_int(total)}。\n"
         f"答案：{fmt_int(total)}。",
     )
-    return count_draft(params, prompt, total, solution)
+    return exact_draft(params, prompt, total, solution)
 
 
 register_mistakes("se_params", SE_MISTAKES)
@@ -712,7 +709,7 @@ def draw_channel_shuffle(rng: np.random.Generator, level: int) -> Draft:
         f"3. 按行展平：位置 b·g + a = {b}·{g} + {a} = {new}。\n"
         f"答案：{new}。",
     )
-    return count_draft(params, prompt, new, solution)
+    return exact_draft(params, prompt, new, solution)
 
 
 register_mistakes("channel_shuffle", SHUFFLE_MISTAKES)
@@ -1090,14 +1087,7 @@ def draw_affine_quantization(rng: np.random.Generator, level: int) -> Draft:
         f"3. 截断到 {dtype} 的范围 [{lo}, {hi}]：{fmt_vec(q)}。\n"
         f"答案：{fmt_vec(q)}。",
     )
-    return Draft(
-        params=params,
-        prompt=prompt,
-        answer=q,
-        answer_kind=AnswerKind.VECTOR,
-        tolerance=Tolerance.exact(),
-        solution=solution,
-    )
+    return exact_draft(params, prompt, q, solution, AnswerKind.VECTOR)
 
 
 register_mistakes("affine_quantization", QUANT_MISTAKES)
@@ -1407,21 +1397,14 @@ def draw_float_cast_rounding(rng: np.random.Generator, level: int) -> Draft:
         f"2. {value} lies in [2^{e}, 2^{e + 1}) = [{2**e}, {2 ** (e + 1)}): the spacing is 2^(e − m) = "
         f"2^{e - m} = {fmt_num(spacing)}.\n"
         f"3. The neighbours are {fmt_num(lower)} and {fmt_num(lower + spacing)}; the nearest is {fmt_num(answer)}.\n"
-        f"Answer: {fmt_num(answer)}.",
+        f"Answer: {fmt_int(int(answer))}.",
         f"1. {fmt} 有 m = {m} 位尾数：在 2^e 与 2^(e+1) 之间有 2^m = {2**m} 个等间距的数。\n"
         f"2. {value} 落在 [2^{e}, 2^{e + 1}) = [{2**e}, {2 ** (e + 1)}) 内：间距为 2^(e − m) = "
         f"2^{e - m} = {fmt_num(spacing)}。\n"
         f"3. 相邻的两个可表示数是 {fmt_num(lower)} 和 {fmt_num(lower + spacing)}；最近的是 {fmt_num(answer)}。\n"
-        f"答案：{fmt_num(answer)}。",
+        f"答案：{fmt_int(int(answer))}。",
     )
-    return Draft(
-        params=params,
-        prompt=prompt,
-        answer=answer,
-        answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance.exact(),
-        solution=solution,
-    )
+    return exact_draft(params, prompt, int(answer), solution)
 
 
 register_mistakes("float_cast_rounding", CAST_MISTAKES)
