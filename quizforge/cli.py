@@ -66,6 +66,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from quizforge.report.formats import ReportFormat
+
     parser = _Parser(
         prog="quizforge",
         description="Spaced-repetition drills and mock interviews for the theory round of a deep-learning interview.",
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quizforge {__version__}")
     _global_options(parser, suppress=False)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
@@ -101,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="S")
 
     p = command("report", "your progress report", _report)
-    p.add_argument("--format", choices=["text", "md", "html", "json"], default="text")
+    p.add_argument("--format", choices=[f.value for f in ReportFormat], default=ReportFormat.TEXT.value)
     p.add_argument("--output", metavar="FILE")
     p.add_argument("--days", type=int, metavar="N")
     p.add_argument("--topic", action="append", metavar="T")
@@ -218,7 +220,7 @@ def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
 def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> int:
     """Run the TUI, opening ``screen`` first; the shared path of every TUI command."""
     from quizforge.store import StoreError
-    from quizforge.tui.app import Launch, make_app
+    from quizforge.tui.app import Activity, Launch, make_app
 
     bank: Any
     if screen == "dashboard":
@@ -236,7 +238,7 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
             args.data_dir,
             bank,
             args.lang if args.lang_given else None,
-            launch=Launch(screen=screen, **launch),
+            launch=Launch(screen=Activity(screen), **launch),
             default_lang=args.lang,
         )
         app.run()

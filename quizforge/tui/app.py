@@ -10,6 +10,8 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,11 +35,23 @@ if TYPE_CHECKING:
     from quizforge.study.session import StudySession
 
 
+class Activity(StrEnum):
+    """What the app can open: the values are the names key bindings pass to ``app.start``."""
+
+    DASHBOARD = "dashboard"
+    STUDY = "study"
+    QUIZ = "quiz"
+    MOCK = "mock"
+    REPORT = "report"
+    BROWSE = "browse"
+    SETTINGS = "settings"
+
+
 @dataclass(frozen=True)
 class Launch:
     """What the app opens into: the dashboard, or straight into a study session or a quiz."""
 
-    screen: str = "dashboard"  # dashboard | study | quiz | mock | report
+    screen: Activity = Activity.DASHBOARD
     topics: tuple[str, ...] = ()
     cram: bool = False
     new: int | None = None
@@ -46,6 +60,9 @@ class Launch:
     minutes: int = 30  # mock interview
     questions: int = 8
     seed: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "screen", Activity(self.screen))  # a plain name ("study") is accepted too
 
 
 class QuizforgeApp(App[None]):
@@ -181,44 +198,64 @@ class QuizforgeApp(App[None]):
         from quizforge.tui.screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
-        if self.launch.screen != "dashboard":
+        if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
 
     def action_start(self, what: str, first: bool = False) -> None:
         """Open an activity (keys, buttons, command palette; ``first``: as the CLI asked for it)."""
         launch = self.launch if first else Launch()
+        self._openers[Activity(what)](self, launch, first)
+
+    def _open_study(self, launch: Launch, first: bool) -> None:
+        session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
+        self.open_session(session, t("study", self.lang))
+
+    def _open_quiz(self, launch: Launch, first: bool) -> None:
+        if first:
+            self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
+            return
+        from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+
+        self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
+
+    def _open_mock(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.mock import open_mock
+
         topics = list(launch.topics) or None
-        if what == "study":
-            session = self.new_session(topics=topics, new_limit=launch.new, cram=launch.cram)
-            self.open_session(session, t("study", self.lang))
-        elif what == "quiz":
-            if first:
-                self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
-            else:
-                from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+        open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
 
-                self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
-        elif what == "mock":
-            from quizforge.tui.screens.mock import open_mock
+    def _open_report(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.report import ReportScreen
 
-            open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
-        elif what == "report":
-            from quizforge.tui.screens.report import ReportScreen
+        self.push_screen(ReportScreen(topics=list(launch.topics) or None))
 
-            self.push_screen(ReportScreen(topics=list(launch.topics) or None))
-        elif what == "browse":
-            from quizforge.tui.screens.browse import BrowseScreen
+    def _open_browse(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.browse import BrowseScreen
 
-            self.push_screen(BrowseScreen())
-        elif what == "settings":
-            from quizforge.tui.screens.settings import SettingsScreen
+        self.push_screen(BrowseScreen())
 
-            def saved(new: Settings | None) -> None:
-                if new is not None:
-                    self.save_settings(new)
-                    self.notify(t("saved", self.lang))
+    def _open_settings(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.settings import SettingsScreen
 
-            self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+        def saved(new: Settings | None) -> None:
+            if new is not None:
+                self.save_settings(new)
+                self.notify(t("saved", self.lang))
+
+        self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+
+    def _open_nothing(self, launch: Launch, first: bool) -> None:
+        """The dashboard is always the bottom screen: there is nothing to open."""
+
+    _openers: ClassVar[dict[Activity, Callable[[QuizforgeApp, Launch, bool], None]]] = {
+        Activity.DASHBOARD: _open_nothing,
+        Activity.STUDY: _open_study,
+        Activity.QUIZ: _open_quiz,
+        Activity.MOCK: _open_mock,
+        Activity.REPORT: _open_report,
+        Activity.BROWSE: _open_browse,
+        Activity.SETTINGS: _open_settings,
+    }
 
     def start_quiz(self, choice: QuizChoice | None) -> None:
         if choice is None:
@@ -297,8 +334,10 @@ class QuizforgeApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         lang = self.lang
-        for name in ("study", "quiz", "mock", "report", "browse", "settings"):
-            yield SystemCommand(t(name, lang), t(name, lang), lambda n=name: self.action_start(n))  # type: ignore[misc]
+        for activity in Activity:
+            if activity != Activity.DASHBOARD:
+                name = t(activity.value, lang)
+                yield SystemCommand(name, name, partial(self.action_start, activity))
         yield SystemCommand("English / 中文", t("language", lang), self.action_toggle_language)
         yield SystemCommand(t("theme", lang), t("theme", lang), self.action_toggle_theme)
         yield SystemCommand(t("help", lang), t("help_title", lang), self.action_help)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -150,7 +150,7 @@ class BrowseScreen(AppScreen[None]):
             + (f" · {t('follow_ups', lang)}: {', '.join(q.follow_ups)}" if q.follow_ups else ""),
             style="dim",
         )
-        parts = [meta, RichText(""), question_preview(q, lang, instance)]
+        parts: list[RenderableType] = [meta, RichText(""), question_preview(q, lang, instance)]
         history = self.qf.card_history_text(qid)
         if history is not None:
             parts += [RichText(""), RichText(t("history", lang), style="bold underline"), history]
