@@ -23,13 +23,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from quizforge.bank.schema import Bank
+from quizforge.i18n import RATING_KEYS, rating_name, t, tn
 from quizforge.locations import data_dir as resolve_data_dir
 from quizforge.locations import db_path
 from quizforge.store import Settings, Store
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import utc_now
+from quizforge.text import Lang
 from quizforge.tui.screens.quiz_setup import QuizChoice
-from quizforge.tui.strings import t
 
 if TYPE_CHECKING:
     from quizforge.study.session import StudySession
@@ -69,9 +70,9 @@ class QuizforgeApp(App[None]):
     TITLE = "quizforge"
     CSS_PATH = "quizforge.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
-        Binding("ctrl+l", "toggle_language", "English/中文", show=False),
+        Binding("ctrl+q", "quit", t("action.quit", Lang.EN), show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", t("action.theme", Lang.EN), show=False),
+        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False),
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -165,26 +166,29 @@ class QuizforgeApp(App[None]):
         card = self.store.card(card_id)
         reviews = self.store.reviews(card_id)
         if not reviews:
-            return RichText(t("never_reviewed", lang) + (f" ({t('suspend', lang)})" if card and card.suspended else ""))
+            return RichText(
+                t("browse.never_reviewed", lang)
+                + (f" ({t('action.suspend', lang)})" if card and card.suspended else "")
+            )
         lines = RichText()
-        names = {1: t("again", lang), 2: t("hard", lang), 3: t("good", lang), 4: t("easy", lang)}
         for r in reviews[-10:]:
             local = r.reviewed_at.astimezone()
             mark = "✓" if r.correct else "✗" if r.correct is False else "·"
-            lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {names.get(r.rating, r.rating)}  ({r.source})\n")
+            name = rating_name(r.rating, lang) if r.rating in RATING_KEYS else str(r.rating)
+            lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {name}  ({r.source})\n")
         if card is not None and card.memory.due is not None:
-            lines.append(f"{t('next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
+            lines.append(f"{t('browse.next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
         if card is not None and card.suspended:
-            lines.append(f"  [{t('suspend', lang)}]", style="yellow")
+            lines.append(f"  [{t('action.suspend', lang)}]", style="yellow")
         return lines
 
     def toggle_suspend(self, card_id: str) -> str:
         card = self.store.card(card_id)
         if card is not None and card.suspended:
             self.service.unsuspend(card_id)
-            return t("unsuspend", self.lang) + ": " + card_id
+            return t("action.unsuspend", self.lang) + ": " + card_id
         self.service.suspend(card_id)
-        return t("suspended_card", self.lang)
+        return t("study.suspended_card", self.lang)
 
     def save_settings(self, new: Settings) -> None:
         self.settings = self.store.set_settings(**new.to_values())
@@ -208,7 +212,7 @@ class QuizforgeApp(App[None]):
 
     def _open_study(self, launch: Launch, first: bool) -> None:
         session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
-        self.open_session(session, t("study", self.lang))
+        self.open_session(session, t("action.study", self.lang))
 
     def _open_quiz(self, launch: Launch, first: bool) -> None:
         if first:
@@ -240,7 +244,7 @@ class QuizforgeApp(App[None]):
         def saved(new: Settings | None) -> None:
             if new is not None:
                 self.save_settings(new)
-                self.notify(t("saved", self.lang))
+                self.notify(t("settings.saved", self.lang))
 
         self.push_screen(SettingsScreen(self.settings, self.lang), saved)
 
@@ -278,33 +282,33 @@ class QuizforgeApp(App[None]):
             if quiz.results:
                 self.push_screen(QuizSummaryScreen(quiz.summary()))
 
-        self.open_session(quiz, t("quiz", self.lang), then=done)
+        self.open_session(quiz, t("action.quiz", self.lang), then=done)
 
     def study_cards(self, card_ids: list[str]) -> None:
         """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
         session = self.new_session(cram=True, card_ids=card_ids)
-        self.open_session(session, t("study_misses", self.lang))
+        self.open_session(session, t("quiz.study_misses", self.lang))
 
     def action_start_topics(self, topics: list[str]) -> None:
         """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
         session = self.new_session(topics=topics)
         if session.remaining == 0:
             session = self.new_session(topics=topics, cram=True)
-        self.open_session(session, t("study", self.lang))
+        self.open_session(session, t("action.study", self.lang))
 
     def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
         """Show ``session`` in a study screen; ``then`` runs when it closes."""
         from quizforge.tui.screens.study import StudyScreen
 
         if session.remaining == 0:
-            self.notify(t("nothing_to_study", self.lang))
+            self.notify(t("study.nothing_to_study", self.lang))
             return
         screen = StudyScreen(session, title=title)
 
         def done(_: None) -> None:
             self._service = None
             if screen.reviewed:
-                self.notify(t("session_done", self.lang, n=screen.reviewed))
+                self.notify(tn("study.session_done", screen.reviewed, self.lang))
             if then is not None:
                 then()
 
@@ -336,12 +340,12 @@ class QuizforgeApp(App[None]):
         lang = self.lang
         for activity in Activity:
             if activity != Activity.DASHBOARD:
-                name = t(activity.value, lang)
+                name = t(f"action.{activity.value}", lang)
                 yield SystemCommand(name, name, partial(self.action_start, activity))
-        yield SystemCommand("English / 中文", t("language", lang), self.action_toggle_language)
-        yield SystemCommand(t("theme", lang), t("theme", lang), self.action_toggle_theme)
-        yield SystemCommand(t("help", lang), t("help_title", lang), self.action_help)
-        yield SystemCommand(t("quit", lang), t("quit", lang), self.exit)
+        yield SystemCommand("English / 中文", t("settings.language", lang), self.action_toggle_language)
+        yield SystemCommand(t("action.theme", lang), t("action.theme", lang), self.action_toggle_theme)
+        yield SystemCommand(t("action.help", lang), t("help.title", lang), self.action_help)
+        yield SystemCommand(t("action.quit", lang), t("action.quit", lang), self.exit)
 
     def on_unmount(self) -> None:
         self.store.close()

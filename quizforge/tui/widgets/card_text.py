@@ -17,9 +17,9 @@ from quizforge.numeric.base import Instance
 
 if TYPE_CHECKING:
     from quizforge.study.session import Presented
+from quizforge.i18n import t
 from quizforge.render import format_answer
 from quizforge.text import Text
-from quizforge.tui.strings import t
 
 LABELS = "abcdefghi"
 
@@ -61,17 +61,17 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     parts: list[RenderableType] = []
     if instance is not None:
         parts += [
-            RichText(t("sample_instance", lang, seed=instance.seed), style="italic"),
+            RichText(t("browse.sample_instance", lang, seed=instance.seed), style="italic"),
             para(instance.prompt.get(lang)),
         ]
         if instance.choices:
             parts.append(choices_block(instance.choices, lang))
         parts += [
             RichText(""),
-            heading(t("expected", lang)),
+            heading(t("answer.expected", lang)),
             para(format_answer(instance, lang)),
             RichText(""),
-            heading(t("solution", lang)),
+            heading(t("answer.solution", lang)),
             para(instance.solution.get(lang)),
         ]
         return Group(*parts)
@@ -79,18 +79,18 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     if question.choices:
         parts += [RichText(""), choices_block(question.choices, lang, correct=question.correct)]
     if question.answer is not None:
-        parts += [RichText(""), heading(t("model_answer", lang)), para(question.answer.get(lang))]
+        parts += [RichText(""), heading(t("answer.model", lang)), para(question.answer.get(lang))]
     if question.key_points:
-        parts += [RichText(""), heading(t("key_points", lang).split("—")[0].strip()), key_points_block(question, lang)]
+        parts += [RichText(""), heading(t("answer.key_points", lang)), key_points_block(question, lang)]
     if question.explanation is not None:
-        parts += [RichText(""), heading(t("explanation", lang)), para(question.explanation.get(lang))]
+        parts += [RichText(""), heading(t("answer.explanation", lang)), para(question.explanation.get(lang))]
     if question.value is not None:
         from quizforge.grading import format_value
 
         expected = format_value(question.value, question.answer_kind, question.tolerance)
-        parts += [RichText(""), heading(t("expected", lang)), para(expected)]
+        parts += [RichText(""), heading(t("answer.expected", lang)), para(expected)]
     if question.solution is not None:
-        parts += [RichText(""), heading(t("solution", lang)), para(question.solution.get(lang))]
+        parts += [RichText(""), heading(t("answer.solution", lang)), para(question.solution.get(lang))]
     return Group(*parts)
 
 
