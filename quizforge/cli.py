@@ -1,4 +1,4 @@
-"""The ``quizforge`` command (DESIGN §7).
+"""The ``quizforge`` command (docs/architecture.md §7).
 
 Start-up matters: this module imports only the standard library at the top. Each sub-command imports
 what it needs when it runs, so ``quizforge --help`` loads neither textual nor torch.
@@ -59,7 +59,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage error as one line (DESIGN §7) naming where the usage is."""
+    """argparse, with a usage error as one line (docs/architecture.md §7) naming where the usage is."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"quizforge: error: {message} (see `{self.prog} --help`)\n")
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("family", nargs="?", metavar="FAMILY")
     p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument("--count", type=int, default=1, metavar="K", help="K instances for seeds N..N+K-1")
-    p.add_argument("--json", action="store_true", help="JSON lines (DESIGN §3 contract)")
+    p.add_argument("--json", action="store_true", help="JSON lines (a stable contract: docs/architecture.md §7)")
     p.add_argument("--list", action="store_true", help="list the families and their topics")
 
     p = command("grade", "grade an answer to a generated question", _grade)
