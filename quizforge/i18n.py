@@ -96,7 +96,7 @@ _TEXTS: dict[str, Text] = {
     "study.undone": Text("Last answer undone.", "已撤销上一次作答。"),
     "study.nothing_to_undo": Text("Nothing to undo.", "没有可撤销的作答。"),
     # answer
-    "answer.model": Text("Model answer", "参考答案"),
+    "answer.model_answer": Text("Model answer", "参考答案"),
     "answer.explanation": Text("Explanation", "解析"),
     "answer.solution": Text("Worked solution", "解题过程"),
     "answer.expected": Text("Expected", "正确答案"),

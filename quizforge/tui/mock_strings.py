@@ -53,7 +53,7 @@ CATALOGUE_KEYS: dict[str, str] = {
     "save_failed": "scorecard.save_failed",
     "study_unavailable": "scorecard.study_unavailable",
     "nothing_to_study_next": "scorecard.nothing_to_study_next",
-    "model_answer": "answer.model",
+    "model_answer": "answer.model_answer",
     "solution": "answer.solution",
     "explanation": "answer.explanation",
     "expected": "answer.expected",

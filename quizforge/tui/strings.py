@@ -66,7 +66,7 @@ CATALOGUE_KEYS: dict[str, str] = {
     "suspended_card": "study.suspended_card",
     "undone": "study.undone",
     "nothing_to_undo": "study.nothing_to_undo",
-    "model_answer": "answer.model",
+    "model_answer": "answer.model_answer",
     "explanation": "answer.explanation",
     "solution": "answer.solution",
     "expected": "answer.expected",

@@ -79,7 +79,7 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     if question.choices:
         parts += [RichText(""), choices_block(question.choices, lang, correct=question.correct)]
     if question.answer is not None:
-        parts += [RichText(""), heading(t("answer.model", lang)), para(question.answer.get(lang))]
+        parts += [RichText(""), heading(t("answer.model_answer", lang)), para(question.answer.get(lang))]
     if question.key_points:
         parts += [RichText(""), heading(t("answer.key_points", lang)), key_points_block(question, lang)]
     if question.explanation is not None:
