@@ -47,7 +47,7 @@ def test_plural_forms_follow_the_count() -> None:
     assert i18n.tn("browse.matches", 1024, "en", n="1,024") == "1,024 questions"
 
 
-# PENDING arch-kinds, which is restructuring study/plain.py: its prompt still names the ratings itself.
+# PENDING: study/plain.py still keeps its own table of rating names (lower-case in its English prompt).
 PENDING_RATING_NAMES = ("plain.py",)
 
 
@@ -95,8 +95,8 @@ def test_every_literal_key_in_the_code_is_in_the_catalogue() -> None:
     assert missing == []
 
 
-# Screens that the question-kind restructuring (branch arch-kinds) is rewriting; they still use the old
-# keys through quizforge.tui.strings / mock_strings. PENDING: remove them from here once it has landed.
+# Screens that still look their strings up by the old keys (quizforge.tui.strings / mock_strings shims);
+# PENDING: move them to quizforge.i18n keys (and their bindings off literals), then empty this set.
 PENDING = {"study.py", "mock.py", "scorecard.py"}
 
 # calls whose text argument the user reads: (positional index, keyword names)

@@ -35,8 +35,7 @@ def matches(q: Question, query: str) -> bool:
             q.id,
             q.prompt.en,
             q.prompt.zh,
-            q.answer.en if q.answer else "",
-            q.answer.zh if q.answer else "",
+            *(part for text in q.body.searchable() for part in (text.en, text.zh)),
             q.generator or "",
         ]
     ).lower()
@@ -105,7 +104,7 @@ class BrowseScreen(AppScreen[None]):
         for q in self.qf.bank:
             if isinstance(topic, str) and q.topic != topic:
                 continue
-            if isinstance(kind, str) and q.kind.value != kind:
+            if isinstance(kind, str) and q.kind != kind:
                 continue
             if matches(q, query):
                 out.append(q)
@@ -117,7 +116,7 @@ class BrowseScreen(AppScreen[None]):
         found = self.filtered()
         lang = self.qf.lang
         for q in found:
-            table.add_row(q.id, t(f"kind.{q.kind.value}", lang), key=q.id)
+            table.add_row(q.id, t(f"kind.{q.kind}", lang), key=q.id)
         self.query_one("#browse-status", Static).update(tn("browse.matches", len(found), lang))
         if found:
             self.show(found[0].id)
