@@ -848,27 +848,22 @@ def _dil_no_plus_one(p: Params) -> int:
 @torch_snippet("dilated_effective_kernel")
 def _dil_code(p: Params) -> str:
     k = p["kernel"]
-    if "dilations" in p:
-        return (
-            "import torch\nimport torch.nn.functional as F\n"
-            "x = torch.zeros(1, 1, 64, 64, requires_grad=True)\ny = x\n"
-            f"for d in {p['dilations']}:\n"
-            f"    y = F.conv2d(y, torch.ones(1, 1, {k}, {k}), dilation=d)\n"
-            "g, = torch.autograd.grad(y[0, 0, 0, 0], x)\n"
-            "print(int((g[0, 0].sum(1) != 0).sum()))  # rows the unit sees\n"
-        )
     if "size" in p:
         return (
             "import torch\nfrom torch import nn\n"
             f"conv = nn.Conv2d(1, 1, {k}, dilation={p['dilation']}, padding={p['padding']})\n"
             f"print(conv(torch.zeros(1, 1, {p['size']}, {p['size']})).shape[-1])\n"
         )
+    # The input rows one output unit depends on: the span of its gradient through all-ones kernels.
+    dilations = p.get("dilations", [p.get("dilation")])
     return (
         "import torch\nimport torch.nn.functional as F\n"
-        "# the smallest input a dilated kernel fits in is its effective size\n"
-        f"n = next(n for n in range(1, 100) if F.conv2d(torch.zeros(1, 1, n, n), torch.ones(1, 1, {k}, {k}), "
-        f"dilation={p['dilation']}).shape[-1] if n >= {p['dilation']} * ({k} - 1) + 1 else False)\n"
-        "print(n)\n"
+        "x = torch.zeros(1, 1, 64, 64, requires_grad=True)\ny = x\n"
+        f"for d in {dilations}:\n"
+        f"    y = F.conv2d(y, torch.ones(1, 1, {k}, {k}), dilation=d)\n"
+        "g, = torch.autograd.grad(y[0, 0, 0, 0], x)\n"
+        "rows = g[0, 0].sum(1).nonzero()  # dilated taps leave gaps: measure the span\n"
+        "print(int(rows.max() - rows.min() + 1))\n"
     )
 
 
