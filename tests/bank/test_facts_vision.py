@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from quizforge.numeric.oracles.cnn import count_macs
 from tests.bank import facts as bank
 from tests.bank.facts import (
     NUMBER_SCI,
@@ -123,22 +124,6 @@ def dilated_span(k: int, d: int) -> int:
     (grad,) = torch.autograd.grad(y[0, 0, 0, 0], x)
     rows = torch.nonzero(grad[0, 0].abs().sum(dim=1)).flatten()
     return int(rows.max() - rows.min() + 1)
-
-
-def count_macs(model: nn.Module, x: torch.Tensor) -> int:
-    total = 0
-
-    def hook(module: nn.Module, _inputs: Any, output: torch.Tensor) -> None:
-        nonlocal total
-        weight = module.weight
-        assert isinstance(weight, torch.Tensor)
-        total += output.numel() * weight[0].numel()
-
-    handle = model.register_forward_hook(hook)
-    with torch.no_grad():
-        model(x)
-    handle.remove()
-    return total
 
 
 @cache

@@ -582,13 +582,24 @@ def _ct_size_code(p: Params) -> str:
     )
 
 
-def conv_transpose2d(x: Grid, w: Grid, stride: int, padding: int) -> Grid:
-    """Single-channel ``F.conv_transpose2d``: every input value stamps a scaled copy of the kernel; overlaps add."""
+def stamp(x: Grid, w: Grid, stride: int, *, overwrite: bool = False) -> Grid:
+    """Every value x[i, j] stamps x[i, j]·w with its corner at (stride·i, stride·j); overlaps add.
+
+    This scatter is both the transposed convolution and a convolution's input gradient (dY stamped through W).
+    ``overwrite`` keeps the last stamp instead of adding (a named mistake).
+    """
     n, k = x.shape[0], w.shape[0]
     full = np.zeros(((n - 1) * stride + k,) * 2)
     for i in range(n):
         for j in range(n):
-            full[i * stride : i * stride + k, j * stride : j * stride + k] += x[i, j] * w
+            window = full[i * stride : i * stride + k, j * stride : j * stride + k]
+            window[...] = x[i, j] * w if overwrite else window + x[i, j] * w
+    return full
+
+
+def conv_transpose2d(x: Grid, w: Grid, stride: int, padding: int) -> Grid:
+    """Single-channel ``F.conv_transpose2d``: the stamps of every input value, ``padding`` cropped from each border."""
+    full = stamp(x, w, stride)
     end = full.shape[0] - padding
     out: Grid = full[padding:end, padding:end]
     return out
@@ -599,15 +610,7 @@ _CT_VALUES = {1: [(2, 2, 1, 0)], 2: [(2, 3, 2, 0), (2, 2, 1, 0)], 3: [(2, 3, 2, 
 
 
 def _ct_values(x: Grid, w: Grid, s: int, p: int, *, flip: bool = False, overwrite: bool = False) -> Grid:
-    if flip:
-        w = w[::-1, ::-1]
-    if not overwrite:
-        return conv_transpose2d(x, w, s, p)
-    n, k = x.shape[0], w.shape[0]
-    full = np.zeros(((n - 1) * s + k,) * 2)
-    for i in range(n):
-        for j in range(n):
-            full[i * s : i * s + k, j * s : j * s + k] = x[i, j] * w
+    full = stamp(x, w[::-1, ::-1] if flip else w, s, overwrite=overwrite)
     end = full.shape[0] - p
     out: Grid = full[p:end, p:end]
     return out
@@ -1040,12 +1043,11 @@ def conv_weight_grad(x: Grid, dy: Grid, stride: int, k: int) -> Grid:
 
 
 def conv_input_grad(w: Grid, dy: Grid, stride: int, n: int) -> Grid:
-    """dL/dX: every dY[i, j] sends dY[i, j]·W back onto its window (a transposed convolution of dY with W)."""
-    k = w.shape[0]
+    """dL/dX: every dY[i, j] sends dY[i, j]·W back onto its window (a transposed convolution of dY with W);
+    inputs no window reached (the last rows and columns a stride skipped) get 0."""
+    full = stamp(dy, w, stride)
     dx = np.zeros((n, n))
-    for i in range(dy.shape[0]):
-        for j in range(dy.shape[1]):
-            dx[i * stride : i * stride + k, j * stride : j * stride + k] += dy[i, j] * w
+    dx[: full.shape[0], : full.shape[1]] = full
     return dx
 
 
