@@ -29,6 +29,17 @@ def _steps(lines: list[str]) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 
+def _m(v: float | str) -> str:
+    """A number for prose, with the typographic minus the bank uses (−3, not -3)."""
+    text = v if isinstance(v, str) else fmt_num(float(v))
+    return text.replace("-", "−")
+
+
+def _d4(v: float) -> str:
+    """Four decimals with a typographic minus."""
+    return _m(f"{v:.4f}")
+
+
 def _r4(v: float) -> float:
     return round(float(v), 4)
 
@@ -216,8 +227,11 @@ def draw_nms_survivors(rng: np.random.Generator, level: int) -> Draft:
             boxes.append([x1, y1, x1 + int(rng.integers(4, 9)), y1 + int(rng.integers(4, 9))])
         scores = [int(v) for v in (rng.permutation(9)[:n] + 1)]
         kept = nms(boxes, scores, threshold)
+        # The prompt shows IoUs to 2 decimals: none may round onto the threshold.
+        clear = all(abs(iou(boxes[i], boxes[j]) - threshold) > 0.01 for i in range(n) for j in range(i + 1, n))
         if (
-            1 < len(kept) < n
+            clear
+            and 1 < len(kept) < n
             and sorted(kept) != sorted(_nms_any_higher(boxes, scores, threshold))
             and sorted(kept) != sorted(_nms_in_given_order(boxes, threshold))
         ):
@@ -398,19 +412,19 @@ def draw_box_regression_targets(rng: np.random.Generator, level: int) -> Draft:
     )
     en = [
         *first_en,
-        f"t_x = ({fmt_num(x)} − {xa})/{wa} = {t[0]:.4f}; t_y = ({fmt_num(y)} − {ya})/{ha} = {t[1]:.4f} "
+        f"t_x = ({fmt_num(x)} − {xa})/{wa} = {_d4(t[0])}; t_y = ({fmt_num(y)} − {ya})/{ha} = {_d4(t[1])} "
         "(offsets are divided by the anchor's size, so they are scale-free).",
-        f"t_w = ln({fmt_num(w)}/{wa}) = {t[2]:.4f}; t_h = ln({fmt_num(h)}/{ha}) = {t[3]:.4f} "
+        f"t_w = ln({fmt_num(w)}/{wa}) = {_d4(t[2])}; t_h = ln({fmt_num(h)}/{ha}) = {_d4(t[3])} "
         "(a log ratio: symmetric for growing and shrinking, and exp() keeps decoded sizes positive).",
-        f"Answer: [{', '.join(f'{v:.4f}' for v in t)}].",
+        f"Answer: [{', '.join(_d4(v) for v in t)}].",
     ]
     zh = [
         *first_zh,
-        f"t_x = ({fmt_num(x)} − {xa})/{wa} = {t[0]:.4f}；t_y = ({fmt_num(y)} − {ya})/{ha} = {t[1]:.4f}"
+        f"t_x = ({fmt_num(x)} − {xa})/{wa} = {_d4(t[0])}；t_y = ({fmt_num(y)} − {ya})/{ha} = {_d4(t[1])}"
         "（偏移除以锚框的尺寸，与尺度无关）。",
-        f"t_w = ln({fmt_num(w)}/{wa}) = {t[2]:.4f}；t_h = ln({fmt_num(h)}/{ha}) = {t[3]:.4f}"
+        f"t_w = ln({fmt_num(w)}/{wa}) = {_d4(t[2])}；t_h = ln({fmt_num(h)}/{ha}) = {_d4(t[3])}"
         "（取对数比值：放大和缩小对称，解码时 exp() 保证尺寸为正）。",
-        f"答案：[{', '.join(f'{v:.4f}' for v in t)}]。",
+        f"答案：[{', '.join(_d4(v) for v in t)}]。",
     ]
     return Draft(
         params={"anchor": anchor, "box": gt, "level": level},
@@ -723,7 +737,7 @@ def _ct_values_code(p: Params) -> str:
     title=Text("Effective kernel size of a dilated convolution", "空洞卷积的等效卷积核尺寸"),
     difficulty=2,
     levels=3,
-    default_level=1,
+    default_level=2,
 )
 def draw_dilated_effective_kernel(rng: np.random.Generator, level: int) -> Draft:
     """Level 1: one kernel; 2: receptive field of a stack of stride-1 dilated convs; 3: output size of one."""
@@ -926,7 +940,7 @@ def draw_dice_score(rng: np.random.Generator, level: int) -> Draft:
         )
         en = [
             f"|A| = {int(pred.sum())} predicted pixels, |B| = {int(target.sum())} true pixels.",
-            f"|A∩B| = {int(inter)} pixels are 1 in both masks.",
+            f"|A∩B| = {int(inter)}: the pixels that are 1 in both masks.",
             f"Dice = 2·{int(inter)}/({int(pred.sum())} + {int(target.sum())}) ≈ {d:.4f}.",
         ]
         zh = [
@@ -1068,7 +1082,7 @@ _DY_ROWS = [(1, 2), (2, -1), (-1, 3), (3, 1), (2, 2), (1, -2), (-2, 1), (0, 2)]
     title=Text("Convolution backward: the weight gradient", "卷积反向传播：权重梯度"),
     difficulty=4,
     levels=3,
-    default_level=1,
+    default_level=2,
 )
 def draw_conv_backward_weight(rng: np.random.Generator, level: int) -> Draft:
     """dL/dW = the input correlated with dL/dY (stride 2 at level 3)."""
@@ -1101,8 +1115,8 @@ def draw_conv_backward_weight(rng: np.random.Generator, level: int) -> Draft:
     for i in range(2):
         for j in range(2):
             win = x[i * s : i * s + k, j * s : j * s + k]
-            en.append(f"dY[{i}, {j}] = {dy[i, j]} times the window of X at ({s * i}, {s * j}):\n{fmt_grid(win)}")
-            zh.append(f"dY[{i}, {j}] = {dy[i, j]} 乘以 X 在 ({s * i}, {s * j}) 处的窗口：\n{fmt_grid(win)}")
+            en.append(f"dY[{i}, {j}] = {_m(dy[i, j])} times the window of X at ({s * i}, {s * j}):\n{fmt_grid(win)}")
+            zh.append(f"dY[{i}, {j}] = {_m(dy[i, j])} 乘以 X 在 ({s * i}, {s * j}) 处的窗口：\n{fmt_grid(win)}")
     en.append(f"Sum of the four scaled windows:\n{fmt_grid(dw)}")
     zh.append(f"四个加权窗口相加：\n{fmt_grid(dw)}")
     return Draft(
@@ -1162,7 +1176,7 @@ def _dw_code(p: Params) -> str:
     title=Text("Convolution backward: the input gradient", "卷积反向传播：输入梯度"),
     difficulty=4,
     levels=3,
-    default_level=1,
+    default_level=2,
 )
 def draw_conv_backward_input(rng: np.random.Generator, level: int) -> Draft:
     """dL/dX = full convolution of dL/dY with the flipped kernel = dL/dY scattered through W."""
@@ -1192,11 +1206,11 @@ def draw_conv_backward_input(rng: np.random.Generator, level: int) -> Draft:
     for i in range(2):
         for j in range(2):
             en.append(
-                f"dY[{i}, {j}] = {dy[i, j]}: add {dy[i, j]}·W at rows "
+                f"dY[{i}, {j}] = {_m(dy[i, j])}: add {_m(dy[i, j])}·W at rows "
                 f"{s * i}–{s * i + k - 1}, columns {s * j}–{s * j + k - 1}."
             )
             zh.append(
-                f"dY[{i}, {j}] = {dy[i, j]}：把 {dy[i, j]}·W 加到第 "
+                f"dY[{i}, {j}] = {_m(dy[i, j])}：把 {_m(dy[i, j])}·W 加到第 "
                 f"{s * i}–{s * i + k - 1} 行、第 {s * j}–{s * j + k - 1} 列。"
             )
     tail = " (inputs no window touched get 0)" if n > (2 - 1) * s + k else ""
@@ -1274,7 +1288,7 @@ def pool_backward(x: Grid, dy: Grid, k: int, s: int, mode: str) -> Grid:
     title=Text("Pooling backward pass", "池化层的反向传播"),
     difficulty=3,
     levels=3,
-    default_level=1,
+    default_level=2,
 )
 def draw_pool_backward(rng: np.random.Generator, level: int) -> Draft:
     """Level 1: 2×2 max pool, stride 2; 2: 2×2 average pool, stride 2; 3: overlapping 2×2 max pool, stride 1."""
@@ -1303,8 +1317,8 @@ def draw_pool_backward(rng: np.random.Generator, level: int) -> Draft:
             for j in range(o):
                 win = x[i * s : i * s + k, j * s : j * s + k]
                 a, b = np.unravel_index(int(np.argmax(win)), win.shape)
-                en.append(f"Window ({i}, {j}): max {win.max()} at ({i * s + a}, {j * s + b}) receives {dy[i, j]}.")
-                zh.append(f"窗口 ({i}, {j})：最大值 {win.max()} 位于 ({i * s + a}, {j * s + b})，得到 {dy[i, j]}。")
+                en.append(f"Window ({i}, {j}): max {win.max()} at ({i * s + a}, {j * s + b}) receives {_m(dy[i, j])}.")
+                zh.append(f"窗口 ({i}, {j})：最大值 {win.max()} 位于 ({i * s + a}, {j * s + b})，得到 {_m(dy[i, j])}。")
         if s < k:
             en.append(
                 "Windows overlap at stride 1: an input that is the maximum of several windows sums their gradients."
@@ -1316,11 +1330,11 @@ def draw_pool_backward(rng: np.random.Generator, level: int) -> Draft:
         for i in range(o):
             for j in range(o):
                 en.append(
-                    f"Window ({i}, {j}): {dy[i, j]}/{k * k} = "
-                    f"{fmt_num(dy[i, j] / (k * k))} to each of its {k * k} inputs."
+                    f"Window ({i}, {j}): {_m(dy[i, j])}/{k * k} = "
+                    f"{_m(dy[i, j] / (k * k))} to each of its {k * k} inputs."
                 )
                 zh.append(
-                    f"窗口 ({i}, {j})：{dy[i, j]}/{k * k} = {fmt_num(dy[i, j] / (k * k))}，分给其中 {k * k} 个输入。"
+                    f"窗口 ({i}, {j})：{_m(dy[i, j])}/{k * k} = {_m(dy[i, j] / (k * k))}，分给其中 {k * k} 个输入。"
                 )
     en.append(f"dL/dX:\n{fmt_grid(dx)}")
     zh.append(f"dL/dX：\n{fmt_grid(dx)}")
@@ -1587,7 +1601,7 @@ def _c1_code(p: Params) -> str:
     title=Text("Parameters of a 3-D convolution", "三维卷积的参数量"),
     difficulty=2,
     levels=3,
-    default_level=1,
+    default_level=2,
 )
 def draw_conv3d_params(rng: np.random.Generator, level: int) -> Draft:
     """Level 1: cubic kernel with bias; 2: (k_t, k_h, k_w) kernel, bias or not; 3: grouped."""
