@@ -627,4 +627,6 @@ def test_chinese_text_uses_chinese_punctuation() -> None:
     for cid, q in load_cards().items():
         zh = full_text(q, "zh")
         assert not re.search(r"[\u4e00-\u9fff][,;:](?!\d)|[\u4e00-\u9fff]\"|\"[\u4e00-\u9fff]", zh), cid
+        # A folded YAML line break turns into a space: none between Chinese characters or after 。，；：
+        assert not re.search(r"[\u4e00-\u9fff，。；：、] +[\u4e00-\u9fff]", zh), cid
         assert not re.search(r"\\[a-zA-Z]+|\$", zh + full_text(q, "en")), cid
