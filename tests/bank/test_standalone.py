@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from quizforge.bank import load
 from quizforge.bank.standalone import leans
-from quizforge.bank.validate import validate
+from quizforge.kinds import load
+from quizforge.validation import validate
 
 BANK = load(include_shipped=True)
 
