@@ -20,6 +20,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PINNED: dict[str, dict[str, dict[str, Any]]] = json.loads((FIXTURES / "generate_default_level.json").read_text())
 
 FAMILIES = sorted(families())
+# Where a slip changes the answer less often than 80 % of the time, and why:
+SEPARATION_EXCEPTIONS = {
+    # ∂L/∂W is 0 on about half the instances (a dead ReLU or a zero input): every slip gives 0 too.
+    "backprop_relu_ce": 0.4,
+    # one bias in five is 0, so leaving the biases out sometimes changes nothing.
+    "mlp_forward": 0.75,
+}
 
 
 @pytest.mark.parametrize("name", FAMILIES)
@@ -60,8 +67,9 @@ def test_mistakes_differ_from_the_answer_and_are_diagnosed(name: str) -> None:
                 differs[m.id] += 1
                 typed = format_value(wrong, inst.answer_kind, inst.tolerance)
                 assert m in diagnose_text(inst, typed), (name, level, seed, m.id, typed)
+        need = SEPARATION_EXCEPTIONS.get(name, 0.8)
         for mid, n in differs.items():
-            assert n >= 0.8 * len(SEEDS), f"{name} level {level}: {mid} differs on only {n}/{len(SEEDS)}"
+            assert n >= need * len(SEEDS), f"{name} level {level}: {mid} differs on only {n}/{len(SEEDS)}"
 
 
 @pytest.mark.parametrize("name", FAMILIES)
