@@ -96,6 +96,7 @@ class Instance:
 
 DrawFn = Callable[..., Draft]  # draw(rng) for a one-level family, draw(rng, level) otherwise
 MistakeFn = Callable[[Params], Answer]
+AppliesFn = Callable[[Params], bool]
 TorchSnippetFn = Callable[[Params], str]
 
 
@@ -110,12 +111,15 @@ class Mistake:
             output channel.").
         step: the step of the worked solution it breaks, counted from 1.
         answer: the answer the mistake produces, from an instance's params.
+        applies: whether the instance asks for what the mistake gets wrong (a parameter-count slip
+            on a question about a shape does not apply); ``None``: every instance.
     """
 
     id: str
     text: Text
     step: int
     answer: MistakeFn
+    applies: AppliesFn | None = None
 
 
 @dataclass(frozen=True)
@@ -184,14 +188,24 @@ def family(
     return register
 
 
-def mistake(family_name: str, mistake_id: str, *, step: int, text: Text) -> Callable[[MistakeFn], MistakeFn]:
-    """Register ``fn(params) -> answer`` as a named mistake of ``family_name`` (registered before it)."""
+def mistake(
+    family_name: str, mistake_id: str, *, step: int, text: Text, applies: AppliesFn | None = None
+) -> Callable[[MistakeFn], MistakeFn]:
+    """Register ``fn(params) -> answer`` as a named mistake of ``family_name`` (registered before it).
+
+    Args:
+        step: the step of the worked solution the mistake breaks, counted from 1.
+        text: what the user probably did, both languages.
+        applies: ``fn(params) -> bool``, for a mistake that only concerns some of the family's
+            questions (those asking for a parameter count, those with padding); ``None``: all.
+    """
 
     def register(fn: MistakeFn) -> MistakeFn:
         fam = _REGISTRY[family_name]
         if any(m.id == mistake_id for m in fam.mistakes):
             raise ValueError(f"mistake {mistake_id!r} of {family_name!r} registered twice")
-        _REGISTRY[family_name] = replace(fam, mistakes=(*fam.mistakes, Mistake(mistake_id, text, step, fn)))
+        entry = Mistake(mistake_id, text, step, fn, applies)
+        _REGISTRY[family_name] = replace(fam, mistakes=(*fam.mistakes, entry))
         return fn
 
     return register

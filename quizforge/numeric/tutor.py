@@ -26,7 +26,10 @@ _RECHECK_TRIES = 1000
 
 
 def mistake_answer(instance: Instance, mistake: Mistake) -> Answer | None:
-    """What ``mistake`` produces on ``instance``; ``None`` when it produces the right answer there."""
+    """What ``mistake`` produces on ``instance``; ``None`` when it does not apply to the instance or
+    produces the right answer there."""
+    if mistake.applies is not None and not mistake.applies(instance.params):
+        return None
     wrong = mistake.answer(instance.params)
     if answers_agree(instance.answer, wrong, instance.answer_kind, instance.tolerance):
         return None

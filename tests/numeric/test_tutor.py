@@ -22,10 +22,10 @@ PINNED: dict[str, dict[str, dict[str, Any]]] = json.loads((FIXTURES / "generate_
 FAMILIES = sorted(families())
 # Where a slip changes the answer less often than 80 % of the time, and why:
 SEPARATION_EXCEPTIONS = {
-    # ∂L/∂W is 0 on about half the instances (a dead ReLU or a zero input): every slip gives 0 too.
-    "backprop_relu_ce": 0.4,
-    # one bias in five is 0, so leaving the biases out sometimes changes nothing.
-    "mlp_forward": 0.75,
+    # choice questions: a rule-of-thumb slip picks the right class on the classes it gets right
+    # (judging by the diagonal is right for every diagonal-dominant matrix)
+    "definiteness_2x2": 0.4,
+    "stationary_point_type": 0.2,
 }
 
 
@@ -56,11 +56,13 @@ def test_mistakes_differ_from_the_answer_and_are_diagnosed(name: str) -> None:
     fam = families()[name]
     for level in _levels(fam):
         differs = {m.id: 0 for m in fam.mistakes}
+        applies = {m.id: 0 for m in fam.mistakes}
         for seed in SEEDS:
             inst = fam.generate(seed, level)
             # the right answer, as shown, is never a mistake
             assert diagnose_text(inst, format_value(inst.answer, inst.answer_kind, inst.tolerance)) == ()
             for m in fam.mistakes:
+                applies[m.id] += m.applies is None or m.applies(inst.params)
                 wrong = mistake_answer(inst, m)
                 if wrong is None:
                     continue
@@ -69,7 +71,10 @@ def test_mistakes_differ_from_the_answer_and_are_diagnosed(name: str) -> None:
                 assert m in diagnose_text(inst, typed), (name, level, seed, m.id, typed)
         need = SEPARATION_EXCEPTIONS.get(name, 0.8)
         for mid, n in differs.items():
-            assert n >= need * len(SEEDS), f"{name} level {level}: {mid} differs on only {n}/{len(SEEDS)}"
+            # a mistake that concerns only some questions (a parameter count, a padded layer) is
+            # judged on those; each must still concern a fair share of the family's questions
+            assert applies[mid] >= 0.05 * len(SEEDS), f"{name} level {level}: {mid} applies to {applies[mid]}"
+            assert n >= need * applies[mid], f"{name} level {level}: {mid} differs on only {n}/{applies[mid]}"
 
 
 @pytest.mark.parametrize("name", FAMILIES)

@@ -928,6 +928,49 @@ def _conv_size_valid(q: Params) -> Answer:
     return int(q["n"] - q["f"] + 1)
 
 
+@mistake(
+    "conv_output_size",
+    "no-padding",
+    step=1,
+    text=Text(
+        "You left out the padding: it adds p pixels on both sides, n + 2p.",
+        "你漏掉了填充：两侧各补 p 个像素，即 n + 2p。",
+    ),
+    applies=lambda q: q["p"] > 0,
+)
+def _conv_size_no_padding(q: Params) -> Answer:
+    return conv_out(q["n"], q["f"], 0, q["s"], q["d"])
+
+
+@mistake(
+    "conv_output_size",
+    "ceil",
+    step=1,
+    text=Text(
+        "You rounded the division up; PyTorch floors it, dropping the last partial window.",
+        "你把除法向上取整了；PyTorch 向下取整，舍去最后不完整的窗口。",
+    ),
+    applies=lambda q: (q["n"] + 2 * q["p"] - q["d"] * (q["f"] - 1) - 1) % q["s"] != 0,
+)
+def _conv_size_ceil(q: Params) -> Answer:
+    num = q["n"] + 2 * q["p"] - q["d"] * (q["f"] - 1) - 1
+    return int(-(-num // q["s"]) + 1)
+
+
+@mistake(
+    "conv_output_size",
+    "forgot-dilation",
+    step=1,
+    text=Text(
+        "You ignored the dilation: a dilated kernel spans d·(f − 1) + 1 pixels, not f.",
+        "你忽略了空洞率：空洞卷积核覆盖 d·(f − 1) + 1 个像素，而不是 f 个。",
+    ),
+    applies=lambda q: q["d"] > 1,
+)
+def _conv_size_no_dilation(q: Params) -> Answer:
+    return conv_out(q["n"], q["f"], q["p"], q["s"])
+
+
 @torch_snippet("conv_output_size")
 def _conv_size_torch(q: Params) -> str:
     return (

@@ -1259,6 +1259,7 @@ def _mlp_no_relu(q: Params) -> Answer:
     "no-bias",
     step=1,
     text=Text("You left out the biases b₁ and b₂.", "你漏加了偏置 b₁ 和 b₂。"),
+    applies=lambda q: any(q["b1"]) or any(q["b2"]),
 )
 def _mlp_no_bias(q: Params) -> Answer:
     return _mlp(q, bias=False)
@@ -1338,6 +1339,20 @@ def _sig_mse_torch(q: Params) -> str:
     )
 
 
+def _local_factor_nonzero(q: Params) -> bool:
+    """Whether the asked weight's own input (h_col for W₂; x_col through a live ReLU for W₁) is non-zero
+    and, for W₁, the output errors do not cancel at its hidden unit (with two classes δ = (a, −a), so
+    they cancel when both output weights from that unit are equal): otherwise ∂L/∂W is 0 whatever
+    happens further up the chain, and no slip there shows."""
+    x = np.asarray(q["x"], dtype=np.float64)
+    a = np.asarray(q["W1"], dtype=np.float64) @ x + np.asarray(q["b1"], dtype=np.float64)
+    row, col = q["wrt"]["row"], q["wrt"]["col"]
+    if q["wrt"]["param"] == "W2":
+        return bool(a[col] > 0)
+    w2 = q["W2"]
+    return bool(a[row] > 0 and x[col] != 0 and w2[0][row] != w2[1][row])
+
+
 def _relu_ce_grad(q: Params, *, relu_prime_one: bool = False, sign: float = 1.0) -> float:
     x = np.asarray(q["x"], dtype=np.float64)
     w1, w2 = np.asarray(q["W1"], dtype=np.float64), np.asarray(q["W2"], dtype=np.float64)
@@ -1363,6 +1378,7 @@ def _relu_ce_grad(q: Params, *, relu_prime_one: bool = False, sign: float = 1.0)
     "y-minus-p",
     step=4,
     text=Text("You used y − p at the output; ∂L/∂z = p − y.", "你在输出层用了 y − p；∂L/∂z = p − y。"),
+    applies=_local_factor_nonzero,
 )
 def _relu_ce_sign(q: Params) -> Answer:
     return _relu_ce_grad(q, sign=-1.0)
@@ -1376,6 +1392,7 @@ def _relu_ce_sign(q: Params) -> Answer:
         "You took the logits as probabilities (no softmax): δ = z − y instead of p − y.",
         "你把 logits 当成了概率（没有做 softmax）：用了 δ = z − y，而不是 p − y。",
     ),
+    applies=_local_factor_nonzero,
 )
 def _relu_ce_no_softmax(q: Params) -> Answer:
     x = np.asarray(q["x"], dtype=np.float64)
