@@ -18,6 +18,7 @@ Beside the draw function a family module registers, by family name:
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -97,6 +98,7 @@ class Instance:
 DrawFn = Callable[..., Draft]  # draw(rng) for a one-level family, draw(rng, level) otherwise
 MistakeFn = Callable[[Params], Answer]
 AppliesFn = Callable[[Params], bool]
+LevelScoreFn = Callable[[Params], float]
 TorchSnippetFn = Callable[[Params], str]
 
 
@@ -133,6 +135,9 @@ class Family:
     default_level: int = 1  # the level ``generate`` uses when none is asked for
     mistakes: tuple[Mistake, ...] = ()
     torch_code: TorchSnippetFn | None = None
+    # Levels by selection (see :func:`levels_by_score`): the level's band of a difficulty score
+    level_bands: tuple[tuple[float, float], ...] = ()
+    level_score: LevelScoreFn | None = None
 
     def generate(self, seed: int, level: int | None = None) -> Instance:
         """The instance for ``seed`` at ``level`` (the family's default level when ``None``).
@@ -144,7 +149,10 @@ class Family:
         if not 1 <= lvl <= self.levels:
             raise ValueError(f"family {self.name!r} has levels 1..{self.levels}, not {lvl}")
         rng = np.random.default_rng(seed)
-        draft = self.draw(rng, lvl) if self.levels > 1 else self.draw(rng)
+        if self.level_score is None:
+            draft = self.draw(rng, lvl) if self.levels > 1 else self.draw(rng)
+        else:
+            draft = self._draw_in_band(rng, lvl)
         return Instance(
             family=self.name,
             seed=seed,
@@ -161,7 +169,18 @@ class Family:
             torch_code=self.torch_code(draft.params) if self.torch_code is not None else None,
         )
 
+    def _draw_in_band(self, rng: np.random.Generator, level: int) -> Draft:
+        """The first draw (of the one-level draw function) whose score lies in ``level``'s band."""
+        assert self.level_score is not None
+        lo, hi = self.level_bands[level - 1]
+        for _ in range(_BAND_TRIES):
+            draft: Draft = self.draw(rng)
+            if lo <= self.level_score(draft.params) <= hi:
+                return draft
+        raise RuntimeError(f"family {self.name!r}: no draw in level {level}'s band after {_BAND_TRIES} tries")
 
+
+_BAND_TRIES = 2000
 _REGISTRY: dict[str, Family] = {}
 _loaded = False
 
@@ -209,6 +228,44 @@ def mistake(
         return fn
 
     return register
+
+
+def levels_by_score(
+    family_name: str, score: LevelScoreFn, bands: Sequence[tuple[float, float]], *, default_level: int
+) -> None:
+    """Give a one-level family difficulty levels by selecting among its draws.
+
+    Level ``L`` keeps drawing (from the same seeded generator) until ``score(params)`` lies in
+    ``bands[L - 1]`` (inclusive). The default level's band must accept every draw, so that
+    ``generate(name, seed)`` with no level keeps giving the instance it gave before levels existed.
+
+    Args:
+        score: a difficulty measure of an instance's params (padding, stride, dilation… present).
+        bands: ``(low, high)`` per level, easiest first.
+        default_level: the level with the all-accepting band.
+    """
+    fam = _REGISTRY[family_name]
+    if fam.levels != 1:
+        raise ValueError(f"family {family_name!r} already has levels")
+    if bands[default_level - 1] != (-math.inf, math.inf):
+        raise ValueError(f"family {family_name!r}: the default level must accept every draw")
+    _REGISTRY[family_name] = replace(
+        fam,
+        levels=len(bands),
+        default_level=default_level,
+        level_bands=tuple(bands),
+        level_score=score,
+    )
+
+
+ANY = (-math.inf, math.inf)
+
+
+def three_levels(family_name: str, score: LevelScoreFn, *, easy_max: float = 0.0, hard_min: float = 2.0) -> None:
+    """Levels by score for a family drawn as one mix: 1 the plain cases (score ≤ ``easy_max``),
+    2 the whole mix (the default: exactly the instances of before), 3 the cases with the most
+    complications (score ≥ ``hard_min``)."""
+    levels_by_score(family_name, score, [(-math.inf, easy_max), ANY, (hard_min, math.inf)], default_level=2)
 
 
 def torch_snippet(family_name: str) -> Callable[[TorchSnippetFn], TorchSnippetFn]:

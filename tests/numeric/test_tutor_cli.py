@@ -63,5 +63,5 @@ def test_generate_json_prints_level_and_torch_code(capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, tmp_path, "generate", "conv_params", "--seed", "1", "--json")
     assert code == 0
     got = json.loads(out)
-    assert got["level"] == 1
+    assert got["level"] == 2  # the default level: the whole mix, as before levels existed
     assert "nn.Conv2d(8, 16" in got["torch_code"]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
 from quizforge.numeric.families.cnn import conv_out, fmt_int, fmt_shape, pick, size_formula
 from quizforge.text import Text
 
@@ -1305,3 +1305,37 @@ def _matmul_torch(q: Params) -> str:
         "print(result)\n"
         f"print({letters!r}[options.index(result)])\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+
+def _depth(layers: Sequence[LayerSpec], name: str) -> int:
+    return [layer.name for layer in layers].index(name)
+
+
+three_levels("depthwise_separable_ratio", lambda q: (q["k"] == 5) + 2 * (q["c_out"] >= 256), hard_min=2)
+three_levels("depthwise_separable_cost", lambda q: 2 * (q["ask"] in ("separable", "standard")))
+three_levels("densenet_channels", lambda q: 2 * (q["ask"] == "layer_input"))
+three_levels(
+    "lenet_shapes",
+    lambda q: _depth(lenet_layers(0), q["layer"]) + 3 * (q["ask"] == "params"),
+    easy_max=1,
+    hard_min=4,
+)
+three_levels(
+    "alexnet_shapes", lambda q: _depth(ALEXNET_LAYERS, q["layer"]) + 3 * (q["ask"] == "params"), easy_max=2, hard_min=7
+)
+three_levels("vgg_shapes", lambda q: 2 * (q["ask"] == "params") + (q["n_convs"] > 2))
+three_levels(
+    "module_param_count",
+    lambda q: (
+        sum(layer["type"] in ("Linear", "Conv2d") for layer in q["layers"])
+        + any(layer["type"] == "Conv2d" for layer in q["layers"])
+    ),
+    easy_max=2,
+    hard_min=3,
+)
+three_levels("matmul_shape", lambda q: (q["op"] == "matmul") + (len(q["a"]) > 2 or len(q["b"]) > 2))

@@ -8,6 +8,7 @@ The torch oracles in :mod:`quizforge.numeric.oracles.cnn` recompute every answer
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, TorchSnippetFn, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, TorchSnippetFn, family, mistake, three_levels, torch_snippet
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -923,6 +924,7 @@ def _conv_size_no_plus_one(q: Params) -> Answer:
         "You used n − f + 1, ignoring the padding and stride (and dilation) of this layer.",
         "你用了 n − f + 1，忽略了这一层的填充和步长（以及空洞率）。",
     ),
+    applies=lambda q: q["p"] > 0 or q["s"] > 1 or q["d"] > 1,
 )
 def _conv_size_valid(q: Params) -> Answer:
     return int(q["n"] - q["f"] + 1)
@@ -1106,6 +1108,7 @@ def _conv_macs_flops(q: Params) -> Answer:
         "You forgot C_in: each output value is a dot product over k·k·C_in inputs.",
         "你漏乘了 C_in：每个输出值是对 k·k·C_in 个输入的点积。",
     ),
+    applies=lambda q: q["c_in"] > 1,
 )
 def _conv_macs_no_c_in(q: Params) -> Answer:
     h = conv_out(q["n"], q["k"], q["p"], q["s"])
@@ -1324,6 +1327,7 @@ def _rf_summed(q: Params) -> Answer:
         "You updated the jump before growing the field; a layer's own stride only spaces the layers above it.",
         "你先更新了 jump 再扩大感受野；一层自己的步长只影响它上面的层。",
     ),
+    applies=lambda q: any(layer["s"] > 1 and layer["k"] > 1 for layer in q["layers"]),
 )
 def _rf_jump_first(q: Params) -> Answer:
     r, j = 1, 1
@@ -1509,6 +1513,7 @@ def _conv1x1_torch(q: Params) -> str:
     "forgot-channels",
     step=1,
     text=Text("You forgot the colour channels: the input has H·W·C values.", "你漏乘了通道数：输入共有 H·W·C 个值。"),
+    applies=lambda q: q["c"] > 1,
 )
 def _fc_no_channels(q: Params) -> Answer:
     return int(q["h"] * q["w"] * q["units"])
@@ -1534,3 +1539,50 @@ def _fc_torch(q: Params) -> str:
         f"fc = nn.Linear({q['h']} * {q['w']} * {q['c']}, {q['units']})\n"
         "print(fc.weight.numel())  # weights only\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with every complication
+# ---------------------------------------------------------------------------------------------
+
+
+def digits(n: float) -> float:
+    """Order of magnitude of a count: how big the numbers are to multiply by hand."""
+    return math.log10(max(abs(n), 1.0))
+
+
+three_levels("conv_output_size", lambda q: (q["p"] > 0) + (q["s"] > 1) + 2 * (q["d"] > 1))
+three_levels(
+    "conv2d_forward",
+    lambda q: 2 * (np.ndim(q["input"]) == 3) + (q["stride"] > 1) + (q["padding"] > 0) + (q["bias"] != 0),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels("conv_params", lambda q: (q["c_in"] > 3) + (q["k"] > 1) + q["bias"], easy_max=1, hard_min=3)
+three_levels("conv_macs", lambda q: (q["s"] > 1) + (q["p"] > 0) + (q["c_in"] > 1), easy_max=1, hard_min=3)
+three_levels("conv_output_shape", lambda q: (q["s"] > 1) + (q["p"] > 0) + (q["h"] != q["w"]))
+three_levels("max_pool2d", lambda q: (q["kernel_size"] == 3) + (q["stride"] < q["kernel_size"]))
+three_levels("avg_pool2d", lambda q: (q["kernel_size"] == 3) + (q["stride"] < q["kernel_size"]))
+three_levels(
+    "pool_output_size",
+    lambda q: (q["padding"] > 0) + (q["stride"] is not None) + (q["n"] % 2 == 1),
+    hard_min=2,
+)
+three_levels("global_avg_pool", lambda q: np.size(q["input"]) / 9, easy_max=1.0, hard_min=2.0)
+three_levels(
+    "receptive_field",
+    lambda q: len(q["layers"]) + sum(layer["s"] > 1 for layer in q["layers"]),
+    easy_max=3,
+    hard_min=6,
+)
+three_levels(
+    "stacked_3x3_vs_big",
+    lambda q: (q["ask"] != "receptive_field") + (q["ask"] == "big_weights") + (q["n"] > 3),
+    easy_max=0,
+    hard_min=2,
+)
+three_levels("bottleneck_1x1_savings", lambda q: (q["ask"] == "bottleneck") + (q["k"] == 5), easy_max=0, hard_min=2)
+three_levels("conv1x1_params", lambda q: digits(q["c_in"] * q["c_out"]) + q["bias"], easy_max=4.0, hard_min=5.0)
+three_levels(
+    "fc_on_image_params", lambda q: (q["ask"] == "layer") + (q["c"] > 1) + (q["h"] > 32), easy_max=1, hard_min=3
+)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, mat, pick, sup, vec
 from quizforge.text import Text
 
@@ -1189,6 +1189,7 @@ def _norm_wrong(q: Params) -> Answer:
         "You left out the absolute values (L1, L∞) or the square root (L2).",
         "你漏掉了绝对值（L1、L∞）或平方根（L2）。",
     ),
+    applies=lambda q: q["norm"] != "linf" or -min(q["x"]) > max(q["x"]),
 )
 def _norm_raw(q: Params) -> Answer:
     x = _arr(q["x"])
@@ -1247,6 +1248,7 @@ def _mat_list(a: Arr) -> list[list[float]]:
     "forgot-determinant",
     step=3,
     text=Text("You stopped at adj(A); A⁻¹ = adj(A)/det A.", "你只算到 adj(A)；A⁻¹ = adj(A)/det A。"),
+    applies=lambda q: round(float(np.linalg.det(_arr(q["A"])))) != 1,
 )
 def _inv_no_det(q: Params) -> Answer:
     (a, b), (c, d) = q["A"]
@@ -1281,6 +1283,7 @@ def _inv_torch(q: Params) -> str:
         "You read the eigenvalues off the diagonal; that only works for a triangular matrix.",
         "你直接把对角线元素当成了特征值；这只对三角矩阵成立。",
     ),
+    applies=lambda q: q["A"][0][1] * q["A"][1][0] != 0,
 )
 def _eig_diag(q: Params) -> Answer:
     a = _arr(q["A"])
@@ -1310,6 +1313,10 @@ def _eig_torch(q: Params) -> str:
     )
 
 
+def _det2(a: Any) -> int:
+    return int(a[0][0] * a[1][1] - a[0][1] * a[1][0])
+
+
 def _definiteness_choice(cls: str) -> Answer:
     return [DEFINITENESS.index(cls)]
 
@@ -1322,6 +1329,8 @@ def _definiteness_choice(cls: str) -> Answer:
         "You judged by the diagonal entries alone; the determinant decides (det A < 0 means indefinite).",
         "你只看了对角线元素的符号；要看行列式（det A < 0 即为不定）。",
     ),
+    # with det A > 0, or a diagonal of mixed signs, judging by the diagonal happens to be right
+    applies=lambda q: _det2(q["A"]) <= 0 and q["A"][0][0] * q["A"][1][1] > 0,
 )
 def _def_diag(q: Params) -> Answer:
     (a, _), (_, c) = q["A"]
@@ -1342,6 +1351,7 @@ def _def_diag(q: Params) -> Answer:
         "You took det A > 0 as positive definite; with det A > 0 the sign of a₁₁ tells positive from negative.",
         "你把 det A > 0 直接当成了正定；det A > 0 时还要看 a₁₁ 的符号来区分正定和负定。",
     ),
+    applies=lambda q: (q["A"][0][0] + q["A"][1][1]) < 0 and _det2(q["A"]) >= 0,  # the sign of the trace matters
 )
 def _def_det(q: Params) -> Answer:
     (a, b), (_, c) = q["A"]
@@ -1399,6 +1409,7 @@ def _grad_swapped(q: Params) -> Answer:
         "You lowered the power without multiplying by it: ∂(xⁿ)/∂x = n·xⁿ⁻¹.",
         "你降了幂次却没有乘上原来的指数：∂(xⁿ)/∂x = n·xⁿ⁻¹。",
     ),
+    applies=lambda q: any(i >= 2 or j >= 2 for _, i, j in q["terms"]),
 )
 def _grad_no_power(q: Params) -> Answer:
     t = _terms(q)
@@ -1476,6 +1487,14 @@ def _hess_torch(q: Params) -> str:
     )
 
 
+def _hessian_at_point(q: Params) -> Arr:
+    return hessian_at(_terms(q), *q["point"])
+
+
+def _hessian_det(q: Params) -> float:
+    return round(float(np.linalg.det(_hessian_at_point(q))), 9)
+
+
 def _stationary_choice(q: Params, rule: str) -> Answer:
     h = hessian_at(_terms(q), *q["point"])
     fxx, det = float(h[0, 0]), float(np.linalg.det(h))
@@ -1495,6 +1514,8 @@ def _stationary_choice(q: Params, rule: str) -> Answer:
         "You judged by ∂²f/∂x² alone; first check det H (det H < 0 is a saddle, det H = 0 is inconclusive).",
         "你只看了 ∂²f/∂x²；应先看 det H（det H < 0 是鞍点，det H = 0 无法判断）。",
     ),
+    # with det H > 0 the sign of f_xx does decide; with det H = f_xx = 0 it says "inconclusive" too
+    applies=lambda q: _hessian_det(q) < 0 or (_hessian_det(q) == 0 and _hessian_at_point(q)[0, 0] != 0),
 )
 def _stat_fxx(q: Params) -> Answer:
     return _stationary_choice(q, "fxx-only")
@@ -1508,6 +1529,7 @@ def _stat_fxx(q: Params) -> Answer:
         "You took det H > 0 as a minimum; with det H > 0 the sign of ∂²f/∂x² tells a minimum from a maximum.",
         "你把 det H > 0 直接当成了极小值；det H > 0 时还要看 ∂²f/∂x² 的符号区分极小和极大。",
     ),
+    applies=lambda q: _hessian_det(q) > 0 and _hessian_at_point(q)[0, 0] < 0,  # a maximum
 )
 def _stat_det(q: Params) -> Answer:
     return _stationary_choice(q, "det-only")
@@ -1644,3 +1666,45 @@ def _taylor_torch(q: Params) -> str:
         "(d2,) = torch.autograd.grad(d1, a)\n"
         f"print((y + d1 * h{second}).item())\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+three_levels(
+    "dot_product",
+    lambda q: 2 * (len(q["a"]) > 3) + any(x * y < 0 for x, y in zip(q["a"], q["b"], strict=True)),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels("vector_norm", lambda q: {"linf": 0, "l1": 1, "l2": 2}[q["norm"]])
+three_levels("frobenius_norm", lambda q: np.size(q["A"]), easy_max=4, hard_min=6)
+three_levels(
+    "inverse_2x2",
+    lambda q: 2 * (abs(round(np.linalg.det(_arr(q["A"])))) != 1) + (min(np.ravel(q["A"])) < 0),
+)
+three_levels("eigenvalues_2x2", lambda q: 2 * (q["A"][0][1] != q["A"][1][0]) + (q["A"][0][1] != 0), easy_max=1)
+three_levels(
+    "definiteness_2x2",
+    lambda q: {"positive_definite": 0, "negative_definite": 1, "indefinite": 1}.get(definiteness_of(_arr(q["A"])), 2),
+    easy_max=1,
+)
+
+
+def _poly_score(q: Params) -> float:
+    """More terms and higher powers: more to differentiate."""
+    return 2 * (len(q["terms"]) > 3) + any(i + j >= 3 for _, i, j in q["terms"])
+
+
+three_levels("gradient_at_point", _poly_score, easy_max=1, hard_min=3)
+three_levels("hessian_2x2", _poly_score, easy_max=1, hard_min=3)
+three_levels("stationary_point_type", lambda q: len(q["terms"]), easy_max=4, hard_min=6)
+three_levels(
+    "directional_derivative",
+    lambda q: (
+        2 * (q["mode"] == "directional") + (q["mode"] == "directional" and np.dot(q["direction"], q["direction"]) != 1)
+    ),
+    hard_min=3,
+)
+three_levels("taylor_expansion", lambda q: 2 * (q["function"] == "poly") + (q["order"] == 2), hard_min=3)

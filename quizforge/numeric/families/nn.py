@@ -20,7 +20,7 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -1195,6 +1195,7 @@ def _act_value(name: str, x: float) -> float:
         "You used the other activation's derivative formula: σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ is 0 or 1.",
         "你用错了导数公式：σ′ = σ(1 − σ)，tanh′ = 1 − tanh²，ReLU′ 只取 0 或 1。",
     ),
+    applies=lambda q: q["activation"] != "relu" or (q["x"] > 0 and q["x"] != 1),
 )
 def _act_swapped(q: Params) -> Answer:
     name, x = q["activation"], float(q["x"])
@@ -1230,6 +1231,10 @@ def _act_torch(q: Params) -> str:
     )
 
 
+def _arr2(v: Any) -> np.ndarray[Any, Any]:
+    return np.asarray(v, dtype=np.float64)
+
+
 def _mlp(q: Params, *, relu: bool = True, bias: bool = True) -> Answer:
     x = np.asarray(q["x"], dtype=np.float64)
     w1, w2 = np.asarray(q["W1"], dtype=np.float64), np.asarray(q["W2"], dtype=np.float64)
@@ -1249,6 +1254,7 @@ def _mlp(q: Params, *, relu: bool = True, bias: bool = True) -> Answer:
         "You skipped the ReLU: negative pre-activations become 0 before the output layer.",
         "你漏掉了 ReLU：负的预激活值在进入输出层前要变成 0。",
     ),
+    applies=lambda q: bool(np.any(_arr2(q["W1"]) @ _arr2(q["x"]) + _arr2(q["b1"]) < 0)),
 )
 def _mlp_no_relu(q: Params) -> Answer:
     return _mlp(q, relu=False)
@@ -1494,6 +1500,7 @@ def _bn_unbiased(q: Params) -> Answer:
     "divided-by-variance",
     step=2,
     text=Text("You divided by σ² instead of √(σ² + ε).", "你除以了 σ²，应当除以 √(σ² + ε)。"),
+    applies=lambda q: bool(np.any(np.asarray(q["x"], dtype=np.float64).var(axis=0) != 1)),
 )
 def _bn_by_variance(q: Params) -> Answer:
     return _bn(q, variance=True)
@@ -1562,3 +1569,32 @@ def _running_torch(q: Params) -> str:
         "    bn(torch.tensor(batch, dtype=torch.float64)[:, None])  # training mode updates the stats\n"
         "print([bn.running_mean.item(), bn.running_var.item()])\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+
+def _not_round(values: Any) -> int:
+    return int(any(not float(v).is_integer() for v in np.ravel(values)))
+
+
+three_levels("softmax_values", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("softmax_cross_entropy", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("softmax_ce_gradient", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("cross_entropy_onehot", lambda q: len(q["probs"]) + len(q["probs"][0]) / 10, easy_max=1.5, hard_min=2.35)
+three_levels("activation_derivative", lambda q: {"relu": 0, "sigmoid": 1, "tanh": 2}[q["activation"]])
+three_levels("mlp_forward", lambda q: len(q["W1"]) + len(q["W2"]), easy_max=3, hard_min=5)
+three_levels("backprop_sigmoid_mse", lambda q: 2 * (q["network"] == "hidden"))
+three_levels("backprop_relu_ce", lambda q: 2 * (q["wrt"]["param"] == "W1"))
+three_levels("dropout_inverted", lambda q: len(q["x"]) + (q["p"] not in (0.5,)), easy_max=4, hard_min=6)
+three_levels(
+    "batchnorm_forward",
+    lambda q: len(q["gamma"]) + (any(g != 1 for g in q["gamma"]) or any(b != 0 for b in q["beta"])),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels(
+    "batchnorm_running_stats", lambda q: len(q["batches"]) + len(q["batches"][0]) / 10, easy_max=1.5, hard_min=2
+)

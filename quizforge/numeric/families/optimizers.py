@@ -19,7 +19,7 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_vec, pick, sub, sup
 from quizforge.text import Text
 
@@ -618,6 +618,11 @@ def _result(w: Arr) -> Answer:
     return _answer(w)[0]
 
 
+def _not_all_unit_gradients(q: Params) -> bool:
+    """One step with every |g| = 1 makes g/|g|, g/g² and g/√(g²) the same: such slips cannot show."""
+    return len(q["grads"]) > 1 or any(abs(g) != 1 for g in q["grads"][0])
+
+
 def _momentum_run(q: Params, *, ema: bool = False, nesterov: bool = False, d_without_mu: bool = False) -> Answer:
     w, grads = _w_and_grads(q)
     mu, lr, wd = q["momentum"], q["lr"], q.get("weight_decay", 0.0)
@@ -747,6 +752,7 @@ def _sgd_wd_torch(q: Params) -> str:
     "no-square-root",
     step=1,
     text=Text("You divided by G instead of √G.", "你除以了 G，应当除以 √G。"),
+    applies=_not_all_unit_gradients,
 )
 def _adagrad_no_root(q: Params) -> Answer:
     w, grads = _w_and_grads(q)
@@ -888,6 +894,8 @@ def _adam_run(q: Params, *, bias_correct: bool = True, root: bool = True) -> Ans
         "You skipped the bias correction: Adam divides m by 1 − β₁ᵗ and v by 1 − β₂ᵗ.",
         "你漏掉了偏差修正：Adam 要把 m 除以 1 − β₁ᵗ，把 v 除以 1 − β₂ᵗ。",
     ),
+    # on one step with 1 − β₁ = √(1 − β₂) the two corrections cancel in m̂/√v̂
+    applies=lambda q: len(q["grads"]) > 1 or not math.isclose(1 - q["beta1"], math.sqrt(1 - q["beta2"])),
 )
 def _adam_no_bias(q: Params) -> Answer:
     return _adam_run(q, bias_correct=False)
@@ -898,6 +906,7 @@ def _adam_no_bias(q: Params) -> Answer:
     "no-square-root",
     step=1,
     text=Text("You divided by v̂ instead of √v̂.", "你除以了 v̂，应当除以 √v̂。"),
+    applies=_not_all_unit_gradients,
 )
 def _adam_no_root(q: Params) -> Answer:
     return _adam_run(q, root=False)
@@ -955,3 +964,32 @@ def _adamw_torch(q: Params) -> str:
         "    out.append(w.item())\n"
         "print(out)  # (AdamW, Adam with weight_decay)\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 one step on one weight, 2 today's mix (the default), 3 several steps on a vector
+# ---------------------------------------------------------------------------------------------
+
+
+def _steps_and_size(q: Params) -> float:
+    return len(q["grads"]) + (len(q["w"]) > 1)
+
+
+for _name in (
+    "sgd_momentum_step",
+    "sgd_nesterov_step",
+    "sgd_weight_decay_step",
+    "adagrad_step",
+    "rmsprop_step",
+    "adadelta_step",
+    "adam_step",
+):
+    # sgd_momentum_step always takes 2–3 steps (momentum needs more than one), the others 1–3
+    few = 2 if _name == "sgd_momentum_step" else 1
+    three_levels(_name, _steps_and_size, easy_max=few, hard_min=few + 2)
+three_levels(
+    "adamw_step",
+    lambda q: (q["lr"] < 0.1) + (q["weight_decay"] != 0.1) + (abs(q["grads"][0][0]) < 1),
+    easy_max=0,
+    hard_min=2,
+)

@@ -18,7 +18,7 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, torch_snippet
+from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
 from quizforge.numeric.families.maths import char_poly_lines, symmetric_int_eigen
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, pick, sub, sup
 from quizforge.text import Text
@@ -967,3 +967,19 @@ def _init_torch(q: Params) -> str:
         body = "std = nn.init.calculate_gain('relu') / math.sqrt(fan_in)  # kaiming_normal_'s std\n"
         last = "print(std)\n" if mode == "kaiming_std" else "print(std ** 2)\n"
     return head + body + last
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+three_levels("gd_lr_bound", lambda q: 2 * (q["A"][0][1] != 0) + (abs(q["A"][0][1]) > 1))
+three_levels("gd_optimal_lr", lambda q: 2 * (q["A"][0][1] != 0) + (abs(q["A"][0][1]) > 1))
+three_levels("gd_steps", lambda q: q["steps"] + 2 * (len(q["x0"]) == 2), easy_max=1, hard_min=4)
+three_levels("linreg_gd_step", lambda q: len(q["x"]) + (q["loss"] == "mse"), easy_max=2, hard_min=4)
+three_levels("weight_decay_step", lambda q: len(q["w"]) + (q["penalty"] == "full"), easy_max=1, hard_min=3)
+three_levels("sigmoid_gradient_bound", lambda q: {"bound": 0, "layers": 1, "product": 2}[q["mode"]])
+three_levels(
+    "init_variance",
+    lambda q: {"xavier_var": 0, "kaiming_var": 0, "kaiming_std": 1, "xavier_bound": 2}[q["mode"]],
+)
