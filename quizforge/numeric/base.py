@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -138,6 +139,7 @@ class Family:
     # Levels by selection (see :func:`levels_by_score`): the level's band of a difficulty score
     level_bands: tuple[tuple[float, float], ...] = ()
     level_score: LevelScoreFn | None = None
+    typeset_minus: bool = False  # shown minus signs as "−" (see :func:`typeset_minus_signs`)
 
     def generate(self, seed: int, level: int | None = None) -> Instance:
         """The instance for ``seed`` at ``level`` (the family's default level when ``None``).
@@ -153,6 +155,13 @@ class Family:
             draft = self.draw(rng, lvl) if self.levels > 1 else self.draw(rng)
         else:
             draft = self._draw_in_band(rng, lvl)
+        if self.typeset_minus:
+            draft = replace(
+                draft,
+                prompt=_typeset_text(draft.prompt),
+                solution=_typeset_text(draft.solution),
+                choices=[_typeset_text(c) for c in draft.choices],
+            )
         return Instance(
             family=self.name,
             seed=seed,
@@ -178,6 +187,35 @@ class Family:
             if lo <= self.level_score(draft.params) <= hi:
                 return draft
         raise RuntimeError(f"family {self.name!r}: no draw in level {level}'s band after {_BAND_TRIES} tries")
+
+
+# A minus sign: "-" before a number or a bracket, after a space, an operator or an opening bracket (so
+# "1-D", "semi-definite" and "1e-8" keep their hyphens).
+_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,=·/×;:：，（]))-(?=[\d(.])")
+_ANSWER_LINE = re.compile(r"^\s*(Answer:|答案：)")
+
+
+def typeset_minus(text: str) -> str:
+    """Shown minus signs as "−", as the bank writes them.
+
+    Text in backticks (what the user may type, ``1 -2; 3 4``) and the ``Answer:``/``答案：`` line
+    (the value as the grader reads it) keep their ASCII "-".
+    """
+    out = []
+    in_answer = False  # the rows of a matrix answer, after "Answer:"
+    for line in text.split("\n"):
+        if _ANSWER_LINE.match(line) or (in_answer and line[:1].isspace()):
+            in_answer = in_answer or line.rstrip().endswith((":", "：")) or line[:1].isspace()
+            out.append(line)
+            continue
+        in_answer = False
+        parts = line.split("`")
+        out.append("`".join(p if i % 2 else _MINUS.sub("−", p) for i, p in enumerate(parts)))
+    return "\n".join(out)
+
+
+def _typeset_text(t: Text) -> Text:
+    return Text(typeset_minus(t.en), typeset_minus(t.zh))
 
 
 _BAND_TRIES = 2000
@@ -259,6 +297,14 @@ def levels_by_score(
 
 
 ANY = (-math.inf, math.inf)
+
+
+def typeset_minus_signs(module_name: str) -> None:
+    """Show minus signs as "−" in the prompts, solutions and choices of the families ``module_name``
+    registered (a module opts in once its texts have been checked: no code with negative numbers)."""
+    for name, fam in _REGISTRY.items():
+        if fam.draw.__module__ == module_name:
+            _REGISTRY[name] = replace(fam, typeset_minus=True)
 
 
 def three_levels(family_name: str, score: LevelScoreFn, *, easy_max: float = 0.0, hard_min: float = 2.0) -> None:

@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.cnn import conv_out, fmt_int, fmt_shape, pick, size_formula
 from quizforge.text import Text
 
@@ -1339,3 +1348,6 @@ three_levels(
     hard_min=3,
 )
 three_levels("matmul_shape", lambda q: (q["op"] == "matmul") + (len(q["a"]) > 2 or len(q["b"]) > 2))
+
+
+typeset_minus_signs(__name__)

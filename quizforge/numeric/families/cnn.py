@@ -17,7 +17,17 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, TorchSnippetFn, family, mistake, three_levels, torch_snippet
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    TorchSnippetFn,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -822,8 +832,9 @@ def draw_conv1x1_params(rng: np.random.Generator) -> Draft:
         "How many parameters does it have?",
         f"用 1×1 卷积（{bias_zh}）把 {h}×{h}×{c_in} 的特征图变成 {c_out} 个通道。这一层的参数量是多少？",
     )
-    tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)} (no biases)"
-    tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)}（无偏置）"
+    # without biases the weight count is already the answer: say so once, not "2,048 = 2,048"
+    tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else " (no biases)"
+    tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else "（无偏置）"
     solution = Text(
         f"A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
         f"size does not matter.\nEach of the {c_out} output channels has 1·1·{c_in} weights: "
@@ -1586,3 +1597,6 @@ three_levels("conv1x1_params", lambda q: digits(q["c_in"] * q["c_out"]) + q["bia
 three_levels(
     "fc_on_image_params", lambda q: (q["ask"] == "layer") + (q["c"] > 1) + (q["h"] > 32), easy_max=1, hard_min=3
 )
+
+
+typeset_minus_signs(__name__)

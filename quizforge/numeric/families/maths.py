@@ -20,7 +20,16 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, mat, pick, sup, vec
 from quizforge.text import Text
 
@@ -521,9 +530,9 @@ def draw_definiteness_2x2(rng: np.random.Generator) -> Draft:
     )
     solution = Text(
         "Leading principal minors: D₁ = a₁₁, D₂ = det A. Equivalently look at the signs of the eigenvalues.\n"
-        f"{why_en}\nEigenvalues: {eig_en}\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
+        f"Eigenvalues: {eig_en}\n{why_en}\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
         "顺序主子式：D₁ = a₁₁，D₂ = det A；也可以看特征值的符号。\n"
-        f"{why_zh}\n特征值：{eig_zh}\n答案：{_DEFINITENESS_TEXT[idx].zh}",
+        f"特征值：{eig_zh}\n{why_zh}\n答案：{_DEFINITENESS_TEXT[idx].zh}",
     )
     return Draft(
         params={"A": m.tolist(), "options": list(DEFINITENESS)},
@@ -1708,3 +1717,6 @@ three_levels(
     hard_min=3,
 )
 three_levels("taylor_expansion", lambda q: 2 * (q["function"] == "poly") + (q["order"] == 2), hard_min=3)
+
+
+typeset_minus_signs(__name__)

@@ -20,7 +20,16 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -56,6 +65,17 @@ def fmt(v: float, digits: int = 4) -> str:
     if float(r).is_integer():
         return str(int(r))
     return f"{r:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_fixed(v: float, digits: int) -> str:
+    """A number to exactly ``digits`` decimals, as asked for (``-2.1400``), no ``-0``."""
+    r = round(float(v), digits)
+    return f"{0.0 if r == 0 else r:.{digits}f}"
+
+
+def fmt_vec_fixed(values: Sequence[float] | np.ndarray[Any, Any], digits: int) -> str:
+    """``(1.0000, -0.5000)``: a vector answer to exactly ``digits`` decimals."""
+    return "(" + ", ".join(fmt_fixed(float(v), digits) for v in np.ravel(values)) + ")"
 
 
 def fmt_factor(v: float, digits: int = 4) -> str:
@@ -615,12 +635,13 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         target_en = f"w{sub(k + 1)}"
         prods = " + ".join(f"{fmt_factor(w[j])}·{fmt_factor(x[j])}" for j in range(2))
         steps = [
-            f"z = {prods} + {fmt_factor(b)} = {z}; ŷ = σ({z}) ≈ {fmt(yhat)}.",
-            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {y} = {fmt(yhat - y)}.",
-            f"∂ŷ/∂z = σ′(z) = ŷ(1 − ŷ) = {fmt(yhat)}·{fmt(1 - yhat)} ≈ {fmt(s_prime)}.",
+            f"z = {prods} + {fmt_factor(b)} = {z}; ŷ = σ({z}) ≈ {fmt(yhat, 6)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat, 6)} − {y} = {fmt(yhat - y, 6)}.",
+            f"∂ŷ/∂z = σ′(z) = ŷ(1 − ŷ) = {fmt(yhat, 6)}·{fmt(1 - yhat, 6)} ≈ {fmt(s_prime, 6)}.",
             f"∂z/∂{target_en} = x{sub(k + 1)} = {int(x[k])}.",
-            f"∂L/∂{target_en} = (ŷ − y)·σ′(z)·x{sub(k + 1)} = {fmt_factor(yhat - y)}·{fmt(s_prime)}·{fmt_factor(x[k])} "
-            f"≈ {fmt(grad)}.",
+            f"∂L/∂{target_en} = (ŷ − y)·σ′(z)·x{sub(k + 1)} = "
+            f"{fmt_factor(yhat - y, 6)}·{fmt(s_prime, 6)}·{fmt_factor(x[k])} "
+            f"≈ {fmt(grad, 6)}.",
         ]
         hint = _sigmoid_hint(z)
     else:
@@ -646,11 +667,13 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         target_en = "w₁"
         steps = [
             f"Forward: z = w₁x + b₁ = {fmt_factor(w1)}·{fmt_factor(x1)} + {fmt_factor(b1)} = {z}; "
-            f"h = σ({z}) ≈ {fmt(h)}; ŷ = {fmt_factor(w2)}·{fmt(h)} + {fmt_factor(b2)} ≈ {fmt(yhat)}.",
-            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {fmt_factor(y)} = {fmt(yhat - y)}.",
-            f"∂ŷ/∂h = w₂ = {w2}; ∂h/∂z = σ′(z) = h(1 − h) = {fmt(h)}·{fmt(1 - h)} ≈ {fmt(s_prime)}; ∂z/∂w₁ = x = {x1}.",
-            f"∂L/∂w₁ = (ŷ − y)·w₂·σ′(z)·x = {fmt_factor(yhat - y)}·{fmt_factor(w2)}·{fmt(s_prime)}·{fmt_factor(x1)} "
-            f"≈ {fmt(grad)}.",
+            f"h = σ({z}) ≈ {fmt(h, 6)}; ŷ = {fmt_factor(w2)}·{fmt(h, 6)} + {fmt_factor(b2)} ≈ {fmt(yhat, 6)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat, 6)} − {fmt_factor(y)} = {fmt(yhat - y, 6)}.",
+            f"∂ŷ/∂h = w₂ = {w2}; ∂h/∂z = σ′(z) = h(1 − h) = {fmt(h, 6)}·{fmt(1 - h, 6)} ≈ {fmt(s_prime, 6)}; "
+            f"∂z/∂w₁ = x = {x1}.",
+            f"∂L/∂w₁ = (ŷ − y)·w₂·σ′(z)·x = "
+            f"{fmt_factor(yhat - y, 6)}·{fmt_factor(w2)}·{fmt(s_prime, 6)}·{fmt_factor(x1)} "
+            f"≈ {fmt(grad, 6)}.",
         ]
         hint = _sigmoid_hint(z)
     prompt = Text(
@@ -665,8 +688,8 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。" for line in steps
     )
     solution = Text(
-        f"{chain}\n{body}\nAnswer: {fmt(grad, 4)}",
-        f"链式法则，从损失一路乘回到该权重：\n{body_zh}\n答案：{fmt(grad, 4)}",
+        f"{chain}\n{body}\nAnswer: {fmt_fixed(grad, 4)}",
+        f"链式法则，从损失一路乘回到该权重：\n{body_zh}\n答案：{fmt_fixed(grad, 4)}",
     )
     return Draft(
         params=params,
@@ -1598,3 +1621,6 @@ three_levels(
 three_levels(
     "batchnorm_running_stats", lambda q: len(q["batches"]) + len(q["batches"][0]) / 10, easy_max=1.5, hard_min=2
 )
+
+
+typeset_minus_signs(__name__)

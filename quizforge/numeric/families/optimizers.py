@@ -19,8 +19,28 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
-from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_vec, pick, sub, sup
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
+from quizforge.numeric.families.nn import (
+    VECTOR_HINT,
+    decimals,
+    fmt,
+    fmt_factor,
+    fmt_fixed,
+    fmt_vec,
+    fmt_vec_fixed,
+    pick,
+    sub,
+    sup,
+)
 from quizforge.text import Text
 
 Arr = np.ndarray[Any, Any]
@@ -85,7 +105,12 @@ def _draft(
     digits: int | None,
 ) -> Draft:
     answer, kind = _answer(w)
-    shown = _v(w, digits or 6)
+    # the answer to exactly the decimals the question asks for: (−2.1400, …), not (−2.14, …)
+    flat = np.ravel(w)
+    if digits:
+        shown = fmt_fixed(float(flat[0]), digits) if flat.size == 1 else fmt_vec_fixed(flat, digits)
+    else:
+        shown = _v(w, 6)
     en, zh = lines
     return Draft(
         params=params,
@@ -584,7 +609,7 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         "L2 放进 Adam 后，衰减项和梯度一起被 √v̂ 除掉，梯度大的权重几乎得不到正则；AdamW 则让每个权重都按同一"
         f"系数 1 − lr·λ 缩小。{flip_zh}",
     ]
-    shown = fmt_vec(answer, digits)
+    shown = fmt_vec_fixed(answer, digits)
     return Draft(
         params={
             "w": [w0],
@@ -993,3 +1018,6 @@ three_levels(
     easy_max=0,
     hard_min=2,
 )
+
+
+typeset_minus_signs(__name__)

@@ -18,7 +18,16 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Answer, Draft, Params, family, mistake, three_levels, torch_snippet
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.maths import char_poly_lines, symmetric_int_eigen
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, pick, sub, sup
 from quizforge.text import Text
@@ -227,7 +236,8 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
         new_x, _ = ops.sgd_step(x, g, lr=lr)
         t = sub(i + 1)
         if dim == 1:
-            grad_txt = f"f′(x{sub(i)}) = {int(a[0, 0])}·{_p(x)} + {fmt_factor(int(b[0]))} = {_v(g)}"
+            b_term = f" + {fmt_factor(int(b[0]))}" if b[0] else ""  # no "+ 0"
+            grad_txt = f"f′(x{sub(i)}) = {int(a[0, 0])}·{_p(x)}{b_term} = {_v(g)}"
         else:
             grad_txt = f"∇f(x{sub(i)}) = Ax{sub(i)} + b = {_v(a @ x)} + {fmt_vec(b)} = {_v(g)}"
         gsym = f"f′(x{sub(i)})" if dim == 1 else f"∇f(x{sub(i)})"
@@ -240,7 +250,9 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
     b_txt = f" + {b1}" if b1 > 0 else f" − {-b1}" if b1 < 0 else ""
     if dim == 1:
         a1 = int(a[0, 0])
-        f_txt = f"f(x) = ½·{a1}·x²{b_txt + 'x' if b1 else ''}".replace(" 1x", " x")
+        # ½·a·x² written out: ½x², x², 1.5x², 2x² (never "½·2·x²")
+        half_a = {1: "½", 2: "", 3: "1.5", 4: "2"}[a1]
+        f_txt = f"f(x) = {half_a}x²{b_txt + 'x' if b1 else ''}".replace(" 1x", " x")
         grad_rule = f"f′(x) = {a1 if a1 != 1 else ''}x{b_txt}"
         where_en = where_zh = ""
     else:
@@ -983,3 +995,6 @@ three_levels(
     "init_variance",
     lambda q: {"xavier_var": 0, "kaiming_var": 0, "kaiming_std": 1, "xavier_bound": 2}[q["mode"]],
 )
+
+
+typeset_minus_signs(__name__)
