@@ -189,29 +189,35 @@ class Family:
         raise RuntimeError(f"family {self.name!r}: no draw in level {level}'s band after {_BAND_TRIES} tries")
 
 
-# A minus sign: "-" before a number or a bracket, after a space, an operator or an opening bracket (so
-# "1-D", "semi-definite" and "1e-8" keep their hyphens).
-_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,=·/×;:：，（]))-(?=[\d(.])")
-_ANSWER_LINE = re.compile(r"^\s*(Answer:|答案：)")
+# A minus sign: "-" before a number or a bracket, at a line start or after a space, an operator or an
+# opening bracket (so "1-D", "semi-definite" and "1e-8" keep their hyphens).
+_MINUS = re.compile(r"(?:^|(?<=[\s(\[{,=·/×;:：，（]))-(?=[\d(.])", re.MULTILINE)
+# The answer as the grader reads it: the "Answer:" line and, after "Answer:" alone, the indented rows.
+_ANSWER_BLOCK = re.compile(r"^[ \t]*(?:Answer:|答案：)[^\n]*(?:\n[ \t]+[^\n]*)*", re.MULTILINE)
 
 
 def typeset_minus(text: str) -> str:
     """Shown minus signs as "−", as the bank writes them.
 
-    Text in backticks (what the user may type, ``1 -2; 3 4``) and the ``Answer:``/``答案：`` line
+    Text in backticks (what the user may type, ``1 -2; 3 4``) and the ``Answer:``/``答案：`` block
     (the value as the grader reads it) keep their ASCII "-".
     """
-    out = []
-    in_answer = False  # the rows of a matrix answer, after "Answer:"
-    for line in text.split("\n"):
-        if _ANSWER_LINE.match(line) or (in_answer and line[:1].isspace()):
-            in_answer = in_answer or line.rstrip().endswith((":", "：")) or line[:1].isspace()
-            out.append(line)
-            continue
-        in_answer = False
-        parts = line.split("`")
-        out.append("`".join(p if i % 2 else _MINUS.sub("−", p) for i, p in enumerate(parts)))
-    return "\n".join(out)
+    if "-" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for block in _ANSWER_BLOCK.finditer(text):
+        out.append(_typeset_outside_backticks(text[pos : block.start()]))
+        out.append(block.group(0))
+        pos = block.end()
+    out.append(_typeset_outside_backticks(text[pos:]))
+    return "".join(out)
+
+
+def _typeset_outside_backticks(text: str) -> str:
+    if "`" not in text:
+        return _MINUS.sub("−", text)
+    return "`".join(p if i % 2 else _MINUS.sub("−", p) for i, p in enumerate(text.split("`")))
 
 
 def _typeset_text(t: Text) -> Text:
