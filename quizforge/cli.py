@@ -196,7 +196,8 @@ def _bank_dirs(args: argparse.Namespace) -> list[Path]:
 
 def _load_bank(args: argparse.Namespace, *, quiet: bool = False):  # type: ignore[no-untyped-def]
     """The shipped bank plus ``--bank`` folders; ``quiet``: no problem lines (a TUI is on screen)."""
-    from quizforge.bank import BankError, load
+    from quizforge.bank import BankError
+    from quizforge.kinds import load
     from quizforge.locations import bank_cache_dir, data_dir
 
     try:
@@ -403,7 +404,7 @@ def _optimize(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from quizforge.bank.validate import validate
+    from quizforge.validation import validate
 
     paths = [Path(p) for p in args.paths]
     for p in paths:

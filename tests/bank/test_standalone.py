@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from quizforge.bank import load
+from quizforge.kinds import load
 
 LEANS_ON_PARENT = re.compile(
     r"^(same|the same)\b|\b(as above|previous (question|card|example)|the one above|as before)\b"

@@ -26,7 +26,7 @@ async def answer_card(pilot, screen: StudyScreen, clock: Clock, *, right: bool) 
     if card.kind == Kind.CONCEPT:
         await pilot.press("space")
         if right:
-            await pilot.press(*"abcdef"[: len(card.question.key_points)])
+            await pilot.press(*"abcdef"[: len(card.question.body.key_points)])
     elif card.answer_kind == AnswerKind.CHOICE:
         text = right_answer(card) if right else wrong_answer(card)
         await pilot.press(*[c for c in text if c != ","])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -34,8 +34,7 @@ def matches(q: Question, query: str) -> bool:
             q.id,
             q.prompt.en,
             q.prompt.zh,
-            q.answer.en if q.answer else "",
-            q.answer.zh if q.answer else "",
+            *(part for text in q.body.searchable() for part in (text.en, text.zh)),
             q.generator or "",
         ]
     ).lower()
@@ -58,7 +57,6 @@ class BrowseScreen(AppScreen[None]):
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("ctrl+s", "toggle_suspend", "Suspend/unsuspend"),
     ]
-
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
@@ -97,7 +95,7 @@ class BrowseScreen(AppScreen[None]):
         for q in self.qf.bank:
             if isinstance(topic, str) and q.topic != topic:
                 continue
-            if isinstance(kind, str) and q.kind.value != kind:
+            if isinstance(kind, str) and q.kind != kind:
                 continue
             if matches(q, query):
                 out.append(q)
@@ -109,7 +107,7 @@ class BrowseScreen(AppScreen[None]):
         found = self.filtered()
         lang = self.qf.lang
         for q in found:
-            table.add_row(q.id, t(f"kind_{q.kind.value}", lang), key=q.id)
+            table.add_row(q.id, t(f"kind_{q.kind}", lang), key=q.id)
         self.query_one("#browse-status", Static).update(t("matches", lang, n=len(found)))
         if found:
             self.show(found[0].id)
@@ -150,7 +148,7 @@ class BrowseScreen(AppScreen[None]):
             + (f" · {t('follow_ups', lang)}: {', '.join(q.follow_ups)}" if q.follow_ups else ""),
             style="dim",
         )
-        parts = [meta, RichText(""), question_preview(q, lang, instance)]
+        parts: list[RenderableType] = [meta, RichText(""), question_preview(q, lang, instance)]
         history = self.qf.card_history_text(qid)
         if history is not None:
             parts += [RichText(""), RichText(t("history", lang), style="bold underline"), history]
