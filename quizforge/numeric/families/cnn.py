@@ -1175,6 +1175,12 @@ def _conv_shape_torch(q: Params) -> str:
     )
 
 
+_STRIDE_ONE = Text(
+    "You slid the window one step at a time; it moves by the stride.",
+    "你每次只把窗口移动 1 格；窗口应按步长移动。",
+)
+
+
 def _pool_value(q: Params, kind: str, stride: int | None = None) -> Answer:
     x = np.asarray(q["input"], dtype=np.float64)[None, None]
     k, s = q["kernel_size"], q["stride"] if stride is None else stride
@@ -1186,10 +1192,7 @@ def _pool_value(q: Params, kind: str, stride: int | None = None) -> Answer:
     "max_pool2d",
     "stride-one",
     step=1,
-    text=Text(
-        "You slid the window one step at a time; it moves by the stride.",
-        "你每次只把窗口移动 1 格；窗口应按步长移动。",
-    ),
+    text=_STRIDE_ONE,
 )
 def _max_pool_stride_one(q: Params) -> Answer:
     return _pool_value(q, "max", stride=1 if q["stride"] > 1 else q["kernel_size"])
@@ -1211,10 +1214,7 @@ def _max_pool_averaged(q: Params) -> Answer:
     "avg_pool2d",
     "stride-one",
     step=1,
-    text=Text(
-        "You slid the window one step at a time; it moves by the stride.",
-        "你每次只把窗口移动 1 格；窗口应按步长移动。",
-    ),
+    text=_STRIDE_ONE,
 )
 def _avg_pool_stride_one(q: Params) -> Answer:
     return _pool_value(q, "avg", stride=1 if q["stride"] > 1 else q["kernel_size"])

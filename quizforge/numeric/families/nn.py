@@ -1083,6 +1083,11 @@ def _softmax_torch(q: Params) -> str:
     )
 
 
+_LOG_BASE_10 = Text(
+    "You used log base 10; cross-entropy uses the natural log ln.", "你用了以 10 为底的对数；交叉熵用自然对数 ln。"
+)
+
+
 def _ce(q: Params) -> float:
     z = _z(q)
     return float(np.log(np.exp(z).sum()) - z[q["target"]])
@@ -1092,9 +1097,7 @@ def _ce(q: Params) -> float:
     "softmax_cross_entropy",
     "log-base-10",
     step=4,
-    text=Text(
-        "You used log base 10; cross-entropy uses the natural log ln.", "你用了以 10 为底的对数；交叉熵用自然对数 ln。"
-    ),
+    text=_LOG_BASE_10,
 )
 def _ce_log10(q: Params) -> Answer:
     return _ce(q) / float(np.log(10))
@@ -1174,9 +1177,7 @@ def _onehot_losses(q: Params) -> np.ndarray[Any, Any]:
     "cross_entropy_onehot",
     "log-base-10",
     step=1,
-    text=Text(
-        "You used log base 10; cross-entropy uses the natural log ln.", "你用了以 10 为底的对数；交叉熵用自然对数 ln。"
-    ),
+    text=_LOG_BASE_10,
 )
 def _onehot_log10(q: Params) -> Answer:
     return float(_onehot_losses(q).mean() / np.log(10))
