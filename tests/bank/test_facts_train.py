@@ -22,7 +22,6 @@ does, that a plain list hides parameters, …).
 
 from __future__ import annotations
 
-import inspect
 import io
 import math
 import re
@@ -42,12 +41,16 @@ from tests.bank.facts import (
     Facts,
     all_bank_ids,
     answer_mismatches,
+    choice_index,
     dec,
+    defaults,
     fact_registrar,
     flat,
     full_text,
+    kw,
     missing_phrases,
     missing_stated,
+    n_params,
     num,
     number_tokens,
     sci,
@@ -94,28 +97,12 @@ REGISTRY: dict[str, FactFn] = {}
 facts = fact_registrar(REGISTRY)
 
 
-def g(*values: Any) -> frozenset[str]:
-    return frozenset(str(v) for v in values)
+g = bank.givens
 
 
 # -------------------------------------------------------------------------------------------------
 # Measured torch facts shared by several cards
 # -------------------------------------------------------------------------------------------------
-
-
-@cache
-def defaults(obj: Any) -> dict[str, Any]:
-    """Default arguments of a torch class or function, from its real signature."""
-    return {
-        name: p.default
-        for name, p in inspect.signature(obj).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
-
-
-def kw(obj: Any, name: str) -> str:
-    """'stride=1', 'eps=1e-05', "reduction='mean'": a default as the cards write it."""
-    return f"{name}={defaults(obj)[name]!r}"
 
 
 @cache
@@ -168,17 +155,6 @@ def shape_of(layer: nn.Module, *shape: int) -> tuple[int, ...]:
 
 def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(map(str, shape)) + ")"
-
-
-def choice_index(q: dict[str, Any], text: str) -> int:
-    """The index of the choice whose English text is exactly ``text``."""
-    found = [i for i, c in enumerate(q["choices"]) if c["en"] == text]
-    assert len(found) == 1, (q["id"], text)
-    return found[0]
-
-
-def n_params(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 # -------------------------------------------------------------------------------------------------
