@@ -1,4 +1,4 @@
-"""Generated questions and grading against the DESIGN §9 budgets.
+"""Generated questions and grading against the docs/architecture.md §8 budgets.
 
 Budgets: a generated instance with its worked solution under 0.5 ms median per family; grading under
 1 ms; naming the mistake behind a wrong answer (numeric tutoring) adds under 0.2 ms to grading. For
@@ -121,7 +121,7 @@ def main() -> int:
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()}; recorded {time.strftime('%Y-%m-%d')}.",
         "",
-        f"Budgets (DESIGN §9): generate + solution < {GEN_BUDGET_MS} ms median per family; "
+        f"Budgets (docs/architecture.md §8): generate + solution < {GEN_BUDGET_MS} ms median per family; "
         f"grading < {GRADE_BUDGET_MS} ms; diagnosis of a wrong answer adds < {DIAGNOSE_BUDGET_MS} ms.",
         f"Worst family median: generate {worst_gen:.3f} ms ({gen_family}), grade {worst_grade:.3f} ms "
         f"({grade_family}), diagnose {worst_diag:.3f} ms ({diag_family}) → {'PASS' if ok else 'FAIL'}.",

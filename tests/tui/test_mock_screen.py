@@ -190,7 +190,8 @@ async def test_time_out_ends_the_interview_and_keeps_the_typed_draft(app_factory
         else:
             screen.query_one("#mock-answer").query_one(Input).value = "7"
         clock.advance(minutes=5)
-        await pilot.pause(1.2)  # the once-a-second countdown notices the time is up
+        screen.tick()  # what the once-a-second countdown does: it notices the time is up
+        await pilot.pause()
         card_screen = app.screen
         assert isinstance(card_screen, ScorecardScreen)
         scorecard = card_screen.scorecard
@@ -289,10 +290,13 @@ async def test_time_running_out_behind_the_abandon_dialog(app_factory: AppFactor
         await pilot.pause()
         open_mock(app, minutes=1, seed=1)
         await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
         await pilot.press("escape")
         await pilot.pause()
         clock.advance(minutes=2)
-        await pilot.pause(1.2)
+        screen.tick()  # the countdown behind the dialog notices the time is up
+        await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"  # the question stays until it is answered
         await pilot.press("n")
         await pilot.pause()
