@@ -28,8 +28,8 @@ from _common import Budget, Results  # noqa: E402
 
 from quizforge.answer import AnswerKind  # noqa: E402
 from quizforge.grading import grade  # noqa: E402
+from quizforge.kinds.tutor import diagnose  # noqa: E402
 from quizforge.numeric.base import Answer, Instance, families  # noqa: E402
-from quizforge.numeric.tutor import diagnose  # noqa: E402
 from quizforge.render import answer_as_typed  # noqa: E402
 
 GEN_BUDGET_MS = 0.5

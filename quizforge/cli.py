@@ -487,7 +487,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     import json
 
-    from quizforge.numeric.tutor import grade_instance, mistake_json
+    from quizforge.kinds.tutor import grade_instance, mistake_json
 
     if args.seed < 0:
         raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from quizforge.grading import format_value
+from quizforge.kinds.tutor import diagnose, diagnose_text, mistake_answer, targeted_recheck
 from quizforge.numeric.base import Family, answers_agree, families, generate
-from quizforge.numeric.tutor import diagnose, diagnose_text, mistake_answer, targeted_recheck
 
 SEEDS = range(200)
 FIXTURES = Path(__file__).parent / "fixtures"

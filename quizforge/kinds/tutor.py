@@ -1,5 +1,8 @@
 """Numeric tutoring: name the mistake behind a wrong answer, and pick a re-check that exposes it.
 
+It lives above the numeric engine and the grader (it parses and grades typed answers), beside the
+generated kind that uses it.
+
 A family's named mistakes (:func:`quizforge.numeric.base.mistake`) are functions of an instance's
 params that return the answer the mistake produces. A wrong answer that equals one of them, within
 the family's tolerance, is diagnosed as that mistake. A mistake whose answer happens to equal the
