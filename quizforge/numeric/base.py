@@ -64,7 +64,14 @@ class Instance:
     solution: Text
     choices: Sequence[Text] = ()
     level: int = 1
-    torch_code: str | None = None
+    # The family's snippet builder: the text is made only when asked for (``torch_code``), since most
+    # instances are shown and graded without it.
+    torch_snippet: TorchSnippetFn | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def torch_code(self) -> str | None:
+        """A self-contained PyTorch script that prints this instance's answer (``None``: the family has none)."""
+        return None if self.torch_snippet is None else self.torch_snippet(self.params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         """The ``quizforge generate --json`` object (docs/architecture.md §7).
@@ -175,7 +182,7 @@ class Family:
             solution=draft.solution,
             choices=tuple(draft.choices),
             level=lvl,
-            torch_code=self.torch_code(draft.params) if self.torch_code is not None else None,
+            torch_snippet=self.torch_code,
         )
 
     def _draw_in_band(self, rng: np.random.Generator, level: int) -> Draft:
