@@ -1049,7 +1049,7 @@ QUANT_MISTAKES: list[MistakeSpec] = [
         1,
         Text(
             "You truncated x/scale towards zero; quantisation rounds to the nearest integer.",
-            "你把 x/scale 向零截断了；量化是四舍五入到最近的整数。",
+            "你把 x/scale 向零截断了；量化是舍入到最近的整数。",
         ),
         lambda p: _quantize(p, op=math.trunc),
     ),
@@ -1099,7 +1099,7 @@ def draw_affine_quantization(rng: np.random.Generator, level: int) -> Draft:
         f"Answer: {fmt_vec(q)}.",
         f"q = clamp(round(x/scale) + zero_point, {lo}, {hi})。\n"
         f"1. x/scale = {fmt_vec(ratios)}。\n"
-        f"2. 四舍五入到最近的整数，再加 {zero_point}：{fmt_vec(rounded)}。\n"
+        f"2. 舍入到最近的整数，再加 {zero_point}：{fmt_vec(rounded)}。\n"
         f"3. 截断到 {dtype} 的范围 [{lo}, {hi}]：{fmt_vec(q)}。\n"
         f"答案：{fmt_vec(q)}。",
     )
