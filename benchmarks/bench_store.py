@@ -4,7 +4,7 @@
                                      [--repeat N] [--record] [--json FILE]
 
 Each collection is built once (executemany in one transaction) and cached under ``benchmarks/.work/``,
-keyed by its size and the schema; every run works on a fresh copy. Budgets (DESIGN §9), judged on the
+keyed by its size and the schema; every run works on a fresh copy. Budgets (docs/architecture.md §8), judged on the
 100,000-card / 1,000,000-review collection: building the day's queue < 20 ms, the next card < 10 ms,
 saving a review < 1 ms, the dashboard counts < 10 ms; ``quizforge optimize`` on 100,000 reviews (the
 10,000-card collection's whole log) < 5 s. The smaller sizes give the scaling table. Results are

@@ -377,6 +377,13 @@ def _bn_modes() -> Facts:
     bn = nn.BatchNorm2d(4)
     assert bn.running_mean is not None and bn.running_var is not None
     assert torch.all(bn.running_mean.eq(0)) and torch.all(bn.running_var.eq(1))
+    # A training-mode BatchNorm1d refuses one example of shape (1, C) (one value per channel), and (1, C, 1);
+    # a (1, C, L) input with L > 1 runs.
+    bn1 = nn.BatchNorm1d(3).train()
+    for shape in ((1, 3), (1, 3, 1)):
+        with pytest.raises(ValueError, match="more than 1 value per channel"):
+            bn1(torch.randn(*shape))
+    assert bn1(torch.randn(1, 3, 5)).shape == (1, 3, 5)
     return Facts(stated={"momentum": str(defaults(nn.BatchNorm2d)["momentum"])})
 
 

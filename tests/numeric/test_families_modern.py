@@ -78,6 +78,7 @@ def test_registered_with_topics_levels_and_oracles() -> None:
     assert sum(registered[n].levels >= 3 for n in ALL) >= 8
 
 
+@pytest.mark.slow  # many seeds per family and level through torch
 @pytest.mark.parametrize("name", ALL)
 def test_family_agrees_with_torch_oracle_at_every_level(name: str) -> None:
     oracle = oracles()[name]

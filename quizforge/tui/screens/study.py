@@ -114,7 +114,7 @@ class StudyScreen(AppScreen[None]):
             yield Static(id="verdict")
             yield Static(id="card-body")
         yield RatingBar(self.lang, id="ratings")
-        yield KeyBar(KEYS, self.lang)
+        yield KeyBar(KEYS, self.lang, lookup=t)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
