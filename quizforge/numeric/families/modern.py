@@ -955,7 +955,7 @@ def draw_training_memory(rng: np.random.Generator, level: int) -> Draft:
         else "2. Nothing is sharded: one GPU holds all of it.\n"
     )
     split_zh = (
-        f"2. ZeRO 第 {stage} 阶段把 {sharded_zh} 切分到 {gpus} 张 GPU 上：\n"
+        f"2. ZeRO 第 {stage} 阶段把 {sharded_zh}切分到 {gpus} 张 GPU 上：\n"
         if stage
         else "2. 不切分：一张 GPU 存全部。\n"
     )
