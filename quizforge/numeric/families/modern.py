@@ -39,6 +39,11 @@ def fmt_vec(v: Sequence[float]) -> str:
     return "[" + ", ".join(fmt_num(float(x)) for x in v) + "]"
 
 
+def fmt_sum(v: Sequence[int]) -> str:
+    """``1 + (−2) + 3``: a sum with negative terms in brackets, as a person writes it."""
+    return " + ".join(f"({x})" if x < 0 else str(x) for x in v)
+
+
 def fmt_round(v: float, places: int) -> str:
     """``v`` rounded to ``places`` decimals, with no negative zero."""
     s = f"{v:.{places}f}"
@@ -150,12 +155,12 @@ def draw_layernorm_forward(rng: np.random.Generator, level: int) -> Draft:
         who_zh = f"第 {i + 1} 行：" if n > 1 else ""
         squares = " + ".join(f"{t * t}" for t in dev)
         steps_en.append(
-            f"{who_en}μ = ({' + '.join(map(str, row))})/{d} = {mu}; deviations x − μ = {fmt_vec(dev)}; "
+            f"{who_en}μ = ({fmt_sum(row)})/{d} = {mu}; deviations x − μ = {fmt_vec(dev)}; "
             f"σ² = ({squares})/{d} = {fmt_num(var)}; x̂ = (x − μ)/√(σ² + ε) ≈ "
             f"[{', '.join(fmt_round(t, 3) for t in xhat)}]"
         )
         steps_zh.append(
-            f"{who_zh}μ = ({' + '.join(map(str, row))})/{d} = {mu}；偏差 x − μ = {fmt_vec(dev)}；"
+            f"{who_zh}μ = ({fmt_sum(row)})/{d} = {mu}；偏差 x − μ = {fmt_vec(dev)}；"
             f"σ² = ({squares})/{d} = {fmt_num(var)}；x̂ = (x − μ)/√(σ² + ε) ≈ "
             f"[{', '.join(fmt_round(t, 3) for t in xhat)}]"
         )
@@ -530,7 +535,8 @@ def draw_grouped_conv_params(rng: np.random.Generator, level: int) -> Draft:
     bias_en = f"3. Bias: one per output channel, {c_out}." if bias else "3. No bias (bias=False)."
     bias_zh = f"3. 偏置：每个输出通道一个，共 {c_out} 个。" if bias else "3. 没有偏置（bias=False）。"
     solution = Text(
-        f"1. With groups = {groups}, each filter sees C_in/g = {c_in}/{groups} = {per} input channels: "
+        f"1. With groups = {groups}, each filter sees C_in/g = {c_in}/{groups} = {per} input "
+        f"channel{'s' if per > 1 else ''}: "
         f"{per}·{k}·{k} = {fmt_int(per * k * k)} weights per filter.\n"
         f"2. There are C_out = {c_out} filters: {fmt_int(per * k * k)}·{c_out} = {fmt_int(weights)} weights "
         f"(the weight tensor is {c_out}×{per}×{k}×{k}).\n"
@@ -579,8 +585,8 @@ SE_MISTAKES: list[MistakeSpec] = [
         "one-layer",
         2,
         Text(
-            "You counted only the squeeze layer C→C/r; the excitation layer C/r→C has as many weights again.",
-            "你只数了压缩层 C→C/r；激励层 C/r→C 还有同样多的权重。",
+            "You counted only the first layer C→C/r; the second layer C/r→C has as many weights again.",
+            "你只数了第一个全连接层 C→C/r；第二个全连接层 C/r→C 还有同样多的权重。",
         ),
         lambda p: p["channels"] * (p["channels"] // p["reduction"]) + p["channels"] // p["reduction"],
     ),
@@ -614,13 +620,13 @@ def draw_se_params(rng: np.random.Generator, level: int) -> Draft:
     )
     solution = Text(
         f"Pooling, ReLU, sigmoid and the scaling have no parameters. C/r = {c}/{r} = {h}.\n"
-        f"1. Squeeze layer C→C/r: {c}·{h} = {fmt_int(c * h)} weights + {h} biases = {fmt_int(c * h + h)}.\n"
-        f"2. Excitation layer C/r→C: {h}·{c} = {fmt_int(c * h)} weights + {c} biases = {fmt_int(c * h + c)}.\n"
+        f"1. First (reducing) layer C→C/r: {c}·{h} = {fmt_int(c * h)} weights + {h} biases = {fmt_int(c * h + h)}.\n"
+        f"2. Second (expanding) layer C/r→C: {h}·{c} = {fmt_int(c * h)} weights + {c} biases = {fmt_int(c * h + c)}.\n"
         f"3. Total 2C²/r + C/r + C = {fmt_int(2 * c * h)} + {h} + {c} = {fmt_int(total)}.\n"
         f"Answer: {fmt_int(total)}.",
         f"池化、ReLU、sigmoid 和缩放都没有参数。C/r = {c}/{r} = {h}。\n"
-        f"1. 压缩层 C→C/r：{c}·{h} = {fmt_int(c * h)} 个权重 + {h} 个偏置 = {fmt_int(c * h + h)}。\n"
-        f"2. 激励层 C/r→C：{h}·{c} = {fmt_int(c * h)} 个权重 + {c} 个偏置 = {fmt_int(c * h + c)}。\n"
+        f"1. 第一个（降维）全连接层 C→C/r：{c}·{h} = {fmt_int(c * h)} 个权重 + {h} 个偏置 = {fmt_int(c * h + h)}。\n"
+        f"2. 第二个（升维）全连接层 C/r→C：{h}·{c} = {fmt_int(c * h)} 个权重 + {c} 个偏置 = {fmt_int(c * h + c)}。\n"
         f"3. 合计 2C²/r + C/r + C = {fmt_int(2 * c * h)} + {h} + {c} = {fmt_int(total)}。\n"
         f"答案：{fmt_int(total)}。",
     )
@@ -793,7 +799,7 @@ def draw_grad_accumulation(rng: np.random.Generator, level: int) -> Draft:
     for j in range(k):
         chunk = per[j * b : (j + 1) * b]
         g = sum(chunk) / b / k
-        terms = " + ".join(f"({v})" if v < 0 else str(v) for v in chunk)
+        terms = fmt_sum(chunk)
         mb_lines_en.append(f"   micro-batch {j + 1}: ({terms})/{b}/{k} = {fmt_round(g, 4)}")
         mb_lines_zh.append(f"   第 {j + 1} 个微批次：({terms})/{b}/{k} = {fmt_round(g, 4)}")
     prompt = Text(
@@ -914,12 +920,22 @@ def draw_training_memory(rng: np.random.Generator, level: int) -> Draft:
     gb = memory_gb(params)
     state = STATE_BYTES[opt]
     o = OPTIMIZER_NAMES[opt]
+    # Chinese text puts a space between Chinese and Latin words, none next to full-width punctuation.
+    opt_zh = (" " if o.zh[0].isascii() else "") + o.zh + (" " if o.zh[-1].isascii() else "")
     state_en = {"adam": "m and v, 4 + 4 = 8", "sgd_momentum": "the momentum buffer, 4", "sgd": "none, 0"}[opt]
     state_zh = {"adam": "m 和 v，4 + 4 = 8", "sgd_momentum": "动量缓冲，4", "sgd": "无，0"}[opt]
     zero_en = zero_zh = ""
     if stage:
-        sharded_en = ["optimizer states and master weights", "+ gradients", "+ weights"][:stage]
-        sharded_zh = ["优化器状态和主权重", "+ 梯度", "+ 权重"][:stage]
+        sharded_en = [
+            "the fp32 master weights and the optimizer state",
+            "the fp32 master weights, the optimizer state and the gradients",
+            "the fp32 master weights, the optimizer state, the gradients and the weights",
+        ][stage - 1]
+        sharded_zh = [
+            "fp32 主权重和优化器状态",
+            "fp32 主权重、优化器状态和梯度",
+            "fp32 主权重、优化器状态、梯度和权重",
+        ][stage - 1]
         zero_en = f", sharded with ZeRO stage {stage} over {gpus} GPUs"
         zero_zh = f"，并用 ZeRO 第 {stage} 阶段切分到 {gpus} 张 GPU 上"
     w_b = 2 * n / (gpus if stage >= 3 else 1)
@@ -930,16 +946,16 @@ def draw_training_memory(rng: np.random.Generator, level: int) -> Draft:
         f"master weights) and {o.en}{zero_en}. Ignoring activations and temporary buffers, how many GB "
         "(10⁹ bytes) do weights, gradients, master weights and optimizer state take on each GPU? "
         "Round to 1 decimal place.",
-        f"用混合精度（fp16/bf16 权重和梯度，fp32 主权重）和{o.zh}训练一个 {n}0 亿参数的模型{zero_zh}。"
+        f"用混合精度（fp16/bf16 权重和梯度，fp32 主权重）和{opt_zh}训练一个 {n}0 亿参数的模型{zero_zh}。"
         "不计激活值和临时缓冲区，每张 GPU 上权重、梯度、主权重和优化器状态共占多少 GB（10⁹ 字节）？保留 1 位小数。",
     )
     split_en = (
-        f"2. ZeRO stage {stage} shards {' '.join(sharded_en)} over {gpus} GPUs:\n"
+        f"2. ZeRO stage {stage} shards {sharded_en} over {gpus} GPUs:\n"
         if stage
         else "2. Nothing is sharded: one GPU holds all of it.\n"
     )
     split_zh = (
-        f"2. ZeRO 第 {stage} 阶段把{' '.join(sharded_zh)}切分到 {gpus} 张 GPU 上：\n"
+        f"2. ZeRO 第 {stage} 阶段把 {sharded_zh}切分到 {gpus} 张 GPU 上：\n"
         if stage
         else "2. 不切分：一张 GPU 存全部。\n"
     )
@@ -1033,7 +1049,7 @@ QUANT_MISTAKES: list[MistakeSpec] = [
         1,
         Text(
             "You truncated x/scale towards zero; quantisation rounds to the nearest integer.",
-            "你把 x/scale 向零截断了；量化是四舍五入到最近的整数。",
+            "你把 x/scale 向零截断了；量化是舍入到最近的整数。",
         ),
         lambda p: _quantize(p, op=math.trunc),
     ),
@@ -1083,7 +1099,7 @@ def draw_affine_quantization(rng: np.random.Generator, level: int) -> Draft:
         f"Answer: {fmt_vec(q)}.",
         f"q = clamp(round(x/scale) + zero_point, {lo}, {hi})。\n"
         f"1. x/scale = {fmt_vec(ratios)}。\n"
-        f"2. 四舍五入到最近的整数，再加 {zero_point}：{fmt_vec(rounded)}。\n"
+        f"2. 舍入到最近的整数，再加 {zero_point}：{fmt_vec(rounded)}。\n"
         f"3. 截断到 {dtype} 的范围 [{lo}, {hi}]：{fmt_vec(q)}。\n"
         f"答案：{fmt_vec(q)}。",
     )
