@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "merge a JSONL review log into yours", _import)
     p.add_argument("file", metavar="FILE")
 
+    p = command("sync", "keep devices in step through a shared folder (Syncthing, Dropbox, a USB stick)", _sync)
+    p.add_argument("folder", nargs="?", metavar="DIR", help="the shared folder (default: the one set with --auto)")
+    auto = p.add_mutually_exclusive_group()
+    auto.add_argument("--auto", action="store_true", help="also sync with DIR whenever quizforge starts and quits")
+    auto.add_argument("--no-auto", action="store_true", help="stop syncing on start and quit")
+
     p = command("optimize", "fit FSRS parameters to your review history", _optimize)
     p.add_argument("--reschedule", action="store_true", help="also rebuild every card's schedule with them")
     return parser
@@ -168,7 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.lang = _lang_default()
     handler: Handler = getattr(args, "handler", _dashboard)
     try:
-        return handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        code = handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        return code
     except UserError as exc:
         print(f"quizforge: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -375,7 +386,62 @@ def _import(args: argparse.Namespace) -> int:
             raise UserError(f"{exc} (nothing was imported)") from None
     print(
         f"imported {summary.added} new reviews ({summary.known} already known); "
-        f"{summary.cards_replayed} cards rescheduled" + ("; settings applied" if summary.settings_applied else "")
+        f"{summary.cards_replayed} cards rescheduled; {summary.events_added} other changes"
+        + ("; settings applied" if summary.settings_applied else "")
+    )
+    return EXIT_OK
+
+
+_AUTO_SYNCED = (None, "study", "quiz", "mock", "report")  # the commands that sync on start and quit (--auto)
+
+
+def _auto_sync(args: argparse.Namespace) -> None:
+    """Sync with the folder set by ``sync DIR --auto``, if any; a failure is one warning line, not an error.
+
+    Without that setting nothing is opened (a damaged database is left to the command to report).
+    """
+    from quizforge.locations import data_dir, db_path
+
+    directory = data_dir(args.data_dir)
+    if not (directory / "sync.json").exists():
+        return
+    from quizforge.store import Store, StoreError
+    from quizforge.study.sync import SyncError, auto_folder, sync
+
+    try:
+        folder = auto_folder(directory)
+        if folder is not None:
+            with Store.open(db_path(directory)) as store:
+                sync(store, folder)
+    except (StoreError, SyncError) as exc:
+        print(f"quizforge: warning: sync skipped: {exc}", file=sys.stderr)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from quizforge.locations import data_dir
+    from quizforge.study.sync import SyncError, auto_folder, set_auto_folder, sync
+
+    directory = data_dir(args.data_dir)
+    with _open_store(args) as store:
+        try:
+            if args.no_auto:
+                set_auto_folder(directory, None)
+                print("automatic sync is off")
+                if args.folder is None:
+                    return EXIT_OK
+            folder = Path(args.folder) if args.folder is not None else auto_folder(directory)
+            if folder is None:
+                raise UserError("sync: give the shared folder DIR (or set one with `quizforge sync DIR --auto`)")
+            summary = sync(store, folder)
+            if args.auto:
+                set_auto_folder(directory, folder)
+        except SyncError as exc:
+            raise UserError(f"{exc} (nothing was merged)") from None
+    got = summary.received
+    print(
+        f"sent {summary.sent} events; received {got.added if got else 0} reviews and "
+        f"{got.events_added if got else 0} other events from {summary.devices} other devices"
+        + (f"; automatic sync with {folder} on start and quit" if args.auto else "")
     )
     return EXIT_OK
 

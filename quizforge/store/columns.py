@@ -25,9 +25,9 @@ _SEP = "\x1f"  # the ASCII unit separator: never in a question id
 
 
 def read(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Run one read-only statement through :meth:`Store.query` (the store's lock, and its one-line
+    """Run one read-only statement through the store's private ``_query`` (the store's lock, and its one-line
     errors for a locked or damaged database). Every report query is in this module; none writes."""
-    return store.query(sql, params)
+    return store._query(sql, params)
 
 
 @dataclass(frozen=True)
