@@ -629,7 +629,25 @@ class Store:
                 of its register this store knows, so a local change always wins here (see docs/events.md).
         """
         with self.transaction():
-            return self._emit(kind, key, dict(data or {}), at=at)
+            event = self._emit(kind, key, dict(data or {}), at=at)
+            if kind in (EventKind.SUSPEND, EventKind.LEECH, EventKind.BURY):
+                self.refresh_flags([key])
+            elif kind == EventKind.SETTING:
+                self.rebuild_caches(settings=[key])
+            elif kind == EventKind.MOCK_RESULT:
+                self.rebuild_caches(mocks=[key])
+            return event
+
+    def refresh_flags(self, card_ids: Iterable[str]) -> None:
+        """Set the flags of ``card_ids``' rows (made if missing) to what their flag events decide."""
+        with self.transaction():
+            flags = self.card_flags(card_ids)
+            self._conn.executemany(
+                "INSERT INTO cards (card_id, leech, suspended, buried_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (card_id) DO UPDATE SET leech = excluded.leech, suspended = excluded.suspended, "
+                "buried_until = excluded.buried_until",
+                [(cid, int(leech), int(susp), _opt_iso(until)) for cid, (leech, susp, until) in flags.items()],
+            )
 
     def _emit(self, kind: str, key: str, data: dict[str, Any], *, at: datetime | None = None) -> Event:
         when = (at or datetime.now(UTC)).astimezone(UTC)
