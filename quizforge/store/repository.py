@@ -602,8 +602,8 @@ class Store:
             """,
             (iso(start), iso(end), iso(start)),
         ).fetchone()
-        new = int(row[0])
-        return new, int(row[1]) - new
+        new, studied = int(row[0]), int(row[1])
+        return new, studied - new
 
     def any_review_between(self, start: datetime, end: datetime) -> bool:
         return (
@@ -834,12 +834,13 @@ class Store:
         self._write_mock_result(result, "INSERT OR REPLACE")
 
     def _write_mock_result(self, result: MockResult, verb: str) -> None:
-        row = (result.id, iso(result.started_at), iso(result.finished_at), result.score, json.dumps(result.details))
+        started, finished = iso(result.started_at), iso(result.finished_at)
         with self.transaction():
             self._conn.execute(
-                f"{verb} INTO mock_results (id, started_at, finished_at, score, details) VALUES (?, ?, ?, ?, ?)", row
+                f"{verb} INTO mock_results (id, started_at, finished_at, score, details) VALUES (?, ?, ?, ?, ?)",
+                (result.id, started, finished, result.score, json.dumps(result.details)),
             )
-            data = {"started_at": row[1], "finished_at": row[2], "score": result.score, "details": result.details}
+            data = {"started_at": started, "finished_at": finished, "score": result.score, "details": result.details}
             self._emit(EventKind.MOCK_RESULT, result.id, data)
 
     def mock_results(self) -> list[MockResult]:
