@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timed  # noqa: E402
+from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
 from bench_store import N_CARDS, N_REVIEWS, cached_store  # noqa: E402
 
 from quizforge.store import Event, Store, iso  # noqa: E402
@@ -127,20 +127,12 @@ def main() -> int:
         if budget is not None:
             res.budgets.append(Budget(name, median(times), budget, "ms", f"p95 {p95(times):.3f} ms"))
     res.write(args.json)
-    header = "| operation | median ms | p95 ms | target ms |\n|---|---:|---:|---:|"
-    lines = []
-    for name, times, target in rows:
-        med = median(times)
-        ok = "" if target is None else (f"< {target:g} ✓" if med < target else f"< {target:g} ✗")
-        lines.append(f"| {name} | {med:.3f} | {p95(times):.3f} | {ok} |")
     text = (
         "# Event log benchmark (benchmarks/bench_events.py)\n\n"
         f"Collection: {N_CARDS:,} cards, {N_REVIEWS:,} reviews and {N_OTHER:,} other events; the export file "
         f"is {size_mb:.0f} MB.\nMeasured {datetime.now(UTC):%Y-%m-%d} on {short_machine()}; "
         f"{args.repeat} repetitions for the no-op sync, 5 for the process, one run otherwise.\n\n"
-        + header
-        + "\n"
-        + "\n".join(lines)
+        + timing_table(rows)
         + "\n"
     )
     print(text)

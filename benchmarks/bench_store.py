@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timed  # noqa: E402
+from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
 
 from quizforge.bank import Bank, Kind, Question, Topic  # noqa: E402
 from quizforge.bank.schema import Source  # noqa: E402
@@ -328,13 +328,7 @@ def main() -> int:
     res.tables["scaling"] = scaling
     res.write(args.json)
 
-    header = "| operation | median ms | p95 ms | target ms |\n|---|---:|---:|---:|"
-    lines = []
-    for name, times, target in rows:
-        med = median(times)
-        ok = "" if target is None else (f"< {target:g} ✓" if med < target else f"< {target:g} ✗")
-        lines.append(f"| {name} | {med:.3f} | {p95(times):.3f} | {ok} |")
-    table = header + "\n" + "\n".join(lines)
+    table = timing_table(rows)
     sc_header = (
         "| operation | "
         + " | ".join(f"{int(k.split(':')[0]):,} cards / {int(k.split(':')[1]):,} reviews" for k in scaling)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from quizforge.store import Store
-from tests.conftest import ROOT
-from tests.faults.helpers import export, main, make_history, snapshot
+from tests.faults.helpers import export, main, make_history, quizforge_process, snapshot
 
 N = 30_000
 
@@ -38,12 +35,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
 
 
 def _import(data: Path, file: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "quizforge", "--data-dir", str(data), "import", str(file)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return quizforge_process("--data-dir", str(data), "import", str(file))
 
 
 @pytest.mark.slow

@@ -7,10 +7,8 @@ stay consistent and the next syncs bring them to the same state.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,19 +16,13 @@ from pathlib import Path
 import pytest
 
 from quizforge.store import Store
-from tests.conftest import ROOT
-from tests.faults.helpers import main, make_history, snapshot
+from tests.faults.helpers import main, make_history, quizforge_process, snapshot
 
 N = 20_000
 
 
 def _sync(data: Path, folder: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "quizforge", "--data-dir", str(data), "sync", str(folder)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return quizforge_process("--data-dir", str(data), "sync", str(folder))
 
 
 def _kill_when(proc: subprocess.Popen[bytes], marker: Callable[[], bool]) -> int:
