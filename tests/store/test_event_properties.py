@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from quizforge.store import Store
@@ -36,6 +37,7 @@ def _text(store: Store) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=histories, skew=skews)
 def test_export_import_and_sync_lose_nothing(
