@@ -105,6 +105,9 @@ def sync(store: Store, folder: Path) -> SyncSummary:
         mine = state.get(key) if isinstance(state.get(key), dict) else None
         sent = int(mine["sent"]) if mine else 0
         read: dict[str, list[int]] = dict(mine["read"]) if mine else {}
+        written = int(mine.get("own", 0)) if mine else 0
+        if _size(own) < written:
+            sent = 0  # our file was deleted or cut short (a restore, a cleanup): send everything again
         batch = Batch(legacy=False)
         others = sorted(p for p in _listdir(folder) if _DEVICE_FILE.match(p.name) and p.name != own.name)
         for path in others:
@@ -113,11 +116,20 @@ def sync(store: Store, folder: Path) -> SyncSummary:
         if reviews or events:
             _append(own, [review_to_json(r) for r in reviews] + [event_to_json(e) for e in events])
         received = apply(store, batch) if batch.reviews or batch.events else None
-        new_state = {"sent": max(top, store.last_seq()), "read": read}
+        new_state = {"sent": max(top, store.last_seq()), "read": read, "own": _size(own)}
         if new_state != mine:
             state[key] = new_state
             store.set_value(_STATE, state)
     return SyncSummary(len(reviews) + len(events), received, len(others))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise SyncError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _listdir(folder: Path) -> list[Path]:

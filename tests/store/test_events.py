@@ -241,6 +241,19 @@ def test_a_torn_line_in_the_own_file_is_cut_off_and_sent_again(tmp_path: Path) -
         assert b.settings().new_per_day == 9
 
 
+def test_a_deleted_own_file_is_written_again_in_full(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    with open_store(tmp_path, "a") as a, open_store(tmp_path, "b") as b:
+        a.set_settings(new_per_day=9)
+        sync(a, folder)
+        _device_file(folder, a).unlink()  # a cleanup, or a copier that lost it
+        a.set_settings(reviews_per_day=99)
+        assert sync(a, folder).sent == 2
+        sync(b, folder)
+        assert (b.settings().new_per_day, b.settings().reviews_per_day) == (9, 99)
+
+
 def test_two_processes_of_one_device_syncing_at_once_send_each_event_once(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
