@@ -223,7 +223,10 @@ class Store:
         self._lock = threading.RLock()
         self._in_tx = False
         try:
-            device = self.get_value(_DEVICE)
+            try:
+                device = self.get_value(_DEVICE)
+            except ValueError:  # a damaged value (hand-edited)
+                device = None
             if not isinstance(device, str):  # the migration makes one; a hand-edited file may lack it
                 device = str(uuid.uuid4())
                 self.set_value(_DEVICE, device)
