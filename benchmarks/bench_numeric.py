@@ -1,4 +1,4 @@
-"""Generated questions and grading against the DESIGN §9 budgets.
+"""Generated questions and grading against the docs/architecture.md §8 budgets.
 
 Budgets: a generated instance with its worked solution under 0.5 ms median per family; grading under
 1 ms. For every family this draws ``--seeds`` instances (seeds 0..N-1) and times ``Family.generate``
@@ -86,7 +86,7 @@ def main() -> int:
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()}; recorded {time.strftime('%Y-%m-%d')}.",
         "",
-        f"Budgets (DESIGN §9): generate + solution < {GEN_BUDGET_MS} ms median per family; "
+        f"Budgets (docs/architecture.md §8): generate + solution < {GEN_BUDGET_MS} ms median per family; "
         f"grading < {GRADE_BUDGET_MS} ms.",
         f"Worst family median: generate {worst_gen:.3f} ms, grade {worst_grade:.3f} ms → {'PASS' if ok else 'FAIL'}.",
         "",

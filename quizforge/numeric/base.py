@@ -65,7 +65,7 @@ class Instance:
     torch_code: str | None = None
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
-        """The ``quizforge generate --json`` object (DESIGN §3).
+        """The ``quizforge generate --json`` object (docs/architecture.md §7).
 
         Args:
             lang: ``"en"`` or ``"zh"`` to give prompt and solution as plain strings in that

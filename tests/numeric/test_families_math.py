@@ -75,6 +75,7 @@ def test_registered_with_topics_and_oracles() -> None:
         assert registered[name].title.en and CJK.search(registered[name].title.zh), name
 
 
+@pytest.mark.slow  # many seeds per family through torch
 @pytest.mark.parametrize("name", list(FAMILIES))
 def test_family_agrees_with_torch_oracle(name: str) -> None:
     orc = oracles()[name]
