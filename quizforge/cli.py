@@ -156,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("family", nargs="?", metavar="FAMILY")
     p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument("--count", type=int, default=1, metavar="K", help="K instances for seeds N..N+K-1")
+    p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true", help="JSON lines (a stable contract: docs/architecture.md §7)")
     p.add_argument("--list", action="store_true", help="list the families and their topics")
 
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("family", metavar="FAMILY")
     p.add_argument("--seed", type=int, required=True, metavar="N")
     p.add_argument("--answer", required=True, metavar="TEXT")
+    p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true")
 
     p = command("export", "write your review log as JSONL (or the bank as an Anki deck)", _export)
@@ -548,8 +550,9 @@ def _generate(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
     fam = _family(args.family)
+    _check_level(fam, args.level)
     for seed in range(args.seed, args.seed + args.count):
-        inst = fam.generate(seed)
+        inst = fam.generate(seed, args.level)
         if args.json:
             print(json.dumps(inst.to_json(), ensure_ascii=False))
         else:
@@ -560,21 +563,30 @@ def _generate(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     import json
 
-    from quizforge.grading import grade
+    from quizforge.numeric.tutor import grade_instance, mistake_json
 
     if args.seed < 0:
         raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
-    inst = _family(args.family).generate(args.seed)
-    verdict = grade(
-        inst.answer, args.answer, inst.answer_kind, inst.tolerance, lang=args.lang, n_choices=len(inst.choices) or None
-    )
+    fam = _family(args.family)
+    _check_level(fam, args.level)
+    inst = fam.generate(args.seed, args.level)
+    verdict, mistakes = grade_instance(inst, args.answer, lang=args.lang)
     if args.json:
-        print(
-            json.dumps(
-                {"correct": verdict.correct, "score": verdict.score, "feedback": verdict.feedback}, ensure_ascii=False
-            )
-        )
+        out = {
+            "correct": verdict.correct,
+            "score": verdict.score,
+            "feedback": verdict.feedback,
+            "mistake": mistake_json(mistakes[0]) if mistakes else None,
+        }
+        if len(mistakes) > 1:
+            out["mistakes"] = [mistake_json(m) for m in mistakes]
+        print(json.dumps(out, ensure_ascii=False))
     else:
         # correct feedback already starts with its ✓
         print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
     return EXIT_OK
+
+
+def _check_level(fam: Any, level: int | None) -> None:
+    if level is not None and not 1 <= level <= fam.levels:
+        raise UserError(_msg("cli.must_be", option="--level", allowed=f"1..{fam.levels} for {fam.name}"))

@@ -156,9 +156,7 @@ def _pool_geometry(
     kh, kw = _pair(kernel_size, "kernel_size")
     # torch: stride=None (or an empty list) means stride = kernel_size.
     sh, sw = (
-        (kh, kw)
-        if stride is None or (not isinstance(stride, int) and len(stride) == 0)
-        else _pair(stride, "stride")
+        (kh, kw) if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride")
     )
     ph, pw = _pair(padding, "padding")
     dh, dw = _pair(dilation, "dilation")
@@ -207,9 +205,7 @@ def max_pool2d(
     out = np.full((*x.shape[:2], h_out, w_out), -np.inf)
     for i in range(kh):
         for j in range(kw):
-            patch = xp[
-                :, :, i * dh : i * dh + sh * (h_out - 1) + 1 : sh, j * dw : j * dw + sw * (w_out - 1) + 1 : sw
-            ]
+            patch = xp[:, :, i * dh : i * dh + sh * (h_out - 1) + 1 : sh, j * dw : j * dw + sw * (w_out - 1) + 1 : sw]
             # fmax would drop NaN; torch propagates NaN through max pooling, so does np.maximum.
             out = np.maximum(out, patch)
     return out[0] if unbatched else out
@@ -243,9 +239,7 @@ def avg_pool2d(
         ``(N, C, H_out, W_out)``.
     """
     x, unbatched = _batched(input, "avg_pool2d")
-    (kh, kw), (sh, sw), (ph, pw), _, (h_out, w_out) = _pool_geometry(
-        x, kernel_size, stride, padding, 1, ceil_mode
-    )
+    (kh, kw), (sh, sw), (ph, pw), _, (h_out, w_out) = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     h, w = x.shape[2], x.shape[3]
     out = np.empty((*x.shape[:2], h_out, w_out))
     for oh in range(h_out):
@@ -472,9 +466,7 @@ def batch_norm(
     if training:
         count = x.size // x.shape[1]
         if count <= 1:
-            raise ValueError(
-                f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
-            )
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
         mean = x.mean(axis=axes)
         var = x.var(axis=axes)  # biased (ddof=0): what normalises the batch
         if rm is not None:

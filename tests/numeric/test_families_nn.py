@@ -103,8 +103,9 @@ def test_same_seed_same_instance(name: str) -> None:
 
 
 def _shown(v: float) -> str:
-    """How prompts print a parameter value (integers without .0)."""
-    return str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    """How prompts print a parameter value: integers without .0, a minus sign as "−"."""
+    text = str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _prompt_numbers(name: str, params: dict[str, Any]) -> list[str]:
