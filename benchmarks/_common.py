@@ -125,6 +125,16 @@ def machine() -> dict[str, str]:
     }
 
 
+def timing_table(rows: list[tuple[str, list[float], float | None]]) -> str:
+    """A Markdown table of ``(operation, times in ms, target ms or None)`` rows: median, p95, target met."""
+    lines = ["| operation | median ms | p95 ms | target ms |", "|---|---:|---:|---:|"]
+    for name, times, target in rows:
+        med = median(times)
+        ok = "" if target is None else (f"< {target:g} ✓" if med < target else f"< {target:g} ✗")
+        lines.append(f"| {name} | {med:.3f} | {p95(times):.3f} | {ok} |")
+    return "\n".join(lines)
+
+
 def short_machine() -> str:
     m = machine()
     return f"{m['CPU']}, {m['cores']} cores, {m['RAM']}, {m['Python']}, SQLite {m['SQLite']}"

@@ -174,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "merge a JSONL review log into yours", _import)
     p.add_argument("file", metavar="FILE")
 
+    p = command("sync", "keep devices in step through a shared folder (Syncthing, Dropbox, a USB stick)", _sync)
+    p.add_argument("folder", nargs="?", metavar="DIR", help="the shared folder (default: the one set with --auto)")
+    auto = p.add_mutually_exclusive_group()
+    auto.add_argument("--auto", action="store_true", help="also sync with DIR whenever quizforge starts and quits")
+    auto.add_argument("--no-auto", action="store_true", help="stop syncing on start and quit")
+
     p = command("optimize", "fit FSRS parameters to your review history", _optimize)
     p.add_argument("--reschedule", action="store_true", help="also rebuild every card's schedule with them")
     return parser
@@ -191,7 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.lang = _lang_default()
     handler: Handler = getattr(args, "handler", _dashboard)
     try:
-        return handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        code = handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        return code
     except UserError as exc:
         print(_msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -398,8 +409,73 @@ def _import(args: argparse.Namespace) -> int:
         except ImportFileError as exc:
             raise UserError(_msg("cli.nothing_imported", error=exc)) from None
     print(
-        _msg("cli.imported", added=summary.added, known=summary.known, cards=summary.cards_replayed)
+        _msg(
+            "cli.imported",
+            added=summary.added,
+            known=summary.known,
+            events=summary.events_added,
+            cards=summary.cards_replayed,
+        )
         + (_msg("cli.settings_applied") if summary.settings_applied else "")
+    )
+    return EXIT_OK
+
+
+_AUTO_SYNCED = (None, "study", "quiz", "mock", "report")  # the commands that sync on start and quit (--auto)
+
+
+def _auto_sync(args: argparse.Namespace) -> None:
+    """Sync with the folder set by ``sync DIR --auto``, if any; a failure is one warning line, not an error.
+
+    Without that setting nothing is opened (a damaged database is left to the command to report).
+    """
+    from quizforge.locations import data_dir, db_path
+
+    directory = data_dir(args.data_dir)
+    if not (directory / "sync.json").exists():
+        return
+    from quizforge.store import Store, StoreError
+    from quizforge.study.sync import SyncError, auto_folder, sync
+
+    try:
+        folder = auto_folder(directory)
+        if folder is not None:
+            with Store.open(db_path(directory)) as store:
+                sync(store, folder)
+    except (StoreError, SyncError) as exc:
+        print(_msg("cli.sync_skipped", error=exc), file=sys.stderr)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from quizforge.locations import data_dir
+    from quizforge.study.sync import SyncError, auto_folder, set_auto_folder, sync
+
+    directory = data_dir(args.data_dir)
+    with _open_store(args) as store:
+        try:
+            if args.no_auto:
+                set_auto_folder(directory, None)
+                print(_msg("cli.sync_auto_off"))
+                if args.folder is None:
+                    return EXIT_OK
+            folder = Path(args.folder) if args.folder is not None else auto_folder(directory)
+            if folder is None:
+                raise UserError(_msg("cli.sync_no_folder"))
+            summary = sync(store, folder)
+            if args.auto:
+                set_auto_folder(directory, folder)
+        except SyncError as exc:
+            raise UserError(_msg("cli.nothing_merged", error=exc)) from None
+    got = summary.received
+    print(
+        _msg(
+            "cli.synced",
+            sent=summary.sent,
+            reviews=got.added if got else 0,
+            events=got.events_added if got else 0,
+            devices=summary.devices,
+        )
+        + (_msg("cli.sync_auto_on", folder=folder) if args.auto else "")
     )
     return EXIT_OK
 

@@ -316,9 +316,21 @@ _TEXTS: dict[str, Text] = {
     ),
     "cli.nothing_imported": Text("{error} (nothing was imported)", "{error}（未导入任何内容）"),
     "cli.imported": Text(
-        "imported {added} new reviews ({known} already known); {cards} cards rescheduled",
-        "已导入 {added} 条新复习记录（{known} 条已存在）；{cards} 张卡片已重新安排",
+        "imported {added} new reviews ({known} already known) and {events} other events; {cards} cards rescheduled",
+        "已导入 {added} 条新复习记录（{known} 条已存在）和 {events} 条其他事件；{cards} 张卡片已重新安排",
     ),
+    "cli.synced": Text(
+        "sent {sent} events; received {reviews} reviews and {events} other events from {devices} other devices",
+        "已发送 {sent} 条事件；从 {devices} 台其他设备收到 {reviews} 条复习记录和 {events} 条其他事件",
+    ),
+    "cli.sync_auto_on": Text("; automatic sync with {folder} on start and quit", "；启动和退出时自动与 {folder} 同步"),
+    "cli.sync_auto_off": Text("automatic sync is off", "已关闭自动同步"),
+    "cli.sync_no_folder": Text(
+        "sync: give the shared folder DIR (or set one with `quizforge sync DIR --auto`)",
+        "sync：请给出共享文件夹 DIR（或用 `quizforge sync DIR --auto` 设置一个）",
+    ),
+    "cli.sync_skipped": Text("quizforge: warning: sync skipped: {error}", "quizforge：警告：已跳过同步：{error}"),
+    "cli.nothing_merged": Text("{error} (nothing was merged)", "{error}（未合并任何内容）"),
     "cli.settings_applied": Text("; settings applied", "；已应用设置"),
     "cli.not_enough_history": Text(
         "not enough history yet: {have} usable reviews, {need} needed ({more} more; a usable review is a "

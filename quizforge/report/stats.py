@@ -23,8 +23,8 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from quizforge.bank.schema import Bank, Question, in_topics
 from quizforge.store import Store
 from quizforge.store.columns import (
-    SCHEDULED_CODES,
     SOURCE_CODES,
+    STUDY_QUEUE_CODES,
     CardColumns,
     ReviewColumns,
     load_cards,
@@ -331,7 +331,7 @@ def retention_counts(
     by ``group_of_card[card]`` (a topic index; -1 for no group). ``day`` may give
     ``grid.index(reviews.at_s)`` when the caller has it already.
     """
-    sched = np.isin(reviews.source, SCHEDULED_CODES)
+    sched = np.isin(reviews.source, STUDY_QUEUE_CODES)
     card = reviews.card[sched]
     at = reviews.at_s[sched]
     rating = reviews.rating[sched]

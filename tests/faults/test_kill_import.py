@@ -40,7 +40,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
 # The import, run in a child that stops at a chosen point and says so on stdout, then waits to be
 # killed: the kill lands exactly there, with no guess of how long start-up or parsing takes.
 # ``Store`` itself is untouched; the child wraps two of its methods the import calls inside its one
-# transaction (``add_reviews`` writes the log, ``put_cards`` the replayed card cache).
+# transaction (``merge`` writes the log, ``cache_cards`` the replayed card cache).
 CHILD = textwrap.dedent(
     """
     import os, sys
@@ -77,7 +77,7 @@ CHILD = textwrap.dedent(
 
 # start-up; the transaction open but nothing written; the whole log written, uncommitted; the card
 # cache replayed too, just before the commit
-KILL_POINTS = ["start", "before:add_reviews", "after:add_reviews", "after:put_cards"]
+KILL_POINTS = ["start", "before:merge", "after:merge", "after:cache_cards"]
 
 
 def _import_stopped(data: Path, file: Path, point: str) -> subprocess.Popen[str]:

@@ -110,7 +110,9 @@ def test_export_then_import_into_an_empty_dir_reproduces_card_states(
     code, _, err = run_main(monkeypatch, capsys, "--data-dir", str(a), "export", "--output", str(file))
     assert code == 0 and "exported" in err
     lines = [json.loads(x) for x in file.read_text().splitlines()]
-    assert lines[0]["type"] == "settings" and lines[0]["settings"]["desired_retention"] == 0.85
+    assert lines[0] == {"type": "header", "format": 2}
+    setting = next(x for x in lines if x["type"] == "event" and x["kind"] == "setting")
+    assert setting["key"] == "desired_retention" and setting["data"] == {"value": 0.85}
     review = next(x for x in lines if x["type"] == "review")
     assert {"id", "card_id", "rating", "reviewed_at"} <= set(review) and review["reviewed_at"].endswith("+00:00")
     code, out, _ = run_main(monkeypatch, capsys, "--data-dir", str(b), "import", str(file))
