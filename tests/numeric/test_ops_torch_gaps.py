@@ -78,7 +78,9 @@ def test_mlp_backprop_intermediates_match_autograd(seed: int, batch: int | None,
 # ---------------------------------------------------------------------------------------------------
 
 
-def run_torch(opt_cls: type[torch.optim.Optimizer], w0: np.ndarray, grads: list[np.ndarray], **kw: object) -> np.ndarray:
+def run_torch(
+    opt_cls: type[torch.optim.Optimizer], w0: np.ndarray, grads: list[np.ndarray], **kw: object
+) -> np.ndarray:
     p = t(w0).requires_grad_()
     opt = opt_cls([p], **kw)  # type: ignore[arg-type]
     for g in grads:
