@@ -183,3 +183,99 @@ def test_malformed_thousands_are_not_numbers(text: str) -> None:
     # Not digit groups of three: read as a list of values, which is not one number.
     with pytest.raises(AnswerParseError):
         parse_answer(text, AnswerKind.NUMBER)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Survivors of the first mutation run (benchmarks/RESULTS-mutation.md)
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_a_scalar_expected_for_a_vector_answer_is_a_one_value_vector() -> None:
+    assert verdict(2.0, "[2]", AnswerKind.VECTOR) == (True, 1.0)
+    assert verdict(2.0, "2", AnswerKind.VECTOR) == (True, 1.0)
+    assert verdict(2.0, "[2, 3]", AnswerKind.VECTOR) == (False, 0.0)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wrong_cells_with_fractional_values_are_listed_with_their_digits(lang: str) -> None:
+    # Non-integer expected cells go through the tolerance-aware formatter: it must name 1.25, not crash.
+    v = grade([[0.5, 1.25], [2.0, 3.75]], "0.5 2; 2 3", AnswerKind.MATRIX, DEFAULT, lang=lang)
+    assert (v.correct, v.score) == (False, 0.5)
+    assert v.wrong_cells == ((0, 1), (1, 1))
+    assert "1.25" in v.feedback and "3.75" in v.feedback
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "phrase"),
+    [
+        ("en", "-3", "wrong sign"),
+        ("zh", "-3", "符号反了"),
+        ("en", "5", "off by 67%"),  # |5 − 3|/3
+        ("zh", "5", "相差 67%"),
+        ("en", "3.06", "off by 2%"),  # 0.06/3 = 2 % (two significant digits below 10 %)
+        ("en", "3.3", "off by 10%"),  # exactly 10 %: whole percent
+    ],
+)
+def test_number_feedback_says_how_far(lang: str, text: str, phrase: str) -> None:
+    v = grade(3, text, AnswerKind.NUMBER, DEFAULT, lang=lang)
+    assert not v.correct
+    assert phrase in v.feedback
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [("en", "off by 0.5"), ("zh", "相差 0.5")])
+def test_number_feedback_near_zero_gives_the_absolute_difference(lang: str, phrase: str) -> None:
+    assert phrase in grade(0, "0.5", AnswerKind.NUMBER, DEFAULT, lang=lang).feedback
+
+
+@pytest.mark.parametrize(
+    ("lang", "want"),
+    [
+        ("en", "2 of 6 values right — value 1: expected 1, got 0; value 2: expected 2, got 0; "
+               "value 3: expected 3, got 0; and 1 more"),
+        ("zh", "6 个值中对了 2 个：第 1 个值：应为 1，你的是 0；第 2 个值：应为 2，你的是 0；"
+               "第 3 个值：应为 3，你的是 0；另有 1 处"),
+    ],
+)
+def test_vector_feedback_lists_three_wrong_values_then_counts(lang: str, want: str) -> None:
+    v = grade([1, 2, 3, 4, 5, 6], "0 0 0 0 5 6", AnswerKind.VECTOR, DEFAULT, lang=lang)
+    assert v.feedback == want
+
+
+@pytest.mark.parametrize(("lang", "want"), [("en", "✓ all 1 value right"), ("zh", "✓ 1 个值全部正确")])
+def test_singular_value(lang: str, want: str) -> None:
+    assert grade([7], "7", AnswerKind.VECTOR, DEFAULT, lang=lang).feedback == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"), [("en", "(separate rows with ';' or a new line)"), ("zh", "用 ';' 或换行分隔各行")]
+)
+def test_a_matrix_typed_on_one_line_gets_a_hint(lang: str, hint: str) -> None:
+    v = grade([[1, 2], [3, 4]], "1 2 3 4", AnswerKind.MATRIX, DEFAULT, lang=lang)
+    assert hint in v.feedback
+    assert hint not in grade([[1, 2], [3, 4]], "1 2 3", AnswerKind.MATRIX, DEFAULT, lang=lang).feedback
+
+
+@pytest.mark.parametrize(("lang", "want"), [("en", "✓ all 4 cells right"), ("zh", "✓ 4 个格子全部正确")])
+def test_matrix_all_right(lang: str, want: str) -> None:
+    assert grade([[1, 2], [3, 4]], "1 2; 3 4", AnswerKind.MATRIX, DEFAULT, lang=lang).feedback == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "want"),
+    [("en", "no key points to check against"), ("zh", "没有可对照的要点")],
+)
+def test_no_key_points(lang: str, want: str) -> None:
+    v = score_key_points([], lang)
+    assert (v.correct, v.score, v.feedback) == (False, 0.0, want)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "lang", "want"),
+    [
+        ([True, True, False], "zh", "✓ 要点 3 条中答出 2 条"),
+        ([True, False, False], "zh", "要点 3 条中答出 1 条（至少需要 2 条）"),
+        ([True, False, False], "en", "1 of 3 key points (need 2)"),
+    ],
+)
+def test_key_point_feedback(ticked: list[bool], lang: str, want: str) -> None:
+    assert score_key_points(ticked, lang).feedback == want
