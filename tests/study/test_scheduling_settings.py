@@ -182,3 +182,90 @@ def test_fuzz_draw_differs_between_ids() -> None:
     draws = {fuzz_draw(f"review-{i}") for i in range(100)}
     assert len(draws) == 100
     assert all(0.0 <= d < 1.0 for d in draws)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Survivors of the first mutation run (benchmarks/RESULTS-mutation.md)
+# ---------------------------------------------------------------------------------------------------
+
+# Personal parameters (as `quizforge optimize` stores them): py-fsrs's defaults, each moved by 10 %.
+PERSONAL = tuple(p * (1.1 if i % 2 else 0.9) for i, p in enumerate(Scheduler().parameters))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_personal_fsrs_parameters_reach_the_scheduler(seed: int) -> None:
+    ours = Scheduling(Settings(enable_fuzzing=False, fsrs_parameters=PERSONAL))
+    oracle = Scheduler(parameters=PERSONAL, enable_fuzzing=False)
+    default = Scheduling(Settings(enable_fuzzing=False))
+    memory, base, card = Memory(), Memory(), FsrsCard(card_id=1, due=T0)
+    differs = False
+    for at, rating, rid in history(seed):
+        memory = ours.review(memory, rating, at, rid)
+        base = default.review(base, rating, at, rid)
+        card, _ = oracle.review_card(card, rating, at)
+        assert memory.due == card.due
+        assert memory.stability == pytest.approx(card.stability)
+        differs |= memory.stability != base.stability
+    assert differs  # the personal parameters made a difference
+
+
+@pytest.mark.parametrize("params", [None, PERSONAL])
+@pytest.mark.parametrize("days", [0, 1, 3, 10, 45, 400])
+def test_retrievability_matches_py_fsrs(params: tuple[float, ...] | None, days: int) -> None:
+    ours = Scheduling(Settings(enable_fuzzing=False, fsrs_parameters=params))
+    oracle = Scheduler(parameters=params or Scheduler().parameters, enable_fuzzing=False)
+    memory, card = Memory(), FsrsCard(card_id=1, due=T0)
+    for at, rating, rid in history(4, 8):
+        memory = ours.review(memory, rating, at, rid)
+        card, _ = oracle.review_card(card, rating, at)
+    assert memory.last_review is not None
+    when = memory.last_review + timedelta(days=days, hours=5)
+    expected = oracle.get_card_retrievability(card, when)
+    assert ours.retrievability(memory, when) == pytest.approx(expected, rel=1e-9)
+    assert ours.retrievability(Memory(), when) == 0.0
+
+
+def test_preview_is_each_rating_reviewed_now() -> None:
+    s = Scheduling(Settings())  # fuzz on: the preview must use the same review id as the save
+    memory = s.review(Memory(), Rating.Good, T0, "first")
+    memory = s.review(memory, Rating.Good, T0 + timedelta(minutes=10), "second")
+    at, rid = T0 + timedelta(days=3), "0f8fad5b-d9cb-469f-a165-70867728950e"
+    preview = s.preview(memory, at, rid)
+    assert list(preview) == list(Rating)
+    for rating, after in preview.items():
+        assert after == s.review(memory, rating, at, rid)
+    assert preview[Rating.Again].due < preview[Rating.Hard].due <= preview[Rating.Good].due < preview[Rating.Easy].due
+
+
+def test_apply_fuzzes_with_the_review_id() -> None:
+    s = Scheduling(Settings(enable_fuzzing=True))
+    card = s.apply(Card("c", topic="t"), Rating.Easy, T0, "a")
+    at = T0 + timedelta(days=40)
+    for rid in ("0f8fad5b-d9cb-469f-a165-70867728950e", "review-7"):
+        assert s.apply(card, Rating.Good, at, rid).memory == s.review(card.memory, Rating.Good, at, rid)
+
+
+def test_reps_count_every_review() -> None:
+    s = Scheduling(Settings(enable_fuzzing=False))
+    memory = Memory()
+    for i, (at, rating, rid) in enumerate(history(1, 12), start=1):
+        memory = s.review(memory, rating, at, rid)
+        assert memory.reps == i
+
+
+def test_a_local_time_zone_is_converted_to_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from datetime import timezone
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        s = Scheduling(Settings(enable_fuzzing=False))
+        shanghai = timezone(timedelta(hours=8))
+        memory = s.review(Memory(), Rating.Good, T0.astimezone(shanghai), "a")
+        assert memory.last_review == T0
+        assert memory.last_review.utcoffset() == timedelta(0)
+        assert memory.due is not None and memory.due.utcoffset() == timedelta(0)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
