@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck bench wheel clean
+.PHONY: run test test-fast lint typecheck bench mutation wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) -c "import anki" 2>/dev/null || $(PY) -m pip install --quiet 'anki>=25'
 	$(PY) benchmarks/run.py
+
+# mutation testing of the core (not part of `make test`): mutmut, installed on first use; about an hour on 2 cores
+mutation: $(STAMP)
+	$(PY) -c "import mutmut" 2>/dev/null || $(PY) -m pip install --quiet 'mutmut>=3.3,<4'
+	$(PY) benchmarks/mutation.py $(TARGETS)
 
 wheel: $(STAMP)
 	$(PY) -m build --wheel --outdir dist .
