@@ -29,6 +29,16 @@ UNIT_DECIMAL = {"KiB": 10**3, "MiB": 10**6, "GiB": 10**9}
 UNIT_POWER = {"KiB": "2¹⁰", "MiB": "2²⁰", "GiB": "2³⁰"}
 
 
+def _four(v: float, places: int = 4) -> str:
+    """A value rounded to ``places`` decimals, trailing zeros dropped: ``100``, ``1.0366``."""
+    return f"{round(v, places):.{places}f}".rstrip("0").rstrip(".")
+
+
+def _is(v: float, places: int = 4) -> str:
+    """``= 100`` when ``places`` decimals show ``v`` exactly, ``≈ 1.0366`` when they round it."""
+    return ("= " if math.isclose(round(v, places), v, abs_tol=1e-12) else "≈ ") + _four(v, places)
+
+
 def _rows(m: Matrix) -> str:
     return fmt_grid(np.round(m, 4))
 
@@ -355,11 +365,11 @@ def draw_attention_cost(rng: np.random.Generator, level: int) -> Draft:
         what_en = f"the attention score matrices of one layer for batch {batch} and {heads} heads"
         what_zh = f"一层注意力在批量 {batch}、{heads} 个头时的所有打分矩阵"
     else:
-        what_en = f"the attention score matrices of all {layers} layers (batch {batch}, {heads} heads), as a "
-        what_en += "naive implementation keeps them for the backward pass"
+        what_en = f"the attention score matrices of all {layers} layers (batch {batch}, {heads} heads; a naive "
+        what_en += "implementation keeps them for the backward pass)"
         what_zh = f"全部 {layers} 层的注意力打分矩阵（批量 {batch}、{heads} 个头；朴素实现为反向传播保存它们）"
     prompt = Text(
-        f"Sequence length n = {n}, scores stored in {dtype}. How much memory do {what_en} take? "
+        f"Sequence length n = {n}, scores stored in {dtype}. How much memory is needed to store {what_en}? "
         f"Answer in {unit} (1 {unit} = {UNIT_POWER[unit]} bytes), to 2 decimal places.",
         f"序列长度 n = {n}，打分以 {dtype} 存储。{what_zh}占多少显存？"
         f"以 {unit} 为单位（1 {unit} = {UNIT_POWER[unit]} 字节），保留 2 位小数。",
@@ -661,12 +671,12 @@ def draw_sinusoidal_pe(rng: np.random.Generator, level: int) -> Draft:
     solution = Text(
         f"1. PE(pos, 2i) = sin(pos/10000^(2i/d)), PE(pos, 2i+1) = cos(pos/10000^(2i/d)). Dimension {dim} is "
         f"{'even' if dim % 2 == 0 else 'odd'}: 2i = {two_i}, so the exponent is {two_i}/{d} and the function {fn}.\n"
-        f"2. 10000^({two_i}/{d}) = {freq:.4f}; angle = {pos}/{freq:.4f} = {angle:.4f} rad; "
-        f"{fn}({angle:.4f}) = {right:.4f}.\nAnswer: {right:.4f}.",
+        f"2. 10000^({two_i}/{d}) {_is(freq, 6)}; angle = {pos}/{_four(freq, 6)} {_is(angle)} rad; "
+        f"{fn}({_four(angle)}) = {right:.4f}.\nAnswer: {right:.4f}.",
         f"1. PE(pos, 2i) = sin(pos/10000^(2i/d))，PE(pos, 2i+1) = cos(pos/10000^(2i/d))。第 {dim} 维是"
         f"{'偶数' if dim % 2 == 0 else '奇数'}维：2i = {two_i}，指数为 {two_i}/{d}，函数为 {fn}。\n"
-        f"2. 10000^({two_i}/{d}) = {freq:.4f}；角度 = {pos}/{freq:.4f} = {angle:.4f} 弧度；"
-        f"{fn}({angle:.4f}) = {right:.4f}。\n答案：{right:.4f}。",
+        f"2. 10000^({two_i}/{d}) {_is(freq, 6)}；角度 = {pos}/{_four(freq, 6)} {_is(angle)} 弧度；"
+        f"{fn}({_four(angle)}) = {right:.4f}。\n答案：{right:.4f}。",
     )
     return Draft(
         params={"pos": pos, "dim": dim, "d_model": d},
