@@ -244,7 +244,12 @@ def _softmax_gradient() -> Facts:
     return Facts(
         stated={"std": str(round(math.sqrt(d_k)))},
         givens=g(d_k),
-        correct=[choice_of(q_card, q_card["choices"][0]["en"])],
+        correct=[
+            choice_of(
+                q_card,
+                "The softmax saturates, most weight goes to one key, and the gradients through Q and K become tiny",
+            )
+        ],
     )
 
 

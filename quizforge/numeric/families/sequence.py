@@ -346,12 +346,13 @@ def draw_rnn_output_shape(rng: np.random.Generator, level: int) -> Draft:
     if p["tensor"] == "output":
         en = [
             f"1. The input layout is {layout_en}; output uses the same layout.",
-            f"2. output holds the top layer's hidden state at every time step, both directions concatenated: "
-            f"feature size {d}·{h} = {d * h}.",
+            f"2. output holds the top layer's hidden state at every time step"
+            + (f", both directions concatenated: feature size 2·{h} = {d * h}." if bidir else f": feature size {h}."),
         ]
         zh = [
             f"1. 输入布局是 {layout_zh}；output 的布局与输入相同。",
-            f"2. output 是最上面一层在每个时间步的隐藏状态，双向时两个方向拼接：特征维度 {d}·{h} = {d * h}。",
+            "2. output 是最上面一层在每个时间步的隐藏状态"
+            + (f"，两个方向拼接：特征维度 2·{h} = {d * h}。" if bidir else f"：特征维度 {h}。"),
         ]
     else:
         en = [
