@@ -39,6 +39,14 @@ def _is(v: float, places: int = 4) -> str:
     return ("= " if math.isclose(round(v, places), v, abs_tol=1e-12) else "≈ ") + _four(v, places)
 
 
+def _masked_grid(values: Matrix, hidden: Matrix) -> str:
+    """A matrix as right-aligned rows with ``−∞`` where ``hidden`` is true (masked logits)."""
+    shown = [["−∞" if h else fmt_num(round(float(v), 4)) for v, h in zip(row, hrow, strict=True)]
+             for row, hrow in zip(values, hidden, strict=True)]  # fmt: skip
+    width = max(len(c) for row in shown for c in row)
+    return "\n".join("    " + "  ".join(c.rjust(width) for c in row) for row in shown)
+
+
 def _rows(m: Matrix) -> str:
     return fmt_grid(np.round(m, 4))
 
@@ -113,9 +121,9 @@ def draw_attention_output(rng: np.random.Generator, level: int) -> Draft:
     raw = q @ k.T
     mask_en = mask_zh = ""
     if causal:
-        mask_en = "3. Causal mask: query i may not see keys j > i, so those logits become −∞ (weight 0).\n"
-        mask_zh = "3. 因果掩码：第 i 个查询看不到 j > i 的键，这些 logit 置为 −∞（权重为 0）。\n"
-    step = 4 if causal else 3
+        mask_en = " and apply the causal mask (query i may not see keys j > i: −∞, weight 0)"
+        mask_zh = "，再加因果掩码（第 i 个查询看不到 j > i 的键：置为 −∞，权重为 0）"
+    scaled = _masked_grid(raw / 2, np.triu(np.ones((n, m), dtype=bool), 1) if causal else np.zeros((n, m), dtype=bool))
     prompt = Text(
         f"Compute the {'causal ' if causal else ''}scaled dot-product attention output softmax(QKᵀ/√d)·V "
         f"(softmax over each row{', with a causal mask' if causal else ''}) for\n"
@@ -127,20 +135,20 @@ def draw_attention_output(rng: np.random.Generator, level: int) -> Draft:
     )
     solution = Text(
         f"1. Scores QKᵀ (row i = query i, column j = key j):\n{fmt_grid(raw)}\n"
-        f"2. Divide by √d = √{d} = 2:\n{_rows(raw / 2)}\n{mask_en}"
-        f"{step}. Softmax of each row (each row sums to 1):\n{_rows(w)}\n"
-        f"{step + 1}. Output = weights · V:\n{_rows(out)}\nAnswer (2 decimals):\n{fmt_grid(np.round(out, 2))}",
+        f"2. Divide by √d = √{d} = 2{mask_en}:\n{scaled}\n"
+        f"3. Softmax of each row (each row sums to 1):\n{_rows(w)}\n"
+        f"4. Output = weights · V:\n{_rows(out)}\nAnswer (2 decimals):\n{fmt_grid(np.round(out, 2))}",
         f"1. 打分矩阵 QKᵀ（第 i 行对应第 i 个查询，第 j 列对应第 j 个键）：\n{fmt_grid(raw)}\n"
-        f"2. 除以 √d = √{d} = 2：\n{_rows(raw / 2)}\n{mask_zh}"
-        f"{step}. 对每一行做 softmax（每行之和为 1）：\n{_rows(w)}\n"
-        f"{step + 1}. 输出 = 权重 · V：\n{_rows(out)}\n答案（保留 2 位小数）：\n{fmt_grid(np.round(out, 2))}",
+        f"2. 除以 √d = √{d} = 2{mask_zh}：\n{scaled}\n"
+        f"3. 对每一行做 softmax（每行之和为 1）：\n{_rows(w)}\n"
+        f"4. 输出 = 权重 · V：\n{_rows(out)}\n答案（保留 2 位小数）：\n{fmt_grid(np.round(out, 2))}",
     )
     return Draft(
         params=p, prompt=prompt, answer=right, answer_kind=AnswerKind.MATRIX, tolerance=TWO_DECIMALS, solution=solution
     )
 
 
-@mistake(
+mistake(
     "attention_output",
     "no-scaling",
     step=2,
@@ -148,12 +156,10 @@ def draw_attention_output(rng: np.random.Generator, level: int) -> Draft:
         "You took the softmax of QKᵀ without dividing by √d: the logits are too large and the weights too peaked.",
         "你没有除以 √d 就直接对 QKᵀ 做了 softmax：logit 偏大，权重过于集中。",
     ),
-)
-def _m_no_scaling(p: Params) -> list[list[float]]:
-    return _attention_no_scale(p)
+)(_attention_no_scale)
 
 
-@mistake(
+mistake(
     "attention_output",
     "divided-by-d",
     step=2,
@@ -161,12 +167,10 @@ def _m_no_scaling(p: Params) -> list[list[float]]:
         "You divided the scores by d instead of √d: the scale that keeps the logits' variance at 1 is 1/√d.",
         "你把打分除以了 d 而不是 √d：让 logit 方差保持为 1 的缩放因子是 1/√d。",
     ),
-)
-def _m_divided_by_d(p: Params) -> list[list[float]]:
-    return _attention_by_d(p)
+)(_attention_by_d)
 
 
-@mistake(
+mistake(
     "attention_output",
     "softmax-over-queries",
     step=3,
@@ -175,9 +179,7 @@ def _m_divided_by_d(p: Params) -> list[list[float]]:
         "the keys sum to 1.",
         "你对每一列（沿查询方向）做了归一化；注意力是对每一行归一化：每个查询对所有键的权重之和为 1。",
     ),
-)
-def _m_columns(p: Params) -> list[list[float]]:
-    return _attention_columns(p)
+)(_attention_columns)
 
 
 @torch_snippet("attention_output")
@@ -252,9 +254,7 @@ def draw_causal_attention_weights(rng: np.random.Generator, level: int) -> Draft
     hidden = np.triu(np.ones((n, n), dtype=bool), 1)
     if pad:
         hidden[:, n - pad :] = True
-    shown = [["−∞" if hidden[i, j] else fmt_num(float(scores[i, j])) for j in range(n)] for i in range(n)]
-    width = max(len(c) for row in shown for c in row)
-    masked_text = "\n".join("    " + "  ".join(c.rjust(width) for c in row) for row in shown)
+    masked_text = _masked_grid(scores, hidden)
     w = masked_weights(scores.astype(float), pad)
     pad_rule_en = " and every key in a padded position" if pad else ""
     pad_rule_zh = "以及所有填充位置的键" if pad else ""

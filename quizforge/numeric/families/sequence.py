@@ -10,6 +10,7 @@ reads the previous layer's output (h, or 2h when bidirectional). The torch oracl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,26 +135,6 @@ def _recurrent_draft(mode: str, s: RecurrentShape) -> Draft:
     )
 
 
-def _recurrent_snippet(mode: str, p: Params) -> str:
-    return (
-        "import torch.nn as nn\n"
-        f"m = nn.{mode}(input_size={p['input_size']}, hidden_size={p['hidden_size']}, "
-        f"num_layers={p['num_layers']}, bias={p['bias']}, bidirectional={p['bidirectional']})\n"
-        "print(sum(p.numel() for p in m.parameters()))\n"
-    )
-
-
-_ONE_BIAS = Text(
-    "You counted one bias vector per gate block; PyTorch keeps two (b_ih and b_hh), so biases are 2·G·h per "
-    "layer and direction.",
-    "你每组门只算了一个偏置向量；PyTorch 有两个（b_ih 和 b_hh），每层每个方向的偏置是 2·G·h。",
-)
-_NO_RECURRENT = Text(
-    "You left out the recurrent weights W_hh (G·h × h): every gate also reads the previous hidden state.",
-    "你漏掉了循环权重 W_hh（G·h × h）：每个门还要读入上一时刻的隐藏状态。",
-)
-
-
 @family(
     "lstm_params",
     topic="seq.rnn",
@@ -165,34 +146,6 @@ _NO_RECURRENT = Text(
 def draw_lstm_params(rng: np.random.Generator, level: int) -> Draft:
     """4h(x + h) + 8h per layer and direction; a stack's upper layers read h (2h bidirectional)."""
     return _recurrent_draft("LSTM", _draw_recurrent_shape(rng, level))
-
-
-@mistake("lstm_params", "one-bias-vector", step=1, text=_ONE_BIAS)
-def _lstm_one_bias(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 4, bias_vectors=1)
-
-
-@mistake("lstm_params", "no-recurrent-weights", step=1, text=_NO_RECURRENT)
-def _lstm_no_recurrent(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 4, recurrent=False)
-
-
-@mistake(
-    "lstm_params",
-    "three-gates",
-    step=1,
-    text=Text(
-        "You counted three gate blocks, as in a GRU; an LSTM has four (input, forget, cell candidate, output).",
-        "你按 GRU 算了三组门；LSTM 有四组（输入门、遗忘门、候选记忆、输出门）。",
-    ),
-)
-def _lstm_three_gates(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 3)
-
-
-@torch_snippet("lstm_params")
-def _lstm_snippet(p: Params) -> str:
-    return _recurrent_snippet("LSTM", p)
 
 
 @family(
@@ -208,43 +161,6 @@ def draw_gru_params(rng: np.random.Generator, level: int) -> Draft:
     return _recurrent_draft("GRU", _draw_recurrent_shape(rng, level))
 
 
-@mistake(
-    "gru_params",
-    "one-bias-vector",
-    step=1,
-    text=Text(
-        "You counted one bias vector per gate block; nn.GRU keeps b_ih and b_hh (and they are not redundant: "
-        "b_hn sits inside r ⊙ (W_hn h + b_hn)).",
-        "你每组门只算了一个偏置；nn.GRU 有 b_ih 和 b_hh 两个（而且并不冗余：b_hn 在 r ⊙ (W_hn h + b_hn) 里面）。",
-    ),
-)
-def _gru_one_bias(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 3, bias_vectors=1)
-
-
-@mistake("gru_params", "no-recurrent-weights", step=1, text=_NO_RECURRENT)
-def _gru_no_recurrent(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 3, recurrent=False)
-
-
-@mistake(
-    "gru_params",
-    "four-gates",
-    step=1,
-    text=Text(
-        "You counted four gate blocks, as in an LSTM; a GRU has three (reset, update, new).",
-        "你按 LSTM 算了四组门；GRU 只有三组（重置门、更新门、候选状态）。",
-    ),
-)
-def _gru_four_gates(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 4)
-
-
-@torch_snippet("gru_params")
-def _gru_snippet(p: Params) -> str:
-    return _recurrent_snippet("GRU", p)
-
-
 @family(
     "rnn_params",
     topic="seq.rnn",
@@ -258,19 +174,73 @@ def draw_rnn_params(rng: np.random.Generator, level: int) -> Draft:
     return _recurrent_draft("RNN", _draw_recurrent_shape(rng, level))
 
 
-@mistake("rnn_params", "one-bias-vector", step=1, text=_ONE_BIAS)
-def _rnn_one_bias(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 1, bias_vectors=1)
+_ONE_BIAS = Text(
+    "You counted one bias vector per gate block; PyTorch keeps two (b_ih and b_hh), so biases are 2·G·h per "
+    "layer and direction.",
+    "你每组门只算了一个偏置向量；PyTorch 有两个（b_ih 和 b_hh），每层每个方向的偏置是 2·G·h。",
+)
+_ONE_BIAS_GRU = Text(
+    "You counted one bias vector per gate block; nn.GRU keeps b_ih and b_hh (and they are not redundant: "
+    "b_hn sits inside r ⊙ (W_hn h + b_hn)).",
+    "你每组门只算了一个偏置；nn.GRU 有 b_ih 和 b_hh 两个（而且并不冗余：b_hn 在 r ⊙ (W_hn h + b_hn) 里面）。",
+)
+_NO_RECURRENT = Text(
+    "You left out the recurrent weights W_hh (G·h × h): every gate also reads the previous hidden state.",
+    "你漏掉了循环权重 W_hh（G·h × h）：每个门还要读入上一时刻的隐藏状态。",
+)
+# The gate count of the other gated cell, which people mix up: (mistake id, gates, text).
+_OTHER_CELL = {
+    "LSTM": (
+        "three-gates",
+        3,
+        Text(
+            "You counted three gate blocks, as in a GRU; an LSTM has four (input, forget, cell candidate, output).",
+            "你按 GRU 算了三组门；LSTM 有四组（输入门、遗忘门、候选记忆、输出门）。",
+        ),
+    ),
+    "GRU": (
+        "four-gates",
+        4,
+        Text(
+            "You counted four gate blocks, as in an LSTM; a GRU has three (reset, update, new).",
+            "你按 LSTM 算了四组门；GRU 只有三组（重置门、更新门、候选状态）。",
+        ),
+    ),
+}
 
 
-@mistake("rnn_params", "no-recurrent-weights", step=1, text=_NO_RECURRENT)
-def _rnn_no_recurrent(p: Params) -> int:
-    return recurrent_count(RecurrentShape.of(p), 1, recurrent=False)
+def _count_with(gates: int, *, bias_vectors: int = 2, recurrent: bool = True) -> Callable[[Params], int]:
+    """A mistake's answer: the count with ``gates`` blocks, ``bias_vectors`` biases, with or without W_hh."""
+
+    def count(p: Params) -> int:
+        return recurrent_count(RecurrentShape.of(p), gates, bias_vectors=bias_vectors, recurrent=recurrent)
+
+    return count
 
 
-@torch_snippet("rnn_params")
-def _rnn_snippet(p: Params) -> str:
-    return _recurrent_snippet("RNN", p)
+def _recurrent_snippet(mode: str) -> Callable[[Params], str]:
+    def snippet(p: Params) -> str:
+        return (
+            "import torch.nn as nn\n"
+            f"m = nn.{mode}(input_size={p['input_size']}, hidden_size={p['hidden_size']}, "
+            f"num_layers={p['num_layers']}, bias={p['bias']}, bidirectional={p['bidirectional']})\n"
+            "print(sum(p.numel() for p in m.parameters()))\n"
+        )
+
+    return snippet
+
+
+# The three parameter-count families share their named mistakes and their snippet, cell type aside.
+for _mode, _name in (("LSTM", "lstm_params"), ("GRU", "gru_params"), ("RNN", "rnn_params")):
+    _gates = GATES[_mode]
+    mistake(_name, "one-bias-vector", step=1, text=_ONE_BIAS_GRU if _mode == "GRU" else _ONE_BIAS)(
+        _count_with(_gates, bias_vectors=1)
+    )
+    mistake(_name, "no-recurrent-weights", step=1, text=_NO_RECURRENT)(_count_with(_gates, recurrent=False))
+    if _mode in _OTHER_CELL:
+        _id, _other, _text = _OTHER_CELL[_mode]
+        mistake(_name, _id, step=1, text=_text)(_count_with(_other))
+    torch_snippet(_name)(_recurrent_snippet(_mode))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,7 +316,7 @@ def draw_rnn_output_shape(rng: np.random.Generator, level: int) -> Draft:
     if p["tensor"] == "output":
         en = [
             f"1. The input layout is {layout_en}; output uses the same layout.",
-            f"2. output holds the top layer's hidden state at every time step"
+            "2. output holds the top layer's hidden state at every time step"
             + (f", both directions concatenated: feature size 2·{h} = {d * h}." if bidir else f": feature size {h}."),
         ]
         zh = [
