@@ -195,6 +195,41 @@ def _hn_shape() -> Facts:
     return Facts(givens=g(8, 16, 10, 4), answer=list(h_n.shape))
 
 
+@facts("rnn-choice-bias-redundancy")
+def _bias_redundancy() -> Facts:
+    """Moving bias between b_ih and b_hh changes nothing in an LSTM but changes a GRU's output."""
+    torch.manual_seed(0)
+    x = torch.randn(5, 2, 3)
+    for cls, redundant in ((nn.LSTM, True), (nn.GRU, False)):
+        m = cls(3, 4)
+        with torch.no_grad():
+            out = m(x)[0]
+            biases = dict(m.named_parameters())
+            biases["bias_ih_l0"].add_(0.5)
+            biases["bias_hh_l0"].sub_(0.5)
+            assert torch.allclose(m(x)[0], out, atol=1e-6) is redundant, cls
+    q = card("rnn-choice-bias-redundancy")
+    assert all(any(n.startswith("bias_hh") for n, _ in c(3, 4).named_parameters()) for c in (nn.RNN, nn.LSTM, nn.GRU))
+    right = (
+        "In the LSTM they only appear as a sum, but in the GRU b_hn sits inside r ⊙ (W_hn h + b_hn), "
+        "so it is not redundant"
+    )
+    return Facts(correct=[choice_of(q, right)])
+
+
+@facts("rnn-num-rnn-params")
+def _rnn_params() -> Facts:
+    rnn = nn.RNN(20, 30, num_layers=2)
+    per = {name: p.numel() for name, p in rnn.named_parameters()}
+    layer1 = sum(v for k, v in per.items() if k.endswith("_l0"))
+    layer2 = sum(v for k, v in per.items() if k.endswith("_l1"))
+    return Facts(
+        stated={"layer 1": grouped(layer1), "layer 2": grouped(layer2), "biases": str(2 * 30)},
+        givens=g(20, 30, 20 + 30, 30 + 30),
+        answer=n_params(rnn),
+    )
+
+
 # -------------------------------------------------------------------------------------------------
 # attn.attention
 # -------------------------------------------------------------------------------------------------
@@ -262,6 +297,29 @@ def _sdpa_scale() -> Facts:
     assert math.sqrt(64) == 8
     q_card = card("attn-choice-sdpa-scale")
     return Facts(stated={"width": str(8 * 64)}, givens=g(2, 100, 64), correct=[choice_of(q_card, "1/8, i.e. 1/√64")])
+
+
+@facts("attn-choice-fully-masked-row")
+def _fully_masked() -> Facts:
+    scores = torch.randn(2, 3, dtype=D)
+    mask = torch.tensor([[True, True, True], [False, True, False]])
+    weights = scores.masked_fill(mask, float("-inf")).softmax(-1)
+    assert torch.isnan(weights[0]).all() and not torch.isnan(weights[1]).any()
+    q = torch.randn(1, 2, 4, dtype=D)
+    out = F.scaled_dot_product_attention(q, q, q, attn_mask=torch.tensor([[False, False], [True, True]]))
+    assert torch.equal(out[0, 0], torch.zeros(4, dtype=D))  # this torch: zeros for a fully masked row
+    card_q = card("attn-choice-fully-masked-row")
+    return Facts(correct=[choice_of(card_q, "A row of NaN, which then spreads through the loss")])
+
+
+@facts("attn-choice-cross-attention-shape")
+def _cross_shape() -> Facts:
+    mha = nn.MultiheadAttention(16, 4, batch_first=True)
+    with torch.no_grad():
+        _, weights = mha(torch.zeros(1, 10, 16), torch.zeros(1, 50, 16), torch.zeros(1, 50, 16))
+    assert weights is not None
+    q = card("attn-choice-cross-attention-shape")
+    return Facts(givens=g(16, 10, 50), correct=[choice_of(q, str(tuple(weights.shape)))])
 
 
 @facts("attn-num-attention-by-hand")
@@ -607,6 +665,28 @@ def _patch_size_cost() -> Facts:
         },
         givens=g(224, 32, 16),
         correct=[choice_of(q, f"×{small // large} tokens, ≈ ×{small**2 // large**2} score-matrix entries")],
+    )
+
+
+@facts("vit-num-swin-windows")
+def _swin_windows() -> Facts:
+    side, window = 224 // 4, 7
+    tokens = torch.zeros(1, side, side, 1)
+    windows = tokens.unfold(1, window, window).unfold(2, window, window).reshape(-1, window * window)
+    per_window = torch.zeros(window * window, window * window).numel()
+    global_entries = torch.zeros(side * side, side * side).numel()
+    assert global_entries // (windows.shape[0] * per_window) == windows.shape[0]  # "64 times more"
+    return Facts(
+        stated={
+            "side": str(side),
+            "per window": grouped(per_window),
+            "tokens": grouped(side * side),
+            "global": grouped(global_entries),
+            "side windows": str(side // window),
+            "window tokens": str(window * window),
+        },
+        givens=g(224),
+        answer=[windows.shape[0], windows.shape[0] * per_window],
     )
 
 
