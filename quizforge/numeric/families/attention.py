@@ -22,6 +22,9 @@ from quizforge.text import Text
 
 Matrix = np.ndarray[Any, Any]
 
+# Answers asked "to n decimal places": anything that rounds to the right value passes.
+ROUNDED_1DP = Tolerance(rel=0.0, abs=0.05 + 1e-9)
+ROUNDED_2DP = Tolerance(rel=0.0, abs=0.005 + 1e-9)
 FOUR_DECIMALS = Tolerance(rel=0.0, abs=5e-4 + 1e-12)
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2}
 UNIT_BYTES = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
@@ -390,7 +393,7 @@ def draw_attention_cost(rng: np.random.Generator, level: int) -> Draft:
         prompt=prompt,
         answer=answer,
         answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance(rel=0.0, abs=0.005 + 1e-9),
+        tolerance=ROUNDED_2DP,
         solution=solution,
     )
 
@@ -815,7 +818,7 @@ def draw_kv_cache_bytes(rng: np.random.Generator, level: int) -> Draft:
         prompt=prompt,
         answer=answer,
         answer_kind=AnswerKind.NUMBER,
-        tolerance=Tolerance(rel=0.0, abs=0.005 + 1e-9),
+        tolerance=ROUNDED_2DP,
         solution=solution,
     )
 
@@ -941,7 +944,7 @@ def draw_training_flops(rng: np.random.Generator, level: int) -> Draft:
             f"{rule_zh}\n2. 6·N·D = 6·{n}·10⁹·{d}·10⁹ = {6 * n * d}·10¹⁸ 次 = {fmt_num(answer)}·10²¹。"
             f"\n答案：{fmt_num(answer)}。"
         )
-        tol = Tolerance(rel=0.0, abs=0.005 + 1e-9)
+        tol = ROUNDED_2DP
     else:
         prompt = Text(
             f"A dense transformer with N = {n}·10⁹ parameters is trained on D = {d}·10⁹ tokens with "
@@ -964,7 +967,7 @@ def draw_training_flops(rng: np.random.Generator, level: int) -> Draft:
             f"4. 时间：{_sci(total)} / {_sci(rate)} = {total / rate:,.0f} 秒 = {answer:.1f} 天（每天 86,400 秒）。"
             f"\n答案：{answer:.1f}。"
         )
-        tol = Tolerance(rel=0.0, abs=0.05 + 1e-9)
+        tol = ROUNDED_1DP
     return Draft(params=p, prompt=prompt, answer=answer, answer_kind=AnswerKind.NUMBER, tolerance=tol, solution=Text(
         s_en, s_zh))  # fmt: skip
 
