@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench wheel clean
+.PHONY: run test test-fast lint typecheck bench wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/quizforge $(ARGS)
 
+# ruff, then the layer contracts of pyproject.toml's [tool.importlinter]
 lint: $(STAMP)
 	$(VENV)/bin/ruff check quizforge tests benchmarks
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -26,6 +28,10 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(VENV)/bin/quizforge validate
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# the edit-test loop: the whole suite but the slow tier (fault injection, many seeds, packaging)
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
 # the peer comparison needs Anki's backend (the `bench` extra: no torch, no CUDA); installed on first use
 bench: $(STAMP)

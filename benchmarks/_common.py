@@ -26,7 +26,7 @@ WORK = HERE / ".work"
 
 @dataclass
 class Budget:
-    """One DESIGN §9 budget as measured: ``measured`` is a median unless ``note`` says otherwise."""
+    """One docs/architecture.md §8 budget as measured: ``measured`` is a median unless ``note`` says otherwise."""
 
     name: str
     measured: float

@@ -1,9 +1,9 @@
-"""Loading a 10,000-question bank, unchanged and after an edit of one file (DESIGN §9).
+"""Loading a 10,000-question bank, unchanged and after an edit of one file (docs/architecture.md §8).
 
     python benchmarks/bench_bank.py [--questions 10000] [--repeat 10] [--record] [--json FILE]
 
 The bank is ``synth_bank.py``'s (the shipped questions copied under new ids, built once under
-``benchmarks/.work/``), loaded as the app loads it: ``quizforge.bank.load([bank], cache_dir=...)``, the
+``benchmarks/.work/``), loaded as the app loads it: ``quizforge.kinds.load([bank], cache_dir=...)``, the
 shipped bank included, with a fresh cache folder per run. Budgets: under 100 ms unchanged since the
 last load (the whole-bank snapshot keyed by file hashes), under 1.5 s after one file was edited (that
 file parsed again, the others from their per-file cache). Also times the first load with no cache
@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 from _common import WORK, Budget, Results, median, short_machine, timed  # noqa: E402
 from synth_bank import generate, key  # noqa: E402
 
-from quizforge.bank import load  # noqa: E402
+from quizforge.kinds import load  # noqa: E402
 
 UNCHANGED_BUDGET_MS = 100.0
 EDITED_BUDGET_MS = 1500.0

@@ -4,7 +4,7 @@
                                      [--repeat N] [--record] [--json FILE]
 
 Each collection is built once (executemany in one transaction) and cached under ``benchmarks/.work/``,
-keyed by its size and the schema; every run works on a fresh copy. Budgets (DESIGN §9), judged on the
+keyed by its size and the schema; every run works on a fresh copy. Budgets (docs/architecture.md §8), judged on the
 100,000-card / 1,000,000-review collection: building the day's queue < 20 ms, the next card < 10 ms,
 saving a review < 1 ms, the dashboard counts < 10 ms; ``quizforge optimize`` on 100,000 reviews (the
 10,000-card collection's whole log) < 5 s. The smaller sizes give the scaling table. Results are
@@ -37,6 +37,7 @@ from _common import Budget, Results, median, p95, short_machine, timed  # noqa: 
 
 from quizforge.bank import Bank, Kind, Question, Topic  # noqa: E402
 from quizforge.bank.schema import Source  # noqa: E402
+from quizforge.kinds.choice import ChoiceBody  # noqa: E402
 from quizforge.store import Store  # noqa: E402
 from quizforge.store.database import MIGRATIONS, schema_version  # noqa: E402
 from quizforge.study.session import StudySession, counts, mastery  # noqa: E402
@@ -155,7 +156,7 @@ def synthetic_bank(n_cards: int = N_CARDS) -> Bank:
     for i in range(n_cards):
         qid = f"q{i:06d}"
         questions[qid] = Question(
-            qid, Kind.CHOICE, f"topic.{i % N_TOPICS}", 2, Text(qid), src, choices=choices, correct=(1,)
+            qid, Kind.CHOICE, f"topic.{i % N_TOPICS}", 2, Text(qid), src, body=ChoiceBody(choices, (1,))
         )
     topics = {f"topic.{t}": Topic(f"topic.{t}", "synthetic", Text(f"topic {t}")) for t in range(N_TOPICS)}
     return Bank(topics=topics, questions=questions)

@@ -54,7 +54,7 @@ def print_topics(bank: Bank, lang: str) -> None:
     kinds = ("concept", "choice", "numeric", "generated")
     per_kind: dict[str, Counter[str]] = {t: Counter() for t in bank.topics}
     for q in bank:
-        per_kind.setdefault(q.topic, Counter())[q.kind.value] += 1
+        per_kind.setdefault(q.topic, Counter())[q.kind] += 1
     rows = [
         (tid, bank.topic_name(tid, lang), sum(c.values()), " / ".join(str(c[k]) for k in kinds))
         for tid, c in per_kind.items()
@@ -81,7 +81,7 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
     fams = families()
     from quizforge.bank.schema import in_topics
 
-    chosen = [q for q in bank if in_topics(q.topic, topics) and (not kind or q.kind.value == kind)]
+    chosen = [q for q in bank if in_topics(q.topic, topics) and (not kind or q.kind == kind)]
 
     def prompt(q_prompt: Text, generator: str | None) -> str:
         if generator and generator in fams:
@@ -90,7 +90,7 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
 
     if _plain():
         for q in chosen:
-            print(f"{q.id}\t{q.kind.value}\t{q.topic}\t{q.difficulty}\t{prompt(q.prompt, q.generator)}")
+            print(f"{q.id}\t{q.kind}\t{q.topic}\t{q.difficulty}\t{prompt(q.prompt, q.generator)}")
         return
     from rich.table import Table
     from rich.text import Text as RichText
@@ -102,7 +102,7 @@ def print_questions(bank: Bank, lang: str, *, topics: Sequence[str] | None, kind
     table.add_column(_HEAD["prompt"].get(lang), ratio=1)
     for q in chosen:
         # bank text is data: wrap it so a formula like `a[l+2]` is never read as Rich markup
-        table.add_row(q.id, q.kind.value, str(q.difficulty), RichText(prompt(q.prompt, q.generator)))
+        table.add_row(q.id, q.kind, str(q.difficulty), RichText(prompt(q.prompt, q.generator)))
     _console().print(table)
 
 
@@ -139,14 +139,15 @@ def format_answer(inst: Instance, lang: str) -> str:
     a = inst.answer
     if inst.answer_kind == AnswerKind.CHOICE and isinstance(a, list):
         labels = "abcdefghi"
-        return ", ".join(f"{labels[i]}) {inst.choices[i].get(lang)}" for i in a)  # type: ignore[index]
+        picked = [int(i) for i in a if isinstance(i, (int, float))]
+        return ", ".join(f"{labels[i]}) {inst.choices[i].get(lang)}" for i in picked)
     if inst.answer_kind == AnswerKind.SHAPE and isinstance(a, (tuple, list)):
         return "×".join(str(v) for v in a)
     if inst.answer_kind == AnswerKind.MATRIX and isinstance(a, list):
         return format_matrix(a, num=num)  # type: ignore[arg-type]
     if isinstance(a, (list, tuple)):
         return "[" + ", ".join(num(v) for v in a) + "]"  # type: ignore[arg-type]
-    return num(a)  # type: ignore[arg-type]
+    return num(a)
 
 
 def answer_as_typed(inst: Instance) -> str:
@@ -154,7 +155,7 @@ def answer_as_typed(inst: Instance) -> str:
     from quizforge.answer import AnswerKind
 
     if inst.answer_kind == AnswerKind.CHOICE and isinstance(inst.answer, list):
-        return ",".join("abcdefghi"[int(i)] for i in inst.answer)
+        return ",".join("abcdefghi"[int(i)] for i in inst.answer if isinstance(i, (int, float)))
     text = format_answer(inst, "en")
     if inst.answer_kind == AnswerKind.MATRIX:
         return "; ".join(" ".join(line.split()) for line in text.splitlines())

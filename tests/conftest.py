@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import quizforge.kinds  # noqa: F401 - registers the built-in question kinds with the bank loader
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -39,7 +39,7 @@ def test_cli_import_and_help_load_neither_torch_nor_textual() -> None:
 
 def test_bank_grading_and_generation_do_not_import_torch() -> None:
     code = (
-        "from quizforge.bank import load\nfrom quizforge.numeric.base import families, generate\n"
+        "from quizforge.kinds import load\nfrom quizforge.numeric.base import families, generate\n"
         "b = load()\n[generate(n, 1) for n in families()]\nimport quizforge.grading"
     )
     assert heavy(modules_after(code)) == set()
@@ -78,7 +78,7 @@ def test_torch_is_imported_only_inside_functions_of_the_oracles() -> None:
 
 def test_tui_start_does_not_import_torch() -> None:
     code = (
-        "import tempfile\nfrom quizforge.bank import load\nfrom quizforge.tui.app import make_app\n"
+        "import tempfile\nfrom quizforge.kinds import load\nfrom quizforge.tui.app import make_app\n"
         "import quizforge.tui.screens.dashboard, quizforge.tui.screens.study\n"
         "app = make_app(tempfile.mkdtemp(), load(), 'en')\napp.counts()\napp.mastery()"
     )

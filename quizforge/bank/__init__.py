@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ def __getattr__(name: str) -> Any:
         return getattr(loader, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "Bank",
     "BankError",
@@ -41,25 +42,33 @@ def shipped_catalogue() -> Path:
     return shipped_bank_dir() / TOPICS_FILE
 
 
-def load(extra_banks: Sequence[Path] = (), *, include_shipped: bool = True, cache_dir: Path | None = None) -> Bank:
+def load(
+    extra_banks: Sequence[Path] = (),
+    *,
+    include_shipped: bool = True,
+    cache_dir: Path | None = None,
+    known_generators: Callable[[Path | None], frozenset[str]] | None = None,
+) -> Bank:
     """The bank the app studies from: the shipped bank plus the user's bank folders.
 
     Questions with problems are left out, as long as something loads; a bank where every file is
-    broken raises so the user hears about it.
+    broken raises so the user hears about it. The question kinds must be registered (import
+    ``quizforge.kinds``); :func:`quizforge.kinds.load` does both and passes the generator families.
 
     Args:
         extra_banks: The user's bank folders or files, loaded after the shipped bank.
         include_shipped: Whether to load the shipped bank.
         cache_dir: Where parsed files are cached by content hash (``None``: no cache).
+        known_generators: Gives the generator family names (called with ``cache_dir``, where it may
+            keep them); cards naming another family are problems. ``None``: every name is accepted.
 
     Raises:
         BankError: when no question could be loaded at all, listing every problem.
     """
     from quizforge.bank.cache import BankCache, BankSnapshot
-    from quizforge.numeric.catalogue import family_names
 
     paths = ([shipped_bank_dir()] if include_shipped else []) + list(extra_banks)
-    generators = family_names(cache_dir)
+    generators = known_generators(cache_dir) if known_generators is not None else None
     snapshot = key = None
     if cache_dir is not None:
         files = bank_files(paths)

@@ -19,75 +19,44 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizforge.answer import AnswerKind, Tolerance
-from quizforge.bank.schema import HEAVY_FIELDS, Bank, KeyPoint, Kind, LazyQuestion, Question, Source, Topic
+from quizforge.bank.registry import schemas, text_from_json, text_to_json
+from quizforge.bank.schema import Bank, LazyQuestion, Question, Source, Topic
 from quizforge.text import Text
 
 if TYPE_CHECKING:
     from quizforge.bank.loader import FileResult
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # as the loader's own limit (yamlsafe.MAX_FILE_BYTES)
-FORMAT = 3  # bump whenever Question, FileResult or the checks change
-
-
-def _text(t: Text | None) -> list[str] | None:
-    return None if t is None else [t.en, t.zh]
-
-
-def _untext(v: list[str] | None) -> Text | None:
-    return None if v is None else Text(v[0], v[1])
+FORMAT = 4  # bump whenever Question, FileResult or the checks change
 
 
 def question_to_json(q: Question) -> dict[str, Any]:
+    light, texts = schemas()[q.kind].body_to_json(q.body)
     return {
         "id": q.id,
-        "kind": q.kind.value,
+        "kind": q.kind,
         "topic": q.topic,
         "difficulty": q.difficulty,
-        "prompt": _text(q.prompt),
+        "prompt": text_to_json(q.prompt),
         "line": q.source.line,
         "tags": list(q.tags),
         "follow_ups": list(q.follow_ups),
-        "answer": _text(q.answer),
-        "key_points": [[kp.text.en, kp.text.zh, list(kp.keywords_en), list(kp.keywords_zh)] for kp in q.key_points],
-        "choices": [_text(c) for c in q.choices],
-        "correct": list(q.correct),
-        "explanation": _text(q.explanation),
-        "value": list(q.value) if isinstance(q.value, tuple) else q.value,
-        "answer_kind": q.answer_kind.value if q.answer_kind else None,
-        "tolerance": [q.tolerance.rel, q.tolerance.abs],
-        "solution": _text(q.solution),
-        "generator": q.generator,
+        "body": light,
+        "texts": texts,
     }
 
 
-# Enum(value) costs ~5 µs a call, a dict ~50 ns: it adds up over a 10,000-question bank.
-_KINDS = {k.value: k for k in Kind}
-_ANSWER_KINDS = {k.value: k for k in AnswerKind}
-
-
 def question_from_json(d: dict[str, Any], path: Path) -> Question:
-    kind = _ANSWER_KINDS[d["answer_kind"]] if d["answer_kind"] else None
-    value = tuple(d["value"]) if kind == AnswerKind.SHAPE else d["value"]
     return Question(
         id=d["id"],
-        kind=_KINDS[d["kind"]],
+        kind=d["kind"],
         topic=d["topic"],
         difficulty=d["difficulty"],
-        prompt=_untext(d["prompt"]) or Text(""),
+        prompt=text_from_json(d["prompt"]) or Text(""),
         source=Source(path, d["line"]),
         tags=tuple(d["tags"]),
         follow_ups=tuple(d["follow_ups"]),
-        answer=_untext(d["answer"]),
-        key_points=tuple(KeyPoint(Text(en, zh), tuple(ke), tuple(kz)) for en, zh, ke, kz in d["key_points"]),
-        choices=tuple(Text(c[0], c[1]) for c in d["choices"]),
-        correct=tuple(d["correct"]),
-        explanation=_untext(d["explanation"]),
-        value=value,
-        answer_kind=kind,
-        tolerance=Tolerance(*d["tolerance"]),
-        solution=_untext(d["solution"]),
-        generator=d["generator"],
+        body=schemas()[d["kind"]].body_from_json(d["body"], d["texts"]),
     )
 
 
@@ -157,9 +126,10 @@ class BankSnapshot:
         return self.directory / f"snapshot-{key[:16]}-{index}.json"
 
     @staticmethod
-    def key(files: list[Path], catalogues: list[Path], generators: frozenset[str]) -> str | None:
+    def key(files: list[Path], catalogues: list[Path], generators: frozenset[str] | None) -> str | None:
         """A hash of the inputs of a load; ``None`` when a file cannot be read (load it properly)."""
-        h = hashlib.blake2b(f"{FORMAT}\0{','.join(sorted(generators))}".encode(), digest_size=20)
+        names = "*" if generators is None else ",".join(sorted(generators))
+        h = hashlib.blake2b(f"{FORMAT}\0{','.join(schemas())}\0{names}".encode(), digest_size=20)
         for path in [*catalogues, *files]:
             try:
                 info = path.stat()
@@ -190,85 +160,68 @@ class BankSnapshot:
                 return None
             files = [Path(f) for f in raw["files"]]
             fetchers = [self._fetcher(key, i, f) for i, f in enumerate(files)]
-            tolerances: dict[tuple[float, float], Tolerance] = {}
+            kinds = schemas()
             questions: dict[str, Question] = {}
-            for qid, kind, topic, difficulty, file, line, tags, follow_ups, correct, value, ak, tol, gen in raw[
-                "questions"
-            ]:
-                tolerance = tolerances.get((tol[0], tol[1]))
-                if tolerance is None:
-                    tolerance = tolerances[(tol[0], tol[1])] = Tolerance(tol[0], tol[1])
-                answer_kind = _ANSWER_KINDS[ak] if ak else None
+            for qid, kind, topic, difficulty, file, line, tags, follow_ups, light in raw["questions"]:
+                schema = kinds[kind]
                 questions[qid] = LazyQuestion.create(
                     {
                         "id": qid,
-                        "kind": _KINDS[kind],
+                        "kind": schema.name,
                         "topic": topic,
                         "difficulty": difficulty,
                         "source": Source(files[file], line),
                         "tags": tuple(tags),
                         "follow_ups": tuple(follow_ups),
-                        "correct": tuple(correct),
-                        "value": tuple(value) if answer_kind == AnswerKind.SHAPE else value,
-                        "answer_kind": answer_kind,
-                        "tolerance": tolerance,
-                        "generator": gen,
                     },
+                    light,
                     fetchers[file],
+                    schema.body_from_json,
+                    schema.keeps_texts,
+                    schema.generator_from_json(light),
                 )
             topics = {t[0]: Topic(t[0], t[1], Text(t[2], t[3])) for t in raw["topics"]}
             return Bank(topics=topics, questions=questions, files=tuple(files))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
-    def _fetcher(self, key: str, index: int, source: Path) -> Callable[[str], dict[str, Any]]:
-        """The texts of the questions of one bank file, read on first use and kept."""
-        loaded: dict[str, dict[str, Any]] = {}
+    def _fetcher(self, key: str, index: int, source: Path) -> Callable[[str], tuple[Text, Any]]:
+        """The texts (prompt, body texts) of the questions of one bank file, read on first use and kept."""
+        loaded: dict[str, tuple[Text, Any]] = {}
 
-        def fetch(qid: str) -> dict[str, Any]:
+        def fetch(qid: str) -> tuple[Text, Any]:
             if not loaded:
                 loaded.update(self._read_texts(key, index, source))
             return loaded[qid]
 
         return fetch
 
-    def _read_texts(self, key: str, index: int, source: Path) -> dict[str, dict[str, Any]]:
+    def _read_texts(self, key: str, index: int, source: Path) -> dict[str, tuple[Text, Any]]:
         try:
             raw = json.loads(self._texts_path(key, index).read_bytes())
-            return {qid: _texts_from_json(t) for qid, t in raw.items()}
+            return {qid: (text_from_json(prompt) or Text(""), texts) for qid, (prompt, texts) in raw.items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             # the texts file went missing or was damaged: parse the bank file itself again
             from quizforge.bank.loader import parse_file
             from quizforge.bank.yamlsafe import read_bytes
 
             result = parse_file(source, read_bytes(source), strict=False)
-            return {q.id: {name: getattr(q, name) for name in HEAVY_FIELDS} for q in result.questions}
+            kinds = schemas()
+            return {q.id: (q.prompt, kinds[q.kind].body_to_json(q.body)[1]) for q in result.questions}
 
     def put(self, key: str, bank: Bank) -> None:
         files = list(dict.fromkeys([*bank.files, *(q.source.path for q in bank)]))
         index = {f: i for i, f in enumerate(files)}
         texts: list[dict[str, Any]] = [{} for _ in files]
         rows = []
+        kinds = schemas()
         for q in bank:
             i = index[q.source.path]
+            light, body_texts = kinds[q.kind].body_to_json(q.body)
             rows.append(
-                [
-                    q.id,
-                    q.kind.value,
-                    q.topic,
-                    q.difficulty,
-                    i,
-                    q.source.line,
-                    list(q.tags),
-                    list(q.follow_ups),
-                    list(q.correct),
-                    list(q.value) if isinstance(q.value, tuple) else q.value,
-                    q.answer_kind.value if q.answer_kind else None,
-                    [q.tolerance.rel, q.tolerance.abs],
-                    q.generator,
-                ]
+                [q.id, q.kind, q.topic, q.difficulty, i, q.source.line, list(q.tags), list(q.follow_ups), light]
             )
-            texts[i][q.id] = _texts_to_json(q)
+            texts[i][q.id] = [text_to_json(q.prompt), body_texts]
         for old in self.directory.glob("snapshot-*.json"):
             if not old.name.startswith(f"snapshot-{key[:16]}-"):
                 with suppress(OSError):
@@ -285,26 +238,3 @@ class BankSnapshot:
                 "questions": rows,
             },
         )
-
-
-def _texts_to_json(q: Question) -> list[Any]:
-    return [
-        _text(q.prompt),
-        _text(q.answer),
-        [[kp.text.en, kp.text.zh, list(kp.keywords_en), list(kp.keywords_zh)] for kp in q.key_points],
-        [_text(c) for c in q.choices],
-        _text(q.explanation),
-        _text(q.solution),
-    ]
-
-
-def _texts_from_json(t: list[Any]) -> dict[str, Any]:
-    prompt, answer, key_points, choices, explanation, solution = t
-    return {
-        "prompt": _untext(prompt) or Text(""),
-        "answer": _untext(answer),
-        "key_points": tuple(KeyPoint(Text(en, zh), tuple(ke), tuple(kz)) for en, zh, ke, kz in key_points),
-        "choices": tuple(Text(c[0], c[1]) for c in choices),
-        "explanation": _untext(explanation),
-        "solution": _untext(solution),
-    }

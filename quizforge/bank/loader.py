@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank.files import TOPICS_FILE, bank_files
-from quizforge.bank.schema import Bank, KeyPoint, Kind, Question, Source, Topic
+from quizforge.bank.registry import schemas
+from quizforge.bank.schema import Bank, Question, Source, Topic
 from quizforge.bank.yamlsafe import MarkedDict, MarkedList, YamlError, decode, parse, read_bytes, read_text
 from quizforge.text import Text
 
@@ -59,8 +59,11 @@ class BankError(Exception):
         self.problems = list(problems)
 
 
-class _FileChecker:
-    """Turns one parsed file into questions, recording problems against its path."""
+class FieldReader:
+    """Turns one parsed file into questions, recording problems against its path.
+
+    The typed readers below are what each kind's ``read_body`` reads its own fields with.
+    """
 
     def __init__(self, path: Path, display: str, strict: bool, problems: list[Problem]) -> None:
         self.path = path
@@ -94,7 +97,7 @@ class _FileChecker:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return Text.same(str(value))
         if not isinstance(value, MarkedDict):
-            self.problem(mark, field, f"expected text or {{en, zh}}, got {_type(value)}")
+            self.problem(mark, field, f"expected text or {{en, zh}}, got {describe_type(value)}")
             return None
         parts: dict[str, str] = {}
         for lang in ("en", "zh"):
@@ -107,7 +110,7 @@ class _FileChecker:
             if isinstance(part, (int, float)) and not isinstance(part, bool):
                 part = str(part)
             if not isinstance(part, str):
-                self.problem(lmark, f"{field}.{lang}", f"expected text, got {_type(part)}")
+                self.problem(lmark, f"{field}.{lang}", f"expected text, got {describe_type(part)}")
             elif not part.strip():
                 self.problem(lmark, f"{field}.{lang}", "empty")
             elif len(part) > MAX_TEXT:
@@ -148,7 +151,7 @@ class _FileChecker:
     def question(self, q: Any, index: int, mark: tuple[int, int], file_topic: str | None) -> Question | None:
         where = f"questions[{index}]"
         if not isinstance(q, MarkedDict):
-            self.problem(mark, where, f"expected a mapping, got {_type(q)}")
+            self.problem(mark, where, f"expected a mapping, got {describe_type(q)}")
             return None
         qid = q.get("id")
         if not isinstance(qid, str) or not ID_RE.match(qid):
@@ -160,200 +163,50 @@ class _FileChecker:
             return None
         where = qid
         n_before = len(self.problems)
+        kinds = schemas()
         kind_raw = q.get("kind")
-        try:
-            kind = Kind(str(kind_raw))
-        except ValueError:
+        schema = kinds.get(kind_raw) if isinstance(kind_raw, str) else None
+        if schema is None:
             self.problem(
                 q.value_marks.get("kind", q.mark),
                 f"{where}.kind",
-                f"expected one of {', '.join(k.value for k in Kind)}, got {kind_raw!r}",
+                f"expected one of {', '.join(kinds)}, got {kind_raw!r}",
             )
             return None
-        allowed = _COMMON | _BY_KIND[kind]
+        allowed = _COMMON | schema.fields
         for key in q:
             if key not in allowed:
-                self.problem(q.key_marks[key], f"{where}.{key}", f"not a field of a {kind.value} question")
+                self.problem(q.key_marks[key], f"{where}.{key}", f"not a field of a {schema.name} question")
         topic = q.get("topic", file_topic)
         if not isinstance(topic, str):
             self.problem(
                 q.value_marks.get("topic", q.mark), f"{where}.topic", "missing (set it per question or per file)"
             )
-        difficulty = self.int_in(q, "difficulty", where, 1, 5, default=None if kind != Kind.GENERATED else 0)
+        difficulty = self.int_in(q, "difficulty", where, 1, 5, default=None if schema.difficulty_required else 0)
         tags = self.str_list(q, "tags", where)
         follow_ups = self.str_list(q, "follow_ups", where)
-        prompt = self.text(q, "prompt", where, required=kind != Kind.GENERATED)
-        fields: dict[str, Any] = {}
-        if kind == Kind.CONCEPT:
-            fields["answer"] = self.text(q, "answer", where)
-            fields["key_points"] = self.key_points(q, where)
-        elif kind == Kind.CHOICE:
-            choices = self.choices(q, where)
-            fields["choices"] = choices
-            fields["correct"] = self.correct(q, where, len(choices) if choices else 0)
-            fields["explanation"] = self.text(q, "explanation", where, required=self.strict)
-        elif kind == Kind.NUMERIC:
-            answer_kind, value = self.numeric_value(q, where)
-            fields.update(value=value, answer_kind=answer_kind)
-            fields["tolerance"] = self.tolerance(q, where)
-            fields["solution"] = self.text(q, "solution", where, required=self.strict)
-        else:
-            generator = q.get("generator")
-            if not isinstance(generator, str) or not generator:
-                self.problem(q.value_marks.get("generator", q.mark), f"{where}.generator", "missing")
-            fields["generator"] = generator
+        prompt = self.text(q, "prompt", where, required=schema.prompt_required)
+        body = schema.read_body(self, q, where)
         if len(self.problems) > n_before:
             return None
         assert isinstance(topic, str) and tags is not None and follow_ups is not None
         return Question(
             id=qid,
-            kind=kind,
+            kind=schema.name,
             topic=topic,
             difficulty=difficulty or 0,
             prompt=prompt or Text(""),
             source=Source(self.path, q.mark[0]),
             tags=tags,
             follow_ups=follow_ups,
-            **fields,
+            body=body,
         )
-
-    def key_points(self, q: MarkedDict, where: str) -> tuple[KeyPoint, ...]:
-        raw = q.get("key_points")
-        if raw is None:
-            if self.strict:
-                self.problem(q.mark, f"{where}.key_points", "missing (3–6 points)")
-            return ()
-        if not isinstance(raw, MarkedList):
-            self.problem(q.value_marks["key_points"], f"{where}.key_points", "expected a list")
-            return ()
-        if self.strict and not 3 <= len(raw) <= 6:
-            self.problem(q.value_marks["key_points"], f"{where}.key_points", f"{len(raw)} points; give 3–6")
-        points = []
-        for i, (item, mark) in enumerate(zip(raw, raw.item_marks, strict=True)):
-            field = f"{where}.key_points[{i}]"
-            text = self.text_value(item, mark, field, other_keys=frozenset({"keywords"}))
-            kw_en, kw_zh = self.keywords(item, field) if isinstance(item, MarkedDict) else ((), ())
-            if text is not None:
-                points.append(KeyPoint(text, kw_en, kw_zh))
-        return tuple(points)
-
-    def keywords(self, item: MarkedDict, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        raw = item.get("keywords")
-        if raw is None:
-            return (), ()
-        if not isinstance(raw, MarkedDict):
-            self.problem(item.value_marks["keywords"], f"{where}.keywords", "expected {en: [...], zh: [...]}")
-            return (), ()
-        out: list[tuple[str, ...]] = []
-        for lang in ("en", "zh"):
-            words = raw.get(lang, [])
-            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-                self.problem(
-                    raw.value_marks.get(lang, raw.mark), f"{where}.keywords.{lang}", "expected a list of words"
-                )
-                words = []
-            out.append(tuple(w.strip() for w in words))
-        return out[0], out[1]
-
-    def choices(self, q: MarkedDict, where: str) -> tuple[Text, ...]:
-        raw = q.get("choices")
-        if not isinstance(raw, MarkedList) or not 2 <= len(raw) <= 9:
-            self.problem(q.value_marks.get("choices", q.mark), f"{where}.choices", "expected a list of 2–9 options")
-            return ()
-        out = []
-        for i, (item, mark) in enumerate(zip(raw, raw.item_marks, strict=True)):
-            text = self.text_value(item, mark, f"{where}.choices[{i}]")
-            if text is not None:
-                out.append(text)
-        return tuple(out)
-
-    def correct(self, q: MarkedDict, where: str, n: int) -> tuple[int, ...]:
-        raw = q.get("correct")
-        mark = q.value_marks.get("correct", q.mark)
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            raw = [raw]
-        if not isinstance(raw, list) or not raw or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
-            self.problem(mark, f"{where}.correct", "expected a list of 0-based option indices, e.g. [1]")
-            return ()
-        if n and any(not 0 <= i < n for i in raw):
-            self.problem(mark, f"{where}.correct", f"indices must be 0..{n - 1} (0-based)")
-        if len(set(raw)) != len(raw):
-            self.problem(mark, f"{where}.correct", "an index is repeated")
-        return tuple(sorted(raw))
-
-    def numeric_value(self, q: MarkedDict, where: str) -> tuple[AnswerKind | None, Any]:
-        mark = q.value_marks.get("answer", q.mark)
-        value = q.get("answer")
-        kind_raw = q.get("answer_kind")
-        try:
-            kind = AnswerKind(kind_raw) if kind_raw is not None else None
-        except ValueError:
-            self.problem(
-                q.value_marks["answer_kind"], f"{where}.answer_kind", "expected number, vector, matrix or shape"
-            )
-            return None, None
-        if kind == AnswerKind.CHOICE:
-            self.problem(q.value_marks["answer_kind"], f"{where}.answer_kind", "use kind: choice for choices")
-            return None, None
-
-        def num(v: Any) -> bool:
-            return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-        if value is None:
-            self.problem(mark, f"{where}.answer", "missing")
-            return None, None
-        if num(value) and kind in (None, AnswerKind.NUMBER):
-            return AnswerKind.NUMBER, value
-        if isinstance(value, list) and value and all(num(v) for v in value):
-            if kind == AnswerKind.SHAPE:
-                if not all(isinstance(v, int) and v > 0 for v in value):
-                    self.problem(mark, f"{where}.answer", "a shape is a list of positive whole numbers")
-                    return None, None
-                return kind, tuple(value)
-            if kind in (None, AnswerKind.VECTOR):
-                return AnswerKind.VECTOR, list(value)
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(r, list) and r and all(num(v) for v in r) for r in value)
-            and kind in (None, AnswerKind.MATRIX)
-        ):
-            if len({len(r) for r in value}) != 1:
-                self.problem(mark, f"{where}.answer", "matrix rows have different lengths")
-                return None, None
-            return AnswerKind.MATRIX, [list(r) for r in value]
-        self.problem(
-            mark,
-            f"{where}.answer",
-            f"expected {kind.value if kind else 'a number, vector, matrix or shape'}, got {_type(value)}",
-        )
-        return None, None
-
-    def tolerance(self, q: MarkedDict, where: str) -> Tolerance:
-        raw = q.get("tolerance")
-        if raw is None:
-            return Tolerance()
-        mark = q.value_marks["tolerance"]
-        if not isinstance(raw, MarkedDict) or set(raw) - {"rel", "abs"}:
-            self.problem(mark, f"{where}.tolerance", "expected {rel: 0.001, abs: 1.0e-6}")
-            return Tolerance()
-        rel, abs_ = raw.get("rel", 0.0), raw.get("abs", 0.0)
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in (rel, abs_)):
-            self.problem(mark, f"{where}.tolerance", "rel and abs must be numbers ≥ 0")
-            return Tolerance()
-        return Tolerance(rel=float(rel), abs=float(abs_) if abs_ else 1e-9)
 
 
 _COMMON = {"id", "kind", "topic", "difficulty", "tags", "prompt", "follow_ups", "notes"}
-_BY_KIND = {
-    Kind.CONCEPT: {"answer", "key_points"},
-    Kind.CHOICE: {"choices", "correct", "explanation"},
-    Kind.NUMERIC: {"answer", "answer_kind", "tolerance", "solution"},
-    Kind.GENERATED: {"generator"},
-}
 
 
-def _type(value: Any) -> str:
+def describe_type(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -382,7 +235,7 @@ def load_topics(path: Path, problems: list[Problem]) -> dict[str, Topic]:
     except YamlError as exc:
         problems.append(Problem(display, exc.line, exc.column, "topics", exc.message))
         return {}
-    checker = _FileChecker(path, display, True, problems)
+    checker = FieldReader(path, display, True, problems)
     raw = data.get("topics") if isinstance(data, MarkedDict) else None
     if not isinstance(raw, MarkedList):
         checker.problem(getattr(data, "mark", (1, 1)), "topics", "expected a list of {id, area, en, zh}")
@@ -419,7 +272,7 @@ def parse_file(path: Path, data: bytes, *, strict: bool) -> FileResult:
     problems: list[Problem] = []
     result = FileResult([], problems, {})
     display = display_path(path)
-    checker = _FileChecker(path, display, strict, problems)
+    checker = FieldReader(path, display, strict, problems)
     try:
         doc = parse(decode(data))
     except YamlError as exc:
@@ -457,8 +310,9 @@ def _cross_file_problem(
         return "id", f"duplicate id (first defined at {display_path(other.path)}:{other.line})"
     if topics and q.topic not in topics:
         return "topic", f"unknown topic {q.topic!r}"
-    if generators is not None and q.generator is not None and q.generator not in generators:
-        return "generator", f"unknown generator family {q.generator!r} (see `quizforge generate --list`)"
+    generator = q.generator
+    if generators is not None and generator is not None and generator not in generators:
+        return "generator", f"unknown generator family {generator!r} (see `quizforge generate --list`)"
     return None
 
 

@@ -1,4 +1,4 @@
-"""The question bank's domain objects (DESIGN §2). The loader builds them; nothing here does I/O."""
+"""The question bank's domain objects (docs/architecture.md §2). The loader builds them; nothing here does I/O."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from quizforge.answer import AnswerKind, Tolerance
 from quizforge.text import Text
 
 
@@ -51,34 +50,38 @@ class Source:
     line: int  # 1-based
 
 
+class Body:
+    """The fields one question kind adds to a question (``Question.body``); each kind defines its own.
+
+    ``generator`` is the numeric family that writes the question at every review, ``None`` for every
+    kind but the generated one: reports and the browser ask it of any question without knowing kinds.
+    """
+
+    generator: str | None = None
+
+    def searchable(self) -> tuple[Text, ...]:
+        """Texts of the body the bank browser's search looks in besides the prompt."""
+        return ()
+
+
 @dataclass(frozen=True, eq=False)
 class Question:
+    """One bank question: what every kind has, plus the kind's own fields in ``body``."""
+
     id: str
-    kind: Kind
+    kind: str  # a registered kind's name (the built-in ones are :class:`Kind`)
     topic: str
     difficulty: int
     prompt: Text  # empty for generated questions (the family writes it)
     source: Source
     tags: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
-    # concept
-    answer: Text | None = None
-    key_points: tuple[KeyPoint, ...] = ()
-    # choice
-    choices: tuple[Text, ...] = ()
-    correct: tuple[int, ...] = ()
-    explanation: Text | None = None
-    # numeric
-    value: Any = None  # number | list[number] | list[list[number]] | tuple[int, ...]
-    answer_kind: AnswerKind | None = None
-    tolerance: Tolerance = field(default_factory=Tolerance)
-    solution: Text | None = None
-    # generated
-    generator: str | None = None
+    body: Body = field(default_factory=Body)
 
     @property
-    def multi_select(self) -> bool:
-        return len(self.correct) > 1
+    def generator(self) -> str | None:
+        """The numeric family that writes this question at every review (``None``: a fixed question)."""
+        return self.body.generator
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f.name) for f in fields(Question))
@@ -93,55 +96,58 @@ class Question:
         return hash(self._key())
 
 
-# The texts of a question: what the bank's start-up snapshot decodes only when a card is shown.
-HEAVY_FIELDS = ("prompt", "answer", "key_points", "choices", "explanation", "solution")
-
-
 class LazyQuestion(Question):
     """A :class:`Question` from the start-up snapshot whose texts are decoded on first use.
 
-    The light fields (id, kind, topic, tags, follow-ups, …) are set at once; the first read of any
-    field in :data:`HEAVY_FIELDS` asks ``fetch(id)`` for all of them. Equal to the parsed Question.
+    The light fields (id, kind, topic, tags, follow-ups, …) are set at once; the first read of the
+    prompt or the body asks ``fetch(id)`` for the texts; ``decode(light, texts)`` then builds the body
+    (with ``texts`` ``None`` for a kind that keeps no texts in its body, which then never fetches).
+    Equal to the parsed Question.
     """
 
-    _fetch: Callable[[str], dict[str, Any]]
+    _fetch: Callable[[str], tuple[Text, Any]]
+    _decode: Callable[[Any, Any], Body]
+    _light: Any
+    _needs_texts: bool
+    _generator: str | None
 
     @classmethod
-    def create(cls, light: dict[str, Any], fetch: Callable[[str], dict[str, Any]]) -> LazyQuestion:
+    def create(
+        cls,
+        common: dict[str, Any],
+        light: Any,
+        fetch: Callable[[str], tuple[Text, Any]],
+        decode: Callable[[Any, Any], Body],
+        needs_texts: bool = True,
+        generator: str | None = None,
+    ) -> LazyQuestion:
         q = object.__new__(cls)
-        q.__dict__.update(light)
-        q.__dict__["_fetch"] = fetch
+        d = q.__dict__
+        d.update(common)
+        d["_fetch"], d["_decode"], d["_light"], d["_needs_texts"] = fetch, decode, light, needs_texts
+        d["_generator"] = generator
         return q
 
-    def _heavy(self, name: str) -> Any:
+    @property
+    def generator(self) -> str | None:
+        return self._generator  # known without decoding the body (reports ask it of every question)
+
+    def _load_texts(self) -> tuple[Text, Any]:
         d = self.__dict__
         if "_texts" not in d:
             d["_texts"] = self._fetch(self.id)
-        return d["_texts"][name]
+        return d["_texts"]  # type: ignore[no-any-return]
 
     @property
     def prompt(self) -> Text:
-        return self._heavy("prompt")  # type: ignore[no-any-return]
+        return self._load_texts()[0]
 
     @property
-    def answer(self) -> Text | None:
-        return self._heavy("answer")  # type: ignore[no-any-return]
-
-    @property
-    def key_points(self) -> tuple[KeyPoint, ...]:
-        return self._heavy("key_points")  # type: ignore[no-any-return]
-
-    @property
-    def choices(self) -> tuple[Text, ...]:
-        return self._heavy("choices")  # type: ignore[no-any-return]
-
-    @property
-    def explanation(self) -> Text | None:
-        return self._heavy("explanation")  # type: ignore[no-any-return]
-
-    @property
-    def solution(self) -> Text | None:
-        return self._heavy("solution")  # type: ignore[no-any-return]
+    def body(self) -> Body:
+        d = self.__dict__
+        if "_body" not in d:
+            d["_body"] = self._decode(self._light, self._load_texts()[1] if self._needs_texts else None)
+        return d["_body"]  # type: ignore[no-any-return]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The safe answer parser (DESIGN §4): a hand-written recursive-descent reader, never ``eval``.
+"""The safe answer parser (docs/architecture.md §4): a hand-written recursive-descent reader, never ``eval``.
 
 Grammar, loosely (tokens come from :mod:`quizforge.grading.tokens`)::
 

@@ -2,7 +2,7 @@
 
 Every function takes time as an argument (``now``, and a :class:`DayGrid` built from the time
 zone and the day-start hour), so a test can construct a log whose answer is known and check it.
-A "day" is a study day (DESIGN §5): it starts at the settings' day-start hour in local time, so
+A "day" is a study day (docs/architecture.md §3): it starts at the settings' day-start hour in local time, so
 a review at 1 a.m. counts for the evening before. All the arithmetic is vectorised: a report over
 1,000,000 reviews costs a fraction of a second (``benchmarks/bench_report.py``).
 
@@ -182,11 +182,11 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-able data, plus ``empty`` and, for an empty store, a friendly ``message``."""
-        from quizforge.report.strings import label
+        from quizforge.i18n import t
 
         data = asdict(self)
         data["empty"] = self.empty
-        data["message"] = label("empty", self.lang) if self.empty else None
+        data["message"] = t("report.empty", self.lang) if self.empty else None
         return data
 
     def to_json(self, indent: int | None = 2) -> str:

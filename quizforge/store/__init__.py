@@ -1,4 +1,4 @@
-"""SQLite persistence (DESIGN §6): card state cache, append-only review log, mock results, settings."""
+"""SQLite persistence (docs/architecture.md §6): card state cache, append-only review log, mock results, settings."""
 
 from __future__ import annotations
 

@@ -23,17 +23,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizforge.answer import AnswerKind, Tolerance
-from quizforge.bank import Bank, KeyPoint, Kind, Question
+from quizforge.bank import Bank, KeyPoint, Question
 from quizforge.bank.schema import in_topics
-from quizforge.grading.preview import format_value
-from quizforge.numeric.base import Instance, get_family
-from quizforge.store import Card, MockResult, Review, Source, Store
+from quizforge.kinds import kind_of
+from quizforge.store import Card, MockResult, Source, Store
+from quizforge.study.answering import Presented, after_last_review, build_review, grade_answer, present, record
 from quizforge.study.scheduling import Rating, Scheduling
-from quizforge.study.session import Presented, utc_now
+from quizforge.study.session import utc_now
 from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from quizforge.numeric.base import Instance
 
 ARCH_CHOICE_TOPIC = "arch.choice"
 MAX_FOLLOW_UP_DEPTH = 2  # a root question, then at most two follow-ups digging deeper
@@ -68,11 +70,10 @@ STRONG_EVERY = 3
 
 
 def slot_of(question: Question) -> Slot:
+    """The slot ``question`` fills: arch.choice questions the architecture slot, others their kind's."""
     if question.topic == ARCH_CHOICE_TOPIC:
         return Slot.ARCH
-    if question.kind in (Kind.NUMERIC, Kind.GENERATED):
-        return Slot.NUMERIC
-    return Slot.CHOICE if question.kind == Kind.CHOICE else Slot.CONCEPT
+    return Slot(kind_of(question).mock_slot)
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,8 @@ class ScoredAnswer:
     answered_at: datetime | None
     instance: Instance | None = None
     model_answer: Text | None = None  # concept answer, choice explanation, or worked solution
+    model_label: str = "solution"  # the UI text key naming ``model_answer``
+    choices: tuple[Text, ...] = ()  # the options shown (choice questions, generated ones with options)
     expected: str = ""  # the right answer as text (auto-scored kinds)
     correct: bool | None = None  # auto-scored kinds; concept questions: see ``score``
     auto_score: float = 0.0
@@ -314,20 +317,21 @@ class ScoredAnswer:
         return self.question.topic
 
     @property
-    def kind(self) -> Kind:
+    def kind(self) -> str:
         return self.question.kind
 
     @property
     def prompt(self) -> Text:
-        return self.instance.prompt if self.instance is not None else self.question.prompt
+        return kind_of(self.question).prompt(self.question, self.instance)
 
     @property
     def seed(self) -> int | None:
-        return None if self.instance is None else self.instance.seed
+        return kind_of(self.question).seed(self.instance)
 
     @property
     def is_concept(self) -> bool:
-        return self.kind == Kind.CONCEPT
+        """Whether it is scored by the key points the user ticks (a self-graded kind) rather than graded."""
+        return kind_of(self.question).self_graded
 
     @property
     def score(self) -> float:
@@ -553,12 +557,7 @@ class MockInterview:
             return
         planned = self.plan[i]
         question = self.bank.questions[planned.question_id]
-        instance = None
-        if question.kind == Kind.GENERATED:
-            assert question.generator is not None
-            instance = get_family(question.generator).generate(self.rng.randrange(2**31))
-        card = self._cards.get(question.id) or Card(question.id, topic=question.topic)
-        presented = Presented(question, card, str(uuid.uuid4()), self.now(), instance)
+        presented = present(question, self._cards.get(question.id), self.now(), self.rng)
         self._asked.append(_Asked(presented, planned.depth))
 
     # -- scoring -----------------------------------------------------------------------------------
@@ -589,8 +588,6 @@ class MockInterview:
         return self._scorecard
 
     def _score(self, index: int, a: _Asked) -> ScoredAnswer:
-        from quizforge.grading import grade
-
         p = a.presented
         at = a.answered_at or p.shown_at
         item = ScoredAnswer(
@@ -604,38 +601,27 @@ class MockInterview:
             a.answered_at,
             instance=p.instance,
         )
-        expected, tolerance = self._fill_model(item, p)
+        self._fill_model(item, p)
         if item.is_concept:
             if a.status == Status.ANSWERED:
                 item.hits = keyword_hits(item.key_points, a.answer)
                 item.suggested = tuple(h is not None for h in item.hits)
             item.ticks = list(item.suggested)
-        elif a.status == Status.ANSWERED and p.answer_kind is not None:
-            n = len(p.choices) or None
-            en = grade(expected, a.answer, p.answer_kind, tolerance, lang="en", n_choices=n)
-            zh = grade(expected, a.answer, p.answer_kind, tolerance, lang="zh", n_choices=n)
-            item.correct, item.auto_score, item.feedback = en.correct, en.score, Text(en.feedback, zh.feedback)
+        elif a.status == Status.ANSWERED:
+            # graded in both languages: the scorecard follows a language switch
+            en, zh = (grade_answer(p, a.answer, at, lang).verdict for lang in ("en", "zh"))
+            if en is not None and zh is not None:
+                item.correct, item.auto_score, item.feedback = en.correct, en.score, Text(en.feedback, zh.feedback)
         return item
 
-    def _fill_model(self, item: ScoredAnswer, p: Presented | None) -> tuple[Any, Tolerance]:
-        """Set the model answer (and expected value) of ``item``; returns what grading compares with."""
-        q = item.question
-        expected: Any = None
-        tolerance = Tolerance()
-        if q.kind == Kind.CONCEPT:
-            item.model_answer, item.key_points = q.answer, q.key_points
-        elif p is not None and p.instance is not None:
-            expected, tolerance = p.instance.answer, p.instance.tolerance
-            item.model_answer = p.instance.solution
-        elif q.kind == Kind.CHOICE:
-            expected, item.model_answer = list(q.correct), q.explanation
-        elif q.kind == Kind.NUMERIC:
-            expected, tolerance, item.model_answer = q.value, q.tolerance, q.solution
-        if expected is not None and p is not None:
-            item.expected = format_value(expected, p.answer_kind, tolerance)
-        elif q.kind == Kind.CHOICE:
-            item.expected = format_value(list(q.correct), AnswerKind.CHOICE, tolerance)
-        return expected, tolerance
+    def _fill_model(self, item: ScoredAnswer, p: Presented | None) -> None:
+        """Set the model answer, key points, options and expected answer of ``item`` (asked as ``p``)."""
+        kind = kind_of(item.question)
+        drawn = p.instance if p is not None else None
+        e = kind.expected(item.question, drawn)
+        item.model_answer, item.model_label, item.key_points = e.model, e.model_label, e.key_points
+        item.choices = kind.choices(item.question, drawn)
+        item.expected = e.text
 
     def tick(self, question_index: int, key_point_index: int, on: bool) -> None:
         """See :meth:`Scorecard.tick`."""
@@ -725,22 +711,17 @@ class MockInterview:
                 return
             before = self.store.card(item.question.id) or Card(item.question.id, topic=item.topic)
             review_id = item.review_id
-        at = item.answered_at
-        last = before.memory.last_review
-        if last is not None and at <= last:
-            at = last + timedelta(microseconds=1)  # replay orders a card's reviews by time
-        review = Review(
-            id=review_id,
-            card_id=item.question.id,
-            rating=int(rating),
-            reviewed_at=at,
+        presented = Presented(item.question, before, review_id, item.answered_at, item.instance)
+        review = build_review(
+            presented,
+            review_id=review_id,
+            rating=rating,
+            at=after_last_review(item.answered_at, before),
             source=Source.MOCK,
-            seed=item.seed,
             answer=item.answer,
             correct=item.counts_as_right,
             score=item.score,
             duration_ms=round(item.seconds * 1000),
         )
-        after = self.scheduling.apply(before, rating, at, review_id)
-        self.store.record_review(review, after)
+        record(self.store, self.scheduling, before, review)
         self._saved[item.index] = _SavedReview(review_id, rating, item.score, before)

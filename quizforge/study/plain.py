@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TextIO
 
-from quizforge.bank import Kind
 from quizforge.study.scheduling import Rating
 from quizforge.study.session import Presented, Result, StudySession
 
@@ -141,7 +140,7 @@ class PlainDialogue:
 
     def report(self, r: Result) -> None:
         p = r.presented
-        if p.kind == Kind.CONCEPT:
+        if p.self_graded:
             if r.model_answer is not None:
                 self.say(self.ui["model"])
                 self.say(r.model_answer.get(self.lang))

@@ -154,7 +154,7 @@ class Scheduling:
 def retrievability(
     stability: np.ndarray, last_review_s: np.ndarray, now: datetime, parameters: Sequence[float] = DEFAULT_PARAMETERS
 ) -> np.ndarray:
-    """Retrievability of many cards at once (DESIGN §8: ~100× faster than a Python loop).
+    """Retrievability of many cards at once (~100× faster than a Python loop).
 
     Args:
         stability: Stabilities; NaN for cards never reviewed.

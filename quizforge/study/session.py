@@ -15,79 +15,23 @@ test can run a whole day (or a month) of study exactly.
 from __future__ import annotations
 
 import random
-import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from quizforge.answer import AnswerKind, Tolerance
-from quizforge.bank import Bank, KeyPoint, Kind, Question
-from quizforge.numeric.base import Instance, get_family
+from quizforge.bank import Bank, KeyPoint
 from quizforge.store import Card, Phase, Review, Settings, Source, Store
+from quizforge.study.answering import Presented as Presented  # re-exported: the screens import it from here
+from quizforge.study.answering import build_review, grade_answer, present, record
+from quizforge.study.answering import propose_rating as propose_rating
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
 from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
 from quizforge.text import Text
 
-# How long an answer may take (seconds) and still count as fast (→ Easy), or before it counts as
-# slow (→ Hard). Picking an option is quick; a generated question is worked on paper.
-SPEED_THRESHOLDS: dict[Kind, tuple[float, float]] = {
-    Kind.CHOICE: (8.0, 40.0),
-    Kind.NUMERIC: (20.0, 120.0),
-    Kind.GENERATED: (30.0, 180.0),
-    Kind.CONCEPT: (20.0, 120.0),
-}
 LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
-
-
-@dataclass(frozen=True)
-class Presented:
-    """A card as shown to the user. For a generated question, ``instance`` is freshly drawn."""
-
-    question: Question
-    card: Card
-    review_id: str  # the UUID the review will be saved under (it also fixes the interval fuzz)
-    shown_at: datetime
-    instance: Instance | None = None
-
-    @property
-    def card_id(self) -> str:
-        return self.question.id
-
-    @property
-    def kind(self) -> Kind:
-        return self.question.kind
-
-    @property
-    def is_new(self) -> bool:
-        return self.card.is_new
-
-    @property
-    def prompt(self) -> Text:
-        return self.instance.prompt if self.instance is not None else self.question.prompt
-
-    @property
-    def choices(self) -> tuple[Text, ...]:
-        if self.instance is not None:
-            return tuple(self.instance.choices)
-        return self.question.choices
-
-    @property
-    def answer_kind(self) -> AnswerKind | None:
-        """How a typed answer is read (``None`` for a concept card, which is self-graded)."""
-        if self.instance is not None:
-            return self.instance.answer_kind
-        if self.kind == Kind.CHOICE:
-            return AnswerKind.CHOICE
-        if self.kind == Kind.NUMERIC:
-            return self.question.answer_kind
-        return None
-
-    @property
-    def seed(self) -> int | None:
-        return None if self.instance is None else self.instance.seed
 
 
 @dataclass(frozen=True)
@@ -121,18 +65,6 @@ class _Undo:
     saved: Saved
     before: Card
     buried_before: list[Card] = field(default_factory=list)
-
-
-def propose_rating(kind: Kind, correct: bool, seconds: float) -> Rating:
-    """Wrong → Again; right → Good, or Easy when fast, Hard when slow (``SPEED_THRESHOLDS``)."""
-    if not correct:
-        return Rating.Again
-    fast, slow = SPEED_THRESHOLDS[kind]
-    if seconds <= fast:
-        return Rating.Easy
-    if seconds >= slow:
-        return Rating.Hard
-    return Rating.Good
 
 
 class StudySession:
@@ -273,13 +205,7 @@ class StudySession:
         if card_id is None:
             self._current = None
             return None
-        question = self.bank.questions[card_id]
-        card = self.store.card(card_id) or Card(card_id, topic=question.topic)
-        instance = None
-        if question.kind == Kind.GENERATED:
-            assert question.generator is not None
-            instance = get_family(question.generator).generate(self.rng.randrange(2**31))
-        self._current = Presented(question, card, str(uuid.uuid4()), now, instance)
+        self._current = present(self.bank.questions[card_id], self.store.card(card_id), now, self.rng)
         self._result = None
         return self._current
 
@@ -305,43 +231,17 @@ class StudySession:
     def submit(self, text: str) -> Result:
         """Answer the current card.
 
-        Choice, numeric and generated cards are graded with :func:`quizforge.grading.grade`. A
-        concept card is revealed: the result carries the model answer and key points, ``correct``
-        is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
+        The card's kind grades it (:func:`quizforge.study.answering.grade_answer`). A card its kind
+        does not grade (a concept card) is revealed: the result carries the model answer and key
+        points, ``correct`` is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
         """
-        from quizforge.grading import format_value, grade
-
         p = self._require_current()
-        at = self.now()
-        last = p.card.memory.last_review
-        if last is not None and at <= last:
-            at = last + timedelta(microseconds=1)  # replay orders a card's reviews by time: keep them apart
-        seconds = max(0.0, (at - p.shown_at).total_seconds())
-        q = p.question
-        kind = p.answer_kind
-        if kind is None:
-            return self._finish(p, text, at, None, None, "", Rating.Good, q.answer, q.key_points, "", ())
-        model: Text | None
-        if p.instance is not None:
-            expected, tolerance, model = p.instance.answer, p.instance.tolerance, p.instance.solution
-        elif q.kind == Kind.CHOICE:
-            expected, tolerance, model = list(q.correct), Tolerance(), q.explanation
-        else:
-            expected, tolerance, model = q.value, q.tolerance, q.solution
-        verdict = grade(expected, text, kind, tolerance, lang=self.lang, n_choices=len(p.choices) or None)
-        proposed = propose_rating(q.kind, verdict.correct, seconds)
+        g = grade_answer(p, text, self.now(), self.lang)
+        e, v = g.expected, g.verdict
+        if v is None:
+            return self._finish(p, text, g.answered_at, None, None, "", g.proposed, e.model, e.key_points, "", ())
         return self._finish(
-            p,
-            text,
-            at,
-            verdict.correct,
-            verdict.score,
-            verdict.feedback,
-            proposed,
-            model,
-            (),
-            format_value(expected, kind, tolerance),
-            verdict.wrong_cells,
+            p, text, g.answered_at, v.correct, v.score, v.feedback, g.proposed, e.model, (), e.text, v.wrong_cells
         )
 
     def reveal(self) -> Result:
@@ -353,11 +253,11 @@ class StudySession:
         from quizforge.grading import score_key_points
 
         r = self._result
-        if r is None or r.presented.kind != Kind.CONCEPT:
+        if r is None or not r.presented.self_graded:
             raise RuntimeError("self_grade() needs a submitted concept card")
         verdict = score_key_points(list(ticked), self.lang)
         seconds = r.duration_ms / 1000
-        proposed = propose_rating(Kind.CONCEPT, verdict.correct, seconds)
+        proposed = propose_rating(r.presented.kind, verdict.correct, seconds)
         self._result = replace(
             r,
             correct=verdict.correct,
@@ -417,13 +317,12 @@ class StudySession:
         p = r.presented
         chosen = Rating(int(rating)) if rating is not None else r.proposed
         correct = r.correct if r.correct is not None else chosen != Rating.Again
-        review = Review(
-            id=p.review_id,
-            card_id=p.card_id,
-            rating=int(chosen),
-            reviewed_at=r.answered_at,
+        review = build_review(
+            p,
+            review_id=p.review_id,
+            rating=chosen,
+            at=r.answered_at,
             source=self._log_source(),
-            seed=p.seed,
             answer=r.answer,
             correct=correct,
             score=r.score,
@@ -432,8 +331,7 @@ class StudySession:
         follow_ups = [f for f in p.question.follow_ups if f in self.bank.questions]
         with self.store.transaction():
             before = self.store.card(p.card_id) or Card(p.card_id, topic=p.question.topic)
-            after = before if self.cram else self.scheduling.apply(before, chosen, r.answered_at, p.review_id)
-            self.store.record_review(review, after)
+            after = record(self.store, self.scheduling, before, review, reschedule=not self.cram)
             bury = follow_ups and self._schedules_within_day
             buried_before = self.store.cards(follow_ups) if bury else []
             if buried_before:

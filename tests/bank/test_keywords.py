@@ -34,19 +34,19 @@ def concept_cards() -> list[Question]:
 
 
 def keywords(q: Question, lang: str) -> list[tuple[int, tuple[str, ...]]]:
-    return [(i, kp.keywords_en if lang == "en" else kp.keywords_zh) for i, kp in enumerate(q.key_points)]
+    return [(i, kp.keywords_en if lang == "en" else kp.keywords_zh) for i, kp in enumerate(q.body.key_points)]
 
 
 def test_there_are_concept_cards_with_keywords() -> None:
-    assert sum(1 for q in concept_cards() for kp in q.key_points if kp.keywords_en or kp.keywords_zh) > 100
+    assert sum(1 for q in concept_cards() for kp in q.body.key_points if kp.keywords_en or kp.keywords_zh) > 100
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_key_point_has_a_keyword_in_the_model_answer(lang: str) -> None:
     missing = []
     for q in concept_cards():
-        assert q.answer is not None
-        answer = getattr(q.answer, lang).casefold()
+        assert q.body.answer is not None
+        answer = getattr(q.body.answer, lang).casefold()
         for i, words in keywords(q, lang):
             if not any(w.casefold() in answer for w in words):
                 missing.append(f"{q.id}: key point {i + 1}: {lang}: {list(words)}")

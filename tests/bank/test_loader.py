@@ -77,13 +77,13 @@ def test_good_file_loads_every_kind(tmp_path: Path) -> None:
     assert [q.id for q in bank] == ["conv-1x1-purpose", "conv-params", "pick-opt", "shape-q", "gen-conv"]
     concept = bank.questions["conv-1x1-purpose"]
     assert concept.kind is Kind.CONCEPT and concept.topic == "cnn.conv"
-    assert concept.key_points[0].keywords_zh == ("通道",) and concept.source.line == 3
+    assert concept.body.key_points[0].keywords_zh == ("通道",) and concept.source.line == 3
     assert concept.follow_ups == ("conv-params",)
     numeric = bank.questions["conv-params"]
-    assert numeric.value == 57 and numeric.answer_kind is AnswerKind.NUMBER
+    assert numeric.body.value == 57 and numeric.body.answer_kind is AnswerKind.NUMBER
     assert bank.questions["pick-opt"].topic == "optim.algorithms"
-    assert bank.questions["pick-opt"].correct == (1,)
-    assert bank.questions["shape-q"].value == (16, 10, 10)
+    assert bank.questions["pick-opt"].body.correct == (1,)
+    assert bank.questions["shape-q"].body.value == (16, 10, 10)
     assert bank.questions["gen-conv"].generator == "conv_output_size"
 
 
@@ -314,7 +314,7 @@ questions:
       - {en: c, zh: 丙}
 """
     bank, _ = load(tmp_path, text, strict=False)
-    answer = bank.questions["folded"].answer
+    answer = bank.questions["folded"].body.answer
     assert answer is not None
     assert answer.en == "One line and the next."  # English keeps its spaces
     assert answer.zh == "用 ImageNet 预训练的骨干，先降维，再做 3×3 卷积。"  # a space stays only beside Latin text

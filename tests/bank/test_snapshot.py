@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from quizforge.bank import load
+from quizforge.kinds import load
 from quizforge.locations import shipped_bank_dir
 from tests.test_import_hygiene import modules_after
 
@@ -36,7 +36,7 @@ def test_an_edit_to_a_user_bank_is_seen(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_bank_loads_without_the_yaml_parser(tmp_path: Path) -> None:
-    code = f"from pathlib import Path\nfrom quizforge.bank import load\nload(cache_dir=Path({str(tmp_path)!r}))"
+    code = f"from pathlib import Path\nfrom quizforge.kinds import load\nload(cache_dir=Path({str(tmp_path)!r}))"
     modules_after(code)  # fills the cache
     loaded = modules_after(code)
     assert "yaml" not in loaded and "quizforge.bank.loader" not in loaded
@@ -63,7 +63,7 @@ def test_texts_are_decoded_only_when_a_question_is_shown(tmp_path: Path) -> None
     assert "_texts" not in q.__dict__  # the start-up path read only the light index
     assert q.topic == "cnn.1x1" and q.follow_ups == parsed.questions[q.id].follow_ups
     assert "_texts" not in q.__dict__
-    assert q.prompt == parsed.questions[q.id].prompt and q.key_points == parsed.questions[q.id].key_points
+    assert q.prompt == parsed.questions[q.id].prompt and q.body == parsed.questions[q.id].body
     assert "_texts" in q.__dict__
 
 
@@ -72,7 +72,7 @@ def test_a_missing_texts_file_falls_back_to_the_bank_file(tmp_path: Path) -> Non
     for texts in tmp_path.glob("snapshot-*.json"):
         texts.unlink()
     cached = load(cache_dir=tmp_path)
-    assert all(cached.questions[i].answer == parsed.questions[i].answer for i in parsed.questions)
+    assert all(cached.questions[i].body == parsed.questions[i].body for i in parsed.questions)
 
 
 def test_a_new_snapshot_removes_the_old_texts(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class Run:
 
 def main(*args: str, stdin: str = "") -> Run:
     """``quizforge ARGS`` in this process (an uncaught exception fails the test like a traceback would)."""
-    from quizforge.bank import validate
+    from quizforge import validation as validate
 
     out, err = io.StringIO(), io.StringIO()
     old_stdin = sys.stdin

@@ -9,6 +9,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from quizforge.store import Store
 from quizforge.study.exchange import ImportFileError, _lines, _parse, export_jsonl, import_jsonl
 
@@ -70,6 +72,7 @@ def line(rng: random.Random) -> str:
     return json.dumps(obj, ensure_ascii=rng.random() < 0.5)
 
 
+@pytest.mark.slow
 def test_fuzzed_lines_import_or_name_their_line(tmp_path: Path) -> None:
     rng = random.Random(5)
     file = tmp_path / "in.jsonl"

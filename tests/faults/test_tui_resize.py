@@ -8,7 +8,8 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from quizforge.answer import AnswerKind
-from quizforge.bank import Bank, Kind, load
+from quizforge.bank import Bank, Kind
+from quizforge.kinds import load
 from quizforge.tui.app import Launch, make_app
 from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.mock import MockScreen, open_mock

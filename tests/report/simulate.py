@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from quizforge.bank import Bank, Kind, load
+from quizforge.bank import Bank, Kind
+from quizforge.kinds import load
 from quizforge.store import MockResult, Store
 from quizforge.study.quiz import QuizSession
 from quizforge.study.session import StudySession
@@ -49,7 +50,7 @@ def simulate(
             clock.advance(seconds=rng.randint(15, 90))
             if p.kind == Kind.CONCEPT:
                 session.submit("my answer")
-                session.self_grade([right] * len(p.question.key_points))
+                session.self_grade([right] * len(p.question.body.key_points))
             else:
                 session.submit(right_answer(p) if right else wrong_answer(p))
             session.rate()
@@ -69,7 +70,7 @@ def _quiz(store: Store, bank: Bank, clock: Clock, rng: random.Random, p_right: f
         clock.advance(seconds=rng.randint(20, 70))
         if p.kind == Kind.CONCEPT:
             quiz.submit("my answer")
-            quiz.self_grade([right] * len(p.question.key_points))
+            quiz.self_grade([right] * len(p.question.body.key_points))
         else:
             quiz.submit(right_answer(p) if right else wrong_answer(p))
         quiz.rate()

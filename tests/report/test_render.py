@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.cells import cell_len
 
-from quizforge.bank import Bank, Topic, load
+from quizforge.bank import Bank, Topic
+from quizforge.kinds import load
 from quizforge.report.command import render, run
 from quizforge.report.render_html import render_html
 from quizforge.report.stats import Report, build_report

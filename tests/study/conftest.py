@@ -10,6 +10,10 @@ import pytest
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.bank import Bank, Kind, Question, Topic
 from quizforge.bank.schema import KeyPoint, Source
+from quizforge.kinds.choice import ChoiceBody
+from quizforge.kinds.concept import ConceptBody
+from quizforge.kinds.generated import GeneratedBody
+from quizforge.kinds.numeric import NumericBody
 from quizforge.store import Store
 from quizforge.study.session import Presented
 from quizforge.text import Text
@@ -32,16 +36,26 @@ class Clock:
 
 
 def question(qid: str, kind: Kind = Kind.CHOICE, topic: str = "t.a", **kw: Any) -> Question:
+    """A question of ``kind``; ``kw`` overrides common fields or the kind's body fields."""
     base: dict[str, Any] = {"prompt": Text(f"{qid}?", f"{qid}？"), "source": Source(Path("x.yaml"), 1)}
+    body: dict[str, Any] = {}
     if kind == Kind.CHOICE:
-        base |= {"choices": (Text("yes"), Text("no"), Text("maybe")), "correct": (0,), "explanation": Text("because")}
+        body = {"choices": (Text("yes"), Text("no"), Text("maybe")), "correct": (0,), "explanation": Text("because")}
     elif kind == Kind.NUMERIC:
-        base |= {"value": 20, "answer_kind": AnswerKind.NUMBER, "tolerance": Tolerance.exact()}
+        body = {"value": 20, "answer_kind": AnswerKind.NUMBER, "tolerance": Tolerance.exact()}
     elif kind == Kind.CONCEPT:
-        base |= {"answer": Text("the answer"), "key_points": (KeyPoint(Text("p1")), KeyPoint(Text("p2")))}
+        body = {"answer": Text("the answer"), "key_points": (KeyPoint(Text("p1")), KeyPoint(Text("p2")))}
     elif kind == Kind.GENERATED:
-        base |= {"generator": "conv_output_size", "prompt": Text("")}
-    return Question(id=qid, kind=kind, topic=topic, difficulty=2, **(base | kw))
+        body, base["prompt"] = {"generator": "conv_output_size"}, Text("")
+    body_type = {
+        Kind.CHOICE: ChoiceBody,
+        Kind.NUMERIC: NumericBody,
+        Kind.CONCEPT: ConceptBody,
+        Kind.GENERATED: GeneratedBody,
+    }[kind]
+    common = {k: kw.pop(k) for k in list(kw) if k in ("prompt", "source", "tags", "follow_ups", "difficulty")}
+    fields = base | {"difficulty": 2} | common
+    return Question(id=qid, kind=kind, topic=topic, body=body_type(**(body | kw)), **fields)
 
 
 def make_bank(questions: list[Question]) -> Bank:
@@ -56,10 +70,11 @@ def right_answer(p: Presented) -> str:
     if p.instance is not None:
         value: Any = p.instance.answer
         kind = p.instance.answer_kind
-    elif p.kind == Kind.CHOICE:
-        value, kind = list(p.question.correct), AnswerKind.CHOICE
+    elif isinstance(p.question.body, ChoiceBody):
+        value, kind = list(p.question.body.correct), AnswerKind.CHOICE
     else:
-        value, kind = p.question.value, p.question.answer_kind
+        assert isinstance(p.question.body, NumericBody)
+        value, kind = p.question.body.value, p.question.body.answer_kind
     if kind == AnswerKind.CHOICE:
         return ",".join(chr(ord("a") + int(i)) for i in value)
     if kind == AnswerKind.SHAPE:
@@ -73,7 +88,7 @@ def right_answer(p: Presented) -> str:
 
 def wrong_answer(p: Presented) -> str:
     if p.answer_kind == AnswerKind.CHOICE:
-        right = set(p.instance.answer if p.instance else p.question.correct)  # type: ignore[arg-type]
+        right = set(p.instance.answer if p.instance else p.question.body.correct)  # type: ignore[arg-type,attr-defined]
         return next(chr(ord("a") + i) for i in range(len(p.choices)) if i not in right)
     return "123456789"
 

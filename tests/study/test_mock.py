@@ -10,7 +10,8 @@ from itertools import pairwise
 
 import pytest
 
-from quizforge.bank import Bank, KeyPoint, Kind, load
+from quizforge.bank import Bank, KeyPoint, Kind
+from quizforge.kinds import load
 from quizforge.store import Card, Memory, Phase, Settings, Source, Store, StoreError
 from quizforge.study.mock import (
     MAX_FOLLOW_UP_DEPTH,

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from quizforge.bank import Kind, load
+from quizforge.bank import Kind
+from quizforge.kinds import load
 from quizforge.store import Source, Store
 from quizforge.study.quiz import QuizSession, pick_questions
 

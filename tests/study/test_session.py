@@ -9,7 +9,8 @@ import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
-from quizforge.bank import Kind, load
+from quizforge.bank import Kind
+from quizforge.kinds import load
 from quizforge.store import Card, Memory, Phase, Store
 from quizforge.study.scheduling import Scheduling
 from quizforge.study.session import StudySession, propose_rating
@@ -273,9 +274,7 @@ def test_burying_follow_ups_does_not_cut_the_days_new_cards_short(store: Store, 
     # "a" is studied first and buries its follow-ups "b" and "c", which were queued among the first
     # three new cards; the day's limit of 3 is then met by "d" and "e" from further down the bank.
     store.set_settings(new_per_day=3)
-    bank = make_bank(
-        [question("a", follow_ups=("b", "c")), question("b"), question("c"), question("d"), question("e")]
-    )
+    bank = make_bank([question("a", follow_ups=("b", "c")), question("b"), question("c"), question("d"), question("e")])
     s = session(store, bank, clock)
     shown = []
     while (p := s.next_card()) is not None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizforge.bank import Bank, load
+from quizforge.bank import Bank
+from quizforge.kinds import load
 from quizforge.tui.app import Launch, QuizforgeApp, make_app
 from tests.study.conftest import Clock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -13,8 +13,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from quizforge.bank.schema import Kind, Question
+from quizforge.i18n import t, tn
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.strings import t
 from quizforge.tui.widgets.card_text import question_preview
 from quizforge.tui.widgets.key_bar import KeyBar
 
@@ -34,8 +35,7 @@ def matches(q: Question, query: str) -> bool:
             q.id,
             q.prompt.en,
             q.prompt.zh,
-            q.answer.en if q.answer else "",
-            q.answer.zh if q.answer else "",
+            *(part for text in q.body.searchable() for part in (text.en, text.zh)),
             q.generator or "",
         ]
     ).lower()
@@ -49,29 +49,36 @@ def matches(q: Question, query: str) -> bool:
     return True
 
 
-KEYS = [("/", "search"), ("↑↓", "next"), ("^s", "suspend"), ("esc", "back"), ("?", "help")]
+KEYS = [
+    ("/", "action.search"),
+    ("↑↓", "action.next"),
+    ("^s", "action.suspend"),
+    ("esc", "action.back"),
+    ("?", "action.help"),
+]
 
 
 class BrowseScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("ctrl+s", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("escape", "back", t("action.back", Lang.EN)),
+        Binding("slash", "focus_search", t("action.search", Lang.EN), key_display="/"),
+        Binding("ctrl+s", "toggle_suspend", t("browse.toggle_suspend", Lang.EN)),
     ]
-
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
         bank = self.qf.bank
         yield Header()
         with Horizontal(id="browse-filters"):
-            yield Input(placeholder=t("search_placeholder", lang), id="search")
+            yield Input(placeholder=t("browse.search_placeholder", lang), id="search")
             yield Select(
                 [(f"{tid} · {bank.topic_name(tid, lang)}", tid) for tid in bank.topics],
-                prompt=t("all_topics", lang),
+                prompt=t("browse.all_topics", lang),
                 id="topic",
             )
-            yield Select([(t(f"kind_{k.value}", lang), k.value) for k in Kind], prompt=t("all_kinds", lang), id="kind")
+            yield Select(
+                [(t(f"kind.{k.value}", lang), k.value) for k in Kind], prompt=t("browse.all_kinds", lang), id="kind"
+            )
         with Horizontal(id="browse-body"):
             yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="preview-pane"):
@@ -81,7 +88,7 @@ class BrowseScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_columns("id", t("kind", self.qf.lang))
+        table.add_columns("id", t("browse.kind", self.qf.lang))
         self.refill()
         table.focus()
 
@@ -97,7 +104,7 @@ class BrowseScreen(AppScreen[None]):
         for q in self.qf.bank:
             if isinstance(topic, str) and q.topic != topic:
                 continue
-            if isinstance(kind, str) and q.kind.value != kind:
+            if isinstance(kind, str) and q.kind != kind:
                 continue
             if matches(q, query):
                 out.append(q)
@@ -109,8 +116,8 @@ class BrowseScreen(AppScreen[None]):
         found = self.filtered()
         lang = self.qf.lang
         for q in found:
-            table.add_row(q.id, t(f"kind_{q.kind.value}", lang), key=q.id)
-        self.query_one("#browse-status", Static).update(t("matches", lang, n=len(found)))
+            table.add_row(q.id, t(f"kind.{q.kind}", lang), key=q.id)
+        self.query_one("#browse-status", Static).update(tn("browse.matches", len(found), lang))
         if found:
             self.show(found[0].id)
         else:
@@ -144,16 +151,16 @@ class BrowseScreen(AppScreen[None]):
 
             instance = get_family(q.generator).generate(PREVIEW_SEED)
         meta = RichText(
-            f"{q.id} · {t('topic', lang)}: {self.qf.bank.topic_name(q.topic, lang)} · "
-            f"{t('difficulty', lang)} {q.difficulty}"
-            + (f" · {t('tags', lang)}: {', '.join(q.tags)}" if q.tags else "")
-            + (f" · {t('follow_ups', lang)}: {', '.join(q.follow_ups)}" if q.follow_ups else ""),
+            f"{q.id} · {t('browse.topic', lang)}: {self.qf.bank.topic_name(q.topic, lang)} · "
+            f"{t('browse.difficulty', lang)} {q.difficulty}"
+            + (f" · {t('browse.tags', lang)}: {', '.join(q.tags)}" if q.tags else "")
+            + (f" · {t('browse.follow_ups', lang)}: {', '.join(q.follow_ups)}" if q.follow_ups else ""),
             style="dim",
         )
-        parts = [meta, RichText(""), question_preview(q, lang, instance)]
+        parts: list[RenderableType] = [meta, RichText(""), question_preview(q, lang, instance)]
         history = self.qf.card_history_text(qid)
         if history is not None:
-            parts += [RichText(""), RichText(t("history", lang), style="bold underline"), history]
+            parts += [RichText(""), RichText(t("browse.history", lang), style="bold underline"), history]
         self.query_one("#preview", Static).update(Group(*parts))
 
     def action_back(self) -> None:

@@ -21,10 +21,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Input, Static, TextArea
 
 from quizforge.answer import AnswerKind
-from quizforge.bank.schema import Kind
 from quizforge.tui.mock_strings import clock, t
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput
+from quizforge.tui.widgets.answers import answer_widget
 from quizforge.tui.widgets.card_text import LABELS, choices_block, is_multi_select, option_index
 from quizforge.tui.widgets.mock_keypoint import MockKeyBar
 
@@ -88,7 +88,6 @@ class MockScreen(AppScreen[None]):
         self._ended = False
         self._warned: set[int] = set()  # minutes-left warnings already given
 
-
     @property
     def lang(self) -> str:
         return self.qf.lang
@@ -139,12 +138,13 @@ class MockScreen(AppScreen[None]):
         answer.query_one(Input).value = ""
         self.render_question()
         self.query_one("#mock-scroll", VerticalScroll).scroll_home(animate=False)
-        if card.kind == Kind.CONCEPT:
-            text.focus()
-        elif card.answer_kind == AnswerKind.CHOICE:
+        widget = answer_widget(card)
+        if widget.reveal:
+            text.focus()  # a free answer, written out as to an interviewer
+        elif widget.options:
             self.set_focus(None)
         else:
-            answer.kind = card.answer_kind or AnswerKind.NUMBER
+            answer.kind = card.answer_kind  # None: free text
             answer.focus_input()
 
     def render_question(self) -> None:
@@ -152,18 +152,13 @@ class MockScreen(AppScreen[None]):
         if card is None:
             return
         lang = self.lang
-        concept = card.kind == Kind.CONCEPT
-        choice = card.answer_kind == AnswerKind.CHOICE
+        widget = answer_widget(card)
+        concept, choice = widget.reveal, widget.options
         self.query_one("#mock-prompt", Static).update(RichText(card.prompt.get(lang)))
         self.query_one("#mock-choices", Static).update(
             choices_block(card.choices, lang, self.selected) if card.choices else ""
         )
-        if concept:
-            hint = "concept_prompt"
-        elif choice:
-            hint = "multi_prompt" if is_multi_select(card) else "choice_prompt"
-        else:
-            hint = ""  # the answer box's placeholder says it
+        hint = widget.mock_hint  # typed answers: none, the answer box's placeholder says it
         lines = [t(hint, lang)] if hint else []
         self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("no_verdicts", lang)])))
         self.query_one("#mock-text", TextArea).display = concept
@@ -219,9 +214,10 @@ class MockScreen(AppScreen[None]):
         card = self.card
         if card is None:
             return ""
-        if card.kind == Kind.CONCEPT:
+        widget = answer_widget(card)
+        if widget.reveal:
             return self.query_one("#mock-text", TextArea).text
-        if card.answer_kind == AnswerKind.CHOICE:
+        if widget.options:
             return ",".join(LABELS[i] for i in sorted(self.selected))
         return self.query_one("#mock-answer", AnswerInput).value
 
@@ -243,7 +239,7 @@ class MockScreen(AppScreen[None]):
 
     def action_enter(self) -> None:
         card = self.card
-        if card is not None and card.answer_kind == AnswerKind.CHOICE and self.selected:
+        if card is not None and answer_widget(card).options and self.selected:
             self.action_submit()
 
     @on(AnswerInput.Submitted)
@@ -261,7 +257,7 @@ class MockScreen(AppScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         card = self.card
-        if card is None or card.answer_kind != AnswerKind.CHOICE or isinstance(self.focused, (Input, TextArea)):
+        if card is None or not answer_widget(card).options or isinstance(self.focused, (Input, TextArea)):
             return
         index = option_index(event.key, len(card.choices))
         if index is None:

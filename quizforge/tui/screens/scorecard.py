@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
-from quizforge.bank.schema import Kind
 from quizforge.study.mock import ScoredAnswer, Status
 from quizforge.tui.mock_strings import clock, t
 from quizforge.tui.screens.base import AppScreen
@@ -49,7 +48,6 @@ class ScorecardScreen(AppScreen[None]):
         super().__init__()
         self.interview = interview
         self.scorecard: Scorecard = interview.finish()
-
 
     @property
     def lang(self) -> str:
@@ -165,7 +163,7 @@ class ScorecardScreen(AppScreen[None]):
             parts.append(RichText(t("passed", lang), style="italic"))
         elif item.status == Status.TIMED_OUT:
             parts.append(RichText(t("timed_out", lang), style="italic"))
-        elif item.kind == Kind.CHOICE or (item.instance is not None and item.instance.choices):
+        elif item.choices:
             parts.append(RichText(_choice_text(item, item.answer, lang) or item.answer))
         else:
             parts.append(RichText(item.answer.strip() or t("no_answer", lang)))
@@ -185,12 +183,12 @@ class ScorecardScreen(AppScreen[None]):
             from quizforge.render import format_answer
 
             parts.append(RichText(format_answer(item.instance, lang)))
-        elif item.kind == Kind.CHOICE:
+        elif item.choices:
             parts.append(RichText(_choice_text(item, item.expected, lang)))
         else:
             parts.append(RichText(item.expected))  # formatted by the interview, with its digits
         if item.model_answer is not None:
-            label = "explanation" if item.kind == Kind.CHOICE else "solution"
+            label = item.model_label
             parts += [RichText(""), RichText(t(label, lang), style="bold"), RichText(item.model_answer.get(lang))]
         return Group(*parts)
 
@@ -309,6 +307,6 @@ def _mark(item: ScoredAnswer, lang: str) -> RichText:
 
 def _choice_text(item: ScoredAnswer, letters: str, lang: str) -> str:
     """``b) Adagrad`` lines for the letters in ``letters`` (``a,c`` or ``ac``)."""
-    choices = item.instance.choices if item.instance is not None and item.instance.choices else item.question.choices
+    choices = item.choices
     picked = [LABELS.index(c) for c in letters.lower() if c in LABELS[: len(choices)]]
     return "\n".join(f"{LABELS[i]}) {choices[i].get(lang)}" for i in picked)

@@ -22,10 +22,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from quizforge.answer import AnswerKind
-from quizforge.bank.schema import Kind
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.strings import t
 from quizforge.tui.widgets.answer_input import AnswerInput
+from quizforge.tui.widgets.answers import answer_widget
 from quizforge.tui.widgets.card_text import (
     LABELS,
     choices_block,
@@ -97,7 +97,6 @@ class StudyScreen(AppScreen[None]):
         self.reviewed = 0
         self.total = session.remaining
 
-
     @property
     def lang(self) -> str:
         return self.qf.lang
@@ -115,7 +114,7 @@ class StudyScreen(AppScreen[None]):
             yield Static(id="verdict")
             yield Static(id="card-body")
         yield RatingBar(self.lang, id="ratings")
-        yield KeyBar(KEYS, self.lang)
+        yield KeyBar(KEYS, self.lang, lookup=t)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -140,32 +139,27 @@ class StudyScreen(AppScreen[None]):
         if card is None:
             return
         lang = self.lang
-        kind = card.kind
+        widget = answer_widget(card)
         self.query_one("#card-prompt", Static).update(RichText(card.prompt.get(lang)))
         answer = self.query_one("#answer", AnswerInput)
         ratings = self.query_one("#ratings", RatingBar)
-        typed = card.answer_kind not in (None, AnswerKind.CHOICE)
+        typed = widget.typed
         answer.display = typed and self.result is None
         ratings.display = self.result is not None
         choices = card.choices
         correct: Sequence[int] = ()
-        if self.result is not None and card.answer_kind == AnswerKind.CHOICE:
+        if self.result is not None and widget.options:
             correct = correct_indices(card)
         self.query_one("#card-choices", Static).update(
             choices_block(choices, lang, self.selected, correct) if choices else ""
         )
         hint = self.query_one("#card-hint", Static)
         if self.result is None:
-            if kind == Kind.CONCEPT:
-                hint.update(t("concept_hint", lang))
-            elif card.answer_kind == AnswerKind.CHOICE:
-                hint.update(t("multi_hint" if is_multi_select(card) else "choice_hint", lang))
-            else:
-                hint.update("")
+            hint.update(t(widget.hint, lang) if widget.hint else "")
             self.query_one("#verdict", Static).update("")
             self.query_one("#card-body", Static).update("")
             if typed and fresh:
-                answer.kind = card.answer_kind or AnswerKind.NUMBER
+                answer.kind = card.answer_kind  # None: free text
                 answer.set_enabled(True)
                 answer.query_one("Input").value = ""  # type: ignore[attr-defined]
                 # the input was hidden until now: focus it once the layout shows it
@@ -205,9 +199,11 @@ class StudyScreen(AppScreen[None]):
         r = self.result
         assert r is not None and self.card is not None
         card = self.card
-        answer = card.instance.answer if card.instance is not None else card.question.value
-        tolerance = card.instance.tolerance if card.instance is not None else card.question.tolerance
-        if isinstance(answer, list) and answer and isinstance(answer[0], list):
+        expected = card.expected
+        answer: object = expected.value
+        tolerance = expected.tolerance
+        # a matrix only when every row is a list: the first row alone says nothing of the others
+        if isinstance(answer, list) and answer and all(isinstance(row, list) for row in answer):
             from quizforge.grading.preview import format_expected
 
             wrong = set(r.wrong_cells)
@@ -232,12 +228,12 @@ class StudyScreen(AppScreen[None]):
         assert r is not None and self.card is not None
         lang = self.lang
         parts: list[RenderableType] = []
-        if self.card.kind == Kind.CONCEPT:
+        if self.card.self_graded:
             # the key points first: they are what the user ticks, and they fit on a small screen
             if r.key_points:
                 parts += [
                     RichText(t("key_points", lang), style="bold"),
-                    key_points_block(self.card.question, lang, self.ticked),
+                    key_points_block(r.key_points, lang, self.ticked),
                     RichText(""),
                 ]
             if r.model_answer is not None:
@@ -245,7 +241,7 @@ class StudyScreen(AppScreen[None]):
                 parts.append(RichText(r.model_answer.get(lang)))
             return Group(*parts)
         if r.model_answer is not None:
-            label = "explanation" if self.card.kind == Kind.CHOICE else "solution"
+            label = self.card.expected.model_label
             parts += [RichText(""), RichText(t(label, lang), style="bold underline")]
             parts.append(RichText(r.model_answer.get(lang)))
         return Group(*parts)
@@ -284,7 +280,8 @@ class StudyScreen(AppScreen[None]):
         if card is None or isinstance(self.focused, _TEXT_INPUTS):
             return
         key = event.key
-        if self.result is None and card.answer_kind == AnswerKind.CHOICE:
+        widget = answer_widget(card)
+        if self.result is None and widget.options:
             index = option_index(key, len(card.choices))
             if index is not None:
                 event.stop()
@@ -294,7 +291,7 @@ class StudyScreen(AppScreen[None]):
             if key in ("1", "2", "3", "4"):
                 event.stop()
                 self.save(int(key))
-            elif card.kind == Kind.CONCEPT and len(key) == 1 and key in LABELS[: len(self.ticked)]:
+            elif widget.reveal and len(key) == 1 and key in LABELS[: len(self.ticked)]:
                 event.stop()
                 self._toggle_key_point(LABELS.index(key))
 
@@ -325,7 +322,7 @@ class StudyScreen(AppScreen[None]):
         if card is None or self.result is not None:
             return
         self.result = self.session.submit(text)
-        if card.kind == Kind.CONCEPT:
+        if card.self_graded:
             self.ticked = [False] * len(self.result.key_points)
         self.query_one("#answer", AnswerInput).set_enabled(False)
         self.render_card()
@@ -344,11 +341,12 @@ class StudyScreen(AppScreen[None]):
         card = self.card
         if card is None:
             return
+        widget = answer_widget(card)
         if self.result is not None:
             self.save(None)
-        elif card.kind == Kind.CONCEPT:
+        elif widget.reveal:
             self.answer("")
-        elif card.answer_kind == AnswerKind.CHOICE and self.selected:
+        elif widget.options and self.selected:
             self.answer(",".join(LABELS[i] for i in sorted(self.selected)))
 
     def action_scroll(self, direction: int) -> None:
@@ -357,7 +355,7 @@ class StudyScreen(AppScreen[None]):
         scroll.scroll_relative(y=direction * max(1, scroll.size.height - 2), animate=False)
 
     def action_reveal(self) -> None:
-        if self.card is not None and self.card.kind == Kind.CONCEPT and self.result is None:
+        if self.card is not None and answer_widget(self.card).reveal and self.result is None:
             self.answer("")
 
     def action_undo(self) -> None:

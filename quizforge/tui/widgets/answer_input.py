@@ -28,7 +28,7 @@ class AnswerInput(Vertical):
     class Submitted(Message):
         text: str
 
-    def __init__(self, kind: AnswerKind, lang: str, placeholder: str, *, id: str | None = None) -> None:
+    def __init__(self, kind: AnswerKind | None, lang: str, placeholder: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self.lang = lang
@@ -55,7 +55,7 @@ class AnswerInput(Vertical):
 
         preview = self.query_one("#answer-preview", Static)
         text = event.value
-        if not text.strip():
+        if not text.strip() or self.kind is None:  # no kind: free text, nothing to preview
             preview.update("")
             preview.remove_class("bad")
             return

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text as RichText
 
-from quizforge.bank.schema import Question
+from quizforge.answer import AnswerKind
+from quizforge.bank.schema import KeyPoint, Question
 from quizforge.numeric.base import Instance
 
 if TYPE_CHECKING:
     from quizforge.study.session import Presented
+from quizforge.i18n import t
 from quizforge.render import format_answer
 from quizforge.text import Text
-from quizforge.tui.strings import t
 
 LABELS = "abcdefghi"
 
@@ -48,9 +49,9 @@ def choices_block(
     return Group(*lines)
 
 
-def key_points_block(question: Question, lang: str, ticked: Sequence[bool] = ()) -> Group:
+def key_points_block(key_points: Sequence[KeyPoint], lang: str, ticked: Sequence[bool] = ()) -> Group:
     lines = []
-    for i, kp in enumerate(question.key_points):
+    for i, kp in enumerate(key_points):
         on = i < len(ticked) and ticked[i]
         lines.append(RichText(f" [{'x' if on else ' '}] {LABELS[i]}) {kp.text.get(lang)}", style="green" if on else ""))
     return Group(*lines)
@@ -61,36 +62,38 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     parts: list[RenderableType] = []
     if instance is not None:
         parts += [
-            RichText(t("sample_instance", lang, seed=instance.seed), style="italic"),
+            RichText(t("browse.sample_instance", lang, seed=instance.seed), style="italic"),
             para(instance.prompt.get(lang)),
         ]
         if instance.choices:
             parts.append(choices_block(instance.choices, lang))
         parts += [
             RichText(""),
-            heading(t("expected", lang)),
+            heading(t("answer.expected", lang)),
             para(format_answer(instance, lang)),
             RichText(""),
-            heading(t("solution", lang)),
+            heading(t("answer.solution", lang)),
             para(instance.solution.get(lang)),
         ]
         return Group(*parts)
-    parts.append(para(question.prompt.get(lang), style="bold"))
-    if question.choices:
-        parts += [RichText(""), choices_block(question.choices, lang, correct=question.correct)]
-    if question.answer is not None:
-        parts += [RichText(""), heading(t("model_answer", lang)), para(question.answer.get(lang))]
-    if question.key_points:
-        parts += [RichText(""), heading(t("key_points", lang).split("—")[0].strip()), key_points_block(question, lang)]
-    if question.explanation is not None:
-        parts += [RichText(""), heading(t("explanation", lang)), para(question.explanation.get(lang))]
-    if question.value is not None:
-        from quizforge.grading import format_value
+    from quizforge.kinds import kind_of
 
-        expected = format_value(question.value, question.answer_kind, question.tolerance)
-        parts += [RichText(""), heading(t("expected", lang)), para(expected)]
-    if question.solution is not None:
-        parts += [RichText(""), heading(t("solution", lang)), para(question.solution.get(lang))]
+    kind = kind_of(question)
+    expected = kind.expected(question, None)
+    choices = kind.choices(question, None)
+    parts.append(para(question.prompt.get(lang), style="bold"))
+    if choices:
+        parts += [RichText(""), choices_block(choices, lang, correct=expected.value)]
+    elif expected.text:
+        parts += [RichText(""), heading(t("answer.expected", lang)), para(expected.text)]
+    if expected.model is not None:
+        parts += [RichText(""), heading(t(f"answer.{expected.model_label}", lang)), para(expected.model.get(lang))]
+    if expected.key_points:
+        parts += [
+            RichText(""),
+            heading(t("answer.key_points", lang)),
+            key_points_block(expected.key_points, lang),
+        ]
     return Group(*parts)
 
 
@@ -105,12 +108,11 @@ def option_index(key: str, n: int) -> int | None:
 
 def is_multi_select(card: Presented) -> bool:
     """Whether several options are correct (then each key toggles, and Enter submits)."""
-    if card.instance is not None:
-        return isinstance(card.instance.answer, list) and len(card.instance.answer) > 1
-    return card.question.multi_select
+    return len(correct_indices(card)) > 1
 
 
 def correct_indices(card: Presented) -> list[int]:
-    if card.instance is not None and isinstance(card.instance.answer, list):
-        return [int(i) for i in card.instance.answer]  # type: ignore[arg-type]
-    return list(card.question.correct)
+    expected = card.expected
+    if expected.answer_kind != AnswerKind.CHOICE or not isinstance(expected.value, list):
+        return []
+    return [int(i) for i in expected.value]
