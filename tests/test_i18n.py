@@ -161,3 +161,18 @@ def test_no_screen_or_widget_builds_an_english_string_by_hand() -> None:
         for line in hand_built(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_keys_the_code_builds_are_in_the_catalogue() -> None:
+    """The keys not written out as literals: a widget's hints, a kind's name, a model answer's label."""
+    from quizforge import kinds
+    from quizforge.kinds.base import Expected
+    from quizforge.tui.widgets import answers
+
+    widgets = [w for w in vars(answers).values() if isinstance(w, answers.AnswerWidget)]
+    hints = {key for w in widgets for key in (w.hint, w.mock_hint) if key}
+    assert hints and hints <= i18n.keys()
+    assert {f"kind.{k.name}" for k in kinds.all_kinds()} <= i18n.keys()  # the scorecard names each kind
+    given = re.findall(r"model_label=[\"'](\w+)[\"']", "".join(p.read_text("utf-8") for p in PACKAGE.rglob("*.py")))
+    labels = {Expected.model_label, *given}
+    assert len(labels) > 1 and {f"answer.{label}" for label in labels} <= i18n.keys()
