@@ -802,13 +802,14 @@ def draw_kv_cache_bytes(rng: np.random.Generator, level: int) -> Draft:
     tokens_zh = f"\n3. × {batch}·{seq} 个词元 = {fmt_int(total)} 字节。" if level > 1 else ""
     last = 4 if level > 1 else 3
     solution = Text(
-        f"1. Every layer caches K and V for each token: only the {kv} K/V head(s) count, not the {heads} query heads "
+        f"1. Every layer caches K and V for each token: only the {kv} K/V {'heads count' if kv > 1 else 'head counts'}, "
+        f"not the {heads} query heads "
         f"(a saving of {heads}/{kv} = {fmt_num(heads / kv)}× over multi-head attention).\n"
         f"2. Per token: 2·{layers}·{kv}·{head_dim}·{b} bytes = {fmt_int(per_token)} bytes.{tokens_en}\n"
         f"{last}. {fmt_int(total)} / {UNIT_POWER[unit]} = {fmt_num(round(answer, 4))} {unit}.\n"
         f"Answer: {answer:.2f} {unit}.",
         f"1. 每一层为每个词元缓存 K 和 V：只算 {kv} 个 K/V 头，不是 {heads} 个查询头"
-        f"（比多头注意力省 {heads}/{kv} = {fmt_num(heads / kv)} 倍）。\n"
+        f"（{heads}/{kv} = {fmt_num(heads / kv)}，缓存只有多头注意力的 1/{fmt_num(heads / kv)}）。\n"
         f"2. 每个词元：2·{layers}·{kv}·{head_dim}·{b} 字节 = {fmt_int(per_token)} 字节。{tokens_zh}\n"
         f"{last}. {fmt_int(total)} / {UNIT_POWER[unit]} = {fmt_num(round(answer, 4))} {unit}。\n"
         f"答案：{answer:.2f} {unit}。",
