@@ -802,8 +802,8 @@ def draw_kv_cache_bytes(rng: np.random.Generator, level: int) -> Draft:
     tokens_zh = f"\n3. × {batch}·{seq} 个词元 = {fmt_int(total)} 字节。" if level > 1 else ""
     last = 4 if level > 1 else 3
     solution = Text(
-        f"1. Every layer caches K and V for each token: only the {kv} K/V {'heads count' if kv > 1 else 'head counts'}, "
-        f"not the {heads} query heads "
+        f"1. Every layer caches K and V for each token: only the {kv} K/V "
+        f"{'heads count' if kv > 1 else 'head counts'}, not the {heads} query heads "
         f"(a saving of {heads}/{kv} = {fmt_num(heads / kv)}× over multi-head attention).\n"
         f"2. Per token: 2·{layers}·{kv}·{head_dim}·{b} bytes = {fmt_int(per_token)} bytes.{tokens_en}\n"
         f"{last}. {fmt_int(total)} / {UNIT_POWER[unit]} = {fmt_num(round(answer, 4))} {unit}.\n"
