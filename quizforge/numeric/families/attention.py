@@ -1043,17 +1043,18 @@ def draw_vit_tokens(rng: np.random.Generator, level: int) -> Draft:
     cls_zh = "在序列前加一个 [CLS] 词元" if cls else "不用类别词元（最后做全局平均池化）"
     rem_en = (
         f" {image}/{patch} is not whole: a Conv2d with kernel = stride = {patch} drops the last {image % patch} "
-        f"pixels (floor)."
+        f"rows and columns of pixels (floor)."
         if image % patch
         else ""
     )
     rem_zh = (
-        f"{image}/{patch} 不是整数：kernel = stride = {patch} 的 Conv2d 会丢掉最后 {image % patch} 个像素（向下取整）。"
+        f"{image}/{patch} 不是整数：kernel = stride = {patch} 的 Conv2d "
+        f"会丢掉最后 {image % patch} 行和 {image % patch} 列像素（向下取整）。"
         if image % patch
         else ""
     )
-    cls_step_en = " + 1 class token" if cls else " (no class token)"
-    cls_step_zh = " + 1 个类别词元" if cls else "（无类别词元）"
+    cls_step_en = "; plus 1 class token" if cls else "; no class token"
+    cls_step_zh = "；加上 1 个类别词元" if cls else "；没有类别词元"
     return Draft(
         params={"image": image, "patch": patch, "cls": cls},
         prompt=Text(
