@@ -1096,7 +1096,7 @@ def _m_cls(p: Params) -> int:
     step=2,
     text=Text(
         "You counted the patches along one side only; a 2-D grid has side × side patches.",
-        "你只数了一条边上的图块数；二维网格有 边长 × 边长 个图块。",
+        "你只数了一条边上的图块数；二维网格的图块数是每边图块数的平方。",
     ),
 )
 def _m_side(p: Params) -> int:
