@@ -802,13 +802,14 @@ def draw_kv_cache_bytes(rng: np.random.Generator, level: int) -> Draft:
     tokens_zh = f"\n3. × {batch}·{seq} 个词元 = {fmt_int(total)} 字节。" if level > 1 else ""
     last = 4 if level > 1 else 3
     solution = Text(
-        f"1. Every layer caches K and V for each token: only the {kv} K/V head(s) count, not the {heads} query heads "
+        f"1. Every layer caches K and V for each token: only the {kv} K/V "
+        f"{'heads count' if kv > 1 else 'head counts'}, not the {heads} query heads "
         f"(a saving of {heads}/{kv} = {fmt_num(heads / kv)}× over multi-head attention).\n"
         f"2. Per token: 2·{layers}·{kv}·{head_dim}·{b} bytes = {fmt_int(per_token)} bytes.{tokens_en}\n"
         f"{last}. {fmt_int(total)} / {UNIT_POWER[unit]} = {fmt_num(round(answer, 4))} {unit}.\n"
         f"Answer: {answer:.2f} {unit}.",
         f"1. 每一层为每个词元缓存 K 和 V：只算 {kv} 个 K/V 头，不是 {heads} 个查询头"
-        f"（比多头注意力省 {heads}/{kv} = {fmt_num(heads / kv)} 倍）。\n"
+        f"（{heads}/{kv} = {fmt_num(heads / kv)}，缓存只有多头注意力的 1/{fmt_num(heads / kv)}）。\n"
         f"2. 每个词元：2·{layers}·{kv}·{head_dim}·{b} 字节 = {fmt_int(per_token)} 字节。{tokens_zh}\n"
         f"{last}. {fmt_int(total)} / {UNIT_POWER[unit]} = {fmt_num(round(answer, 4))} {unit}。\n"
         f"答案：{answer:.2f} {unit}。",
@@ -1042,17 +1043,18 @@ def draw_vit_tokens(rng: np.random.Generator, level: int) -> Draft:
     cls_zh = "在序列前加一个 [CLS] 词元" if cls else "不用类别词元（最后做全局平均池化）"
     rem_en = (
         f" {image}/{patch} is not whole: a Conv2d with kernel = stride = {patch} drops the last {image % patch} "
-        f"pixels (floor)."
+        f"rows and columns of pixels (floor)."
         if image % patch
         else ""
     )
     rem_zh = (
-        f"{image}/{patch} 不是整数：kernel = stride = {patch} 的 Conv2d 会丢掉最后 {image % patch} 个像素（向下取整）。"
+        f"{image}/{patch} 不是整数：kernel = stride = {patch} 的 Conv2d "
+        f"会丢掉最后 {image % patch} 行和 {image % patch} 列像素（向下取整）。"
         if image % patch
         else ""
     )
-    cls_step_en = " + 1 class token" if cls else " (no class token)"
-    cls_step_zh = " + 1 个类别词元" if cls else "（无类别词元）"
+    cls_step_en = "; plus 1 class token" if cls else "; no class token"
+    cls_step_zh = "；加上 1 个类别词元" if cls else "；没有类别词元"
     return Draft(
         params={"image": image, "patch": patch, "cls": cls},
         prompt=Text(
@@ -1094,7 +1096,7 @@ def _m_cls(p: Params) -> int:
     step=2,
     text=Text(
         "You counted the patches along one side only; a 2-D grid has side × side patches.",
-        "你只数了一条边上的图块数；二维网格有 边长 × 边长 个图块。",
+        "你只数了一条边上的图块数；二维网格的图块数是每边图块数的平方。",
     ),
 )
 def _m_side(p: Params) -> int:

@@ -93,9 +93,10 @@ def _recurrent_draft(mode: str, s: RecurrentShape) -> Draft:
     )
     gate_en, gate_zh = _GATE_NAMES[mode].en, _GATE_NAMES[mode].zh
     bias_en = f" + 2·{g}·{h} (b_ih and b_hh: PyTorch keeps two bias vectors)" if s.bias else " (bias=False: no biases)"
-    bias_zh = f" + 2·{g}·{h}（b_ih 和 b_hh：PyTorch 保留两个偏置向量）" if s.bias else "（bias=False：没有偏置）"
+    bias_zh = f"+ 2·{g}·{h}（b_ih 和 b_hh：PyTorch 保留两个偏置向量）" if s.bias else "（bias=False：没有偏置）"
     en = [
-        f"1. One layer and direction of {mode} has {g} block(s) ({gate_en}): W_ih ({g}·{h} × input) + "
+        f"1. One layer and direction of {mode} has {g} {'gate blocks' if g > 1 else 'block'} ({gate_en}): "
+        f"W_ih ({g}·{h} × input) + "
         f"W_hh ({g}·{h} × {h}){bias_en}."
     ]
     zh = [f"1. {mode} 每层每个方向有 {g} 组（{gate_zh}）：W_ih（{g}·{h} × 输入宽度）+ W_hh（{g}·{h} × {h}）{bias_zh}。"]
