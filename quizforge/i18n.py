@@ -131,6 +131,7 @@ _TEXTS: dict[str, Text] = {
     "browse.state.due": Text("Due {date}", "{date} 到期"),
     "browse.state.suspended": Text("Suspended", "已暂停"),
     "browse.state.active_again": Text("Active again", "已恢复"),
+    "browse.card_state": Text("{state}: {card}", "{state}：{card}"),
     "browse.difficulty": Text("Difficulty", "难度"),
     "browse.topic": Text("Topic", "主题"),
     "browse.kind": Text("Kind", "题型"),
