@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from html import escape
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import calendar_heading, pct, trend_text, trim_calendar
+from quizforge.report.render_text import calendar_heading, pct, short_date, trend_text, trim_calendar
 from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
@@ -397,7 +397,7 @@ def render_html(report: Report) -> str:
                     ("hide-narrow", _e(t("report.topic", lang))),
                     ("n", _e(t("report.recall", lang))),
                     ("n", _e(t("report.lapses", lang))),
-                    ("hide-narrow", _e(t("report.last_failed", lang))),
+                    ("n", _e(t("report.last_failed", lang))),
                 ],
                 [
                     [
@@ -406,7 +406,7 @@ def render_html(report: Report) -> str:
                         ("hide-narrow", _e(w.topic)),
                         ("n", pct(w.retrievability)),
                         ("n", str(w.lapses)),
-                        ("hide-narrow", _e(w.last_failed or "")),
+                        ("n", _e(short_date(w.last_failed, report.today))),
                     ]
                     for i, w in enumerate(report.weakest, 1)
                 ],

@@ -119,6 +119,13 @@ def trim_calendar(days: Sequence[DayActivity], min_weeks: int = 13) -> Sequence[
     return days[max(0, begin) :]
 
 
+def short_date(day: str | None, today: str) -> str:
+    """An ISO date without its year when it is the report's year ("05-30"); "" for none."""
+    if not day:
+        return ""
+    return day[5:] if day[:4] == today[:4] else day
+
+
 def calendar_heading(days: Sequence[DayActivity], lang: str) -> str:
     """The calendar's heading with the range of days it shows (the heatmap may show less than the window)."""
     heading = t("report.heading.calendar", lang)
@@ -296,7 +303,7 @@ def weakest_section(report: Report) -> RenderableType:
             Text(w.topic),
             Text(pct(w.retrievability), style=level_style(w.retrievability)),
             str(w.lapses),
-            (w.last_failed or "")[5:],  # month and day: the year is the report's
+            short_date(w.last_failed, report.today),
         )
     return Group(_title(t("report.heading.weakest", lang)), table)
 
