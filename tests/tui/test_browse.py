@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from quizforge.store import Card, Memory, Phase
@@ -14,6 +15,20 @@ from tests.tui.test_screens import text_of
 
 AppFactory = Callable[..., QuizforgeApp]
 DUE = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)  # noon UTC: the same calendar day in every usual time zone
+
+
+async def open_browse(pilot: Pilot[None], app: QuizforgeApp) -> tuple[BrowseScreen, DataTable[object]]:
+    """Press ``b`` on the dashboard; the browser and its results table."""
+    await pilot.pause()
+    await pilot.press("b")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen, screen.query_one("#results", DataTable)
+
+
+def selected(table: DataTable[object]) -> str:
+    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
 def row(table: DataTable[object], qid: str) -> list[str]:
@@ -42,11 +57,7 @@ async def test_rows_show_the_question_text_and_its_state(app_factory: AppFactory
                 card(choice[3].id, choice[3].topic, Phase.REVIEW, suspended=True),
             ]
         )
-        await pilot.press("b")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#results", DataTable)
+        _, table = await open_browse(pilot, app)
         states = [row(table, q.id)[0] for q in choice]
         assert states == ["New", "Learning", "Due 2026-03-07", "Suspended"]
         text, qid = row(table, choice[0].id)[1:]
@@ -59,23 +70,17 @@ async def test_rows_show_the_question_text_and_its_state(app_factory: AppFactory
 async def test_down_in_the_search_box_moves_the_selection(app_factory: AppFactory) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
+        screen, table = await open_browse(pilot, app)
         await pilot.press("slash")
         search = screen.query_one("#search", Input)
         assert screen.focused is search
         await pilot.press(*"#mock")
         await pilot.pause()
-        table = screen.query_one("#results", DataTable)
         assert table.row_count > 2 and table.cursor_row == 0
         await pilot.press("down")
         await pilot.pause()
         assert app.focused is table and table.cursor_row == 1
-        second = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        assert second in text_of(app, "#preview")  # the preview follows the selection
+        assert selected(table) in text_of(app, "#preview")  # the preview follows the selection
         await pilot.press("down")
         assert table.cursor_row == 2  # then ↓ is the table's own
 
@@ -83,13 +88,8 @@ async def test_down_in_the_search_box_moves_the_selection(app_factory: AppFactor
 async def test_suspending_says_the_state_in_the_toast_history_and_row(app_factory: AppFactory) -> None:
     app = app_factory(lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#results", DataTable)
-        qid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        _, table = await open_browse(pilot, app)
+        qid = selected(table)
         await pilot.press("ctrl+s")
         await pilot.pause()
         stored = app.store.card(qid)
@@ -109,13 +109,8 @@ async def test_suspending_says_the_state_in_the_toast_history_and_row(app_factor
 async def test_states_and_toasts_in_chinese(app_factory: AppFactory) -> None:
     app = app_factory(lang="zh")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#results", DataTable)
-        qid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        _, table = await open_browse(pilot, app)
+        qid = selected(table)
         assert row(table, qid)[0] == "新卡"
         await pilot.press("ctrl+s")
         await pilot.pause()
