@@ -132,6 +132,10 @@ class BrowseScreen(AppScreen[None]):
         yield Static(id="browse-status")
         yield KeyBar(KEYS, lang)
 
+    # the card rows, read once when the browser opens (not on every keystroke of a search);
+    # suspending a card updates its entry
+    _cards: dict[str, Card] | None = None
+
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
         lang = self.qf.lang
@@ -162,7 +166,9 @@ class BrowseScreen(AppScreen[None]):
         table.clear()
         found = self.filtered()
         lang = self.qf.lang
-        cards = {c.card_id: c for c in self.qf.store.cards()}
+        if self._cards is None:
+            self._cards = {c.card_id: c for c in self.qf.store.cards()}
+        cards = self._cards
         for q in found:
             table.add_row(card_state(cards.get(q.id), lang), first_line(q, lang), q.id, key=q.id)
         self.query_one("#browse-status", Static).update(tn("browse.matches", len(found), lang))
@@ -238,5 +244,8 @@ class BrowseScreen(AppScreen[None]):
         state = t("browse.state.suspended" if suspended else "browse.state.active_again", lang)
         self.notify(t("browse.card_state", lang, state=state, card=qid))
         table = self.query_one("#results", DataTable)
-        table.update_cell(qid, table.ordered_columns[0].key, card_state(self.qf.store.card(qid), lang))
+        updated = self.qf.store.card(qid)
+        if updated is not None and self._cards is not None:
+            self._cards[qid] = updated
+        table.update_cell(qid, table.ordered_columns[0].key, card_state(updated, lang))
         self.show(qid)
