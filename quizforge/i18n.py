@@ -1,7 +1,7 @@
 """Every string the interface shows that does not come from the bank, in English and Chinese.
 
 One catalogue for the TUI, the report and the command line. Keys are namespaced by where the text
-appears (``study.card_of``, ``rating.good``, ``report.heading.retention``); :func:`t` looks one up in a
+appears (``study.progress``, ``rating.good``, ``report.heading.retention``); :func:`t` looks one up in a
 language and fills its ``{name}`` fields, :func:`tn` does the same for a text that depends on a count
 ("1 day", "2 days"; Chinese has no plural, so one form serves every count).
 
@@ -61,7 +61,7 @@ _TEXTS: dict[str, Text] = {
         "题库共 {n} 道题，{t} 个主题。按 s 开始学习，z 测验，m 模拟面试，? 查看帮助。",
     ),
     # study
-    "study.card_of": Text("Card {i} of {n}", "第 {i} / {n} 张"),
+    "study.progress": Text("{done} done · {left} left", "已完成 {done} · 剩余 {left}"),
     "study.time_on_card": Text("{s} s on this card", "本题用时 {s} 秒"),
     "study.your_answer": Text("Your answer", "你的答案"),
     "study.answer_placeholder": Text(
@@ -95,6 +95,7 @@ _TEXTS: dict[str, Text] = {
         "Card suspended: it will not be shown until you unsuspend it.", "已暂停此卡：恢复之前不会再出现。"
     ),
     "study.undone": Text("Last answer undone.", "已撤销上一次作答。"),
+    "study.taken_back": Text("Answer taken back: answer again.", "已收回本题作答，请重新作答。"),
     "study.nothing_to_undo": Text("Nothing to undo.", "没有可撤销的作答。"),
     # answer
     "answer.model_answer": Text("Model answer", "参考答案"),
@@ -462,6 +463,11 @@ _PLURALS: dict[str, Plural] = {
         "Session complete: {n} card reviewed.",
         "Session complete: {n} cards reviewed.",
         "本次学习完成：共复习 {n} 张卡片。",
+    ),
+    "study.session_left": Plural(
+        "Session left: {n} card reviewed.",
+        "Session left: {n} cards reviewed.",
+        "已退出本次学习：共复习 {n} 张卡片。",
     ),
     "browse.matches": Plural("{n} question", "{n} questions", "{n} 道题"),
     "report.last_n_days": Plural("Last {n} day", "Last {n} days", "最近 {n} 天"),
