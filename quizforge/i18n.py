@@ -427,7 +427,7 @@ _TEXTS: dict[str, Text] = {
     "help.pick": Text("choice card: pick (toggle for multi-select)", "选择题：选择选项（多选题为切换）"),
     "help.submit": Text("submit the answer / accept the proposed rating", "提交答案 / 接受建议评分"),
     "help.rate": Text("rate: {ratings}", "评分：{ratings}"),
-    "help.undo": Text("undo the last answer", "撤销上一次作答"),
+    "help.undo": Text("take back an unrated answer, else undo the last answer", "收回未评分的作答，否则撤销上一次作答"),
     "help.suspend": Text("suspend this card", "暂停这张卡片"),
     "help.scroll": Text("scroll a long answer or solution", "滚动较长的答案或解题过程"),
     "help.mock_submit": Text("submit a written answer (Enter is a new line)", "提交书面回答（回车换行）"),
