@@ -361,3 +361,21 @@ def test_burying_follow_ups_does_not_cut_the_days_new_cards_short(store: Store, 
         s.submit(right_answer(p))
         s.rate(4)  # Easy: graduates at once, so nothing comes back today
     assert shown == ["a", "d", "e"]
+
+
+def test_refused_answers_are_not_counted_in_generator_accuracy(store: Store, clock: Clock) -> None:
+    from quizforge.report.stats import build_report
+    from quizforge.study.session import UnreadableAnswer
+
+    bank = make_bank([question("g1", Kind.GENERATED)])
+    s = session(store, bank, clock)
+    p = s.next_card()
+    assert p is not None
+    for typo in ("abc)(", "1/", "3 ]"):
+        with pytest.raises(UnreadableAnswer):
+            s.submit(typo)
+    s.submit(right_answer(p))
+    s.rate()
+    r = build_report(store, bank, clock(), tz=UTC, days=30)
+    # one answer was graded (right): three refusals would have made it 1 of 4
+    assert [(g.name, g.answered, g.correct) for g in r.generators] == [("conv_output_size", 1, 1)]
