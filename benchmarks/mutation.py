@@ -67,7 +67,8 @@ def prepare(name: str, target: Target) -> Path:
         'source_paths = ["quizforge/"]\n'
         f"only_mutate = [{json.dumps(target.module)}]\n"
         f"pytest_add_cli_args_test_selection = [{tests}]\n"
-        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x"]\n'
+        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
+        ' "--hypothesis-profile=mutation"]\n'
         'also_copy = ["question_bank/"]\n'
     )
     (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8") + config)
