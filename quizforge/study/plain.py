@@ -24,6 +24,8 @@ _NAMES: dict[str, dict[int, str]] = {
 _UI: dict[str, dict[str, str]] = {
     "en": {
         "answer": "answer> ",
+        "code_file": "file with your solution (Enter to see the solution)> ",
+        "bad_file": "{path}: cannot read it ({why}); try again (Enter shows the solution, q stops)",
         "attempt": "your answer (Enter to reveal)> ",
         "rating": "rating [1 again, 2 hard, 3 good, 4 easy; Enter = {n} {name}]> ",
         "bad_rating": "please type 1, 2, 3 or 4, Enter to accept {n} {name}, or q to stop",
@@ -41,6 +43,8 @@ _UI: dict[str, dict[str, str]] = {
     },
     "zh": {
         "answer": "答案> ",
+        "code_file": "你的解答文件路径（回车查看参考解答）> ",
+        "bad_file": "{path}：无法读取（{why}）；请重新输入（回车显示解答，q 结束）",
         "attempt": "你的回答（回车显示答案）> ",
         "rating": "评分 [1 重来, 2 困难, 3 良好, 4 简单；回车 = {n} {name}]> ",
         "bad_rating": "请输入 1、2、3 或 4，回车接受 {n} {name}，或 q 结束",
@@ -124,10 +128,19 @@ class PlainDialogue:
         from quizforge.grading import AnswerParseError, parse_answer
 
         kind = p.answer_kind
+        code = p.question_kind.answer_is_code
         while True:
-            text = self.ask(self.ui["attempt"] if kind is None else self.ui["answer"])
+            text = self.ask(self.ui["code_file"] if code else self.ui["attempt"] if kind is None else self.ui["answer"])
             if text is None:
                 return None
+            if code and text.strip():
+                path = text.strip()
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        text = f.read()
+                except (OSError, UnicodeDecodeError) as exc:
+                    self.say(self.ui["bad_file"].format(path=path, why=getattr(exc, "strerror", None) or exc))
+                    continue
             if kind is not None and text.strip():
                 try:
                     parse_answer(text, kind, n_choices=len(p.choices) or None)
