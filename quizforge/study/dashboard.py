@@ -20,7 +20,6 @@ class Counts:
     streak: int  # consecutive days with at least one review, ending today (or yesterday)
 
 
-
 def counts(
     store: Store, settings: Settings, now: datetime, tz: tzinfo | None = None, topics: Sequence[str] | None = None
 ) -> Counts:

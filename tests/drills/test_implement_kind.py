@@ -59,7 +59,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 WRONG = {
-    "softmax": "import numpy as np\n\ndef softmax(x, axis=-1):\n    return np.exp(x) / np.exp(x).sum(axis=axis, keepdims=True)\n"
+    "softmax": "import numpy as np\n\ndef softmax(x, axis=-1):\n"
+    "    return np.exp(x) / np.exp(x).sum(axis=axis, keepdims=True)\n"
 }
 
 
