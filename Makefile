@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench wheel clean
+.PHONY: run test test-fast lint typecheck bench mutation wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/quizforge $(ARGS)
 
+# ruff, then the layer contracts of pyproject.toml's [tool.importlinter]
 lint: $(STAMP)
 	$(VENV)/bin/ruff check quizforge tests benchmarks
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -27,10 +29,19 @@ test: lint typecheck
 	$(VENV)/bin/quizforge validate
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# the edit-test loop: the whole suite but the slow tier (fault injection, many seeds, packaging)
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
 # the peer comparison needs Anki's backend (the `bench` extra: no torch, no CUDA); installed on first use
 bench: $(STAMP)
 	$(PY) -c "import anki" 2>/dev/null || $(PY) -m pip install --quiet 'anki>=25'
 	$(PY) benchmarks/run.py
+
+# mutation testing of the core (not part of `make test`): mutmut, installed on first use; about an hour on 2 cores
+mutation: $(STAMP)
+	$(PY) -c "import mutmut" 2>/dev/null || $(PY) -m pip install --quiet 'mutmut>=3.3,<4'
+	$(PY) benchmarks/mutation.py $(TARGETS)
 
 wheel: $(STAMP)
 	$(PY) -m build --wheel --outdir dist .

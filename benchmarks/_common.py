@@ -26,7 +26,7 @@ WORK = HERE / ".work"
 
 @dataclass
 class Budget:
-    """One DESIGN §9 budget as measured: ``measured`` is a median unless ``note`` says otherwise."""
+    """One docs/architecture.md §8 budget as measured: ``measured`` is a median unless ``note`` says otherwise."""
 
     name: str
     measured: float
@@ -123,6 +123,16 @@ def machine() -> dict[str, str]:
         "anki": _version("anki"),
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
     }
+
+
+def timing_table(rows: list[tuple[str, list[float], float | None]]) -> str:
+    """A Markdown table of ``(operation, times in ms, target ms or None)`` rows: median, p95, target met."""
+    lines = ["| operation | median ms | p95 ms | target ms |", "|---|---:|---:|---:|"]
+    for name, times, target in rows:
+        med = median(times)
+        ok = "" if target is None else (f"< {target:g} ✓" if med < target else f"< {target:g} ✗")
+        lines.append(f"| {name} | {med:.3f} | {p95(times):.3f} | {ok} |")
+    return "\n".join(lines)
 
 
 def short_machine() -> str:

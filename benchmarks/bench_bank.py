@@ -1,4 +1,4 @@
-"""Loading a 10,000-question bank, unchanged and after an edit of one file (DESIGN §9).
+"""Loading a 10,000-question bank, unchanged and after an edit of one file (docs/architecture.md §8).
 
     python benchmarks/bench_bank.py [--questions 10000] [--repeat 10] [--record] [--json FILE]
 

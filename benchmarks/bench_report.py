@@ -3,7 +3,7 @@
     python benchmarks/bench_report.py [--sizes 1000:10000,...] [--rebuild] [--repeat N] [--record] [--json FILE]
 
 The collections are ``benchmarks/bench_store.py``'s (built once, cached under ``benchmarks/.work/``);
-every run works on a fresh copy. Target (DESIGN §9): a full report under 2 s. The full table is for the
+every run works on a fresh copy. Target (docs/architecture.md §8): a full report under 2 s. The full table is for the
 largest size; the smaller ones give the scaling row. Results are printed and, with ``--record``,
 written to ``benchmarks/RESULTS-report.md``.
 """

@@ -1,4 +1,4 @@
-"""TUI start-up against an empty Textual app, side by side in real pseudo-terminals (DESIGN §9).
+"""TUI start-up against an empty Textual app, side by side in real pseudo-terminals (docs/architecture.md §8).
 
 Each run starts the program in an 80×24 pty and times how long until its first screen is painted
 (a marker string appears in the output): for the empty app a Static saying "ready", for quizforge
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import Budget, Results  # noqa: E402
 
 BUDGET_RATIO = 1.5
-HELP_BUDGET_S = 0.5  # not a DESIGN figure: "--help loads neither torch nor textual" is; this bounds its wall time
+HELP_BUDGET_S = 0.5  # not a budget figure: "--help loads neither torch nor textual" is; this bounds its wall time
 
 # `quizforge --help` in-process, then which heavy modules it left in sys.modules
 HELP_MODULES = """

@@ -4,7 +4,7 @@
                                      [--repeat N] [--record] [--json FILE]
 
 Each collection is built once (executemany in one transaction) and cached under ``benchmarks/.work/``,
-keyed by its size and the schema; every run works on a fresh copy. Budgets (DESIGN §9), judged on the
+keyed by its size and the schema; every run works on a fresh copy. Budgets (docs/architecture.md §8), judged on the
 100,000-card / 1,000,000-review collection: building the day's queue < 20 ms, the next card < 10 ms,
 saving a review < 1 ms, the dashboard counts < 10 ms; ``quizforge optimize`` on 100,000 reviews (the
 10,000-card collection's whole log) < 5 s. The smaller sizes give the scaling table. Results are
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import os
 import random
 import shutil
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timed  # noqa: E402
+from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
 
 from quizforge.bank import Bank, Kind, Question, Topic  # noqa: E402
 from quizforge.bank.schema import Source  # noqa: E402
@@ -50,7 +51,9 @@ N_TOPICS = 30
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 WORK = Path(__file__).resolve().parent / ".work"
 # keyed by the schema text too, so an edited index never benchmarks a stale cache
-_SCHEMA_KEY = hashlib.sha1("".join(MIGRATIONS).encode()).hexdigest()[:8]
+_SCHEMA_KEY = hashlib.sha1(
+    "".join(m if isinstance(m, str) else inspect.getsource(m) for m in MIGRATIONS).encode()
+).hexdigest()[:8]
 _SUFFIX = f"-v{schema_version()}-{_SCHEMA_KEY}.db"
 RESULTS = Path(__file__).resolve().parent / "RESULTS-store.md"
 OPTIMIZE_BUDGET_MS = 5000.0
@@ -126,9 +129,11 @@ def build(path: Path, n_cards: int = N_CARDS, n_reviews: int = N_REVIEWS) -> Non
     at_s = iso_strings(at)
     ratings = rng.choice([1, 2, 3, 4], size=n_reviews, p=[0.1, 0.1, 0.7, 0.1])
     r = random.Random(0)
+    with Store.open(path) as store:
+        device = store.device
     reviews = (
         (str(uuid.UUID(int=r.getrandbits(128), version=4)), f"q{card_of[k]:06d}", int(ratings[k]), at_s[k], "study",
-         None, "", int(ratings[k] > 1), None, 8000)
+         None, "", int(ratings[k] > 1), None, 8000, device, k + 1)
         for k in range(n_reviews)
     )  # fmt: skip
     conn = sqlite3.connect(path, isolation_level=None)
@@ -136,8 +141,8 @@ def build(path: Path, n_cards: int = N_CARDS, n_reviews: int = N_REVIEWS) -> Non
     conn.execute("BEGIN")
     conn.executemany(f"INSERT INTO cards VALUES ({', '.join('?' * 14)})", cards)
     conn.executemany(
-        "INSERT INTO review_log (id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO review_log (id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, "
+        "device, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         reviews,
     )
     conn.execute("COMMIT")
@@ -324,13 +329,7 @@ def main() -> int:
     res.tables["scaling"] = scaling
     res.write(args.json)
 
-    header = "| operation | median ms | p95 ms | target ms |\n|---|---:|---:|---:|"
-    lines = []
-    for name, times, target in rows:
-        med = median(times)
-        ok = "" if target is None else (f"< {target:g} ✓" if med < target else f"< {target:g} ✗")
-        lines.append(f"| {name} | {med:.3f} | {p95(times):.3f} | {ok} |")
-    table = header + "\n" + "\n".join(lines)
+    table = timing_table(rows)
     sc_header = (
         "| operation | "
         + " | ".join(f"{int(k.split(':')[0]):,} cards / {int(k.split(':')[1]):,} reviews" for k in scaling)

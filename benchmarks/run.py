@@ -1,4 +1,4 @@
-"""Every DESIGN §9 budget in one command (``make bench``): build what is needed, run, print one table.
+"""Every docs/architecture.md §8 budget in one command (``make bench``): build what is needed, run, print one table.
 
     python benchmarks/run.py [--only NAME ...]
 
@@ -7,8 +7,8 @@ into one table (median, budget, PASS/FAIL), adds the scaling table (1k → 100k 
 and the quizforge/Anki ratios, prints them and writes ``benchmarks/RESULTS.md`` with the machine's
 description. Synthetic stores, banks and Anki collections are cached under ``benchmarks/.work/``.
 Byte-code is compiled first and ``PYTHONDONTWRITEBYTECODE`` is dropped for the children, so start-up
-figures are not inflated by re-compiling our modules on every run (DESIGN §8). Each script's own
-output goes to ``benchmarks/.work/logs/``. Exit status 1 when any budget fails or a script fails.
+figures are not inflated by re-compiling our modules on every run. Each script's own output goes to
+``benchmarks/.work/logs/``. Exit status 1 when any budget fails or a script fails.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def run_scripts(names: list[str], env: dict[str, str]) -> tuple[dict[str, dict[s
 
 def budget_table(results: dict[str, dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     rows = [b for name in ORDER if name in results for b in results[name]["budgets"]]
-    rows.sort(key=lambda b: "optimize" in b["name"])  # the order of DESIGN §9: optimize last
-    lines = ["| budget (DESIGN §9) | measured | budget | result | notes |", "|---|---:|---:|:---:|---|"]
+    rows.sort(key=lambda b: "optimize" in b["name"])  # the order of docs/architecture.md §8: optimize last
+    lines = ["| budget (docs/architecture.md §8) | measured | budget | result | notes |", "|---|---:|---:|:---:|---|"]
     for b in rows:
         verdict = "PASS" if b["passed"] else "**FAIL**"
         lines.append(
@@ -202,7 +202,7 @@ def main() -> int:
     if not args.only:
         m = machine()
         doc = [
-            "# Benchmarks against the DESIGN §9 budgets",
+            "# Benchmarks against the docs/architecture.md §8 budgets",
             "",
             f"Recorded {time.strftime('%Y-%m-%d %H:%M %Z')} by `make bench` (`benchmarks/run.py`), "
             f"which took {elapsed:.0f} s. {summary}.",
@@ -237,15 +237,16 @@ def main() -> int:
             "",
             "## Notes",
             "",
-            "- The `--help` wall-time bound (0.5 s) is ours; DESIGN §9 asks only that `--help` load neither torch "
+            "- The `--help` wall-time bound (0.5 s) is ours; the budget asks only that `--help` load neither torch "
             "nor textual, checked in `sys.modules` of a subprocess.",
             "- The 10,000-question bank is the shipped questions copied under new ids (`synth_bank.py`); they "
-            "average ~1.9 kB each, so it is ~19 MB rather than DESIGN's 12 MB. The shipped bank is loaded too.",
+            "average ~1.9 kB each, so it is ~19 MB rather than the 12 MB the budget assumed. "
+            "The shipped bank is loaded too.",
             "- Anki's queue holds every due intraday-learning card (1,536 at 100k) besides 200 reviews + 20 new; "
             "quizforge keeps learning cards apart and reads due cards through an index with a `LIMIT`, which is "
             "why its queue build barely grows. Anki's answer includes its undo entry and load balancer "
-            "(defaults). DESIGN's Anki figures (9 ms queue, 0.05 ms answer) were not reproduced on this run's "
-            "collections; the table shows what this run measured.",
+            "(defaults). The Anki figures the budgets were first set against (9 ms queue, 0.05 ms answer) "
+            "were not reproduced on this run's collections; the table shows what this run measured.",
             "",
             "Each script's own table: `RESULTS-startup.md`, `RESULTS-numeric.md`, `RESULTS-bank.md`, "
             "`RESULTS-store.md`, `RESULTS-report.md`, `RESULTS-anki.md`.",

@@ -1,4 +1,4 @@
-"""The ``quizforge`` command (DESIGN §7).
+"""The ``quizforge`` command (docs/architecture.md §7).
 
 Start-up matters: this module imports only the standard library at the top. Each sub-command imports
 what it needs when it runs, so ``quizforge --help`` loads neither textual nor torch.
@@ -23,6 +23,32 @@ EXIT_USAGE = 2  # bad arguments, unknown family, unreadable file or data dir
 
 class UserError(Exception):
     """A mistake the user can fix: printed as one line on stderr, exit code ``EXIT_USAGE``."""
+
+
+class _Messages:
+    """The language of the command line's own messages.
+
+    English until :func:`main` has resolved ``--lang``, ``$QUIZFORGE_LANG`` or the locale (argparse's
+    usage errors come before that); a command that opens the store then switches to the language saved
+    in the TUI's settings unless one was given. Opening the store only to learn the language would slow
+    every command, so an error before the store opens speaks the first language.
+    """
+
+    lang = "en"
+
+
+def _msg(key: str, **fmt: object) -> str:
+    """The command-line message ``key`` from the text catalogue, its fields filled from ``fmt``."""
+    from quizforge.i18n import t
+
+    return t(key, _Messages.lang, **fmt)
+
+
+def _msg_n(key: str, count: int, **fmt: object) -> str:
+    """The command-line message ``key`` for ``count`` things (``"1 card"``, ``"2 cards"``)."""
+    from quizforge.i18n import tn
+
+    return tn(key, count, _Messages.lang, **fmt)
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -59,13 +85,15 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage error as one line (DESIGN §7) naming where the usage is."""
+    """argparse, with a usage error as one line (docs/architecture.md §7) naming where the usage is."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"quizforge: error: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from quizforge.report.formats import ReportFormat
+
     parser = _Parser(
         prog="quizforge",
         description="Spaced-repetition drills and mock interviews for the theory round of a deep-learning interview.",
@@ -74,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quizforge {__version__}")
     _global_options(parser, suppress=False)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
@@ -101,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="S")
 
     p = command("report", "your progress report", _report)
-    p.add_argument("--format", choices=["text", "md", "html", "json"], default="text")
+    p.add_argument("--format", choices=[f.value for f in ReportFormat], default=ReportFormat.TEXT.value)
     p.add_argument("--output", metavar="FILE")
     p.add_argument("--days", type=int, metavar="N")
     p.add_argument("--topic", action="append", metavar="T")
@@ -135,13 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("family", nargs="?", metavar="FAMILY")
     p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument("--count", type=int, default=1, metavar="K", help="K instances for seeds N..N+K-1")
-    p.add_argument("--json", action="store_true", help="JSON lines (DESIGN §3 contract)")
+    p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
+    p.add_argument("--json", action="store_true", help="JSON lines (a stable contract: docs/architecture.md §7)")
     p.add_argument("--list", action="store_true", help="list the families and their topics")
 
     p = command("grade", "grade an answer to a generated question", _grade)
     p.add_argument("family", metavar="FAMILY")
     p.add_argument("--seed", type=int, required=True, metavar="N")
     p.add_argument("--answer", required=True, metavar="TEXT")
+    p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true")
 
     p = command("drill", "coding drills: implement it in NumPy, judged on generated cases", _drill)
@@ -158,12 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "merge a JSONL review log into yours", _import)
     p.add_argument("file", metavar="FILE")
 
+    p = command("sync", "keep devices in step through a shared folder (Syncthing, Dropbox, a USB stick)", _sync)
+    p.add_argument("folder", nargs="?", metavar="DIR", help="the shared folder (default: the one set with --auto)")
+    auto = p.add_mutually_exclusive_group()
+    auto.add_argument("--auto", action="store_true", help="also sync with DIR whenever quizforge starts and quits")
+    auto.add_argument("--no-auto", action="store_true", help="stop syncing on start and quit")
+
     p = command("optimize", "fit FSRS parameters to your review history", _optimize)
     p.add_argument("--reschedule", action="store_true", help="also rebuild every card's schedule with them")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _Messages.lang = "en"
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("data_dir", None), ("bank", None), ("lang", None)):
@@ -173,11 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.lang_given = args.lang is not None or os.environ.get("QUIZFORGE_LANG") in ("en", "zh")
     if args.lang is None:
         args.lang = _lang_default()
+    _Messages.lang = args.lang
     handler: Handler = getattr(args, "handler", _dashboard)
     try:
-        return handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        code = handler(args)
+        if args.command in _AUTO_SYNCED:
+            _auto_sync(args)
+        return code
     except UserError as exc:
-        print(f"quizforge: error: {exc}", file=sys.stderr)
+        print(_msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -195,7 +238,7 @@ def _bank_dirs(args: argparse.Namespace) -> list[Path]:
     dirs = [Path(b) for b in (args.bank or [])]
     for d in dirs:
         if not d.exists():
-            raise UserError(f"--bank {d}: no such file or directory")
+            raise UserError(_msg("cli.no_path", path=f"--bank {d}"))
     return dirs
 
 
@@ -209,10 +252,10 @@ def _load_bank(args: argparse.Namespace, *, quiet: bool = False):  # type: ignor
         return load(_bank_dirs(args), cache_dir=bank_cache_dir(data_dir(args.data_dir)))
     except BankError as exc:
         if quiet:
-            raise UserError(f"the question bank could not be loaded: {exc.problems[0]}") from None
+            raise UserError(_msg("cli.bank_problem", problem=exc.problems[0])) from None
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise UserError("the question bank could not be loaded (see the problems above)") from None
+        raise UserError(_msg("cli.bank_failed")) from None
 
 
 def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
@@ -220,13 +263,13 @@ def _check_topics(topics: Sequence[str] | None, bank: Any) -> None:
 
     for t in topics or []:
         if not any(in_topics(k, [t]) for k in bank.topics):
-            raise UserError(f"--topic {t}: unknown topic or area (see `quizforge topics`)")
+            raise UserError(_msg("cli.unknown_topic", topic=t))
 
 
 def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> int:
     """Run the TUI, opening ``screen`` first; the shared path of every TUI command."""
     from quizforge.store import StoreError
-    from quizforge.tui.app import Launch, make_app
+    from quizforge.tui.app import Activity, Launch, make_app
 
     bank: Any
     if screen == "dashboard":
@@ -238,13 +281,13 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
         bank = _load_bank(args)
         _check_topics(launch.get("topics"), bank)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("the TUI needs a terminal; for pipes and screen readers use `quizforge study --plain`")
+        raise UserError(_msg("cli.needs_terminal"))
     try:
         app = make_app(
             args.data_dir,
             bank,
             args.lang if args.lang_given else None,
-            launch=Launch(screen=screen, **launch),
+            launch=Launch(screen=Activity(screen), **launch),
             default_lang=args.lang,
         )
         app.run()
@@ -263,21 +306,21 @@ def _study(args: argparse.Namespace) -> int:
     if args.plain:
         return _study_plain(args)
     if args.new is not None and args.new < 0:
-        raise UserError("--new must be ≥ 0")
+        raise UserError(_msg("cli.must_be", option="--new", allowed="≥ 0"))
     return _tui(args, "study", topics=tuple(args.topic or ()), cram=args.cram, new=args.new)
 
 
 def _quiz(args: argparse.Namespace) -> int:
     if not 1 <= args.n <= 200:
-        raise UserError("-n must be 1..200")
+        raise UserError(_msg("cli.must_be", option="-n", allowed="1..200"))
     return _tui(args, "quiz", topics=tuple(args.topic or ()), difficulty=args.difficulty, count=args.n)
 
 
 def _mock(args: argparse.Namespace) -> int:
     if not 1 <= args.minutes <= 600:
-        raise UserError("--minutes must be 1..600")
+        raise UserError(_msg("cli.must_be", option="--minutes", allowed="1..600"))
     if not 1 <= args.questions <= 50:
-        raise UserError("--questions must be 1..50")
+        raise UserError(_msg("cli.must_be", option="--questions", allowed="1..50"))
     return _tui(
         args, "mock", topics=tuple(args.topic or ()), minutes=args.minutes, questions=args.questions, seed=args.seed
     )
@@ -287,7 +330,7 @@ def _report(args: argparse.Namespace) -> int:
     from quizforge.report.command import run
 
     if args.days is not None and not 1 <= args.days <= 36500:
-        raise UserError("--days must be 1..36500")
+        raise UserError(_msg("cli.must_be", option="--days", allowed="1..36500"))
     bank = _load_bank(args)
     _check_topics(args.topic, bank)
     with _open_store(args) as store:
@@ -316,6 +359,7 @@ def _open_store(args: argparse.Namespace) -> Iterator[Any]:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:
+        _Messages.lang = _saved_lang(args, store)
         yield store
     except StoreError as exc:
         raise UserError(str(exc)) from None
@@ -323,18 +367,24 @@ def _open_store(args: argparse.Namespace) -> Iterator[Any]:
         store.close()
 
 
+def _saved_lang(args: argparse.Namespace, store: Any) -> str:
+    """The language for this command: an explicit ``--lang`` (or ``$QUIZFORGE_LANG``), else the one saved
+    in the TUI's settings, else the locale's."""
+    if not args.lang_given and "language" in store.raw_settings():
+        return str(store.settings().language)
+    return str(args.lang)
+
+
 def _study_plain(args: argparse.Namespace) -> int:
     from quizforge.study.plain import run_plain
     from quizforge.study.session import StudySession
 
     if args.new is not None and args.new < 0:
-        raise UserError("--new must be ≥ 0")
+        raise UserError(_msg("cli.must_be", option="--new", allowed="≥ 0"))
     bank = _load_bank(args)
     _check_topics(args.topic, bank)
     with _open_store(args) as store:
-        lang = args.lang
-        if not args.lang_given and "language" in store.raw_settings():
-            lang = store.settings().language  # what the user chose in the TUI's settings
+        lang = _saved_lang(args, store)
         session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=lang)
         return run_plain(session, sys.stdin, sys.stdout, lang)
 
@@ -347,8 +397,8 @@ def _export(args: argparse.Namespace) -> int:
         try:
             n = export_apkg(_load_bank(args), out, args.lang)
         except OSError as exc:
-            raise UserError(f"{out}: cannot write ({exc.strerror or exc})") from None
-        print(f"wrote {n} notes to {out}", file=sys.stderr)
+            raise UserError(_msg("cli.cannot_write", path=out, reason=exc.strerror or exc)) from None
+        print(_msg_n("cli.wrote_notes", n, path=out), file=sys.stderr)
         return EXIT_OK
     from quizforge.study.exchange import export_jsonl
 
@@ -365,8 +415,8 @@ def _export(args: argparse.Namespace) -> int:
             except OSError as exc:
                 with contextlib.suppress(OSError):
                     tmp.unlink()  # on a full disk the half-written part holds the last free space
-                raise UserError(f"{out}: cannot write ({exc.strerror or exc})") from None
-            print(f"exported {n} reviews to {out}", file=sys.stderr)
+                raise UserError(_msg("cli.cannot_write", path=out, reason=exc.strerror or exc)) from None
+            print(_msg_n("cli.exported", n, path=out), file=sys.stderr)
     return EXIT_OK
 
 
@@ -375,15 +425,80 @@ def _import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(_msg("cli.no_file", path=path))
     with _open_store(args) as store:
         try:
             summary = import_jsonl(store, path)
         except ImportFileError as exc:
-            raise UserError(f"{exc} (nothing was imported)") from None
+            raise UserError(_msg("cli.nothing_imported", error=exc)) from None
     print(
-        f"imported {summary.added} new reviews ({summary.known} already known); "
-        f"{summary.cards_replayed} cards rescheduled" + ("; settings applied" if summary.settings_applied else "")
+        _msg(
+            "cli.imported",
+            added=summary.added,
+            known=summary.known,
+            events=summary.events_added,
+            cards=summary.cards_replayed,
+        )
+        + (_msg("cli.settings_applied") if summary.settings_applied else "")
+    )
+    return EXIT_OK
+
+
+_AUTO_SYNCED = (None, "study", "quiz", "mock", "report")  # the commands that sync on start and quit (--auto)
+
+
+def _auto_sync(args: argparse.Namespace) -> None:
+    """Sync with the folder set by ``sync DIR --auto``, if any; a failure is one warning line, not an error.
+
+    Without that setting nothing is opened (a damaged database is left to the command to report).
+    """
+    from quizforge.locations import data_dir, db_path
+
+    directory = data_dir(args.data_dir)
+    if not (directory / "sync.json").exists():
+        return
+    from quizforge.store import Store, StoreError
+    from quizforge.study.sync import SyncError, auto_folder, sync
+
+    try:
+        folder = auto_folder(directory)
+        if folder is not None:
+            with Store.open(db_path(directory)) as store:
+                sync(store, folder)
+    except (StoreError, SyncError) as exc:
+        print(_msg("cli.sync_skipped", error=exc), file=sys.stderr)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from quizforge.locations import data_dir
+    from quizforge.study.sync import SyncError, auto_folder, set_auto_folder, sync
+
+    directory = data_dir(args.data_dir)
+    with _open_store(args) as store:
+        try:
+            if args.no_auto:
+                set_auto_folder(directory, None)
+                print(_msg("cli.sync_auto_off"))
+                if args.folder is None:
+                    return EXIT_OK
+            folder = Path(args.folder) if args.folder is not None else auto_folder(directory)
+            if folder is None:
+                raise UserError(_msg("cli.sync_no_folder"))
+            summary = sync(store, folder)
+            if args.auto:
+                set_auto_folder(directory, folder)
+        except SyncError as exc:
+            raise UserError(_msg("cli.nothing_merged", error=exc)) from None
+    got = summary.received
+    print(
+        _msg(
+            "cli.synced",
+            sent=summary.sent,
+            reviews=got.added if got else 0,
+            events=got.events_added if got else 0,
+            devices=summary.devices,
+        )
+        + (_msg("cli.sync_auto_on", folder=folder) if args.auto else "")
     )
     return EXIT_OK
 
@@ -395,16 +510,12 @@ def _optimize(args: argparse.Namespace) -> int:
         try:
             fit = optimize(store, reschedule=args.reschedule)
         except NotEnoughHistory as exc:
-            print(
-                f"not enough history yet: {exc.have} usable reviews, {exc.need} needed "
-                f"({exc.need - exc.have} more; a usable review is a card's second or later review on a new day). "
-                "The default parameters stay in use."
-            )
+            print(_msg("cli.not_enough_history", have=exc.have, need=exc.need, more=exc.need - exc.have))
             return EXIT_OK
-    print(f"fitted {len(fit.parameters)} FSRS parameters to {fit.items} reviews; stored")
-    print("parameters: " + ", ".join(f"{p:.4f}" for p in fit.parameters))
+    print(_msg("cli.fitted", n=len(fit.parameters), items=fit.items))
+    print(_msg("cli.parameters", values=", ".join(f"{p:.4f}" for p in fit.parameters)))
     if args.reschedule:
-        print(f"rescheduled {fit.cards_rescheduled} cards")
+        print(_msg_n("cli.rescheduled", fit.cards_rescheduled))
     return EXIT_OK
 
 
@@ -414,7 +525,7 @@ def _validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     for p in paths:
         if not p.exists():
-            raise UserError(f"{p}: no such file or directory")
+            raise UserError(_msg("cli.no_path", path=p))
     return validate(paths, extra_banks=_bank_dirs(args), strict=args.strict, torch=args.torch)
 
 
@@ -442,8 +553,8 @@ def _family(name: str):  # type: ignore[no-untyped-def]
         import difflib
 
         close = difflib.get_close_matches(name, all_families, n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `quizforge generate --list`)"
-        raise UserError(f"unknown family {name!r}{hint}")
+        hint = _msg("cli.did_you_mean", names=", ".join(close)) if close else _msg("cli.see_families")
+        raise UserError(_msg("cli.unknown_family", name=repr(name), hint=hint))
     return all_families[name]
 
 
@@ -456,14 +567,15 @@ def _generate(args: argparse.Namespace) -> int:
         print_families(args.lang)
         return EXIT_OK
     if not args.family:
-        raise UserError("generate: give a FAMILY, or --list to see them")
+        raise UserError(_msg("cli.generate_needs_family"))
     if args.count < 1 or args.count > 100_000:
-        raise UserError("--count must be 1..100000")
+        raise UserError(_msg("cli.must_be", option="--count", allowed="1..100000"))
     if args.seed < 0:
-        raise UserError("--seed must be ≥ 0")
+        raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
     fam = _family(args.family)
+    _check_level(fam, args.level)
     for seed in range(args.seed, args.seed + args.count):
-        inst = fam.generate(seed)
+        inst = fam.generate(seed, args.level)
         if args.json:
             print(json.dumps(inst.to_json(), ensure_ascii=False))
         else:
@@ -474,20 +586,24 @@ def _generate(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     import json
 
-    from quizforge.grading import grade
+    from quizforge.kinds.tutor import grade_instance, mistake_json
 
     if args.seed < 0:
-        raise UserError("--seed must be ≥ 0")
-    inst = _family(args.family).generate(args.seed)
-    verdict = grade(
-        inst.answer, args.answer, inst.answer_kind, inst.tolerance, lang=args.lang, n_choices=len(inst.choices) or None
-    )
+        raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
+    fam = _family(args.family)
+    _check_level(fam, args.level)
+    inst = fam.generate(args.seed, args.level)
+    verdict, mistakes = grade_instance(inst, args.answer, lang=args.lang)
     if args.json:
-        print(
-            json.dumps(
-                {"correct": verdict.correct, "score": verdict.score, "feedback": verdict.feedback}, ensure_ascii=False
-            )
-        )
+        out = {
+            "correct": verdict.correct,
+            "score": verdict.score,
+            "feedback": verdict.feedback,
+            "mistake": mistake_json(mistakes[0]) if mistakes else None,
+        }
+        if len(mistakes) > 1:
+            out["mistakes"] = [mistake_json(m) for m in mistakes]
+        print(json.dumps(out, ensure_ascii=False))
     else:
         # correct feedback already starts with its ✓
         print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
@@ -526,3 +642,10 @@ def _drill(args: argparse.Namespace) -> int:
     else:
         print(verdict.text(args.lang))
     return EXIT_OK if verdict.ok else EXIT_FAILED
+
+
+def _check_level(fam: Any, level: int | None) -> None:
+    if level is not None and not 1 <= level <= fam.levels:
+        raise UserError(
+            _msg("cli.must_be", option="--level", allowed=_msg("cli.levels_of", levels=fam.levels, family=fam.name))
+        )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 import quizforge.kinds  # noqa: F401 - registers the question kinds the loader reads
+from quizforge.bank import standalone
 from quizforge.bank.files import TOPICS_FILE, bank_files
 from quizforge.bank.loader import Problem, display_path, load_bank
 from quizforge.bank.schema import Bank
@@ -99,6 +100,7 @@ def validate(
     catalogue = shipped / TOPICS_FILE
     known = families()
     bank, problems = load_bank(targets, strict=strict, topic_catalogues=[catalogue], known_generators=known)
+    problems += standalone.problems(bank)
     if strict:
         if whole_shipped:
             problems += coverage_problems(bank, catalogue)

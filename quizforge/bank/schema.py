@@ -1,4 +1,4 @@
-"""The question bank's domain objects (DESIGN §2). The loader builds them; nothing here does I/O."""
+"""The question bank's domain objects (docs/architecture.md §2). The loader builds them; nothing here does I/O."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Safe answer parsing and grading (DESIGN §4).
+"""Safe answer parsing and grading (docs/architecture.md §4).
 
 ``grade(expected, text, kind, tolerance)`` turns whatever the user typed into a :class:`Verdict`;
 ``parse_answer`` and ``describe`` read an answer for a live preview. The parser is hand-written and

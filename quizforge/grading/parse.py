@@ -1,4 +1,4 @@
-"""The safe answer parser (DESIGN §4): a hand-written recursive-descent reader, never ``eval``.
+"""The safe answer parser (docs/architecture.md §4): a hand-written recursive-descent reader, never ``eval``.
 
 Grammar, loosely (tokens come from :mod:`quizforge.grading.tokens`)::
 
@@ -148,16 +148,6 @@ class _Parser:
     @staticmethod
     def starts_operand(tok: Token) -> bool:
         return tok.kind in ("num", "name", "(") or (tok.kind == "op" and tok.text in "+-√")
-
-    def expect(self, kind: str, en_what: str, zh_what: str) -> Token:
-        tok = self.peek()
-        if tok.kind != kind:
-            raise _err(
-                f"expected {en_what}, found {_show(tok)}",
-                f"此处应为{zh_what}，却是{_show_zh(tok)}",
-                tok.pos,
-            )
-        return self.advance()
 
     def nested(self, tok: Token) -> None:
         self.depth += 1

@@ -156,9 +156,7 @@ def _pool_geometry(
     kh, kw = _pair(kernel_size, "kernel_size")
     # torch: stride=None (or an empty list) means stride = kernel_size.
     sh, sw = (
-        (kh, kw)
-        if stride is None or (not isinstance(stride, int) and len(stride) == 0)
-        else _pair(stride, "stride")
+        (kh, kw) if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride")
     )
     ph, pw = _pair(padding, "padding")
     dh, dw = _pair(dilation, "dilation")
@@ -207,9 +205,7 @@ def max_pool2d(
     out = np.full((*x.shape[:2], h_out, w_out), -np.inf)
     for i in range(kh):
         for j in range(kw):
-            patch = xp[
-                :, :, i * dh : i * dh + sh * (h_out - 1) + 1 : sh, j * dw : j * dw + sw * (w_out - 1) + 1 : sw
-            ]
+            patch = xp[:, :, i * dh : i * dh + sh * (h_out - 1) + 1 : sh, j * dw : j * dw + sw * (w_out - 1) + 1 : sw]
             # fmax would drop NaN; torch propagates NaN through max pooling, so does np.maximum.
             out = np.maximum(out, patch)
     return out[0] if unbatched else out
@@ -243,9 +239,7 @@ def avg_pool2d(
         ``(N, C, H_out, W_out)``.
     """
     x, unbatched = _batched(input, "avg_pool2d")
-    (kh, kw), (sh, sw), (ph, pw), _, (h_out, w_out) = _pool_geometry(
-        x, kernel_size, stride, padding, 1, ceil_mode
-    )
+    (kh, kw), (sh, sw), (ph, pw), _, (h_out, w_out) = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     h, w = x.shape[2], x.shape[3]
     out = np.empty((*x.shape[:2], h_out, w_out))
     for oh in range(h_out):
@@ -472,9 +466,7 @@ def batch_norm(
     if training:
         count = x.size // x.shape[1]
         if count <= 1:
-            raise ValueError(
-                f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
-            )
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
         mean = x.mean(axis=axes)
         var = x.var(axis=axes)  # biased (ddof=0): what normalises the batch
         if rm is not None:
@@ -873,3 +865,79 @@ def adamw_step(
         maximize=maximize,
         decoupled_weight_decay=True,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# bank-norms-eff: normalisation layers (layer_norm, group_norm, rms_norm)
+# ---------------------------------------------------------------------------------------------
+
+
+def layer_norm(
+    input: ArrayLike,
+    normalized_shape: Sequence[int],
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> Array:
+    """Layer normalisation over the last ``len(normalized_shape)`` dims, as ``torch.nn.functional.layer_norm``.
+
+    Per sample, the mean μ and *biased* variance σ² of those dims give ``(x − μ)/√(σ² + ε)``, then
+    ``·weight + bias`` elementwise; the same computation in training and evaluation (no running statistics).
+    """
+    x = _f64(input)
+    dims = tuple(int(d) for d in normalized_shape)
+    if x.shape[x.ndim - len(dims) :] != dims:
+        raise ValueError(f"layer_norm: input shape {x.shape} does not end with normalized_shape {dims}")
+    axes = tuple(range(x.ndim - len(dims), x.ndim))
+    out: Array = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    if weight is not None:
+        out = out * _f64(weight)
+    if bias is not None:
+        out = out + _f64(bias)
+    return out
+
+
+def group_norm(
+    input: ArrayLike,
+    num_groups: int,
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> Array:
+    """Group normalisation, as ``torch.nn.functional.group_norm``.
+
+    The C channels of each sample (``(N, C, ...)``) split into ``num_groups`` consecutive groups; each
+    group's values (C/G channels × every spatial position) are normalised with their own mean and biased
+    variance, then ``weight``/``bias`` (``(C,)``) scale and shift each channel.
+    """
+    x = _f64(input)
+    n, c = x.shape[0], x.shape[1]
+    if c % num_groups:
+        raise ValueError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    g = x.reshape(n, num_groups, -1)
+    out: Array = ((g - g.mean(axis=2, keepdims=True)) / np.sqrt(g.var(axis=2, keepdims=True) + eps)).reshape(x.shape)
+    bshape = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * _f64(weight).reshape(bshape)
+    if bias is not None:
+        out = out + _f64(bias).reshape(bshape)
+    return out
+
+
+def rms_norm(
+    input: ArrayLike,
+    normalized_shape: Sequence[int],
+    weight: ArrayLike | None = None,
+    eps: float | None = None,
+) -> Array:
+    """Root-mean-square normalisation, as ``torch.nn.functional.rms_norm``: ``x/√(mean(x²) + ε)·weight``.
+
+    No mean is subtracted and there is no bias. ``eps=None`` means the machine epsilon of float64 here
+    (torch uses that of the input's dtype).
+    """
+    x = _f64(input)
+    dims = tuple(int(d) for d in normalized_shape)
+    axes = tuple(range(x.ndim - len(dims), x.ndim))
+    e = float(np.finfo(np.float64).eps) if eps is None else eps
+    out: Array = x / np.sqrt((x * x).mean(axis=axes, keepdims=True) + e)
+    return out * _f64(weight) if weight is not None else out

@@ -3,36 +3,65 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from quizforge.bank.schema import Bank
+from quizforge.report.formats import ReportFormat
 from quizforge.report.stats import Report, build_report
 from quizforge.store import Store
 
-FORMATS = ("text", "md", "html", "json")
+# Each renderer is imported when its format is asked for: the HTML one alone is a few hundred lines.
+Renderer = Callable[[Report, int, bool], str]
+
+
+def _text(report: Report, width: int, color: bool) -> str:
+    from quizforge.report.render_text import render_text
+
+    return render_text(report, width=width, color=color)
+
+
+def _md(report: Report, width: int, color: bool) -> str:
+    from quizforge.report.render_md import render_md
+
+    return render_md(report)
+
+
+def _html(report: Report, width: int, color: bool) -> str:
+    from quizforge.report.render_html import render_html
+
+    return render_html(report)
+
+
+def _json(report: Report, width: int, color: bool) -> str:
+    from quizforge.report.render_json import render_json
+
+    return render_json(report)
+
+
+RENDERERS: dict[ReportFormat, Renderer] = {
+    ReportFormat.TEXT: _text,
+    ReportFormat.MD: _md,
+    ReportFormat.HTML: _html,
+    ReportFormat.JSON: _json,
+}
+
+
+def _format(fmt: str) -> ReportFormat:
+    try:
+        return ReportFormat(fmt)
+    except ValueError:
+        raise ValueError(f"unknown report format {fmt!r} (choose from {', '.join(ReportFormat)})") from None
 
 
 def render(report: Report, fmt: str, *, width: int = 80, color: bool = False) -> str:
-    """The report as text in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "text":
-        from quizforge.report.render_text import render_text
+    """The report as text in ``fmt`` (a :class:`ReportFormat` value; ``width`` and ``color`` are the text format's).
 
-        return render_text(report, width=width, color=color)
-    if fmt == "md":
-        from quizforge.report.render_md import render_md
-
-        return render_md(report)
-    if fmt == "html":
-        from quizforge.report.render_html import render_html
-
-        return render_html(report)
-    if fmt == "json":
-        from quizforge.report.render_json import render_json
-
-        return render_json(report)
-    raise ValueError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+    Raises:
+        ValueError: for an unknown format.
+    """
+    return RENDERERS[_format(fmt)](report, width, color)
 
 
 def _write(path: Path, text: str) -> None:
@@ -54,7 +83,8 @@ def run(
     now: datetime | None = None,
     tz: tzinfo | None = None,
 ) -> int:
-    """Write the report: to ``output`` when given, else to the terminal (text, with Rich) or stdout.
+    """Write the report: to ``output`` when given (then say on stdout which file was written), else to the
+    terminal (text, with Rich) or stdout.
 
     Args:
         store: The open database.
@@ -74,8 +104,7 @@ def run(
         ValueError: with a one-line message, for an unknown format, a bad ``days`` or an
             output file that cannot be written.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+    fmt = _format(fmt)
     days = 365 if days is None else days
     if days < 1:
         raise ValueError(f"--days must be at least 1 (got {days})")
@@ -86,9 +115,12 @@ def run(
         )
     report = build_report(store, bank, now or datetime.now(UTC), days=days, topics=topics, tz=tz, lang=lang)
     if target is not None:
+        from quizforge.i18n import t
+
         _write(target, render(report, fmt))
+        sys.stdout.write(t("report.wrote", lang, path=target.resolve()) + "\n")
         return 0
-    if fmt == "text":
+    if fmt == ReportFormat.TEXT:
         from rich.console import Console
 
         from quizforge.report.render_text import render as render_rich

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 
-from quizforge.report.render_text import pct, trend_text, trim_calendar
-from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
-from quizforge.report.strings import duration_text, label
+from quizforge.i18n import duration_text, rating_name, t, tn
+from quizforge.report.render_text import calendar_heading, pct, short_date, trend_text, trim_calendar
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
 
@@ -110,10 +110,10 @@ def svg_heatmap(days: Sequence[DayActivity], lang: str) -> str:
     w = left + weeks * (cell + gap) + 24
     h = top + 7 * (cell + gap) + 22
     parts = [
-        f'<svg viewBox="0 0 {w} {h}" style="max-width:{w * 1.25:.0f}px" role="img" '
-        f'aria-label="{_e(label("calendar", lang))}">'
+        f'<svg viewBox="0 0 {w} {h}" style="max-width:{w * 1.25:.0f}px;min-width:{w}px" role="img" '
+        f'aria-label="{_e(t("report.heading.calendar", lang))}">'
     ]
-    names = label("weekdays", lang).split(",")
+    names = t("report.weekdays", lang).split(",")
     for k, name in enumerate(names[:7]):
         if name:
             parts.append(f'<text x="0" y="{top + k * (cell + gap) + cell - 2}">{_e(name)}</text>')
@@ -134,12 +134,12 @@ def svg_heatmap(days: Sequence[DayActivity], lang: str) -> str:
             f"<title>{_e(tip)}</title></rect>"
         )
     ly = top + 7 * (cell + gap) + 10
-    parts.append(f'<text x="{left}" y="{ly + 9}">{_e(label("less", lang))}</text>')
+    parts.append(f'<text x="{left}" y="{ly + 9}">{_e(t("report.less", lang))}</text>')
     for i, c in enumerate(HEAT):
         parts.append(
             f'<rect x="{left + 30 + i * (cell + 2)}" y="{ly}" width="{cell}" height="{cell}" rx="2" fill="{c}"/>'
         )
-    parts.append(f'<text x="{left + 36 + 5 * (cell + 2)}" y="{ly + 9}">{_e(label("more", lang))}</text>')
+    parts.append(f'<text x="{left + 36 + 5 * (cell + 2)}" y="{ly + 9}">{_e(t("report.more", lang))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -151,8 +151,8 @@ def svg_forecast(days: Sequence[ForecastDay], lang: str) -> str:
     w = left + len(days) * (bw + gap) + 24
     h = top + ch + 24
     parts = [
-        f'<svg class="bars" viewBox="0 0 {w} {h}" style="max-width:{w}px" role="img" '
-        f'aria-label="{_e(label("forecast", lang))}">'
+        f'<svg class="bars" viewBox="0 0 {w} {h}" style="max-width:{w}px;min-width:{w * 0.75:.0f}px" role="img" '
+        f'aria-label="{_e(t("report.heading.forecast", lang))}">'
     ]
     parts.append(f'<line class="grid" x1="{left}" x2="{w - 4}" y1="{top + ch}" y2="{top + ch}"/>')
     for i, d in enumerate(days):
@@ -189,7 +189,7 @@ def svg_trend(quizzes: ScoreHistory, mocks: ScoreHistory, lang: str) -> str:
 
     parts = [
         f'<svg class="trend" viewBox="0 0 {w} {h}" style="max-width:640px" role="img" '
-        f'aria-label="{_e(label("trend", lang))}">'
+        f'aria-label="{_e(t("report.trend", lang))}">'
     ]
     for v in (0.0, 0.5, 1.0):
         y = top + (1 - v) * ch
@@ -197,16 +197,25 @@ def svg_trend(quizzes: ScoreHistory, mocks: ScoreHistory, lang: str) -> str:
         parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{v:.0%}</text>')
     parts.append(f'<text x="{left}" y="{h - 6}">{_e(d0.isoformat())}</text>')
     parts.append(f'<text x="{w - right}" y="{h - 6}" text-anchor="end">{_e(d1.isoformat())}</text>')
-    for hist, cls, name in ((quizzes, "quiz", label("quizzes", lang)), (mocks, "mock", label("mocks", lang))):
-        pts = [xy(s.date, s.score) for s in hist.sessions]
+    for hist, cls, name in (
+        (quizzes, "quiz", t("report.heading.quizzes", lang)),
+        (mocks, "mock", t("report.heading.mocks", lang)),
+    ):
+        chronological = hist.sessions[::-1]
+        pts = [xy(s.date, s.score) for s in chronological]
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             parts.append(f'<polyline class="line {cls}" points="{path}"><title>{_e(name)}</title></polyline>')
-        for (x, y), s in zip(pts, hist.sessions, strict=True):
+        for (x, y), s in zip(pts, chronological, strict=True):
             tip = f"{name} {s.date}: {pct(s.score)}"
             parts.append(f'<circle class="dot-{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{_e(tip)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _chart(svg: str) -> str:
+    """A chart that keeps a legible size (its own ``min-width``) and scrolls sideways on a narrow screen."""
+    return f'<div class="scroll">{svg}</div>' if svg else ""
 
 
 def _table(header: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> str:
@@ -218,8 +227,8 @@ def _table(header: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> 
 
 def _history_table(h: ScoreHistory, lang: str) -> str:
     rows = []
-    for s in reversed(h.sessions[-10:]):
-        minutes = "" if s.minutes is None else label("minutes", lang, n=round(s.minutes))
+    for s in h.sessions[:10]:
+        minutes = session_length(s.minutes, lang)
         rows.append(
             [
                 ("", _e(s.date)),
@@ -231,10 +240,10 @@ def _history_table(h: ScoreHistory, lang: str) -> str:
         )
     return _table(
         [
-            ("", _e(label("date", lang))),
-            ("n", _e(label("questions", lang))),
-            ("n hide-narrow", _e(label("duration", lang))),
-            ("n", _e(label("score", lang))),
+            ("", _e(t("report.date", lang))),
+            ("n", _e(t("report.questions", lang))),
+            ("n hide-narrow", _e(t("report.duration", lang))),
+            ("n", _e(t("report.score", lang))),
             ("", ""),
         ],
         rows,
@@ -243,19 +252,19 @@ def _history_table(h: ScoreHistory, lang: str) -> str:
 
 def _history_line(h: ScoreHistory, lang: str, key: str) -> str:
     return (
-        f"<p><b>{_e(label(key, lang))}</b> · {_e(label('mean', lang))} {pct(h.mean)} · "
-        f"{_e(label('best', lang))} {pct(h.best)} · "
-        f"{_e(label('trend', lang))} {_e(trend_text(h.trend, lang).plain)}</p>"
+        f"<p><b>{_e(t(key, lang))}</b> · {_e(t('report.mean', lang))} {pct(h.mean)} · "
+        f"{_e(t('report.best', lang))} {pct(h.best)} · "
+        f"{_e(t('report.trend', lang))} {_e(trend_text(h.trend, lang).plain)}</p>"
     )
 
 
 def render_html(report: Report) -> str:
     """The whole report as one HTML page (an empty store: the title and a friendly note)."""
     lang = report.lang
-    title = label("title", lang)
-    sub = label("as_of", lang, date=report.today, days=report.days)
+    title = t("report.title", lang)
+    sub = tn("report.as_of", report.days, lang, date=report.today)
     if report.topic_filter:
-        sub += " · " + label("topic_filter", lang, topics=", ".join(report.topic_filter))
+        sub += " · " + t("report.topic_filter", lang, topics=", ".join(report.topic_filter))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -266,19 +275,19 @@ def render_html(report: Report) -> str:
         f'<h1>{_e(title)}</h1><p class="sub">{_e(sub)}</p>',
     ]
     if report.empty:
-        out.append(f'<section><p class="empty">{_e(label("empty", lang))}</p></section>')
+        out.append(f'<section><p class="empty">{_e(t("report.empty", lang))}</p></section>')
         out.append("</main></body></html>")
         return "\n".join(out) + "\n"
     s, tot, st = report.states, report.totals, report.streak
     tiles = [
-        (f"{tot.window_reviews:,}", label("reviews", lang)),
-        (duration_text(tot.window_time_ms, lang), label("time_spent", lang)),
-        (str(tot.window_days_studied), label("days_studied", lang)),
-        (label("n_days", lang, n=st.current), label("streak", lang)),
-        (pct(next((r.rate for r in report.retention if r.days == 30), None)), label("retention_30", lang)),
-        (pct(s.mature / s.total if s.total else None), f"{label('mature', lang)} · {s.mature:,}/{s.total:,}"),
+        (f"{tot.window_reviews:,}", t("report.reviews", lang)),
+        (duration_text(tot.window_time_ms, lang), t("report.time_spent", lang)),
+        (str(tot.window_days_studied), t("report.days_studied", lang)),
+        (t("report.n_days", lang, n=st.current), t("report.streak", lang)),
+        (pct(next((r.rate for r in report.retention if r.days == 30), None)), t("report.retention_30", lang)),
+        (pct(s.mature / s.total if s.total else None), f"{t('report.mature', lang)} · {s.mature:,}/{s.total:,}"),
     ]
-    out.append("<section><h2>" + _e(label("overview", lang)) + '</h2><div class="tiles">')
+    out.append("<section><h2>" + _e(t("report.heading.overview", lang)) + '</h2><div class="tiles">')
     out += [f'<div class="tile"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in tiles]
     out.append("</div>")
     colours = {"new": "#8c959f", "learning": "#d4a72c", "young": "#4ac26b", "mature": "#1a7f37", "suspended": "#cf222e"}
@@ -286,54 +295,57 @@ def render_html(report: Report) -> str:
     n = max(1, s.total)
     out.append('<div class="states">')
     out += [
-        f'<div style="width:{v / n * 100:.2f}%;background:{colours[k]}" title="{_e(label(k, lang))}: {v}"></div>'
+        f'<div style="width:{v / n * 100:.2f}%;background:{colours[k]}" title="{_e(t(f"report.{k}", lang))}: {v}">'
+        "</div>"
         for k, v in counts.items()
         if v
     ]
     out.append('</div><div class="legend">')
     out += [
-        f'<span><i style="background:{colours[k]}"></i>{_e(label(k, lang))} {v:,}</span>' for k, v in counts.items()
+        f'<span><i style="background:{colours[k]}"></i>{_e(t(f"report.{k}", lang))} {v:,}</span>'
+        for k, v in counts.items()
     ]
     if s.leech:
-        out.append(f'<span><span class="flag">⚑</span> {_e(label("leech", lang))} {s.leech:,}</span>')
+        out.append(f'<span><span class="flag">⚑</span> {_e(t("report.leech", lang))} {s.leech:,}</span>')
     if s.not_in_bank:
-        out.append(f"<span>{_e(label('not_in_bank', lang))} {s.not_in_bank:,}</span>")
+        out.append(f"<span>{_e(t('report.not_in_bank', lang))} {s.not_in_bank:,}</span>")
     out.append("</div></section>")
 
-    out.append(f"<section><h2>{_e(label('calendar', lang))}</h2>")
-    out.append(svg_heatmap(trim_calendar(report.calendar, min_weeks=20), lang))
+    shown = trim_calendar(report.calendar, min_weeks=20)
+    out.append(f"<section><h2>{_e(calendar_heading(shown, lang))}</h2>")
+    out.append(_chart(svg_heatmap(shown, lang)))
     studied = [d for d in report.calendar if d.reviews]
     if studied:
-        mean_n = f"{round(sum(d.reviews for d in studied) / len(studied)):,}"
+        mean_n = round(sum(d.reviews for d in studied) / len(studied))
         mean_t = duration_text(round(sum(d.time_ms for d in studied) / len(studied)), lang)
-        out.append(f'<p class="note">{_e(label("daily_mean", lang, n=mean_n, t=mean_t))}</p>')
+        out.append(f'<p class="note">{_e(tn("report.daily_mean", mean_n, lang, n=f"{mean_n:,}", t=mean_t))}</p>')
     out.append("</section>")
 
     f = report.forecast
-    out.append(f"<section><h2>{_e(label('forecast', lang))}</h2>")
-    out.append(svg_forecast(f, lang))
+    out.append(f"<section><h2>{_e(t('report.heading.forecast', lang))}</h2>")
+    out.append(_chart(svg_forecast(f, lang)))
     out.append('<div class="tiles" style="margin-top:10px">')
     for key, value in (
-        ("due_today", f[0].due),
-        ("due_tomorrow", f[1].due),
-        ("due_week", sum(d.due for d in f[:7])),
-        ("due_month", sum(d.due for d in f)),
+        ("report.due_today", f[0].due),
+        ("report.due_tomorrow", f[1].due),
+        ("report.due_week", sum(d.due for d in f[:7])),
+        ("report.due_month", sum(d.due for d in f)),
     ):
-        out.append(f'<div class="tile"><b>{value:,}</b><span>{_e(label(key, lang))}</span></div>')
+        out.append(f'<div class="tile"><b>{value:,}</b><span>{_e(t(key, lang))}</span></div>')
     out.append("</div></section>")
 
-    out.append(f"<section><h2>{_e(label('retention', lang))}</h2>")
+    out.append(f"<section><h2>{_e(t('report.heading.retention', lang))}</h2>")
     out.append(
         _table(
             [
-                ("", _e(label("window", lang))),
-                ("n", _e(label("passed", lang))),
-                ("n", _e(label("rate", lang))),
+                ("", _e(t("report.window", lang))),
+                ("n", _e(t("report.passed", lang))),
+                ("n", _e(t("report.rate", lang))),
                 ("", ""),
             ],
             [
                 [
-                    ("", _e(label("last_n_days", lang, n=r.days))),
+                    ("", _e(tn("report.last_n_days", r.days, lang))),
                     ("n", f"{r.passed:,}/{r.total:,}"),
                     ("n", pct(r.rate)),
                     ("bar", svg_bar(r.rate)),
@@ -342,49 +354,50 @@ def render_html(report: Report) -> str:
             ],
         )
     )
-    out.append(f'<p class="note">{_e(label("retention_note", lang))}</p></section>')
+    out.append(f'<p class="note">{_e(t("report.retention_note", lang, again=rating_name(1, lang)))}</p></section>')
 
-    out.append(f"<section><h2>{_e(label('readiness', lang))}</h2>")
+    out.append(f"<section><h2>{_e(t('report.heading.readiness', lang))}</h2>")
     rows = []
-    for t in sorted(report.topics, key=lambda t: (t.recall, t.name)):
-        r30 = next((r.rate for r in t.retention if r.days == 30), None)
+    for topic in sorted(report.topics, key=lambda x: (x.recall, x.name)):
+        r30 = next((r.rate for r in topic.retention if r.days == 30), None)
         rows.append(
             [
-                ("name", _e(t.name)),
-                ("bar", svg_bar(t.recall)),
-                ("n", pct(t.recall)),
-                ("n", pct(t.share_mature)),
-                ("n", pct(t.generated_accuracy)),
+                ("name", _e(topic.name)),
+                ("bar", svg_bar(topic.recall)),
+                ("n", pct(topic.recall)),
+                ("n", pct(topic.share_mature)),
+                ("n", pct(topic.generated_accuracy)),
                 ("n hide-narrow", pct(r30)),
-                ("n hide-narrow", str(t.cards)),
+                ("n hide-narrow", str(topic.cards)),
             ]
         )
     out.append(
         _table(
             [
-                ("", _e(label("topic", lang))),
-                ("", _e(label("recall", lang))),
+                ("", _e(t("report.topic", lang))),
+                ("", _e(t("report.recall", lang))),
                 ("n", ""),
-                ("n", _e(label("mature_short", lang))),
-                ("n", _e(label("generated_short", lang))),
-                ("n hide-narrow", _e(label("retention_short", lang))),
-                ("n hide-narrow", _e(label("cards", lang))),
+                ("n", _e(t("report.mature_short", lang))),
+                ("n", _e(t("report.generated_short", lang))),
+                ("n hide-narrow", _e(t("report.retention_short", lang))),
+                ("n hide-narrow", _e(t("report.cards", lang))),
             ],
             rows,
         )
     )
-    out.append(f'<p class="note">{_e(label("readiness_note", lang))}</p></section>')
+    out.append(f'<p class="note">{_e(t("report.readiness_note", lang))}</p></section>')
 
-    out.append(f"<section><h2>{_e(label('weakest', lang))}</h2>")
+    out.append(f"<section><h2>{_e(t('report.heading.weakest', lang))}</h2>")
     if report.weakest:
         out.append(
             _table(
                 [
                     ("n", "#"),
-                    ("", _e(label("card", lang))),
-                    ("hide-narrow", _e(label("topic", lang))),
-                    ("n", _e(label("recall", lang))),
-                    ("n", _e(label("lapses", lang))),
+                    ("", _e(t("report.card", lang))),
+                    ("hide-narrow", _e(t("report.topic", lang))),
+                    ("n", _e(t("report.recall", lang))),
+                    ("n", _e(t("report.lapses", lang))),
+                    ("n", _e(t("report.last_failed", lang))),
                 ],
                 [
                     [
@@ -393,41 +406,45 @@ def render_html(report: Report) -> str:
                         ("hide-narrow", _e(w.topic)),
                         ("n", pct(w.retrievability)),
                         ("n", str(w.lapses)),
+                        ("n", _e(short_date(w.last_failed, report.today))),
                     ]
                     for i, w in enumerate(report.weakest, 1)
                 ],
             )
         )
     else:
-        out.append(f"<p>{_e(label('none_weak', lang))}</p>")
+        out.append(f"<p>{_e(t('report.none_weak', lang))}</p>")
     out.append("</section>")
 
-    out.append(f"<section><h2>{_e(label('mocks', lang))} · {_e(label('quizzes', lang))}</h2>")
+    out.append(f"<section><h2>{_e(t('report.heading.mocks', lang))} · {_e(t('report.heading.quizzes', lang))}</h2>")
     if report.mocks.sessions or report.quizzes.sessions:
         out.append(svg_trend(report.quizzes, report.mocks, lang))
         out.append(
             '<div class="legend"><span><i style="background:var(--accent)"></i>'
-            + _e(label("mocks", lang))
+            + _e(t("report.heading.mocks", lang))
             + '</span><span><i style="background:var(--good)"></i>'
-            + _e(label("quizzes", lang))
+            + _e(t("report.heading.quizzes", lang))
             + "</span></div>"
         )
-    for hist, key, empty in ((report.mocks, "mocks", "no_mocks"), (report.quizzes, "quizzes", "no_quizzes")):
+    for hist, key, empty in (
+        (report.mocks, "report.heading.mocks", "report.no_mocks"),
+        (report.quizzes, "report.heading.quizzes", "report.no_quizzes"),
+    ):
         if hist.sessions:
             out.append(_history_line(hist, lang, key))
             out.append(_history_table(hist, lang))
         else:
-            out.append(f'<p class="note">{_e(label(empty, lang))}</p>')
+            out.append(f'<p class="note">{_e(t(empty, lang))}</p>')
     out.append("</section>")
 
-    out.append(f"<section><h2>{_e(label('generators', lang))}</h2>")
+    out.append(f"<section><h2>{_e(t('report.heading.generators', lang))}</h2>")
     if report.generators:
         out.append(
             _table(
                 [
-                    ("", _e(label("generator", lang))),
-                    ("n", _e(label("answered", lang))),
-                    ("n", _e(label("accuracy", lang))),
+                    ("", _e(t("report.generator", lang))),
+                    ("n", _e(t("report.answered", lang))),
+                    ("n", _e(t("report.accuracy", lang))),
                     ("hide-narrow", ""),
                 ],
                 [
@@ -442,8 +459,8 @@ def render_html(report: Report) -> str:
             )
         )
     else:
-        out.append(f"<p>{_e(label('no_generated', lang))}</p>")
+        out.append(f"<p>{_e(t('report.no_generated', lang))}</p>")
     out.append("</section>")
-    out.append(f"<footer>{_e(label('footer', lang, at=report.generated_at))}</footer>")
+    out.append(f"<footer>{_e(t('report.footer', lang, at=report.generated_at))}</footer>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from quizforge.report.render_text import bar, pct, sparkline, trend_text
-from quizforge.report.stats import Report, ScoreHistory
-from quizforge.report.strings import duration_text, label
+from quizforge.i18n import duration_text, rating_name, t, tn
+from quizforge.report.render_text import bar, calendar_heading, pct, sparkline, trend_text
+from quizforge.report.stats import Report, ScoreHistory, session_length
 
 
 class _Code(str):
@@ -39,20 +39,20 @@ def _bar(value: float | None, width: int = 10) -> _Code:
 
 
 def _history(h: ScoreHistory, lang: str, title: str, empty: str) -> list[str]:
-    out = ["", f"## {label(title, lang)}", ""]
+    out = ["", f"## {t(title, lang)}", ""]
     if not h.sessions:
-        return [*out, label(empty, lang)]
+        return [*out, t(empty, lang)]
     out.append(
-        f"`{sparkline([s.score for s in h.sessions][-40:], 0.0, 1.0)}` {label('mean', lang)} {pct(h.mean)} · "
-        f"{label('best', lang)} {pct(h.best)} · {label('trend', lang)} {trend_text(h.trend, lang).plain}"
+        f"`{sparkline([s.score for s in h.sessions[:40]][::-1], 0.0, 1.0)}` {t('report.mean', lang)} {pct(h.mean)} · "
+        f"{t('report.best', lang)} {pct(h.best)} · {t('report.trend', lang)} {trend_text(h.trend, lang).plain}"
     )
     out.append("")
     rows: list[list[object]] = []
     for s in h.sessions:
-        minutes = "" if s.minutes is None else label("minutes", lang, n=round(s.minutes))
+        minutes = session_length(s.minutes, lang)
         rows.append([s.date, s.questions, minutes, pct(s.score), _bar(s.score)])
     return out + _table(
-        [label("date", lang), label("questions", lang), label("duration", lang), label("score", lang), ""],
+        [t("report.date", lang), t("report.questions", lang), t("report.duration", lang), t("report.score", lang), ""],
         rows,
         {1, 2, 3},
     )
@@ -61,18 +61,18 @@ def _history(h: ScoreHistory, lang: str, title: str, empty: str) -> list[str]:
 def render_md(report: Report) -> str:
     """The whole report as one Markdown document (an empty store: the title and a friendly note)."""
     lang = report.lang
-    out = [f"# {label('title', lang)}", "", label("as_of", lang, date=report.today, days=report.days)]
+    out = [f"# {t('report.title', lang)}", "", tn("report.as_of", report.days, lang, date=report.today)]
     if report.topic_filter:
-        out += ["", label("topic_filter", lang, topics=", ".join(report.topic_filter))]
+        out += ["", t("report.topic_filter", lang, topics=", ".join(report.topic_filter))]
     if report.empty:
-        return "\n".join([*out, "", label("empty", lang), ""])
+        return "\n".join([*out, "", t("report.empty", lang), ""])
     s, tot = report.states, report.totals
     n = max(1, s.total)
-    out += ["", f"## {label('overview', lang)}", ""]
+    out += ["", f"## {t('report.heading.overview', lang)}", ""]
     out += _table(
-        [label("state", lang), label("count", lang), label("share", lang), ""],
+        [t("report.state", lang), t("report.count", lang), t("report.share", lang), ""],
         [
-            [label(k, lang), v, pct(v / n), _bar(v / n)]
+            [t(f"report.{k}", lang), v, pct(v / n), _bar(v / n)]
             for k, v in (
                 ("new", s.new),
                 ("learning", s.learning),
@@ -86,18 +86,18 @@ def render_md(report: Report) -> str:
     )
     out.append("")
     out.append(
-        f"- {label('reviews', lang)}: {tot.window_reviews:,} · {label('time_spent', lang)}: "
-        f"{duration_text(tot.window_time_ms, lang)} · {label('days_studied', lang)}: {tot.window_days_studied}"
+        f"- {t('report.reviews', lang)}: {tot.window_reviews:,} · {t('report.time_spent', lang)}: "
+        f"{duration_text(tot.window_time_ms, lang)} · {t('report.days_studied', lang)}: {tot.window_days_studied}"
     )
     out.append(
-        f"- {label('streak', lang)}: {label('n_days', lang, n=report.streak.current)} · "
-        f"{label('longest_streak', lang)}: {label('n_days', lang, n=report.streak.longest)}"
+        f"- {t('report.streak', lang)}: {t('report.n_days', lang, n=report.streak.current)} · "
+        f"{t('report.longest_streak', lang)}: {t('report.n_days', lang, n=report.streak.longest)}"
     )
     if s.not_in_bank:
-        out.append(f"- {label('not_in_bank', lang)}: {s.not_in_bank}")
+        out.append(f"- {t('report.not_in_bank', lang)}: {s.not_in_bank}")
 
     # the calendar as one row per month: Markdown has no grid of coloured cells
-    out += ["", f"## {label('calendar', lang)}", ""]
+    out += ["", f"## {calendar_heading(report.calendar, lang)}", ""]
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for d in report.calendar:
         m = months[d.date[:7]]
@@ -108,77 +108,101 @@ def render_md(report: Report) -> str:
         [month, f"{v[0]:,}", duration_text(v[1], lang), v[2]] for month, v in sorted(months.items()) if v[0]
     ]
     out += _table(
-        [label("month", lang), label("reviews", lang), label("time_spent", lang), label("days_studied", lang)],
+        [
+            t("report.month", lang),
+            t("report.reviews", lang),
+            t("report.time_spent", lang),
+            t("report.days_studied", lang),
+        ],
         rows,
         {1, 2, 3},
     )
-    out += ["", f"## {label('forecast', lang)}", ""]
+    out += ["", f"## {t('report.heading.forecast', lang)}", ""]
     f = report.forecast
     out.append(f"`{sparkline([d.due for d in f])}`")
     out.append("")
     out += _table(
-        [label("due_today", lang), label("due_tomorrow", lang), label("due_week", lang), label("due_month", lang)],
+        [
+            t("report.due_today", lang),
+            t("report.due_tomorrow", lang),
+            t("report.due_week", lang),
+            t("report.due_month", lang),
+        ],
         [[f[0].due, f[1].due, sum(d.due for d in f[:7]), sum(d.due for d in f)]],
         {0, 1, 2, 3},
     )
-    out += ["", f"## {label('retention', lang)}", ""]
+    out += ["", f"## {t('report.heading.retention', lang)}", ""]
     out += _table(
-        [label("window", lang), label("passed", lang), label("rate", lang), ""],
+        [t("report.window", lang), t("report.passed", lang), t("report.rate", lang), ""],
         [
-            [label("last_n_days", lang, n=r.days), f"{r.passed:,}/{r.total:,}", pct(r.rate), _bar(r.rate)]
+            [tn("report.last_n_days", r.days, lang), f"{r.passed:,}/{r.total:,}", pct(r.rate), _bar(r.rate)]
             for r in report.retention
         ],
         {1, 2},
     )
-    out += ["", label("retention_note", lang)]
-    out += ["", f"## {label('readiness', lang)}", ""]
+    out += ["", t("report.retention_note", lang, again=rating_name(1, lang))]
+    out += ["", f"## {t('report.heading.readiness', lang)}", ""]
     out += _table(
         [
-            label("topic", lang),
-            label("recall", lang),
+            t("report.topic", lang),
+            t("report.recall", lang),
             "",
-            label("mature_short", lang),
-            label("generated_short", lang),
-            label("retention_short", lang),
-            label("cards", lang),
+            t("report.mature_short", lang),
+            t("report.generated_short", lang),
+            t("report.retention_short", lang),
+            t("report.cards", lang),
         ],
         [
             [
-                t.name,
-                pct(t.recall),
-                _bar(t.recall),
-                pct(t.share_mature),
-                pct(t.generated_accuracy),
-                pct(next((r.rate for r in t.retention if r.days == 30), None)),
-                t.cards,
+                topic.name,
+                pct(topic.recall),
+                _bar(topic.recall),
+                pct(topic.share_mature),
+                pct(topic.generated_accuracy),
+                pct(next((r.rate for r in topic.retention if r.days == 30), None)),
+                topic.cards,
             ]
-            for t in sorted(report.topics, key=lambda t: (t.recall, t.name))
+            for topic in sorted(report.topics, key=lambda x: (x.recall, x.name))
         ],
         {1, 3, 4, 5, 6},
     )
-    out += ["", label("readiness_note", lang)]
-    out += ["", f"## {label('weakest', lang)}", ""]
+    out += ["", t("report.readiness_note", lang)]
+    out += ["", f"## {t('report.heading.weakest', lang)}", ""]
     if report.weakest:
         out += _table(
-            ["#", label("card", lang), label("topic", lang), label("recall", lang), label("lapses", lang)],
             [
-                [i, (w.prompt or w.card_id) + (" ⚑" if w.leech else ""), w.topic, pct(w.retrievability), w.lapses]
+                "#",
+                t("report.card", lang),
+                t("report.topic", lang),
+                t("report.recall", lang),
+                t("report.lapses", lang),
+                t("report.last_failed", lang),
+            ],
+            [
+                [
+                    i,
+                    (w.prompt or w.card_id) + (" ⚑" if w.leech else ""),
+                    w.topic,
+                    pct(w.retrievability),
+                    w.lapses,
+                    w.last_failed or "",
+                ]
                 for i, w in enumerate(report.weakest, 1)
             ],
             {0, 3, 4},
         )
     else:
-        out.append(label("none_weak", lang))
-    out += _history(report.quizzes, lang, "quizzes", "no_quizzes")
-    out += _history(report.mocks, lang, "mocks", "no_mocks")
-    out += ["", f"## {label('generators', lang)}", ""]
+        out.append(t("report.none_weak", lang))
+    out += _history(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes")
+    out += _history(report.mocks, lang, "report.heading.mocks", "report.no_mocks")
+    out += ["", f"## {t('report.heading.generators', lang)}", ""]
     if report.generators:
         out += _table(
-            [label("generator", lang), label("answered", lang), label("accuracy", lang), ""],
+            [t("report.generator", lang), t("report.answered", lang), t("report.accuracy", lang), ""],
             [[g.title, g.answered, pct(g.accuracy), _bar(g.accuracy)] for g in report.generators],
             {1, 2},
         )
     else:
-        out.append(label("no_generated", lang))
-    out += ["", "_" + label("footer", lang, at=report.generated_at) + "_", ""]
+        out.append(t("report.no_generated", lang))
+    out += ["", "_" + t("report.footer", lang, at=report.generated_at) + "_", ""]
     return "\n".join(out)

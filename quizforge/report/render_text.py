@@ -17,8 +17,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
-from quizforge.report.strings import duration_text, label
+from quizforge.i18n import duration_text, rating_name, t, tn
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 WIDTH = 80
 HEAT_COLOURS = ("grey35", "#0e4429", "#006d32", "#26a641", "#39d353")
@@ -62,10 +62,10 @@ def _title(text: str) -> Text:
 
 def header(report: Report) -> RenderableType:
     lang = report.lang
-    out = Text(label("title", lang), style="bold")
-    out.append("\n" + label("as_of", lang, date=report.today, days=report.days), style="dim")
+    out = Text(t("report.title", lang), style="bold")
+    out.append("\n" + tn("report.as_of", report.days, lang, date=report.today), style="dim")
     if report.topic_filter:
-        out.append("\n" + label("topic_filter", lang, topics=", ".join(report.topic_filter)), style="dim")
+        out.append("\n" + t("report.topic_filter", lang, topics=", ".join(report.topic_filter)), style="dim")
     return out
 
 
@@ -83,23 +83,23 @@ def overview(report: Report) -> RenderableType:
         ("mature", s.mature, "bold green"),
         ("suspended", s.suspended, "dim"),
     ):
-        states.add_row(label(key, lang), f"{value:,}", bar(value / n, 12, style))
+        states.add_row(t(f"report.{key}", lang), f"{value:,}", bar(value / n, 12, style))
     if s.leech:
-        states.add_row(label("leech", lang), f"{s.leech:,}", Text(""))
+        states.add_row(t("report.leech", lang), f"{s.leech:,}", Text(""))
     if s.not_in_bank:
-        states.add_row(Text(label("not_in_bank", lang), style="dim"), f"{s.not_in_bank:,}", Text(""))
+        states.add_row(Text(t("report.not_in_bank", lang), style="dim"), f"{s.not_in_bank:,}", Text(""))
     numbers = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
     numbers.add_column(no_wrap=True)
     numbers.add_column(justify="right", no_wrap=True)
-    numbers.add_row(label("cards", lang), f"{s.total:,}")
-    numbers.add_row(label("reviews", lang), f"{tot.window_reviews:,}")
-    numbers.add_row(label("time_spent", lang), duration_text(tot.window_time_ms, lang))
-    numbers.add_row(label("days_studied", lang), f"{tot.window_days_studied:,}")
-    numbers.add_row(label("streak", lang), label("n_days", lang, n=report.streak.current))
-    numbers.add_row(label("longest_streak", lang), label("n_days", lang, n=report.streak.longest))
+    numbers.add_row(t("report.cards", lang), f"{s.total:,}")
+    numbers.add_row(t("report.reviews", lang), f"{tot.window_reviews:,}")
+    numbers.add_row(t("report.time_spent", lang), duration_text(tot.window_time_ms, lang))
+    numbers.add_row(t("report.days_studied", lang), f"{tot.window_days_studied:,}")
+    numbers.add_row(t("report.streak", lang), t("report.n_days", lang, n=report.streak.current))
+    numbers.add_row(t("report.longest_streak", lang), t("report.n_days", lang, n=report.streak.longest))
     grid = Table.grid(padding=(0, 4))
     grid.add_row(states, numbers)
-    return Group(_title(label("overview", lang)), grid)
+    return Group(_title(t("report.heading.overview", lang)), grid)
 
 
 def _month_name(d: date, lang: str) -> str:
@@ -119,6 +119,21 @@ def trim_calendar(days: Sequence[DayActivity], min_weeks: int = 13) -> Sequence[
     return days[max(0, begin) :]
 
 
+def short_date(day: str | None, today: str) -> str:
+    """An ISO date without its year when it is the report's year ("05-30"); "" for none."""
+    if not day:
+        return ""
+    return day[5:] if day[:4] == today[:4] else day
+
+
+def calendar_heading(days: Sequence[DayActivity], lang: str) -> str:
+    """The calendar's heading with the range of days it shows (the heatmap may show less than the window)."""
+    heading = t("report.heading.calendar", lang)
+    if not days:
+        return heading
+    return heading + " · " + t("report.date_range", lang, start=days[0].date, end=days[-1].date)
+
+
 def heatmap(days: Sequence[DayActivity], lang: str, width: int = WIDTH) -> Text:
     """A calendar of the days, one column per week (Monday on top), shaded by the day's reviews."""
     if not days:
@@ -129,7 +144,7 @@ def heatmap(days: Sequence[DayActivity], lang: str, width: int = WIDTH) -> Text:
     peak = max((d.reviews for d in days), default=0) or 1
     cells: dict[date, int] = {date.fromisoformat(d.date): d.reviews for d in days}
     step = 2 if 5 + weeks * 2 <= width else 1
-    weekday = label("weekdays", lang).split(",")
+    weekday = t("report.weekdays", lang).split(",")
     label_w = 4
     out = Text()
     # month names above the week where the month begins (counted in cells: 月 is two wide)
@@ -160,10 +175,10 @@ def heatmap(days: Sequence[DayActivity], lang: str, width: int = WIDTH) -> Text:
             if step == 2:
                 out.append(" ")
         out.append("\n")
-    out.append(" " * label_w + label("less", lang) + " ", style="dim")
+    out.append(" " * label_w + t("report.less", lang) + " ", style="dim")
     for g, c in zip(HEAT_GLYPHS, HEAT_COLOURS, strict=True):
         out.append(g, style=c)
-    out.append(" " + label("more", lang), style="dim")
+    out.append(" " + t("report.more", lang), style="dim")
     return out
 
 
@@ -171,11 +186,11 @@ def calendar_section(report: Report, width: int = WIDTH) -> RenderableType:
     lang = report.lang
     studied = [d for d in report.calendar if d.reviews]
     shown = trim_calendar(report.calendar)
-    parts: list[RenderableType] = [_title(label("calendar", lang)), heatmap(shown, lang, width)]
+    parts: list[RenderableType] = [_title(calendar_heading(shown, lang)), heatmap(shown, lang, width)]
     if studied:
-        mean_n = f"{round(sum(d.reviews for d in studied) / len(studied)):,}"
+        mean_n = round(sum(d.reviews for d in studied) / len(studied))
         mean_t = duration_text(round(sum(d.time_ms for d in studied) / len(studied)), lang)
-        parts.append(Text(label("daily_mean", lang, n=mean_n, t=mean_t), style="dim"))
+        parts.append(Text(tn("report.daily_mean", mean_n, lang, n=f"{mean_n:,}", t=mean_t), style="dim"))
     return Group(*parts)
 
 
@@ -214,122 +229,134 @@ def forecast_section(report: Report) -> RenderableType:
     lang, f = report.lang, report.forecast
     summary = Table(box=None, show_header=True, pad_edge=False, padding=(0, 2), header_style="dim")
     cols = [
-        (label("due_today", lang), f[0].due if f else 0),
-        (label("due_tomorrow", lang), f[1].due if len(f) > 1 else 0),
-        (label("due_week", lang), sum(d.due for d in f[:7])),
-        (label("due_month", lang), sum(d.due for d in f)),
+        (t("report.due_today", lang), f[0].due if f else 0),
+        (t("report.due_tomorrow", lang), f[1].due if len(f) > 1 else 0),
+        (t("report.due_week", lang), sum(d.due for d in f[:7])),
+        (t("report.due_month", lang), sum(d.due for d in f)),
     ]
     for name, _ in cols:
         summary.add_column(name, justify="right", no_wrap=True)
     summary.add_row(*(f"{n:,}" for _, n in cols))
-    return Group(_title(label("forecast", lang)), forecast_chart(f), summary)
+    return Group(_title(t("report.heading.forecast", lang)), forecast_chart(f), summary)
 
 
 def retention_section(report: Report) -> RenderableType:
     lang = report.lang
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
-    table.add_column(label("window", lang), no_wrap=True)
-    table.add_column(label("passed", lang), justify="right", no_wrap=True)
-    table.add_column(label("rate", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.window", lang), no_wrap=True)
+    table.add_column(t("report.passed", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.rate", lang), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for r in report.retention:
-        table.add_row(label("last_n_days", lang, n=r.days), f"{r.passed:,}/{r.total:,}", pct(r.rate), bar(r.rate, 24))
-    return Group(_title(label("retention", lang)), table, Text(label("retention_note", lang), style="dim italic"))
+        table.add_row(tn("report.last_n_days", r.days, lang), f"{r.passed:,}/{r.total:,}", pct(r.rate), bar(r.rate, 24))
+    return Group(
+        _title(t("report.heading.retention", lang)),
+        table,
+        Text(t("report.retention_note", lang, again=rating_name(1, lang)), style="dim italic"),
+    )
 
 
 def readiness_section(report: Report) -> RenderableType:
     lang = report.lang
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
-    table.add_column(label("topic", lang), no_wrap=True, overflow="ellipsis", max_width=28)
-    table.add_column(label("recall", lang), no_wrap=True)
+    table.add_column(t("report.topic", lang), no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column(t("report.recall", lang), no_wrap=True)
     table.add_column("", justify="right", no_wrap=True, width=4)
-    table.add_column(label("mature_short", lang), justify="right", no_wrap=True)
-    table.add_column(label("generated_short", lang), justify="right", no_wrap=True)
-    table.add_column(label("retention_short", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.mature_short", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.generated_short", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.retention_short", lang), justify="right", no_wrap=True)
     table.add_column("#", justify="right", no_wrap=True, style="dim")
-    for t in sorted(report.topics, key=lambda t: (t.recall, t.name)):
-        r30 = next((r.rate for r in t.retention if r.days == 30), None)
+    for topic in sorted(report.topics, key=lambda x: (x.recall, x.name)):
+        r30 = next((r.rate for r in topic.retention if r.days == 30), None)
         table.add_row(
-            Text(t.name),  # Text, not str: a name is never read as Rich markup
-            bar(t.recall, 14),
-            pct(t.recall),
-            pct(t.share_mature),
-            pct(t.generated_accuracy),
+            Text(topic.name),  # Text, not str: a name is never read as Rich markup
+            bar(topic.recall, 14),
+            pct(topic.recall),
+            pct(topic.share_mature),
+            pct(topic.generated_accuracy),
             pct(r30),
-            str(t.cards),
+            str(topic.cards),
         )
-    return Group(_title(label("readiness", lang)), table, Text(label("readiness_note", lang), style="dim italic"))
+    return Group(
+        _title(t("report.heading.readiness", lang)), table, Text(t("report.readiness_note", lang), style="dim italic")
+    )
 
 
 def weakest_section(report: Report) -> RenderableType:
     lang = report.lang
     if not report.weakest:
-        return Group(_title(label("weakest", lang)), Text(label("none_weak", lang), style="dim"))
+        return Group(_title(t("report.heading.weakest", lang)), Text(t("report.none_weak", lang), style="dim"))
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=True)
     table.add_column("#", justify="right", no_wrap=True, style="dim")
-    table.add_column(label("card", lang), no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column(label("topic", lang), no_wrap=True, overflow="ellipsis", ratio=1, style="dim")
-    table.add_column(label("recall", lang), justify="right", no_wrap=True)
-    table.add_column(label("lapses", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.card", lang), no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column(t("report.topic", lang), no_wrap=True, overflow="ellipsis", ratio=1, style="dim")
+    table.add_column(t("report.recall", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.lapses", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.last_failed", lang), justify="right", no_wrap=True, style="dim")
     for i, w in enumerate(report.weakest, 1):
         name = Text(w.prompt or w.card_id)
         if w.leech:
             name.append(" ⚑", style="red")
         table.add_row(
-            str(i), name, Text(w.topic), Text(pct(w.retrievability), style=level_style(w.retrievability)), str(w.lapses)
+            str(i),
+            name,
+            Text(w.topic),
+            Text(pct(w.retrievability), style=level_style(w.retrievability)),
+            str(w.lapses),
+            short_date(w.last_failed, report.today),
         )
-    return Group(_title(label("weakest", lang)), table)
+    return Group(_title(t("report.heading.weakest", lang)), table)
 
 
 def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key: str) -> RenderableType:
     if not history.sessions:
-        return Group(_title(label(title_key, lang)), Text(label(empty_key, lang), style="dim"))
-    scores = [s.score for s in history.sessions]
+        return Group(_title(t(title_key, lang)), Text(t(empty_key, lang), style="dim"))
+    scores = [s.score for s in history.sessions[:40]][::-1]  # the sparkline reads oldest to newest
     line = Text()
-    line.append(sparkline(scores[-40:], 0.0, 1.0), style="cyan")
-    line.append(f"  {label('mean', lang)} {pct(history.mean)} · {label('best', lang)} {pct(history.best)} · ")
-    line.append(f"{label('trend', lang)} ")
+    line.append(sparkline(scores, 0.0, 1.0), style="cyan")
+    line.append(f"  {t('report.mean', lang)} {pct(history.mean)} · {t('report.best', lang)} {pct(history.best)} · ")
+    line.append(f"{t('report.trend', lang)} ")
     line.append_text(trend_text(history.trend, lang))
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
-    table.add_column(label("date", lang), no_wrap=True)
-    table.add_column(label("questions", lang), justify="right", no_wrap=True)
-    table.add_column(label("duration", lang), justify="right", no_wrap=True)
-    table.add_column(label("score", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.date", lang), no_wrap=True)
+    table.add_column(t("report.questions", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.duration", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.score", lang), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for s in history.sessions[-5:]:
-        minutes = "" if s.minutes is None else label("minutes", lang, n=round(s.minutes))
+    for s in history.sessions[:5]:
+        minutes = session_length(s.minutes, lang)
         table.add_row(s.date, str(s.questions), minutes, pct(s.score), bar(s.score, 16))
-    return Group(_title(label(title_key, lang)), line, table)
+    return Group(_title(t(title_key, lang)), line, table)
 
 
 def trend_text(trend: float | None, lang: str) -> Text:
     if trend is None or abs(trend) < 0.005:
-        return Text(label("trend_flat", lang), style="dim")
-    d = label("points", lang, n=f"{abs(trend) * 100:.1f}")
+        return Text(t("report.trend_flat", lang), style="dim")
+    d = t("report.points", lang, n=f"{abs(trend) * 100:.1f}")
     if trend > 0:
-        return Text("↗ " + label("trend_up", lang, d=d), style="green")
-    return Text("↘ " + label("trend_down", lang, d=d), style="red")
+        return Text("↗ " + t("report.trend_up", lang, d=d), style="green")
+    return Text("↘ " + t("report.trend_down", lang, d=d), style="red")
 
 
 def generators_section(report: Report, limit: int = 12) -> RenderableType:
     """The ``limit`` weakest generator families (the rest in one line)."""
     lang = report.lang
     if not report.generators:
-        return Group(_title(label("generators", lang)), Text(label("no_generated", lang), style="dim"))
+        return Group(_title(t("report.heading.generators", lang)), Text(t("report.no_generated", lang), style="dim"))
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
-    table.add_column(label("generator", lang), no_wrap=True, overflow="ellipsis", max_width=36)
-    table.add_column(label("answered", lang), justify="right", no_wrap=True)
-    table.add_column(label("accuracy", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.generator", lang), no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column(t("report.answered", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.accuracy", lang), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for g in report.generators[:limit]:
         table.add_row(Text(g.title), f"{g.answered:,}", pct(g.accuracy), bar(g.accuracy, 16))
-    parts: list[RenderableType] = [_title(label("generators", lang)), table]
+    parts: list[RenderableType] = [_title(t("report.heading.generators", lang)), table]
     rest = report.generators[limit:]
     if rest:
         n = sum(g.answered for g in rest)
         ok = sum(g.correct for g in rest)
         parts.append(
-            Text(label("more_generators", lang, k=len(rest), n=n, acc=pct(ok / n if n else None)), style="dim")
+            Text(t("report.more_generators", lang, k=len(rest), n=n, acc=pct(ok / n if n else None)), style="dim")
         )
     return Group(*parts)
 
@@ -338,7 +365,7 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
     """The report's sections in order (an empty store: the header and a friendly note)."""
     lang = report.lang
     if report.empty:
-        return [header(report), Padding(Text(label("empty", lang)), (1, 0))]
+        return [header(report), Padding(Text(t("report.empty", lang)), (1, 0))]
     return [
         header(report),
         overview(report),
@@ -347,8 +374,8 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
         retention_section(report),
         readiness_section(report),
         weakest_section(report),
-        history_section(report.quizzes, lang, "quizzes", "no_quizzes"),
-        history_section(report.mocks, lang, "mocks", "no_mocks"),
+        history_section(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes"),
+        history_section(report.mocks, lang, "report.heading.mocks", "report.no_mocks"),
         generators_section(report),
     ]
 

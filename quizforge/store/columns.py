@@ -18,16 +18,20 @@ import numpy as np
 
 from quizforge.store.repository import Store
 
-# Source codes in ReviewColumns.source (the order of quizforge.store.models.Source).
+# The integer that stands for each review source in ReviewColumns.source. The numbering is this
+# table's own (not the order of quizforge.store.models.Source); the review log's CHECK constraint
+# allows no other source.
 SOURCE_CODES: dict[str, int] = {"study": 0, "import": 1, "cram": 2, "quiz": 3, "mock": 4}
-SCHEDULED_CODES = (0, 1)
+# The study queue's reviews (study, and an imported study log): the only ones true retention counts.
+# Quiz and mock answers move the schedule too, but are chosen by the user, not by the schedule.
+STUDY_QUEUE_CODES = (SOURCE_CODES["study"], SOURCE_CODES["import"])
 _SEP = "\x1f"  # the ASCII unit separator: never in a question id
 
 
 def read(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Run one read-only statement through :meth:`Store.query` (the store's lock, and its one-line
+    """Run one read-only statement through the store's private ``_query`` (the store's lock, and its one-line
     errors for a locked or damaged database). Every report query is in this module; none writes."""
-    return store.query(sql, params)
+    return store._query(sql, params)
 
 
 @dataclass(frozen=True)
@@ -144,11 +148,12 @@ def load_reviews(store: Store, cards: CardColumns) -> tuple[ReviewColumns, CardC
                      + 128 * coalesce(correct, 2)),
         group_concat(coalesce(duration_ms, 0)) FROM review_log""",
     )[0]
-    n = int(row[0])
+    count, card_ids, times, packed_flags, durations = row
+    n = int(count)
     if n == 0:
         z = np.zeros(0, dtype=np.int64)
         return ReviewColumns(z, z, z.astype(np.int8), z.astype(np.int8), z.astype(bool), z.astype(np.int8), z), cards
-    ids = str(row[1]).split(_SEP)
+    ids = str(card_ids).split(_SEP)
     if len(ids) != n:
         raise ValueError("review log card ids could not be parsed")
     index = {c: i for i, c in enumerate(cards.ids)}
@@ -159,16 +164,16 @@ def load_reviews(store: Store, cards: CardColumns) -> tuple[ReviewColumns, CardC
         index.update({c: len(cards) + i for i, c in enumerate(missing)})
         cards = with_cards(cards, missing)
         card = np.fromiter(map(index.__getitem__, ids), dtype=np.int64, count=n)
-    packed = _ints(row[3], n)
+    packed = _ints(packed_flags, n)
     correct = (packed >> 7).astype(np.int8)
     reviews = ReviewColumns(
         card=card,
-        at_s=_ints(row[2], n),
+        at_s=_ints(times, n),
         rating=(packed & 7).astype(np.int8),
         source=((packed >> 3) & 7).astype(np.int8),
         generated=((packed >> 6) & 1).astype(bool),
         correct=np.where(correct == 2, -1, correct).astype(np.int8),
-        duration_ms=_ints(row[4], n),
+        duration_ms=_ints(durations, n),
     )
     return reviews, cards
 

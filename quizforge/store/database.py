@@ -2,15 +2,87 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000
 
+# A namespace for the ids of events that a migration derives from older tables: the same old row gives
+# the same event id on every device, so merging two migrated stores does not double them.
+MIGRATION_NAMESPACE = uuid.UUID("0b6f7c1e-3f1a-4c55-9d8e-5a1f2b7c9e40")
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Schema 2: one event log. Reviews stay in ``review_log`` (now with the device that made them and a
+    local sequence number for sync); every other change is a row of ``events``. What schema 1 kept only
+    as state (undone ids, flags, settings, mock results) becomes events, so that nothing is lost and a
+    replay of the log gives the same state."""
+    for statement in (
+        "ALTER TABLE review_log ADD COLUMN device TEXT",
+        "ALTER TABLE review_log ADD COLUMN seq INTEGER",
+        """CREATE TABLE events (
+            seq    INTEGER PRIMARY KEY,          -- local order of arrival (sync sends what is past its mark)
+            id     TEXT NOT NULL UNIQUE,         -- UUID
+            kind   TEXT NOT NULL,                -- quizforge.store.models.EventKind, or a newer version's kind
+            key    TEXT NOT NULL DEFAULT '',     -- card id, setting name, mock id, review id, or ''
+            at     TEXT NOT NULL,                -- ISO 8601 UTC
+            device TEXT NOT NULL,
+            data   TEXT NOT NULL DEFAULT '{}'    -- JSON object
+        )""",
+        "CREATE INDEX events_key ON events (key, kind, at, id)",
+    ):
+        conn.execute(statement)
+    device = str(uuid.uuid4())
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    conn.execute("UPDATE review_log SET device = ?, seq = rowid", (device,))
+    conn.execute("CREATE INDEX review_log_seq ON review_log (seq)")
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('_device', ?)", (json.dumps(device),))
+
+    def derived(what: str) -> str:
+        return str(uuid.uuid5(MIGRATION_NAMESPACE, what))
+
+    rows: list[tuple[str, str, str, str, str]] = []  # id, kind, key, at, data
+    for rid, undone_at in conn.execute("SELECT id, undone_at FROM undone ORDER BY id"):
+        rows.append((derived(f"undo {rid}"), "review.undo", rid, undone_at, "{}"))
+    for cid, leech, suspended, buried in conn.execute(
+        "SELECT card_id, leech, suspended, buried_until FROM cards "
+        "WHERE leech != 0 OR suspended != 0 OR buried_until IS NOT NULL ORDER BY card_id"
+    ):
+        if leech or suspended:
+            rows.append((str(uuid.uuid4()), "card.leech", cid, now, json.dumps({"leech": bool(leech)})))
+            rows.append((str(uuid.uuid4()), "card.suspend", cid, now, json.dumps({"suspended": bool(suspended)})))
+        if buried is not None:
+            rows.append((str(uuid.uuid4()), "card.bury", cid, now, json.dumps({"until": buried})))
+    for key, value in conn.execute("SELECT key, value FROM settings WHERE substr(key, 1, 1) != '_' ORDER BY key"):
+        try:
+            data = json.dumps({"value": json.loads(value)})
+        except ValueError:
+            continue  # a damaged value was never in effect (it read as the default)
+        rows.append((str(uuid.uuid4()), "setting", key, now, data))
+    for mid, started, finished, score, details in conn.execute(
+        "SELECT id, started_at, finished_at, score, details FROM mock_results ORDER BY started_at, id"
+    ):
+        try:
+            parsed = json.loads(details)
+        except ValueError:
+            parsed = {}
+        data = json.dumps({"started_at": started, "finished_at": finished, "score": score, "details": parsed})
+        rows.append((derived(f"mock {mid} {finished}"), "mock.result", mid, finished, data))
+    start = int(conn.execute("SELECT coalesce(max(seq), 0) FROM review_log").fetchone()[0])
+    conn.executemany(
+        "INSERT INTO events (seq, id, kind, key, at, device, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(start + 1 + i, eid, kind, key, at, device, data) for i, (eid, kind, key, at, data) in enumerate(rows)],
+    )
+
+
 # Forward migrations: MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE cards (
         card_id      TEXT PRIMARY KEY,          -- the question id (stable forever)
@@ -62,6 +134,7 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);  -- value: JSON
     """,
+    _v1_to_v2,
 ]
 
 
@@ -174,8 +247,12 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
             conn.execute("COMMIT")
             return
         for target in range(version + 1, schema_version() + 1):
-            for statement in _statements(MIGRATIONS[target - 1]):
-                conn.execute(statement)
+            step = MIGRATIONS[target - 1]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {target}")
         conn.execute("COMMIT")
     except BaseException:

@@ -78,10 +78,66 @@ class Review:
     correct: bool | None = None
     score: float | None = None
     duration_ms: int | None = None
+    # the device that logged it (None: this one, when it is saved); provenance, not part of equality
+    device: str | None = field(default=None, compare=False)
 
     @property
     def scheduled(self) -> bool:
         return self.source in SCHEDULED_SOURCES
+
+
+class EventKind(StrEnum):
+    """The kinds of events in the log (besides reviews, which keep their own table, ``review_log``).
+
+    Every user-visible change is one event. Kinds this version does not know are kept and passed on
+    by import, export and sync, so that a newer quizforge on another device loses nothing.
+    """
+
+    UNDO = "review.undo"  # key: the review id taken back
+    SUSPEND = "card.suspend"  # key: card id; data: {"suspended": bool}
+    LEECH = "card.leech"  # key: card id; data: {"leech": bool}
+    BURY = "card.bury"  # key: card id; data: {"until": ISO time or null}
+    SETTING = "setting"  # key: setting name; data: {"value": JSON value}
+    MOCK_RESULT = "mock.result"  # key: mock id; data: started_at, finished_at, score, details
+    QUIZ_RESULT = "quiz.result"  # key: quiz id; data: free-form summary (the answers are reviews)
+    PLAN_SET = "plan.set"  # key: ""; data: the interview plan
+    PLAN_CLEAR = "plan.clear"  # key: ""
+    DRILL_ATTEMPT = "drill.attempt"  # key: card id; data: the attempt (append-only)
+
+
+# Last-writer-wins state: an event of one of these kinds replaces the earlier ones of the same register
+# and key; the winner is the latest by (time, id). Kinds sharing a register (plan.set, plan.clear)
+# overwrite each other.
+REGISTERS: dict[str, str] = {
+    EventKind.SUSPEND: "card.suspend",
+    EventKind.LEECH: "card.leech",
+    EventKind.BURY: "card.bury",
+    EventKind.SETTING: "setting",
+    EventKind.MOCK_RESULT: "mock.result",
+    EventKind.QUIZ_RESULT: "quiz.result",
+    EventKind.PLAN_SET: "plan",
+    EventKind.PLAN_CLEAR: "plan",
+}
+
+
+def register_kinds(kind: str) -> tuple[str, ...]:
+    """The kinds that share ``kind``'s last-writer-wins register (``(kind,)`` for an append-only kind)."""
+    reg = REGISTERS.get(kind)
+    if reg is None:
+        return (kind,)
+    return tuple(sorted(k for k, r in REGISTERS.items() if r == reg))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the event log: what changed, when, and on which device."""
+
+    id: str  # UUID
+    kind: str  # an EventKind value, or a kind from a newer version (kept as it is)
+    key: str  # what it is about: a card id, a setting name, a mock id, a review id; "" for none
+    at: datetime  # timezone-aware UTC
+    device: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,16 +6,32 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from quizforge.store.database import StoreError, connect
-from quizforge.store.models import SCHEDULED_SOURCES, Card, Memory, MockResult, Phase, Review, Settings
+from quizforge.store.models import (
+    REGISTERS,
+    SCHEDULED_SOURCES,
+    Card,
+    Event,
+    EventKind,
+    Memory,
+    MockResult,
+    Phase,
+    Review,
+    Settings,
+    register_kinds,
+)
 
 _BANK_DIGEST = "_bank_digest"  # internal key in `settings`: which bank the card rows last matched
+_DEVICE = "_device"  # internal key in `settings`: this data dir's device id (made once, by the migration)
+_TICK = timedelta(microseconds=1)
 _SCHEDULED = tuple(sorted(SCHEDULED_SOURCES))
 _SCHEDULED_SQL = "(" + ", ".join(f"'{s}'" for s in _SCHEDULED) + ")"
 _MAX_LIMIT = (1 << 63) - 1  # SQLite's largest INTEGER
@@ -52,27 +68,31 @@ _CARD_COLUMNS = (
     "card_id, topic, position, phase, step, stability, difficulty, due, last_review, reps, lapses, "
     "leech, suspended, buried_until"
 )
-_REVIEW_COLUMNS = "id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms"
+_CARD_MARKS = ", ".join("?" * 14)
+_REVIEW_COLUMNS = "id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, device"
+_EVENT_COLUMNS = "id, kind, key, at, device, data"
 
 
 def _card_from_row(row: Sequence[Any]) -> Card:
+    (card_id, topic, position, phase, step, stability, difficulty, due, last_review, reps, lapses, leech, suspended,
+     buried_until) = row  # fmt: skip
     return Card(
-        card_id=row[0],
-        topic=row[1],
-        position=row[2],
+        card_id=card_id,
+        topic=topic,
+        position=position,
         memory=Memory(
-            phase=Phase(row[3]),
-            step=row[4],
-            stability=row[5],
-            difficulty=row[6],
-            due=_opt_dt(row[7]),
-            last_review=_opt_dt(row[8]),
-            reps=row[9],
-            lapses=row[10],
+            phase=Phase(phase),
+            step=step,
+            stability=stability,
+            difficulty=difficulty,
+            due=_opt_dt(due),
+            last_review=_opt_dt(last_review),
+            reps=reps,
+            lapses=lapses,
         ),
-        leech=bool(row[11]),
-        suspended=bool(row[12]),
-        buried_until=_opt_dt(row[13]),
+        leech=bool(leech),
+        suspended=bool(suspended),
+        buried_until=_opt_dt(buried_until),
     )
 
 
@@ -97,18 +117,26 @@ def _card_to_row(card: Card) -> tuple[Any, ...]:
 
 
 def review_from_row(row: Sequence[Any]) -> Review:
+    """A review from a row of ``_REVIEW_COLUMNS`` (the ten columns of schema 1, then ``device``)."""
+    rid, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, *rest = row
     return Review(
-        id=row[0],
-        card_id=row[1],
-        rating=row[2],
-        reviewed_at=parse_iso(row[3]),
-        source=row[4],
-        seed=row[5],
-        answer=row[6],
-        correct=None if row[7] is None else bool(row[7]),
-        score=row[8],
-        duration_ms=row[9],
+        id=rid,
+        card_id=card_id,
+        rating=rating,
+        reviewed_at=parse_iso(reviewed_at),
+        source=source,
+        seed=seed,
+        answer=answer,
+        correct=None if correct is None else bool(correct),
+        score=score,
+        duration_ms=duration_ms,
+        device=rest[0] if rest else None,
     )
+
+
+def _event_from_row(row: Sequence[Any]) -> Event:
+    eid, kind, key, at, device, data = row
+    return Event(eid, kind, key, parse_iso(at), device, json.loads(data))
 
 
 def storable_text(text: str) -> str:
@@ -126,6 +154,7 @@ def _escaped_only(text: str) -> bool:
 
 
 def review_to_row(r: Review) -> tuple[Any, ...]:
+    """The first ten columns of ``_REVIEW_COLUMNS`` (the device is filled in by the store)."""
     return (
         r.id,
         r.card_id,
@@ -166,11 +195,26 @@ class _Rows:
         return self._rows[0] if self._rows else None
 
 
+@dataclass
+class Merged:
+    """What a union of events changed: the caches to rebuild, and counts for the user."""
+
+    reviews_added: int = 0
+    reviews_known: int = 0
+    events_added: int = 0
+    events_known: int = 0
+    cards: set[str] = field(default_factory=set)  # cards whose reviews or flags changed
+    settings: set[str] = field(default_factory=set)  # setting names with a new event
+    mocks: set[str] = field(default_factory=set)  # mock ids with a new event
+
+
 class Store:
     """The quizforge database. One instance per process (it is safe to share between threads).
 
     Every write is one short transaction (``BEGIN IMMEDIATE`` … ``COMMIT``): when a method returns,
-    its change is on disk and survives the process being killed.
+    its change is on disk and survives the process being killed. Every user-visible change is also
+    logged as an event (a review row, or a row of ``events``) stamped with :attr:`device`; the card,
+    settings and mock tables are caches that a replay of the log rebuilds (``docs/events.md``).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -178,6 +222,21 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._in_tx = False
+        # the last review_streak() answer: ((first day, limit), data_version, streak, end of the days it
+        # covers); see _log_changed()
+        self._streak_memo: tuple[tuple[str, int], int, int, str] | None = None
+        try:
+            try:
+                device = self.get_value(_DEVICE)
+            except ValueError:  # a damaged value (hand-edited)
+                device = None
+            if not isinstance(device, str):  # the migration makes one; a hand-edited file may lack it
+                device = str(uuid.uuid4())
+                self.set_value(_DEVICE, device)
+        except BaseException:
+            conn.close()  # a damaged file: leave no -wal/-shm behind
+            raise
+        self.device: str = device
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -235,14 +294,14 @@ class Store:
                 # SQLITE_CORRUPT / SQLITE_NOTADB past the pages that opening the file read
                 raise StoreError(f"{self.path}: unreadable or corrupt database ({exc})") from None
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """Run one read-only statement (``SELECT`` / ``WITH``) for a module that reads in bulk (reports).
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one read-only statement (``SELECT`` / ``WITH``) for the bulk reads in ``store.columns``.
 
         Raises:
             ValueError: the statement is not a read.
         """
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise ValueError("Store.query runs reads only")
+            raise ValueError("Store._query runs reads only")
         return self._q(sql, params).fetchall()
 
     # -- cards -------------------------------------------------------------------------------------
@@ -291,52 +350,100 @@ class Store:
         return [_card_from_row(r) for r in rows]
 
     def put_card(self, card: Card) -> None:
-        """Insert or replace a card row (memory and flags)."""
-        with self.transaction():
-            self._conn.execute(
-                f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({', '.join('?' * 14)})", _card_to_row(card)
-            )
+        """Insert or replace a card row; a change of its flags (suspended, leech, buried) is logged."""
+        self.put_cards([card])
 
     def put_cards(self, cards: Iterable[Card]) -> None:
+        """:meth:`put_card` for many cards, in one transaction."""
         with self.transaction():
-            self._conn.executemany(
-                f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-                [_card_to_row(c) for c in cards],
-            )
+            self._write_cards(list(cards), log=True)
+
+    def cache_cards(self, cards: Iterable[Card]) -> None:
+        """Write card rows as a replay computed them: the cache only, nothing logged."""
+        with self.transaction():
+            self._write_cards(list(cards), log=False)
+
+    def _write_cards(self, cards: list[Card], *, log: bool) -> None:
+        if log:
+            old = {c.card_id: c for c in self.cards([c.card_id for c in cards])}
+            for card in cards:
+                self._log_flags(old.get(card.card_id) or Card(card.card_id), card)
+        self._conn.executemany(
+            f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})", [_card_to_row(c) for c in cards]
+        )
+
+    def _log_flags(self, before: Card, after: Card) -> None:
+        cid = after.card_id
+        if after.suspended != before.suspended:
+            self._emit(EventKind.SUSPEND, cid, {"suspended": after.suspended})
+        if after.leech != before.leech:
+            self._emit(EventKind.LEECH, cid, {"leech": after.leech})
+        if after.buried_until != before.buried_until:
+            self._emit(EventKind.BURY, cid, {"until": _opt_iso(after.buried_until)})
 
     def set_suspended(self, card_id: str, suspended: bool) -> None:
+        """Suspend or unsuspend a card that has a row (logged as a ``card.suspend`` event)."""
         with self.transaction():
+            card = self.card(card_id)
+            if card is None or card.suspended == suspended:
+                return
+            self._emit(EventKind.SUSPEND, card_id, {"suspended": suspended})
             self._conn.execute("UPDATE cards SET suspended = ? WHERE card_id = ?", (int(suspended), card_id))
 
     def bury(self, card_ids: Iterable[str], until: datetime) -> None:
+        """Hide cards from the queues until ``until`` (each logged as a ``card.bury`` event)."""
         with self.transaction():
+            ids = list(card_ids)
+            for card in self.cards(ids):
+                if card.buried_until != until:
+                    self._emit(EventKind.BURY, card.card_id, {"until": iso(until)})
             self._conn.executemany(
-                "UPDATE cards SET buried_until = ? WHERE card_id = ?", [(iso(until), c) for c in card_ids]
+                "UPDATE cards SET buried_until = ? WHERE card_id = ?", [(iso(until), c) for c in ids]
             )
 
-    def due_cards(self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
-        """Reviewed, unsuspended, unburied cards due before ``before``, oldest due first."""
+    def _due_rows(
+        self, columns: str, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None
+    ) -> list[Any]:
         params: list[Any] = [iso(before), iso(now)]
         where = _topic_clause(topics, params)
         params.append(_limit(limit))
-        rows = self._q(
-            f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_due WHERE phase > 0 AND suspended = 0 "
+        return self._q(
+            f"SELECT {columns} FROM cards INDEXED BY cards_due WHERE phase > 0 AND suspended = 0 "
             f"AND due < ? AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY due LIMIT ?",
             params,
         ).fetchall()
-        return [_card_from_row(r) for r in rows]
 
-    def new_cards(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
-        """Never-reviewed, unsuspended, unburied cards in bank order."""
+    def _new_rows(self, columns: str, now: datetime, limit: int, topics: Sequence[str] | None) -> list[Any]:
         params: list[Any] = [iso(now)]
         where = _topic_clause(topics, params)
         params.append(_limit(limit))
-        rows = self._q(
-            f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_new WHERE phase = 0 AND suspended = 0 "
+        return self._q(
+            f"SELECT {columns} FROM cards INDEXED BY cards_new WHERE phase = 0 AND suspended = 0 "
             f"AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY position LIMIT ?",
             params,
         ).fetchall()
-        return [_card_from_row(r) for r in rows]
+
+    def due_cards(self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
+        """Reviewed, unsuspended, unburied cards due before ``before``, oldest due first."""
+        return [_card_from_row(r) for r in self._due_rows(_CARD_COLUMNS, before, now, limit, topics)]
+
+    def due_entries(
+        self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None
+    ) -> list[tuple[str, int, str]]:
+        """``(card_id, phase, due)`` of the cards :meth:`due_cards` returns, in its order.
+
+        For the day's queue: read from the covering index, without building cards or parsing times
+        (``phase`` is a :class:`Phase` value, ``due`` is :func:`iso` text, which sorts like the time).
+        """
+        return [tuple(r) for r in self._due_rows("card_id, phase, due", before, now, limit, topics)]
+
+    def new_cards(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
+        """Never-reviewed, unsuspended, unburied cards in bank order."""
+        return [_card_from_row(r) for r in self._new_rows(_CARD_COLUMNS, now, limit, topics)]
+
+    def new_entries(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """``(card_id, topic)`` of the cards :meth:`new_cards` returns, in its order (from the covering index)."""
+        return [tuple(r) for r in self._new_rows("card_id, topic", now, limit, topics)]
 
     def count_due(self, before: datetime, now: datetime, topics: Sequence[str] | None = None) -> int:
         params: list[Any] = [iso(before), iso(now)]
@@ -377,50 +484,93 @@ class Store:
     # -- review log --------------------------------------------------------------------------------
 
     def record_review(self, review: Review, card: Card) -> None:
-        """Append ``review`` to the log and store the card's new state, in one transaction."""
+        """Append ``review`` to the log and store the card's new state, in one transaction.
+
+        A change of the card's flags (a lapse that makes it a leech and suspends it) is logged too.
+        """
         with self.transaction():
             self._conn.execute(
-                f"INSERT INTO review_log ({_REVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                review_to_row(review),
+                f"INSERT INTO review_log ({_REVIEW_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*review_to_row(review), review.device or self.device, self._next_seq()),
             )
-            self._conn.execute(
-                f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({', '.join('?' * 14)})", _card_to_row(card)
-            )
+            self._log_changed(iso(review.reviewed_at))
+            self._write_cards([card], log=True)
 
     def undo_review(self, review_id: str, card: Card, now: datetime) -> None:
-        """Take back a review: delete its row, remember its id as undone, restore ``card``."""
+        """Take back a review: log a ``review.undo`` event, delete its row, restore ``card``."""
         with self.transaction():
+            self._emit(EventKind.UNDO, review_id, {}, at=now)
+            self._drop_review(review_id, now)
+            self._write_cards([card], log=True)
+
+    def _drop_review(self, review_id: str, at: datetime) -> str | None:
+        """Delete an undone review's row (its undo event is already logged); the card id it had, if any."""
+        row = self._conn.execute("SELECT card_id, reviewed_at FROM review_log WHERE id = ?", (review_id,)).fetchone()
+        if row is not None:
             self._conn.execute("DELETE FROM review_log WHERE id = ?", (review_id,))
-            self._conn.execute("INSERT OR IGNORE INTO undone (id, undone_at) VALUES (?, ?)", (review_id, iso(now)))
-            self._conn.execute(
-                f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({', '.join('?' * 14)})", _card_to_row(card)
-            )
+            self._log_changed(row[1])
+        self._conn.execute("INSERT OR IGNORE INTO undone (id, undone_at) VALUES (?, ?)", (review_id, iso(at)))
+        return None if row is None else str(row[0])
 
     def add_reviews(self, reviews: Iterable[Review], undone: Iterable[str] = ()) -> list[str]:
-        """Union ``reviews`` into the log by id (existing ids are kept) and drop the ``undone`` ids.
+        """Union ``reviews`` into the log by id (existing ids are kept) and take back the ``undone`` ids.
+
+        An id not yet undone here gets a ``review.undo`` event from this device.
 
         Returns:
             The card ids whose history changed (to be replayed).
         """
-        changed: set[str] = set()
+        now = datetime.now(UTC)
         with self.transaction():
-            for uid in undone:
-                row = self._conn.execute("SELECT card_id FROM review_log WHERE id = ?", (uid,)).fetchone()
-                if row is not None:
-                    changed.add(row[0])
-                    self._conn.execute("DELETE FROM review_log WHERE id = ?", (uid,))
-                self._conn.execute(
-                    "INSERT OR IGNORE INTO undone (id, undone_at) VALUES (?, ?)", (uid, iso(datetime.now(UTC)))
+            known = set(self.undone_ids())
+            undo = [
+                Event(str(uuid.uuid4()), EventKind.UNDO, uid, now, self.device) for uid in undone if uid not in known
+            ]
+            return sorted(self.merge(reviews, undo).cards)
+
+    def merge(self, reviews: Iterable[Review], events: Iterable[Event]) -> Merged:
+        """Union reviews and events into the log by id, in one transaction, and apply the undo events.
+
+        Nothing else is rebuilt here: the caller replays the returned cards (memory needs the
+        scheduler) and calls :meth:`rebuild_caches`. Reviews without a device get this one's.
+        """
+        out = Merged()
+        with self.transaction():
+            seq = self._next_seq()
+            for e in events:
+                cur = self._conn.execute(
+                    f"INSERT OR IGNORE INTO events (seq, {_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (seq, e.id, str(e.kind), e.key, iso(e.at), e.device, json.dumps(e.data)),
                 )
+                if not cur.rowcount:
+                    out.events_known += 1
+                    continue
+                seq += 1
+                out.events_added += 1
+                if e.kind == EventKind.UNDO:
+                    cid = self._drop_review(e.key, e.at)
+                    if cid is not None:
+                        out.cards.add(cid)
+                elif e.kind in (EventKind.SUSPEND, EventKind.LEECH, EventKind.BURY):
+                    out.cards.add(e.key)
+                elif e.kind == EventKind.SETTING:
+                    out.settings.add(e.key)
+                elif e.kind == EventKind.MOCK_RESULT:
+                    out.mocks.add(e.key)
             for r in reviews:
                 cur = self._conn.execute(
-                    f"INSERT OR IGNORE INTO review_log ({_REVIEW_COLUMNS}) "
-                    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM undone WHERE id = ?)",
-                    (*review_to_row(r), r.id),
+                    f"INSERT OR IGNORE INTO review_log ({_REVIEW_COLUMNS}, seq) "
+                    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM undone WHERE id = ?)",
+                    (*review_to_row(r), r.device or self.device, seq, r.id),
                 )
                 if cur.rowcount:
-                    changed.add(r.card_id)
-        return sorted(changed)
+                    self._log_changed(iso(r.reviewed_at))
+                    seq += 1
+                    out.reviews_added += 1
+                    out.cards.add(r.card_id)
+                else:
+                    out.reviews_known += 1
+        return out
 
     def reviews(self, card_id: str | None = None, *, scheduled_only: bool = False) -> list[Review]:
         """Log rows in replay order (time, then id), for one card or all."""
@@ -433,6 +583,21 @@ class Store:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         rows = self._q(f"SELECT {_REVIEW_COLUMNS} FROM review_log{clause} ORDER BY reviewed_at, id", params)
         return [review_from_row(r) for r in rows.fetchall()]
+
+    def iter_reviews(self, batch: int = 10_000) -> Iterator[Review]:
+        """Every review in replay order, read in batches (an export of a million rows in bounded memory)."""
+        last: tuple[str, str] = ("", "")
+        while True:
+            rows = self._q(
+                f"SELECT {_REVIEW_COLUMNS} FROM review_log WHERE (reviewed_at, id) > (?, ?) "
+                "ORDER BY reviewed_at, id LIMIT ?",
+                (*last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield review_from_row(row)
+            last = (rows[-1][3], rows[-1][0])
 
     def undone_ids(self) -> list[str]:
         return [r[0] for r in self._q("SELECT id FROM undone ORDER BY id").fetchall()]
@@ -466,16 +631,211 @@ class Store:
             """,
             (iso(start), iso(end), iso(start)),
         ).fetchone()
-        new = int(row[0])
-        return new, int(row[1]) - new
+        new, studied = int(row[0]), int(row[1])
+        return new, studied - new
 
-    def any_review_between(self, start: datetime, end: datetime) -> bool:
-        return (
-            self._q(
-                "SELECT 1 FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1", (iso(start), iso(end))
+    def review_streak(self, first_day: datetime, limit: int) -> int:
+        """How many consecutive 24-hour days, going back from ``[first_day, first_day + 1 day)``, have a review.
+
+        One statement walks the days on the ``reviewed_at`` index (a probe per day, not a query per day).
+        The answer depends only on reviews before ``first_day + 1 day``, so it is remembered until such a
+        review is written or removed here, or another connection commits anything: the dashboard asks
+        for the streak up to yesterday after every answer given today.
+
+        Args:
+            first_day: The start of the most recent day to look at (timezone-aware).
+            limit: Count no further than this.
+        """
+        first = first_day.astimezone(UTC)
+        lo = iso(first)
+        key = (lo, _limit(limit))
+        with self._lock:
+            version = int(self._q("PRAGMA data_version").fetchone()[0])
+            memo = self._streak_memo
+            if memo is not None and memo[0] == key and memo[1] == version and not self._conn.in_transaction:
+                return memo[2]
+            hi = iso(first + timedelta(days=1))
+            # day starts as iso() text: whole seconds from strftime, then the fixed ".ffffff+00:00" tail
+            tail = lo[len("YYYY-MM-DDTHH:MM:SS") :]
+            row = self._q(
+                """
+                WITH RECURSIVE walk(k, lo, hi) AS (
+                    SELECT 0, ?, ?
+                    UNION ALL
+                    SELECT k + 1, strftime('%Y-%m-%dT%H:%M:%S', ? - (k + 1) * 86400, 'unixepoch') || ?, lo
+                    FROM walk
+                    WHERE k < ? AND EXISTS (
+                        SELECT 1 FROM review_log WHERE reviewed_at >= walk.lo AND reviewed_at < walk.hi
+                    )
+                )
+                SELECT max(k) FROM walk
+                """,
+                (lo, hi, int(first.replace(microsecond=0).timestamp()), tail, key[1]),
             ).fetchone()
-            is not None
+            streak = int(row[0])
+            if not self._conn.in_transaction:  # uncommitted rows may still be rolled back
+                self._streak_memo = (key, version, streak, hi)
+            return streak
+
+    def _log_changed(self, reviewed_at: str) -> None:
+        """A review row at ``reviewed_at`` (iso() text) was written or removed: forget a streak it is part of."""
+        memo = self._streak_memo
+        if memo is not None and reviewed_at < memo[3]:
+            self._streak_memo = None
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def add_event(
+        self, kind: str, key: str = "", data: Mapping[str, Any] | None = None, *, at: datetime | None = None
+    ) -> Event:
+        """Log a change made on this device (for kinds without a method of their own: ``plan.set``,
+        ``drill.attempt``, …) and return the event.
+
+        Args:
+            kind: An :class:`EventKind` value (or a new kind: it is kept and synced as it is).
+            key: What it is about (a card id, …); ``""`` for none.
+            data: A JSON object.
+            at: The time (default: now). For a last-writer-wins kind it is moved past the latest event
+                of its register this store knows, so a local change always wins here (see docs/events.md).
+        """
+        with self.transaction():
+            event = self._emit(kind, key, dict(data or {}), at=at)
+            if kind in (EventKind.SUSPEND, EventKind.LEECH, EventKind.BURY):
+                self.refresh_flags([key])
+            elif kind == EventKind.SETTING:
+                self.rebuild_caches(settings=[key])
+            elif kind == EventKind.MOCK_RESULT:
+                self.rebuild_caches(mocks=[key])
+            return event
+
+    def refresh_flags(self, card_ids: Iterable[str]) -> None:
+        """Set the flags of ``card_ids``' rows (made if missing) to what their flag events decide."""
+        with self.transaction():
+            flags = self.card_flags(card_ids)
+            self._conn.executemany(
+                "INSERT INTO cards (card_id, leech, suspended, buried_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (card_id) DO UPDATE SET leech = excluded.leech, suspended = excluded.suspended, "
+                "buried_until = excluded.buried_until",
+                [(cid, int(leech), int(susp), _opt_iso(until)) for cid, (leech, susp, until) in flags.items()],
+            )
+
+    def _emit(self, kind: str, key: str, data: dict[str, Any], *, at: datetime | None = None) -> Event:
+        when = (at or datetime.now(UTC)).astimezone(UTC)
+        if kind in REGISTERS:
+            latest = self.latest_event(kind, key)
+            if latest is not None and when <= latest.at:
+                when = latest.at + _TICK
+        event = Event(str(uuid.uuid4()), kind, key, when, self.device, data)
+        self._conn.execute(
+            f"INSERT INTO events (seq, {_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self._next_seq(), event.id, str(kind), key, iso(when), self.device, json.dumps(data)),
         )
+        return event
+
+    def _next_seq(self) -> int:
+        """The next local sequence number, shared by reviews and events (sync sends what is past its mark).
+
+        A deleted review never lowers the maximum: its undo event is logged first, with a higher number.
+        """
+        row = self._conn.execute(
+            "SELECT max((SELECT coalesce(max(seq), 0) FROM review_log), (SELECT coalesce(max(seq), 0) FROM events))"
+        ).fetchone()
+        return int(row[0]) + 1
+
+    def last_seq(self) -> int:
+        """The highest local sequence number in use."""
+        with self._lock:
+            return self._next_seq() - 1
+
+    def latest_event(self, kind: str, key: str = "") -> Event | None:
+        """The winning event of ``kind``'s register for ``key``: the latest by (time, id)."""
+        kinds = register_kinds(kind)
+        marks = ", ".join("?" * len(kinds))
+        row = self._q(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE key = ? AND kind IN ({marks}) "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            (key, *kinds),
+        ).fetchone()
+        return None if row is None else _event_from_row(row)
+
+    def events(self, kinds: Sequence[str] | None = None, key: str | None = None) -> list[Event]:
+        """Logged events (not reviews) in replay order (time, then id), optionally of some kinds or one key."""
+        where: list[str] = []
+        params: list[Any] = []
+        if kinds is not None:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(str(k) for k in kinds)
+        if key is not None:
+            where.append("key = ?")
+            params.append(key)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self._q(f"SELECT {_EVENT_COLUMNS} FROM events{clause} ORDER BY at, id", params).fetchall()
+        return [_event_from_row(r) for r in rows]
+
+    def event_count(self) -> int:
+        return int(self._q("SELECT count(*) FROM events").fetchone()[0])
+
+    def since(self, seq: int) -> tuple[list[Review], list[Event], int]:
+        """Reviews and events that arrived in this store after sequence number ``seq``, and the highest number."""
+        with self._lock:
+            rows = self._q(f"SELECT {_REVIEW_COLUMNS} FROM review_log WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+            reviews = [review_from_row(r) for r in rows]
+            events = [
+                _event_from_row(r)
+                for r in self._q(f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+            ]
+            return reviews, events, self.last_seq()
+
+    def card_flags(self, card_ids: Iterable[str]) -> dict[str, tuple[bool, bool, datetime | None]]:
+        """``card_id -> (leech, suspended, buried_until)`` as the flag events decide (defaults without any)."""
+        ids = list(card_ids)
+        kinds = (EventKind.LEECH, EventKind.SUSPEND, EventKind.BURY)
+        latest: dict[tuple[str, str], Event] = {}
+        if len(ids) > 500:  # many cards: one pass over every flag event (in replay order, the last one wins)
+            wanted = set(ids)
+            for e in self.events(kinds):
+                if e.key in wanted:
+                    latest[(e.key, e.kind)] = e
+        else:
+            for cid in ids:
+                for kind in kinds:
+                    winner = self.latest_event(kind, cid)
+                    if winner is not None:
+                        latest[(cid, kind)] = winner
+        out: dict[str, tuple[bool, bool, datetime | None]] = {}
+        for cid in ids:
+            leech, suspended, bury = (latest.get((cid, k)) for k in kinds)
+            until = None if bury is None else bury.data.get("until")
+            out[cid] = (
+                bool(leech and leech.data.get("leech")),
+                bool(suspended and suspended.data.get("suspended")),
+                _opt_dt(until) if isinstance(until, str) else None,
+            )
+        return out
+
+    def rebuild_caches(self, settings: Iterable[str] = (), mocks: Iterable[str] = ()) -> None:
+        """Rebuild the settings and mock-result caches of the given keys from their winning events."""
+        with self.transaction():
+            for name in settings:
+                event = self.latest_event(EventKind.SETTING, name)
+                value = None if event is None else event.data.get("value")
+                if event is None or name not in Settings.names() or Settings.problem(name, value) is not None:
+                    # no event, or a setting this version does not know or cannot use: not in effect here
+                    if name in Settings.names():
+                        self._conn.execute("DELETE FROM settings WHERE key = ?", (name,))
+                    continue
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (name, json.dumps(value))
+                )
+            for mid in mocks:
+                event = self.latest_event(EventKind.MOCK_RESULT, mid)
+                if event is not None:
+                    d = event.data
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO mock_results (id, started_at, finished_at, score, details) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (mid, d["started_at"], d["finished_at"], d["score"], json.dumps(d.get("details", {}))),
+                    )
 
     # -- settings ----------------------------------------------------------------------------------
 
@@ -505,19 +865,27 @@ class Store:
         return out
 
     def set_settings(self, **values: Any) -> Settings:
-        """Store the given settings (names of :class:`Settings` fields) and return them all."""
+        """Store the given settings (names of :class:`Settings` fields) and return them all.
+
+        Each value that differs from the stored one is logged as a ``setting`` event.
+        """
         unknown = set(values) - set(Settings.names())
         if unknown:
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
         with self.transaction():
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                [(k, json.dumps(list(v) if isinstance(v, tuple) else v)) for k, v in values.items()],
-            )
+            stored = self.raw_settings()
+            for key, value in values.items():
+                plain = list(value) if isinstance(value, tuple) else value
+                if key in stored and stored[key] == plain:
+                    continue
+                self._emit(EventKind.SETTING, key, {"value": plain})
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(plain))
+                )
         return self.settings()
 
     def get_value(self, key: str) -> Any:
-        """An internal key/value (not a user setting), or ``None``."""
+        """An internal key/value (not a user setting, not logged), or ``None``."""
         row = self._q("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
@@ -536,15 +904,21 @@ class Store:
         self._write_mock_result(result, "INSERT OR REPLACE")
 
     def _write_mock_result(self, result: MockResult, verb: str) -> None:
+        started, finished = iso(result.started_at), iso(result.finished_at)
         with self.transaction():
             self._conn.execute(
                 f"{verb} INTO mock_results (id, started_at, finished_at, score, details) VALUES (?, ?, ?, ?, ?)",
-                (result.id, iso(result.started_at), iso(result.finished_at), result.score, json.dumps(result.details)),
+                (result.id, started, finished, result.score, json.dumps(result.details)),
             )
+            data = {"started_at": started, "finished_at": finished, "score": result.score, "details": result.details}
+            self._emit(EventKind.MOCK_RESULT, result.id, data)
 
     def mock_results(self) -> list[MockResult]:
         rows = self._q("SELECT id, started_at, finished_at, score, details FROM mock_results ORDER BY started_at")
-        return [MockResult(r[0], parse_iso(r[1]), parse_iso(r[2]), r[3], json.loads(r[4])) for r in rows.fetchall()]
+        return [
+            MockResult(mid, parse_iso(started), parse_iso(finished), score, json.loads(details))
+            for mid, started, finished, score, details in rows.fetchall()
+        ]
 
     # -- maintenance -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""UI-free study logic (DESIGN §5): FSRS scheduling, the daily queue, the study session.
+"""UI-free study logic (docs/architecture.md §3): FSRS scheduling, the daily queue, the study session.
 
 The pieces a view needs:
 

@@ -12,7 +12,7 @@ import random
 import uuid
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -35,18 +35,6 @@ def fuzz_draw(review_id: str) -> float:
     except ValueError:
         seed = zlib.crc32(review_id.encode())
     return random.Random(seed).random()
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What one rating would do to a card now."""
-
-    rating: Rating
-    memory: Memory
-
-    def interval(self, now: datetime) -> timedelta:
-        assert self.memory.due is not None
-        return self.memory.due - now
 
 
 class Scheduling:
@@ -154,7 +142,7 @@ class Scheduling:
 def retrievability(
     stability: np.ndarray, last_review_s: np.ndarray, now: datetime, parameters: Sequence[float] = DEFAULT_PARAMETERS
 ) -> np.ndarray:
-    """Retrievability of many cards at once (DESIGN §8: ~100× faster than a Python loop).
+    """Retrievability of many cards at once (~100× faster than a Python loop).
 
     Args:
         stability: Stabilities; NaN for cards never reviewed.

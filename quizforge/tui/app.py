@@ -10,34 +10,47 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import RenderableType
-from rich.text import Text as RichText
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from quizforge.bank.schema import Bank
+from quizforge.i18n import t, tn
 from quizforge.locations import data_dir as resolve_data_dir
 from quizforge.locations import db_path
 from quizforge.store import Settings, Store
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import utc_now
+from quizforge.text import Lang
 from quizforge.tui.screens.quiz_setup import QuizChoice
-from quizforge.tui.strings import t
 
 if TYPE_CHECKING:
     from quizforge.study.session import StudySession
+
+
+class Activity(StrEnum):
+    """What the app can open: the values are the names key bindings pass to ``app.start``."""
+
+    DASHBOARD = "dashboard"
+    STUDY = "study"
+    QUIZ = "quiz"
+    MOCK = "mock"
+    REPORT = "report"
+    BROWSE = "browse"
+    SETTINGS = "settings"
 
 
 @dataclass(frozen=True)
 class Launch:
     """What the app opens into: the dashboard, or straight into a study session or a quiz."""
 
-    screen: str = "dashboard"  # dashboard | study | quiz | mock | report
+    screen: Activity = Activity.DASHBOARD
     topics: tuple[str, ...] = ()
     cram: bool = False
     new: int | None = None
@@ -47,14 +60,17 @@ class Launch:
     questions: int = 8
     seed: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "screen", Activity(self.screen))  # a plain name ("study") is accepted too
+
 
 class QuizforgeApp(App[None]):
     TITLE = "quizforge"
     CSS_PATH = "quizforge.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
-        Binding("ctrl+l", "toggle_language", "English/中文", show=False),
+        Binding("ctrl+q", "quit", t("action.quit", Lang.EN), show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", t("action.theme", Lang.EN), show=False),
+        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False),
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -142,33 +158,6 @@ class QuizforgeApp(App[None]):
     def mastery(self) -> dict[str, float]:
         return self.service.mastery()
 
-    def card_history_text(self, card_id: str) -> RenderableType | None:
-        """A card's review history and next due date, for the browser."""
-        lang = self.lang
-        card = self.store.card(card_id)
-        reviews = self.store.reviews(card_id)
-        if not reviews:
-            return RichText(t("never_reviewed", lang) + (f" ({t('suspend', lang)})" if card and card.suspended else ""))
-        lines = RichText()
-        names = {1: t("again", lang), 2: t("hard", lang), 3: t("good", lang), 4: t("easy", lang)}
-        for r in reviews[-10:]:
-            local = r.reviewed_at.astimezone()
-            mark = "✓" if r.correct else "✗" if r.correct is False else "·"
-            lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {names.get(r.rating, r.rating)}  ({r.source})\n")
-        if card is not None and card.memory.due is not None:
-            lines.append(f"{t('next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
-        if card is not None and card.suspended:
-            lines.append(f"  [{t('suspend', lang)}]", style="yellow")
-        return lines
-
-    def toggle_suspend(self, card_id: str) -> str:
-        card = self.store.card(card_id)
-        if card is not None and card.suspended:
-            self.service.unsuspend(card_id)
-            return t("unsuspend", self.lang) + ": " + card_id
-        self.service.suspend(card_id)
-        return t("suspended_card", self.lang)
-
     def save_settings(self, new: Settings) -> None:
         self.settings = self.store.set_settings(**new.to_values())
         self._service = None  # limits and retention changed: rebuild on next use
@@ -181,44 +170,64 @@ class QuizforgeApp(App[None]):
         from quizforge.tui.screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
-        if self.launch.screen != "dashboard":
+        if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
 
     def action_start(self, what: str, first: bool = False) -> None:
         """Open an activity (keys, buttons, command palette; ``first``: as the CLI asked for it)."""
         launch = self.launch if first else Launch()
+        self._openers[Activity(what)](self, launch, first)
+
+    def _open_study(self, launch: Launch, first: bool) -> None:
+        session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
+        self.open_session(session, t("action.study", self.lang))
+
+    def _open_quiz(self, launch: Launch, first: bool) -> None:
+        if first:
+            self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
+            return
+        from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+
+        self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
+
+    def _open_mock(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.mock import open_mock
+
         topics = list(launch.topics) or None
-        if what == "study":
-            session = self.new_session(topics=topics, new_limit=launch.new, cram=launch.cram)
-            self.open_session(session, t("study", self.lang))
-        elif what == "quiz":
-            if first:
-                self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
-            else:
-                from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+        open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
 
-                self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
-        elif what == "mock":
-            from quizforge.tui.screens.mock import open_mock
+    def _open_report(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.report import ReportScreen
 
-            open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
-        elif what == "report":
-            from quizforge.tui.screens.report import ReportScreen
+        self.push_screen(ReportScreen(topics=list(launch.topics) or None))
 
-            self.push_screen(ReportScreen(topics=list(launch.topics) or None))
-        elif what == "browse":
-            from quizforge.tui.screens.browse import BrowseScreen
+    def _open_browse(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.browse import BrowseScreen
 
-            self.push_screen(BrowseScreen())
-        elif what == "settings":
-            from quizforge.tui.screens.settings import SettingsScreen
+        self.push_screen(BrowseScreen())
 
-            def saved(new: Settings | None) -> None:
-                if new is not None:
-                    self.save_settings(new)
-                    self.notify(t("saved", self.lang))
+    def _open_settings(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.settings import SettingsScreen
 
-            self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+        def saved(new: Settings | None) -> None:
+            if new is not None:
+                self.save_settings(new)
+                self.notify(t("settings.saved", self.lang))
+
+        self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+
+    def _open_nothing(self, launch: Launch, first: bool) -> None:
+        """The dashboard is always the bottom screen: there is nothing to open."""
+
+    _openers: ClassVar[dict[Activity, Callable[[QuizforgeApp, Launch, bool], None]]] = {
+        Activity.DASHBOARD: _open_nothing,
+        Activity.STUDY: _open_study,
+        Activity.QUIZ: _open_quiz,
+        Activity.MOCK: _open_mock,
+        Activity.REPORT: _open_report,
+        Activity.BROWSE: _open_browse,
+        Activity.SETTINGS: _open_settings,
+    }
 
     def start_quiz(self, choice: QuizChoice | None) -> None:
         if choice is None:
@@ -241,33 +250,33 @@ class QuizforgeApp(App[None]):
             if quiz.results:
                 self.push_screen(QuizSummaryScreen(quiz.summary()))
 
-        self.open_session(quiz, t("quiz", self.lang), then=done)
+        self.open_session(quiz, t("action.quiz", self.lang), then=done)
 
     def study_cards(self, card_ids: list[str]) -> None:
         """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
         session = self.new_session(cram=True, card_ids=card_ids)
-        self.open_session(session, t("study_misses", self.lang))
+        self.open_session(session, t("quiz.study_misses", self.lang))
 
     def action_start_topics(self, topics: list[str]) -> None:
         """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
         session = self.new_session(topics=topics)
         if session.remaining == 0:
             session = self.new_session(topics=topics, cram=True)
-        self.open_session(session, t("study", self.lang))
+        self.open_session(session, t("action.study", self.lang))
 
     def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
         """Show ``session`` in a study screen; ``then`` runs when it closes."""
         from quizforge.tui.screens.study import StudyScreen
 
         if session.remaining == 0:
-            self.notify(t("nothing_to_study", self.lang))
+            self.notify(t("study.nothing_to_study", self.lang))
             return
         screen = StudyScreen(session, title=title)
 
         def done(_: None) -> None:
             self._service = None
             if screen.reviewed:
-                self.notify(t("session_done", self.lang, n=screen.reviewed))
+                self.notify(tn("study.session_done", screen.reviewed, self.lang))
             if then is not None:
                 then()
 
@@ -297,12 +306,14 @@ class QuizforgeApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         lang = self.lang
-        for name in ("study", "quiz", "mock", "report", "browse", "settings"):
-            yield SystemCommand(t(name, lang), t(name, lang), lambda n=name: self.action_start(n))  # type: ignore[misc]
-        yield SystemCommand("English / 中文", t("language", lang), self.action_toggle_language)
-        yield SystemCommand(t("theme", lang), t("theme", lang), self.action_toggle_theme)
-        yield SystemCommand(t("help", lang), t("help_title", lang), self.action_help)
-        yield SystemCommand(t("quit", lang), t("quit", lang), self.exit)
+        for activity in Activity:
+            if activity != Activity.DASHBOARD:
+                name = t(f"action.{activity.value}", lang)
+                yield SystemCommand(name, name, partial(self.action_start, activity))
+        yield SystemCommand("English / 中文", t("settings.language", lang), self.action_toggle_language)
+        yield SystemCommand(t("action.theme", lang), t("action.theme", lang), self.action_toggle_theme)
+        yield SystemCommand(t("action.help", lang), t("help.title", lang), self.action_help)
+        yield SystemCommand(t("action.quit", lang), t("action.quit", lang), self.exit)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -10,13 +10,15 @@ a documented given, or a small structural integer. The machinery they have in co
 - formatting computed values the way the cards write them (`dec`, `sci`, `whole`, `unsigned`, `MINUS`);
 - the per-card fact registry of the maths and training tests (`Facts`, `fact_registrar`) and the checks built on it
   (`allowed_numbers`, `unchecked_by_lang`, `missing_stated`, `missing_phrases`);
-- comparing numeric answers (`flat`, `decimals`, `answer_mismatches`).
+- comparing numeric answers (`flat`, `decimals`, `answer_mismatches`);
+- small facts most card groups need (`givens`, `defaults`, `kw`, `n_params`, `choice_index`).
 
 This module holds no tests; the assertions stay in the test modules.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -305,3 +307,40 @@ def answer_mismatches(
         if not (within and rounded):
             bad.append((g, c))
     return bad
+
+
+# -------------------------------------------------------------------------------------------------
+# Small facts most card groups need
+# -------------------------------------------------------------------------------------------------
+
+
+def givens(*values: Any) -> frozenset[str]:
+    """Number tokens that are inputs of a card's problem (``Facts.givens``)."""
+    return frozenset(str(v) for v in values)
+
+
+@cache
+def defaults(obj: Any) -> dict[str, Any]:
+    """Default arguments of a torch class or function, from its real signature."""
+    return {
+        name: p.default
+        for name, p in inspect.signature(obj).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+def kw(obj: Any, name: str) -> str:
+    """'stride=1', 'eps=1e-05', "reduction='mean'": a default as the cards write it."""
+    return f"{name}={defaults(obj)[name]!r}"
+
+
+def n_params(module: torch.nn.Module) -> int:
+    """``sum(p.numel() for p in module.parameters())``."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def choice_index(q: dict[str, Any], text: str) -> int:
+    """The index of the choice whose English text is exactly ``text``."""
+    found = [i for i, c in enumerate(q["choices"]) if c["en"] == text]
+    assert len(found) == 1, (q["id"], text)
+    return found[0]

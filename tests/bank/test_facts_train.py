@@ -22,7 +22,6 @@ does, that a plain list hides parameters, …).
 
 from __future__ import annotations
 
-import inspect
 import io
 import math
 import re
@@ -42,12 +41,16 @@ from tests.bank.facts import (
     Facts,
     all_bank_ids,
     answer_mismatches,
+    choice_index,
     dec,
+    defaults,
     fact_registrar,
     flat,
     full_text,
+    kw,
     missing_phrases,
     missing_stated,
+    n_params,
     num,
     number_tokens,
     sci,
@@ -94,28 +97,12 @@ REGISTRY: dict[str, FactFn] = {}
 facts = fact_registrar(REGISTRY)
 
 
-def g(*values: Any) -> frozenset[str]:
-    return frozenset(str(v) for v in values)
+g = bank.givens
 
 
 # -------------------------------------------------------------------------------------------------
 # Measured torch facts shared by several cards
 # -------------------------------------------------------------------------------------------------
-
-
-@cache
-def defaults(obj: Any) -> dict[str, Any]:
-    """Default arguments of a torch class or function, from its real signature."""
-    return {
-        name: p.default
-        for name, p in inspect.signature(obj).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
-
-
-def kw(obj: Any, name: str) -> str:
-    """'stride=1', 'eps=1e-05', "reduction='mean'": a default as the cards write it."""
-    return f"{name}={defaults(obj)[name]!r}"
 
 
 @cache
@@ -168,17 +155,6 @@ def shape_of(layer: nn.Module, *shape: int) -> tuple[int, ...]:
 
 def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(map(str, shape)) + ")"
-
-
-def choice_index(q: dict[str, Any], text: str) -> int:
-    """The index of the choice whose English text is exactly ``text``."""
-    found = [i for i, c in enumerate(q["choices"]) if c["en"] == text]
-    assert len(found) == 1, (q["id"], text)
-    return found[0]
-
-
-def n_params(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 # -------------------------------------------------------------------------------------------------
@@ -401,6 +377,13 @@ def _bn_modes() -> Facts:
     bn = nn.BatchNorm2d(4)
     assert bn.running_mean is not None and bn.running_var is not None
     assert torch.all(bn.running_mean.eq(0)) and torch.all(bn.running_var.eq(1))
+    # A training-mode BatchNorm1d refuses one example of shape (1, C) (one value per channel), and (1, C, 1);
+    # a (1, C, L) input with L > 1 runs.
+    bn1 = nn.BatchNorm1d(3).train()
+    for shape in ((1, 3), (1, 3, 1)):
+        with pytest.raises(ValueError, match="more than 1 value per channel"):
+            bn1(torch.randn(*shape))
+    assert bn1(torch.randn(1, 3, 5)).shape == (1, 3, 5)
     return Facts(stated={"momentum": str(defaults(nn.BatchNorm2d)["momentum"])})
 
 

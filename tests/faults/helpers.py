@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from pathlib import Path
 from quizforge import cli
 from quizforge.store import Card, Review, Store
 from quizforge.study.scheduling import Scheduling
+from tests.conftest import ROOT
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -55,6 +58,16 @@ def main(*args: str, stdin: str = "") -> Run:
         sys.stdin = old_stdin
         defaults["out"] = old_out
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def quizforge_process(*args: str) -> subprocess.Popen[bytes]:
+    """``python -m quizforge ARGS`` started in the background (for a test that kills it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "quizforge", *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def make_history(data: Path, n: int, *, cards: int = 20, start: datetime = T0) -> list[str]:

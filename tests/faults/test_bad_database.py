@@ -185,10 +185,11 @@ def test_a_stored_setting_of_the_wrong_type_falls_back_to_its_default(tmp_path: 
     (``day_start_hour`` 30 made every `study` fail with "hour must be in 0..23")."""
     data = tmp_path / "data"
     db = _good(data)
-    conn = sqlite3.connect(db)
+    with Store.open(db) as store:
+        store.set_settings(new_per_day=7)  # logged: it travels with an export
+    conn = sqlite3.connect(db)  # the hand edits below change the settings cache only (no events)
     bad = {"day_start_hour": "30", "desired_retention": '"high"', "learning_steps_s": '["1m"]', "language": '"fr"'}
     conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", list(bad.items()))
-    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('new_per_day', '7')")
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('leech_lapses', '{not json')")
     conn.commit()
     conn.close()
@@ -199,7 +200,7 @@ def test_a_stored_setting_of_the_wrong_type_falls_back_to_its_default(tmp_path: 
     for command in (["study", "--plain"], ["report"], ["export", "--output", str(tmp_path / "out.jsonl")]):
         run = main("--data-dir", str(data), *command)
         assert run.code == 0, (command, run.err)
-    # the export carries only the usable settings, so it imports elsewhere
+    # the export carries the logged settings, not the broken cache rows, so it imports elsewhere
     run = main("--data-dir", str(tmp_path / "other"), "import", str(tmp_path / "out.jsonl"))
     assert run.code == 0 and "settings applied" in run.out, run
     with Store.open(tmp_path / "other" / "quizforge.db") as other:

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from quizforge.bank.loader import load_bank, parse_file
@@ -66,6 +67,7 @@ def document(rng: random.Random) -> str:
     return yaml.safe_dump(doc, allow_unicode=rng.random() < 0.5, default_flow_style=rng.random() < 0.3)
 
 
+@pytest.mark.slow
 def test_fuzzed_bank_files_give_problems_not_exceptions(tmp_path: Path) -> None:
     rng = random.Random(11)
     path = tmp_path / "fuzz.yaml"

@@ -9,8 +9,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from quizforge.store import Store
-from quizforge.study.exchange import ImportFileError, _lines, _parse, export_jsonl, import_jsonl
+from quizforge.study.exchange import ImportFileError, _lines, export_jsonl, import_jsonl, parse_lines
 
 FIELDS = ["id", "card_id", "rating", "reviewed_at", "source", "seed", "answer", "correct", "score", "duration_ms"]
 SETTINGS = ["new_per_day", "reviews_per_day", "desired_retention", "day_start_hour", "language", "learning_steps_s",
@@ -70,6 +72,7 @@ def line(rng: random.Random) -> str:
     return json.dumps(obj, ensure_ascii=rng.random() < 0.5)
 
 
+@pytest.mark.slow
 def test_fuzzed_lines_import_or_name_their_line(tmp_path: Path) -> None:
     rng = random.Random(5)
     file = tmp_path / "in.jsonl"
@@ -82,7 +85,7 @@ def test_fuzzed_lines_import_or_name_their_line(tmp_path: Path) -> None:
             continue
         try:
             with file.open("rb") as f:
-                parsed = _parse(file, _lines(f))
+                parsed = parse_lines(file, _lines(f))
         except ImportFileError as exc:
             assert str(exc).startswith(f"{file}:1: ") and "\n" not in str(exc), exc
             refused += 1

@@ -24,6 +24,7 @@ def _plain(data: Path, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow  # a subprocess per case
 @pytest.mark.parametrize(
     "answer",
     [b"\xff\xfe\x00garbage", b"caf\xe9", b"\x00" * 100, b"x" * 1_000_000, b"\x1b[2J\x1b]0;title\x07", b"\r\r\r"],

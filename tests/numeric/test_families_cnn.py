@@ -112,6 +112,7 @@ def test_all_families_registered_with_oracles() -> None:
     }
 
 
+@pytest.mark.slow  # many seeds per family through torch
 @pytest.mark.parametrize("name", ALL)
 def test_family_agrees_with_torch_oracle(name: str) -> None:
     oracle = oracles()[name]

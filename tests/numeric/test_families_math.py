@@ -75,6 +75,7 @@ def test_registered_with_topics_and_oracles() -> None:
         assert registered[name].title.en and CJK.search(registered[name].title.zh), name
 
 
+@pytest.mark.slow  # many seeds per family through torch
 @pytest.mark.parametrize("name", list(FAMILIES))
 def test_family_agrees_with_torch_oracle(name: str) -> None:
     orc = oracles()[name]
@@ -102,7 +103,9 @@ def test_same_seed_same_instance(name: str) -> None:
 
 
 def _shown(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    """How prompts print a parameter value: integers without .0, a minus sign as "−"."""
+    text = str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 # Parameters printed verbatim in the prompt (polynomial coefficients, ln-form pre-activations and
@@ -118,6 +121,8 @@ def test_bilingual_prompts_with_the_numbers_and_worked_answer(name: str) -> None
             assert CJK.search(text.zh), text.zh
             assert not CJK.search(text.en), text.en
         for key, value in inst.params.items():
+            if name == "gd_steps" and key == "A" and len(value) == 1:
+                continue  # f(x) = ½a·x² is written simplified: x², 1.5x², 2x²
             if key in _PROMPT_KEYS:
                 for number in (_shown(v) for v in flat(value)):
                     assert number in inst.prompt.en and number in inst.prompt.zh, (name, inst.seed, key, number)

@@ -75,6 +75,7 @@ def test_registered_with_topics_and_oracles() -> None:
         assert registered[name].title.en and CJK.search(registered[name].title.zh), name
 
 
+@pytest.mark.slow  # many seeds per family through torch
 @pytest.mark.parametrize("name", list(ALL))
 def test_family_agrees_with_torch_oracle(name: str) -> None:
     oracle = oracles()[name]
@@ -102,8 +103,9 @@ def test_same_seed_same_instance(name: str) -> None:
 
 
 def _shown(v: float) -> str:
-    """How prompts print a parameter value (integers without .0)."""
-    return str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    """How prompts print a parameter value: integers without .0, a minus sign as "−"."""
+    text = str(int(v)) if float(v).is_integer() else f"{v:.4f}".rstrip("0").rstrip(".")
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _prompt_numbers(name: str, params: dict[str, Any]) -> list[str]:

@@ -75,9 +75,7 @@ def test_conv2d_padding_strings(data: st.DataObject) -> None:
     x = rand(data, (1, 2, 6, 7))
     weight = rand(data, (3, 2, k, k))
     d = data.draw(st.integers(1, 2))
-    close(
-        ops.conv2d(x, weight, padding=mode, dilation=d), F.conv2d(t(x), t(weight), padding=mode, dilation=d)
-    )
+    close(ops.conv2d(x, weight, padding=mode, dilation=d), F.conv2d(t(x), t(weight), padding=mode, dilation=d))
 
 
 def test_conv2d_by_hand() -> None:
@@ -96,9 +94,7 @@ def test_conv2d_rejects_mismatched_groups() -> None:
 @given(st.data())
 def test_pools_match_torch(data: st.DataObject) -> None:
     kh, kw = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
-    stride = data.draw(
-        st.one_of(st.none(), st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3)))
-    )
+    stride = data.draw(st.one_of(st.none(), st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))))
     padding = (data.draw(st.integers(0, kh // 2)), data.draw(st.integers(0, kw // 2)))
     ceil_mode = data.draw(st.booleans())
     h, w = data.draw(st.integers(4, 9)), data.draw(st.integers(4, 9))
@@ -330,9 +326,7 @@ def test_mlp_backprop_matches_autograd(data: st.DataObject) -> None:
     weights = [rand(data, (sizes[i + 1], sizes[i])) for i in range(depth)]
     biases = [rand(data, (sizes[i + 1],)) for i in range(depth)]
     if loss == "cross_entropy":
-        target: Any = np.array(
-            data.draw(st.lists(st.integers(0, sizes[-1] - 1), min_size=batch, max_size=batch))
-        )
+        target: Any = np.array(data.draw(st.lists(st.integers(0, sizes[-1] - 1), min_size=batch, max_size=batch)))
         if single:
             target = int(target[0])
     else:
@@ -343,9 +337,7 @@ def test_mlp_backprop_matches_autograd(data: st.DataObject) -> None:
     a = t(x)
     for w, b, name in zip(tw, tb, acts, strict=True):
         a = F.linear(a, w, b)
-        a = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda v: v}[name](
-            a
-        )
+        a = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda v: v}[name](a)
     if loss == "mse":
         value = F.mse_loss(a, t(target))
     elif loss == "half_sse":
@@ -380,9 +372,7 @@ def torch_trajectory(make: Any, w0: np.ndarray[Any, Any], grads: list[np.ndarray
     return out
 
 
-def our_trajectory(
-    step: Any, w0: np.ndarray[Any, Any], grads: list[np.ndarray[Any, Any]], **hp: Any
-) -> list[Any]:
+def our_trajectory(step: Any, w0: np.ndarray[Any, Any], grads: list[np.ndarray[Any, Any]], **hp: Any) -> list[Any]:
     w, state, out = w0, None, []
     for g in grads:
         w, state = step(w, g, state, **hp)

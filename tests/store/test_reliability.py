@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ WRITER = textwrap.dedent(
     n = int(sys.argv[2])
     tag = sys.argv[3]
     out = open(sys.argv[4], "a", buffering=1)  # a file, not a pipe: a full pipe would pause the writer
+    tell_after = int(sys.argv[5]) if len(sys.argv) > 5 else -1  # then one line on stdout: "I am saving"
     for i in range(n):
         rid = str(uuid.uuid4())
         card_id = f"card{i % 50}"
@@ -41,13 +41,18 @@ WRITER = textwrap.dedent(
                 sched.apply(card, 1 + i % 4, now, rid),
             )
         out.write(rid + "\\n")
+        if i + 1 == tell_after:
+            print("saving", flush=True)
     """
 )
 
 
-def spawn(db: Path, n: int, tag: str, out: Path) -> subprocess.Popen[bytes]:
+def spawn(db: Path, n: int, tag: str, out: Path, tell_after: int = -1) -> subprocess.Popen[bytes]:
+    """A writer saving ``n`` reviews; after ``tell_after`` of them it prints one line on its stdout (a pipe)."""
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db), str(n), tag, str(out)], env={**os.environ, "PYTHONPATH": str(ROOT)}
+        [sys.executable, "-c", WRITER, str(db), str(n), tag, str(out), str(tell_after)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE if tell_after > 0 else None,
     )
 
 
@@ -56,21 +61,20 @@ def returned_ids(out: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.05, 0.3, 0.6])
-def test_sigkill_while_saving_loses_no_returned_save(tmp_path: Path, delay: float) -> None:
+@pytest.mark.parametrize("saves", [20, 300, 2000])
+def test_sigkill_while_saving_loses_no_returned_save(tmp_path: Path, saves: int) -> None:
     db = tmp_path / "quizforge.db"
     Store.open(db).close()
     out = tmp_path / "returned.txt"
     out.touch()
-    proc = spawn(db, 10_000_000, "k", out)
-    deadline = time.monotonic() + 30
-    while not out.read_text() and time.monotonic() < deadline:
-        time.sleep(0.01)  # wait until the writer is saving
-    time.sleep(delay)
+    proc = spawn(db, 10_000_000, "k", out, tell_after=saves)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == b"saving\n"  # it has returned ``saves`` saves and is saving the next ones
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     returned = returned_ids(out)
-    assert len(returned) > 10
+    assert len(returned) >= saves
     with Store.open(db) as store:
         assert store.integrity_check() == "ok"
         saved = {r.id for r in store.reviews()}

@@ -170,17 +170,18 @@ def test_migration_backs_up_then_upgrades(tmp_path: Path, monkeypatch: pytest.Mo
     )
     with Store.open(path) as s:
         assert len(s.reviews("keep")) == 1
-    backup = database.backup_path(path, 1)
+    current = len(database.MIGRATIONS) - 1  # the schema before the added step
+    backup = database.backup_path(path, current)
     assert backup.exists()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
     assert "note" in {r[1] for r in conn.execute("PRAGMA table_info(cards)")}
     old = sqlite3.connect(backup)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == current
     assert old.execute("SELECT count(*) FROM review_log").fetchone()[0] == 1
 
 
 def test_query_is_for_reads_only(store: Store) -> None:
-    assert store.query("SELECT count(*) FROM review_log") == [(0,)]
+    assert store._query("SELECT count(*) FROM review_log") == [(0,)]
     with pytest.raises(ValueError):
-        store.query("DELETE FROM review_log")
+        store._query("DELETE FROM review_log")

@@ -41,8 +41,11 @@ ENGLISH = "It mixes channels at every pixel and reduces dimensions; batch norm a
 CHINESE = "在每个像素上做通道混合，先降维减少计算量，再加非线性。"
 
 
-async def answer_current(pilot, screen: MockScreen, clock: Clock, n: int) -> tuple[str | None, bool | None]:  # type: ignore[no-untyped-def]
-    """Answer the current question through the keyboard; the sixth is passed, every third wrong.
+async def answer_current(  # type: ignore[no-untyped-def]
+    pilot, screen: MockScreen, clock: Clock, n: int, concepts: int = 0
+) -> tuple[str | None, bool | None]:
+    """Answer the current question through the keyboard; the sixth is passed, every third wrong; concept
+    answers alternate English and Chinese (``concepts``: how many concept answers were typed before).
 
     Returns the answer given (``None``: passed) and whether it was meant to be right (``None``: concept).
     """
@@ -53,7 +56,7 @@ async def answer_current(pilot, screen: MockScreen, clock: Clock, n: int) -> tup
         await pilot.press("f2")
         return None, None
     if card.kind == Kind.CONCEPT:
-        text = ENGLISH if n % 2 == 0 else CHINESE
+        text = ENGLISH if concepts % 2 == 0 else CHINESE
         await pilot.press(*text[:10])  # typed key by key (Chinese too) ...
         area = screen.query_one("#mock-text", TextArea)
         assert area.text == text[:10]
@@ -93,7 +96,8 @@ async def test_a_whole_mock_through_the_keyboard(app_factory: AppFactory, clock:
             assert card is not None
             shown = "".join(plain(w) for w in screen.query_one("#mock-scroll").query(Static))
             assert "✓" not in shown and "✗" not in shown  # no verdicts while asking
-            answer, right = await answer_current(pilot, screen, clock, n)
+            concepts = sum(1 for g in given if g[1] is not None and g[2] is None)
+            answer, right = await answer_current(pilot, screen, clock, n, concepts)
             given.append((card.card_id, answer, right))
             await pilot.pause()
             n += 1
@@ -190,7 +194,8 @@ async def test_time_out_ends_the_interview_and_keeps_the_typed_draft(app_factory
         else:
             screen.query_one("#mock-answer").query_one(Input).value = "7"
         clock.advance(minutes=5)
-        await pilot.pause(1.2)  # the once-a-second countdown notices the time is up
+        screen.tick()  # what the once-a-second countdown does: it notices the time is up
+        await pilot.pause()
         card_screen = app.screen
         assert isinstance(card_screen, ScorecardScreen)
         scorecard = card_screen.scorecard
@@ -289,10 +294,13 @@ async def test_time_running_out_behind_the_abandon_dialog(app_factory: AppFactor
         await pilot.pause()
         open_mock(app, minutes=1, seed=1)
         await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
         await pilot.press("escape")
         await pilot.pause()
         clock.advance(minutes=2)
-        await pilot.pause(1.2)
+        screen.tick()  # the countdown behind the dialog notices the time is up
+        await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"  # the question stays until it is answered
         await pilot.press("n")
         await pilot.pause()
@@ -300,17 +308,11 @@ async def test_time_running_out_behind_the_abandon_dialog(app_factory: AppFactor
         assert app.screen.scorecard.items[0].status == Status.TIMED_OUT
 
 
-def test_every_mock_string_is_in_both_languages_with_the_same_fields() -> None:
-    import string
+def test_the_clock_reads_as_a_stopwatch() -> None:
+    from quizforge.tui.widgets.clock import clock
 
-    from quizforge.tui import mock_strings
-
-    for key in mock_strings.string_keys():
-        text = mock_strings.both(key)
-        assert text.en and text.zh, key
-        fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (text.en, text.zh)]
-        assert fields[0] == fields[1], key
-    assert mock_strings.clock(75) == "01:15" and mock_strings.clock(3725) == "1:02:05"
+    # 75 s = 1 min 15 s; 3725 s = 1 h 2 min 5 s; a countdown past zero stays at zero
+    assert clock(75) == "01:15" and clock(3725) == "1:02:05" and clock(-3) == "00:00"
 
 
 async def test_language_switch_during_the_interview_keeps_the_typed_answer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Input
 
 from quizforge.answer import AnswerKind
@@ -38,6 +39,7 @@ async def answer_card(pilot, screen: StudyScreen, clock: Clock, *, right: bool) 
     await pilot.pause()
 
 
+@pytest.mark.slow  # every kind, a whole session each
 async def test_whole_sessions_of_every_kind_are_saved(app_factory: AppFactory, clock: Clock) -> None:
     # cnn.pool has cards of every kind that are nobody's follow-up (a follow-up is buried for the day
     # once its parent is answered); study it on two days in a row.

@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Draft, family
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.cnn import conv_out, fmt_int, fmt_shape, pick, size_formula
 from quizforge.text import Text
 
@@ -807,3 +816,538 @@ def draw_matmul_shape(rng: np.random.Generator) -> Draft:
         solution=Text(f"{rule_en}\n{why_en}", f"{rule_zh}\n{why_zh}"),
         choices=choices,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+
+@mistake(
+    "depthwise_separable_ratio",
+    "kernel-not-squared",
+    step=2,
+    text=Text(
+        "You used 1/D_K; the depthwise term is 1/D_K² (a D_K×D_K kernel).",
+        "你用了 1/D_K；深度卷积项是 1/D_K²（D_K×D_K 的卷积核）。",
+    ),
+)
+def _ratio_k(q: Params) -> Answer:
+    return 1 / int(q["c_out"]) + 1 / int(q["k"])
+
+
+@mistake(
+    "depthwise_separable_ratio",
+    "inverted",
+    step=2,
+    text=Text(
+        "You gave standard / separable (the speed-up); the question asks separable / standard.",
+        "你给出的是 标准 / 可分离（加速比）；题目问的是 可分离 / 标准。",
+    ),
+)
+def _ratio_inverted(q: Params) -> Answer:
+    return 1 / (1 / int(q["c_out"]) + 1 / int(q["k"]) ** 2)
+
+
+@torch_snippet("depthwise_separable_ratio")
+def _ratio_torch(q: Params) -> str:
+    k, m, n = q["k"], q["c_in"], q["c_out"]
+    return _macs_snippet(
+        {
+            "standard": f"nn.Conv2d({m}, {n}, {k}, padding={k // 2})",
+            "separable": f"nn.Sequential(nn.Conv2d({m}, {m}, {k}, padding={k // 2}, groups={m}), "
+            f"nn.Conv2d({m}, {n}, 1))",
+        },
+        m,
+        8,
+        "print(macs['separable'] / macs['standard'])\n",
+    )
+
+
+def _macs_snippet(models: dict[str, str], c_in: int, size: int, last: str) -> str:
+    """Code that counts each model's conv MACs with forward hooks, then runs ``last``."""
+    built = "".join(f"    {name!r}: {code},\n" for name, code in models.items())
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"models = {{\n{built}}}\n"
+        "macs = {}\n"
+        "for name, model in models.items():\n"
+        "    total = 0\n\n"
+        "    def count(module, inputs, output):\n"
+        "        global total\n"
+        "        total += output.numel() * module.weight[0].numel()\n\n"
+        "    for m in model.modules():\n"
+        "        if isinstance(m, nn.Conv2d):\n"
+        "            m.register_forward_hook(count)\n"
+        "    with torch.no_grad():\n"
+        f"        model(torch.zeros(1, {c_in}, {size}, {size}))\n"
+        "    macs[name] = total\n"
+        f"{last}"
+    )
+
+
+def _separable_costs(q: Params, *, kernel_power: int = 2, spatial: bool = True) -> dict[str, int]:
+    d2 = q["h"] * q["w"] if spatial else 1
+    kk = q["k"] ** kernel_power
+    m, n = q["c_in"], q["c_out"]
+    dw, pw = kk * m * d2, m * n * d2
+    return {"depthwise": dw, "pointwise": pw, "separable": dw + pw, "standard": kk * m * n * d2}
+
+
+@mistake(
+    "depthwise_separable_cost",
+    "no-spatial-size",
+    step=1,
+    text=Text(
+        "You left out D_F²: every cost is per output position, times D_F·D_F positions.",
+        "你漏乘了 D_F²：每项代价都是单个输出位置的，还要乘以 D_F·D_F 个位置。",
+    ),
+)
+def _sep_no_spatial(q: Params) -> Answer:
+    return _separable_costs(q, spatial=False)[q["ask"]]
+
+
+@mistake(
+    "depthwise_separable_cost",
+    "depthwise-times-n",
+    step=1,
+    text=Text(
+        "You multiplied the depthwise conv by N; it has one D_K×D_K filter per input channel, no N.",
+        "你给深度卷积乘了 N；它每个输入通道只有一个 D_K×D_K 卷积核，与 N 无关。",
+    ),
+    applies=lambda q: q["ask"] in ("depthwise", "separable"),
+)
+def _sep_dw_n(q: Params) -> Answer:
+    c = _separable_costs(q)
+    extra = c["depthwise"] * (q["c_out"] - 1)
+    return int(c[q["ask"]] + extra)
+
+
+@torch_snippet("depthwise_separable_cost")
+def _sep_cost_torch(q: Params) -> str:
+    k, m, n = q["k"], q["c_in"], q["c_out"]
+    pad = k // 2
+    models = {
+        "depthwise": f"nn.Conv2d({m}, {m}, {k}, padding={pad}, groups={m})",
+        "pointwise": f"nn.Conv2d({m}, {n}, 1)",
+        "separable": f"nn.Sequential(nn.Conv2d({m}, {m}, {k}, padding={pad}, groups={m}), nn.Conv2d({m}, {n}, 1))",
+        "standard": f"nn.Conv2d({m}, {n}, {k}, padding={pad})",
+    }
+    return _macs_snippet({q["ask"]: models[q["ask"]]}, m, q["h"], f"print(macs[{q['ask']!r}])\n")
+
+
+@mistake(
+    "densenet_channels",
+    "off-by-one-layer",
+    step=1,
+    text=Text(
+        "You counted one layer too many or too few: layer l receives k₀ + (l − 1)·k channels, the block outputs "
+        "k₀ + l·k.",
+        "你多算或少算了一层：第 l 层的输入是 k₀ + (l − 1)·k 个通道，整个块的输出是 k₀ + l·k。",
+    ),
+)
+def _dense_off_by_one(q: Params) -> Answer:
+    k0, k, n = q["k0"], q["k"], q["l"]
+    return int(k0 + (n - 1) * k if q["ask"] == "output" else k0 + n * k)
+
+
+@mistake(
+    "densenet_channels",
+    "forgot-k0",
+    step=1,
+    text=Text(
+        "You left out the block's input k₀: concatenation keeps it alongside every new feature map.",
+        "你漏掉了块的输入 k₀：拼接会把它和所有新特征图一起保留。",
+    ),
+)
+def _dense_no_k0(q: Params) -> Answer:
+    k, n = q["k"], q["l"]
+    return int(n * k if q["ask"] == "output" else (n - 1) * k)
+
+
+@torch_snippet("densenet_channels")
+def _dense_torch(q: Params) -> str:
+    k0, k, n = q["k0"], q["k"], q["l"]
+    layers = n if q["ask"] == "output" else n - 1
+    last = "print(x.shape[1])\n" if q["ask"] == "output" else "print(x.shape[1])  # what layer l receives\n"
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"x = torch.zeros(1, {k0}, 4, 4)\n"
+        f"for _ in range({layers}):\n"
+        f"    new = nn.Conv2d(x.shape[1], {k}, 3, padding=1)(x)  # each layer adds k = {k} maps\n"
+        "    x = torch.cat([x, new], dim=1)\n"
+        f"{last}"
+    )
+
+
+def _walk_variant(layers: Sequence[LayerSpec], shape: tuple[int, int, int], rule: str) -> dict[str, LayerStep]:
+    """``walk_layers`` with one rule broken, by layer name (the text fields are left empty)."""
+    out: dict[str, LayerStep] = {}
+    cur: tuple[int, ...] = shape
+    for layer in layers:
+        if layer.kind in ("conv", "pool"):
+            c, h, _ = cur
+            side = conv_out(h, layer.k, layer.p, layer.s) - (1 if rule == "no-plus-one" else 0)
+            if layer.kind == "conv":
+                w = layer.k * layer.k * c
+                params = w * layer.out if rule == "no-bias" else (w + 1) * layer.out
+                new: tuple[int, ...] = (c if rule == "channels-in" else layer.out, side, side)
+            else:
+                params, new = 0, (c, side, side)
+        else:
+            n_in = int(np.prod(cur))
+            params = n_in * layer.out if rule == "no-bias" else (n_in + 1) * layer.out
+            new = (layer.out,)
+        out[layer.name] = LayerStep(new, params, "", "")
+        cur = new
+    return out
+
+
+def _classic_answer(q: Params, layers: Sequence[LayerSpec], shape: tuple[int, int, int], rule: str) -> Answer:
+    step = _walk_variant(layers, shape, rule)[q["layer"]]
+    return step.shape if q["ask"] == "shape" else step.params
+
+
+def _size_slip_possible(q: Params, layers: Sequence[LayerSpec], shape: tuple[int, int, int]) -> bool:
+    """A size slip on a conv or pool output that still leaves a feature map up to the asked layer."""
+    if q["ask"] != "shape" or _layer_kind(layers, q["layer"]) == "fc":
+        return False
+    variant = _walk_variant(layers, shape, "no-plus-one")
+    upto = list(variant)[: list(variant).index(q["layer"]) + 1]
+    return all(d > 0 for name in upto for d in variant[name].shape)
+
+
+def _layer_kind(layers: Sequence[LayerSpec], name: str) -> str:
+    return next(layer.kind for layer in layers if layer.name == name)
+
+
+_NO_PLUS_ONE = Text(
+    "You left out the +1 of ⌊(n + 2p − k)/s⌋ + 1, and the error carried through the later layers.",
+    "你漏掉了 ⌊(n + 2p − k)/s⌋ + 1 中的 +1，误差一路传到了后面的层。",
+)
+_CHANNELS_IN = Text(
+    "You kept the input's channel count; a conv outputs one channel per filter (out_channels).",
+    "你保留了输入的通道数；卷积层每个卷积核输出一个通道（out_channels）。",
+)
+_NO_BIAS = Text(
+    "You counted the weights only; every output channel or unit also has a bias.",
+    "你只数了权重；每个输出通道或神经元还有一个偏置。",
+)
+
+
+def _lenet(q: Params) -> tuple[list[LayerSpec], tuple[int, int, int]]:
+    return lenet_layers(q["c1_padding"]), (1, q["input_size"], q["input_size"])
+
+
+@mistake(
+    "lenet_shapes",
+    "no-plus-one",
+    step=1,
+    text=_NO_PLUS_ONE,
+    applies=lambda q: _size_slip_possible(q, *_lenet(q)),
+)
+def _lenet_no_plus_one(q: Params) -> Answer:
+    return _classic_answer(q, *_lenet(q), "no-plus-one")
+
+
+@mistake(
+    "lenet_shapes",
+    "channels-in",
+    step=1,
+    text=_CHANNELS_IN,
+    applies=lambda q: q["ask"] == "shape" and _layer_kind(lenet_layers(0), q["layer"]) == "conv",
+)
+def _lenet_channels(q: Params) -> Answer:
+    return _classic_answer(q, *_lenet(q), "channels-in")
+
+
+@mistake("lenet_shapes", "no-bias", step=1, text=_NO_BIAS, applies=lambda q: q["ask"] == "params")
+def _lenet_no_bias(q: Params) -> Answer:
+    return _classic_answer(q, *_lenet(q), "no-bias")
+
+
+def _classic_snippet(layers: Sequence[LayerSpec], c_in: int, size: int, name: str, ask: str) -> str:
+    mods: list[str] = []
+    c = c_in
+    for layer in layers:
+        if layer.kind == "conv":
+            mods.append(
+                f"    ({layer.name!r}, nn.Conv2d({c}, {layer.out}, {layer.k}, stride={layer.s}, padding={layer.p})),"
+            )
+            c = layer.out
+        elif layer.kind == "pool":
+            mods.append(f"    ({layer.name!r}, nn.MaxPool2d({layer.k}, stride={layer.s})),")
+        else:
+            mods.append(f"    ({layer.name!r}, nn.LazyLinear({layer.out})),")
+        if layer.name == name:
+            break
+    last = "print(list(x.shape[1:]) if x.dim() > 2 else x.shape[1])\n"
+    if ask == "params":
+        last = "print(sum(p.numel() for p in module.parameters()))\n"
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        "layers = [\n" + "\n".join(mods) + "\n]\n"
+        f"x = torch.zeros(1, {c_in}, {size}, {size})\n"
+        "with torch.no_grad():\n"
+        "    for name, module in layers:\n"
+        "        if isinstance(module, nn.LazyLinear):\n"
+        "            x = x.flatten(1)\n"
+        "        x = module(x)\n"
+        f"{last}"
+    )
+
+
+@torch_snippet("lenet_shapes")
+def _lenet_torch(q: Params) -> str:
+    return _classic_snippet(lenet_layers(q["c1_padding"]), 1, q["input_size"], q["layer"], q["ask"])
+
+
+@mistake(
+    "alexnet_shapes",
+    "no-plus-one",
+    step=1,
+    text=_NO_PLUS_ONE,
+    applies=lambda q: _size_slip_possible(q, ALEXNET_LAYERS, (3, 227, 227)),
+)
+def _alex_no_plus_one(q: Params) -> Answer:
+    return _classic_answer(q, ALEXNET_LAYERS, (3, 227, 227), "no-plus-one")
+
+
+@mistake(
+    "alexnet_shapes",
+    "channels-in",
+    step=1,
+    text=_CHANNELS_IN,
+    applies=lambda q: q["ask"] == "shape" and _layer_kind(ALEXNET_LAYERS, q["layer"]) == "conv",
+)
+def _alex_channels(q: Params) -> Answer:
+    return _classic_answer(q, ALEXNET_LAYERS, (3, 227, 227), "channels-in")
+
+
+@mistake("alexnet_shapes", "no-bias", step=1, text=_NO_BIAS, applies=lambda q: q["ask"] == "params")
+def _alex_no_bias(q: Params) -> Answer:
+    return _classic_answer(q, ALEXNET_LAYERS, (3, 227, 227), "no-bias")
+
+
+@torch_snippet("alexnet_shapes")
+def _alex_torch(q: Params) -> str:
+    return _classic_snippet(ALEXNET_LAYERS, 3, 227, q["layer"], q["ask"])
+
+
+@mistake(
+    "vgg_shapes",
+    "forgot-pool",
+    step=2,
+    text=Text(
+        "You forgot the 2×2/2 max-pool at the end of the block: it halves the height and width.",
+        "你忘了块末尾的 2×2、步长 2 的最大池化：它把高和宽减半。",
+    ),
+    applies=lambda q: q["ask"] == "shape",
+)
+def _vgg_no_pool(q: Params) -> Answer:
+    return (q["c_out"], q["h"], q["h"])
+
+
+@mistake(
+    "vgg_shapes",
+    "no-padding",
+    step=1,
+    text=Text(
+        "You let every 3×3 conv shrink the map by 2; with padding 1 it keeps the size.",
+        "你让每个 3×3 卷积都把尺寸缩小 2；填充 1 时尺寸不变。",
+    ),
+    applies=lambda q: q["ask"] == "shape",
+)
+def _vgg_no_padding(q: Params) -> Answer:
+    side = q["h"] - 2 * q["n_convs"]
+    side = conv_out(side, 2, 0, 2) if side >= 2 else conv_out(q["h"], 2, 0, 2)  # no map left: not a slip
+    return (q["c_out"], side, side)
+
+
+@mistake(
+    "vgg_shapes",
+    "all-from-c-in",
+    step=3,
+    text=Text(
+        "You counted every conv as C_in → C_out; only the first one sees C_in channels, the rest C_out → C_out.",
+        "你把每个卷积都按 C_in → C_out 计算；只有第一个卷积的输入是 C_in 通道，其余都是 C_out → C_out。",
+    ),
+    applies=lambda q: q["ask"] == "params" and q["n_convs"] > 1 and q["c_in"] != q["c_out"],
+)
+def _vgg_all_c_in(q: Params) -> Answer:
+    return int(q["n_convs"] * (9 * q["c_in"] + 1) * q["c_out"])
+
+
+@mistake("vgg_shapes", "no-bias", step=3, text=_NO_BIAS, applies=lambda q: q["ask"] == "params")
+def _vgg_no_bias(q: Params) -> Answer:
+    return int(9 * q["c_in"] * q["c_out"] + (q["n_convs"] - 1) * 9 * q["c_out"] * q["c_out"])
+
+
+@torch_snippet("vgg_shapes")
+def _vgg_torch(q: Params) -> str:
+    c_in, c_out, n = q["c_in"], q["c_out"], q["n_convs"]
+    last = (
+        "print(list(block(torch.zeros(1, {c}, {h}, {h})).shape[1:]))\n".format(c=c_in, h=q["h"])
+        if q["ask"] == "shape"
+        else "print(sum(p.numel() for p in block.parameters()))\n"
+    )
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        "layers = []\n"
+        f"for i in range({n}):\n"
+        f"    layers += [nn.Conv2d({c_in} if i == 0 else {c_out}, {c_out}, 3, padding=1), nn.ReLU()]\n"
+        "block = nn.Sequential(*layers, nn.MaxPool2d(2, 2))\n"
+        "with torch.no_grad():\n"
+        f"    {last}"
+    )
+
+
+def _module_count(q: Params, *, biases: bool = True, kernel_area: bool = True) -> int:
+    total = 0
+    for layer in q["layers"]:
+        if layer["type"] == "Linear":
+            total += layer["in_features"] * layer["out_features"] + (
+                layer["out_features"] if layer["bias"] and biases else 0
+            )
+        elif layer["type"] == "Conv2d":
+            kk = layer["kernel_size"] ** 2 if kernel_area else 1
+            total += kk * layer["in_channels"] * layer["out_channels"]
+            total += layer["out_channels"] if layer["bias"] and biases else 0
+    return total
+
+
+@mistake(
+    "module_param_count",
+    "weights-only",
+    step=1,
+    text=_NO_BIAS,
+    applies=lambda q: any(layer.get("bias") for layer in q["layers"]),
+)
+def _module_no_bias(q: Params) -> Answer:
+    return _module_count(q, biases=False)
+
+
+@mistake(
+    "module_param_count",
+    "forgot-kernel-area",
+    step=1,
+    text=Text(
+        "You counted a Conv2d like a Linear layer, in·out; each filter has k·k·in weights.",
+        "你把 Conv2d 当成 Linear 算成了 in·out；每个卷积核有 k·k·in 个权重。",
+    ),
+    applies=lambda q: any(layer["type"] == "Conv2d" and layer["kernel_size"] > 1 for layer in q["layers"]),
+)
+def _module_no_kernel(q: Params) -> Answer:
+    return _module_count(q, kernel_area=False)
+
+
+@torch_snippet("module_param_count")
+def _module_torch(q: Params) -> str:
+    body = "".join(f"    nn.{module_code(layer).removeprefix('nn.')},\n" for layer in q["layers"])
+    return (
+        f"from torch import nn\n\nmodel = nn.Sequential(\n{body})\nprint(sum(p.numel() for p in model.parameters()))\n"
+    )
+
+
+def _label(shape: tuple[int, ...] | None) -> str:
+    return "error" if shape is None else torch_size(shape)
+
+
+def _mm_as_matmul(q: Params) -> str:
+    a, b = q["a"], q["b"]
+    if len(a) == 2 and len(b) == 2 and a[1] != b[0]:
+        return _label((a[0], b[1]))  # as if the inner sizes need not match
+    return _label(matmul_result("matmul", a, b)[0])
+
+
+def _as_if_matching(q: Params) -> str:
+    a, b = q["a"], q["b"]
+    return _label((*a[:-1], b[-1]))
+
+
+def _offered(label: str, q: Params) -> bool:
+    """Whether a slip's result is one of the options and wrong (a slip not offered cannot be made)."""
+    return label in q["options"] and label != _label(matmul_result(q["op"], q["a"], q["b"])[0])
+
+
+@mistake(
+    "matmul_shape",
+    "mm-like-matmul",
+    step=1,
+    text=Text(
+        "You let torch.mm batch or broadcast like torch.matmul; torch.mm takes exactly two 2-D matrices.",
+        "你让 torch.mm 像 torch.matmul 那样做批量或广播；torch.mm 只接受两个二维矩阵。",
+    ),
+    applies=lambda q: q["op"] == "mm" and _offered(_mm_as_matmul(q), q),
+)
+def _mm_broadcasts(q: Params) -> Answer:
+    return [q["options"].index(_mm_as_matmul(q))]
+
+
+@mistake(
+    "matmul_shape",
+    "inner-mismatch-ignored",
+    step=1,
+    text=Text(
+        "You multiplied although the inner sizes differ; (n×m)·(q×p) needs m = q, otherwise it raises.",
+        "内侧维度不相等却照样相乘了；(n×m)·(q×p) 要求 m = q，否则报错。",
+    ),
+    applies=lambda q: _offered(_as_if_matching(q), q) and matmul_result(q["op"], q["a"], q["b"])[0] is None,
+)
+def _matmul_mismatch(q: Params) -> Answer:
+    return [q["options"].index(_as_if_matching(q))]
+
+
+@torch_snippet("matmul_shape")
+def _matmul_torch(q: Params) -> str:
+    fn = "torch.mm" if q["op"] == "mm" else "torch.matmul"
+    letters = "ABCDEFGHIJ"
+    return (
+        "import torch\n\n"
+        f"options = {q['options']}\n"
+        f"a, b = torch.zeros({tuple(q['a'])}), torch.zeros({tuple(q['b'])})\n"
+        "try:\n"
+        f"    result = str({fn}(a, b).shape)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+        "    result = 'error'\n"
+        "print(result)\n"
+        f"print({letters!r}[options.index(result)])\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+
+def _depth(layers: Sequence[LayerSpec], name: str) -> int:
+    return [layer.name for layer in layers].index(name)
+
+
+three_levels("depthwise_separable_ratio", lambda q: (q["k"] == 5) + 2 * (q["c_out"] >= 256), hard_min=2)
+three_levels("depthwise_separable_cost", lambda q: 2 * (q["ask"] in ("separable", "standard")))
+three_levels("densenet_channels", lambda q: 2 * (q["ask"] == "layer_input"))
+three_levels(
+    "lenet_shapes",
+    lambda q: _depth(lenet_layers(0), q["layer"]) + 3 * (q["ask"] == "params"),
+    easy_max=1,
+    hard_min=4,
+)
+three_levels(
+    "alexnet_shapes", lambda q: _depth(ALEXNET_LAYERS, q["layer"]) + 3 * (q["ask"] == "params"), easy_max=2, hard_min=7
+)
+three_levels("vgg_shapes", lambda q: 2 * (q["ask"] == "params") + (q["n_convs"] > 2))
+three_levels(
+    "module_param_count",
+    lambda q: (
+        sum(layer["type"] in ("Linear", "Conv2d") for layer in q["layers"])
+        + any(layer["type"] == "Conv2d" for layer in q["layers"])
+    ),
+    easy_max=2,
+    hard_min=3,
+)
+three_levels("matmul_shape", lambda q: (q["op"] == "matmul") + (len(q["a"]) > 2 or len(q["b"]) > 2))
+
+
+typeset_minus_signs(__name__)

@@ -8,6 +8,7 @@ The torch oracles in :mod:`quizforge.numeric.oracles.cnn` recompute every answer
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -16,7 +17,17 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Draft, family
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    TorchSnippetFn,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -821,8 +832,9 @@ def draw_conv1x1_params(rng: np.random.Generator) -> Draft:
         "How many parameters does it have?",
         f"用 1×1 卷积（{bias_zh}）把 {h}×{h}×{c_in} 的特征图变成 {c_out} 个通道。这一层的参数量是多少？",
     )
-    tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)} (no biases)"
-    tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else f" = {fmt_int(answer)}（无偏置）"
+    # without biases the weight count is already the answer: say so once, not "2,048 = 2,048"
+    tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else " (no biases)"
+    tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else "（无偏置）"
     solution = Text(
         f"A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
         f"size does not matter.\nEach of the {c_out} output channels has 1·1·{c_in} weights: "
@@ -895,3 +907,698 @@ def draw_fc_on_image_params(rng: np.random.Generator) -> Draft:
         tolerance=Tolerance.exact(),
         solution=solution,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+
+@mistake(
+    "conv_output_size",
+    "no-plus-one",
+    step=1,
+    text=Text(
+        "You left out the final +1: the first window position counts as an output too.",
+        "你漏掉了最后的 +1：第一个窗口位置本身也是一个输出。",
+    ),
+)
+def _conv_size_no_plus_one(q: Params) -> Answer:
+    return conv_out(q["n"], q["f"], q["p"], q["s"], q["d"]) - 1
+
+
+@mistake(
+    "conv_output_size",
+    "valid-formula",
+    step=1,
+    text=Text(
+        "You used n − f + 1, ignoring the padding and stride (and dilation) of this layer.",
+        "你用了 n − f + 1，忽略了这一层的填充和步长（以及空洞率）。",
+    ),
+    applies=lambda q: q["p"] > 0 or q["s"] > 1 or q["d"] > 1,
+)
+def _conv_size_valid(q: Params) -> Answer:
+    return int(q["n"] - q["f"] + 1)
+
+
+@mistake(
+    "conv_output_size",
+    "no-padding",
+    step=1,
+    text=Text(
+        "You left out the padding: it adds p pixels on both sides, n + 2p.",
+        "你漏掉了填充：两侧各补 p 个像素，即 n + 2p。",
+    ),
+    applies=lambda q: q["p"] > 0,
+)
+def _conv_size_no_padding(q: Params) -> Answer:
+    return conv_out(q["n"], q["f"], 0, q["s"], q["d"])
+
+
+@mistake(
+    "conv_output_size",
+    "ceil",
+    step=1,
+    text=Text(
+        "You rounded the division up; PyTorch floors it, dropping the last partial window.",
+        "你把除法向上取整了；PyTorch 向下取整，舍去最后不完整的窗口。",
+    ),
+    applies=lambda q: (q["n"] + 2 * q["p"] - q["d"] * (q["f"] - 1) - 1) % q["s"] != 0,
+)
+def _conv_size_ceil(q: Params) -> Answer:
+    num = q["n"] + 2 * q["p"] - q["d"] * (q["f"] - 1) - 1
+    return int(-(-num // q["s"]) + 1)
+
+
+@mistake(
+    "conv_output_size",
+    "forgot-dilation",
+    step=1,
+    text=Text(
+        "You ignored the dilation: a dilated kernel spans d·(f − 1) + 1 pixels, not f.",
+        "你忽略了空洞率：空洞卷积核覆盖 d·(f − 1) + 1 个像素，而不是 f 个。",
+    ),
+    applies=lambda q: q["d"] > 1,
+)
+def _conv_size_no_dilation(q: Params) -> Answer:
+    return conv_out(q["n"], q["f"], q["p"], q["s"])
+
+
+@torch_snippet("conv_output_size")
+def _conv_size_torch(q: Params) -> str:
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"conv = nn.Conv2d(1, 1, kernel_size={q['f']}, stride={q['s']}, padding={q['p']}, dilation={q['d']})\n"
+        f"y = conv(torch.zeros(1, 1, {q['n']}, {q['n']}))\n"
+        "print(y.shape[-1])\n"
+    )
+
+
+def _conv_forward_value(q: Params, *, flip: bool = False) -> Answer:
+    x = np.asarray(q["input"], dtype=np.float64)
+    w = np.asarray(q["kernel"], dtype=np.float64)
+    if x.ndim == 2:
+        x, w = x[None], w[None]
+    if flip:
+        w = w[:, ::-1, ::-1]
+    p, st = q["padding"], q["stride"]
+    xp = np.pad(x, ((0, 0), (p, p), (p, p)))
+    # every k×k window (all channels) at the stride, times the kernel: cross-correlation, as Conv2d
+    windows = np.lib.stride_tricks.sliding_window_view(xp, w.shape)[0, ::st, ::st]
+    return mat(np.einsum("ijckl,ckl->ij", windows, w) + float(q["bias"]))
+
+
+@mistake(
+    "conv2d_forward",
+    "flipped-kernel",
+    step=2,
+    text=Text(
+        "You flipped the kernel (textbook convolution); nn.Conv2d computes cross-correlation and does not flip it.",
+        "你把卷积核翻转了（教科书上的卷积）；nn.Conv2d 计算的是互相关，不翻转卷积核。",
+    ),
+)
+def _conv_forward_flipped(q: Params) -> Answer:
+    return _conv_forward_value(q, flip=True)
+
+
+@mistake(
+    "conv2d_forward",
+    "transposed-kernel",
+    step=2,
+    text=Text(
+        "You laid the kernel on the window transposed (its rows along the window's columns).",
+        "你把卷积核转置后放到了窗口上（卷积核的行对应了窗口的列）。",
+    ),
+)
+def _conv_forward_transposed(q: Params) -> Answer:
+    k = np.asarray(q["kernel"])
+    return _conv_forward_value({**q, "kernel": np.swapaxes(k, -1, -2).tolist()})
+
+
+@torch_snippet("conv2d_forward")
+def _conv_forward_torch(q: Params) -> str:
+    x = np.asarray(q["input"])
+    x3 = x.tolist() if x.ndim == 3 else [x.tolist()]
+    w3 = np.asarray(q["kernel"]).tolist() if x.ndim == 3 else [q["kernel"]]
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"x = torch.tensor([{x3}], dtype=torch.float64)  # (N, C, H, W)\n"
+        f"w = torch.tensor([{w3}], dtype=torch.float64)  # (C_out, C_in, k, k)\n"
+        f"b = torch.tensor([{float(q['bias'])}], dtype=torch.float64)\n"
+        f"y = F.conv2d(x, w, b, stride={q['stride']}, padding={q['padding']})\n"
+        "print(y[0, 0].tolist())\n"
+    )
+
+
+@mistake(
+    "conv_params",
+    "bias-per-channel-pair",
+    step=1,
+    text=Text(
+        "You gave every (input, output) channel pair its own bias; Conv2d has one bias per output channel.",
+        "你给每一对（输入，输出）通道都配了一个偏置；Conv2d 每个输出通道只有一个偏置。",
+    ),
+)
+def _conv_params_bias_pairs(q: Params) -> Answer:
+    return int(q["k"] ** 2 * q["c_in"] * q["c_out"] + q["c_in"] * q["c_out"])
+
+
+@mistake(
+    "conv_params",
+    "bias-setting",
+    step=1,
+    text=Text(
+        "You got the bias wrong: with bias=True Conv2d adds c_out biases, with bias=False none.",
+        "偏置算错了：bias=True 时 Conv2d 有 c_out 个偏置，bias=False 时没有偏置。",
+    ),
+)
+def _conv_params_bias_setting(q: Params) -> Answer:
+    weights = q["k"] ** 2 * q["c_in"] * q["c_out"]
+    return int(weights + (0 if q["bias"] else q["c_out"]))
+
+
+@mistake(
+    "conv_params",
+    "forgot-c-in",
+    step=1,
+    text=Text(
+        "You forgot C_in: each filter spans all input channels, k·k·C_in weights.",
+        "你漏乘了 C_in：每个卷积核覆盖全部输入通道，有 k·k·C_in 个权重。",
+    ),
+)
+def _conv_params_no_c_in(q: Params) -> Answer:
+    return int(q["k"] ** 2 * q["c_out"] + (q["c_out"] if q["bias"] else 0))
+
+
+@torch_snippet("conv_params")
+def _conv_params_torch(q: Params) -> str:
+    return (
+        "from torch import nn\n\n"
+        f"conv = nn.Conv2d({q['c_in']}, {q['c_out']}, kernel_size={q['k']}, bias={q['bias']})\n"
+        "print(sum(p.numel() for p in conv.parameters()))\n"
+    )
+
+
+@mistake(
+    "conv_macs",
+    "counted-flops",
+    step=2,
+    text=Text(
+        "You counted a multiply and an add separately (FLOPs); a MAC is one multiply-accumulate.",
+        "你把乘法和加法分开计数（FLOPs）；一次乘加（MAC）只算一次。",
+    ),
+)
+def _conv_macs_flops(q: Params) -> Answer:
+    h = conv_out(q["n"], q["k"], q["p"], q["s"])
+    return int(2 * h * h * q["c_out"] * q["k"] ** 2 * q["c_in"])
+
+
+@mistake(
+    "conv_macs",
+    "forgot-c-in",
+    step=2,
+    text=Text(
+        "You forgot C_in: each output value is a dot product over k·k·C_in inputs.",
+        "你漏乘了 C_in：每个输出值是对 k·k·C_in 个输入的点积。",
+    ),
+    applies=lambda q: q["c_in"] > 1,
+)
+def _conv_macs_no_c_in(q: Params) -> Answer:
+    h = conv_out(q["n"], q["k"], q["p"], q["s"])
+    return int(h * h * q["c_out"] * q["k"] ** 2)
+
+
+@torch_snippet("conv_macs")
+def _conv_macs_torch(q: Params) -> str:
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"conv = nn.Conv2d({q['c_in']}, {q['c_out']}, {q['k']}, stride={q['s']}, padding={q['p']})\n"
+        f"y = conv(torch.zeros(1, {q['c_in']}, {q['n']}, {q['n']}))\n"
+        "# one multiply-accumulate per output value and weight of its filter\n"
+        "print(y.numel() * conv.weight[0].numel())\n"
+    )
+
+
+@mistake(
+    "conv_output_shape",
+    "channels-in",
+    step=1,
+    text=Text(
+        "You kept the input's channel count; the output has out_channels channels.",
+        "你保留了输入的通道数；输出通道数是 out_channels。",
+    ),
+)
+def _conv_shape_c_in(q: Params) -> Answer:
+    return (q["c_in"], conv_out(q["h"], q["k"], q["p"], q["s"]), conv_out(q["w"], q["k"], q["p"], q["s"]))
+
+
+@mistake(
+    "conv_output_shape",
+    "no-plus-one",
+    step=2,
+    text=Text(
+        "You left out the +1 of ⌊(H + 2p − k)/s⌋ + 1.",
+        "你漏掉了 ⌊(H + 2p − k)/s⌋ + 1 中的 +1。",
+    ),
+)
+def _conv_shape_no_plus_one(q: Params) -> Answer:
+    return (q["c_out"], conv_out(q["h"], q["k"], q["p"], q["s"]) - 1, conv_out(q["w"], q["k"], q["p"], q["s"]) - 1)
+
+
+@torch_snippet("conv_output_shape")
+def _conv_shape_torch(q: Params) -> str:
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"conv = nn.Conv2d({q['c_in']}, {q['c_out']}, {q['k']}, stride={q['s']}, padding={q['p']})\n"
+        f"y = conv(torch.zeros({q['batch']}, {q['c_in']}, {q['h']}, {q['w']}))\n"
+        "print(list(y.shape[1:]))  # without the batch\n"
+    )
+
+
+_STRIDE_ONE = Text(
+    "You slid the window one step at a time; it moves by the stride.",
+    "你每次只把窗口移动 1 格；窗口应按步长移动。",
+)
+
+
+def _pool_value(q: Params, kind: str, stride: int | None = None) -> Answer:
+    x = np.asarray(q["input"], dtype=np.float64)[None, None]
+    k, s = q["kernel_size"], q["stride"] if stride is None else stride
+    out = ops.max_pool2d(x, kernel_size=k, stride=s) if kind == "max" else ops.avg_pool2d(x, kernel_size=k, stride=s)
+    return mat(out[0, 0])
+
+
+@mistake(
+    "max_pool2d",
+    "stride-one",
+    step=1,
+    text=_STRIDE_ONE,
+)
+def _max_pool_stride_one(q: Params) -> Answer:
+    return _pool_value(q, "max", stride=1 if q["stride"] > 1 else q["kernel_size"])
+
+
+@mistake(
+    "max_pool2d",
+    "averaged",
+    step=2,
+    text=Text(
+        "You averaged each window; max pooling keeps its largest value.", "你对窗口取了平均；最大池化取窗口中的最大值。"
+    ),
+)
+def _max_pool_averaged(q: Params) -> Answer:
+    return _pool_value(q, "avg")
+
+
+@mistake(
+    "avg_pool2d",
+    "stride-one",
+    step=1,
+    text=_STRIDE_ONE,
+)
+def _avg_pool_stride_one(q: Params) -> Answer:
+    return _pool_value(q, "avg", stride=1 if q["stride"] > 1 else q["kernel_size"])
+
+
+@mistake(
+    "avg_pool2d",
+    "took-max",
+    step=2,
+    text=Text(
+        "You took each window's maximum; average pooling takes its mean.",
+        "你取了窗口的最大值；平均池化取窗口的平均值。",
+    ),
+)
+def _avg_pool_max(q: Params) -> Answer:
+    return _pool_value(q, "max")
+
+
+def _pool_snippet(fn: str) -> TorchSnippetFn:
+    def snippet(q: Params) -> str:
+        return (
+            "import torch\nimport torch.nn.functional as F\n\n"
+            f"x = torch.tensor([[{q['input']}]], dtype=torch.float64)\n"
+            f"y = F.{fn}(x, kernel_size={q['kernel_size']}, stride={q['stride']})\n"
+            "print(y[0, 0].tolist())\n"
+        )
+
+    return snippet
+
+
+torch_snippet("max_pool2d")(_pool_snippet("max_pool2d"))
+torch_snippet("avg_pool2d")(_pool_snippet("avg_pool2d"))
+
+
+def _pool_stride(q: Params) -> int:
+    return int(q["kernel_size"] if q["stride"] is None else q["stride"])
+
+
+@mistake(
+    "pool_output_size",
+    "stride-one",
+    step=1,
+    text=Text(
+        "You used stride 1; a pool's stride defaults to its kernel_size when not given.",
+        "你按步长 1 计算了；池化层不指定步长时，步长默认等于 kernel_size。",
+    ),
+)
+def _pool_size_stride_one(q: Params) -> Answer:
+    s = 1 if _pool_stride(q) > 1 else q["kernel_size"] + 1
+    return conv_out(q["n"], q["kernel_size"], q["padding"], s)
+
+
+@mistake(
+    "pool_output_size",
+    "no-plus-one",
+    step=2,
+    text=Text("You left out the +1 of ⌊(n + 2p − k)/s⌋ + 1.", "你漏掉了 ⌊(n + 2p − k)/s⌋ + 1 中的 +1。"),
+)
+def _pool_size_no_plus_one(q: Params) -> Answer:
+    return conv_out(q["n"], q["kernel_size"], q["padding"], _pool_stride(q)) - 1
+
+
+@torch_snippet("pool_output_size")
+def _pool_size_torch(q: Params) -> str:
+    stride = "" if q["stride"] is None else f", stride={q['stride']}"
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"pool = nn.MaxPool2d(kernel_size={q['kernel_size']}{stride}, padding={q['padding']})\n"
+        f"print(pool(torch.zeros(1, 1, {q['n']}, {q['n']})).shape[-1])\n"
+    )
+
+
+@mistake(
+    "global_avg_pool",
+    "max",
+    step=1,
+    text=Text(
+        "You took each channel's maximum; global average pooling takes its mean.",
+        "你取了每个通道的最大值；全局平均池化取平均值。",
+    ),
+)
+def _gap_max(q: Params) -> Answer:
+    return [float(np.max(c)) for c in np.asarray(q["input"], dtype=np.float64)]
+
+
+@mistake(
+    "global_avg_pool",
+    "sum",
+    step=1,
+    text=Text("You summed each channel without dividing by H·W.", "你只对每个通道求和，没有除以 H·W。"),
+)
+def _gap_sum(q: Params) -> Answer:
+    return [float(np.sum(c)) for c in np.asarray(q["input"], dtype=np.float64)]
+
+
+@torch_snippet("global_avg_pool")
+def _gap_torch(q: Params) -> str:
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"x = torch.tensor([{q['input']}], dtype=torch.float64)  # (N, C, H, W)\n"
+        "print(F.adaptive_avg_pool2d(x, 1).flatten().tolist())\n"
+    )
+
+
+@mistake(
+    "receptive_field",
+    "summed-kernels",
+    step=1,
+    text=Text(
+        "You added up the kernel sizes; each layer adds (k − 1) times the jump of the layers below it.",
+        "你把各层卷积核大小直接相加；每一层增加的是 (k − 1) 乘以下面各层累积的步长（jump）。",
+    ),
+)
+def _rf_summed(q: Params) -> Answer:
+    return int(sum(layer["k"] for layer in q["layers"]))
+
+
+@mistake(
+    "receptive_field",
+    "jump-first",
+    step=1,
+    text=Text(
+        "You updated the jump before growing the field; a layer's own stride only spaces the layers above it.",
+        "你先更新了 jump 再扩大感受野；一层自己的步长只影响它上面的层。",
+    ),
+    applies=lambda q: any(layer["s"] > 1 and layer["k"] > 1 for layer in q["layers"]),
+)
+def _rf_jump_first(q: Params) -> Answer:
+    r, j = 1, 1
+    for layer in q["layers"]:
+        j *= layer["s"]
+        r += (layer["k"] - 1) * j
+    return r
+
+
+@torch_snippet("receptive_field")
+def _rf_torch(q: Params) -> str:
+    layers = [(layer["k"], layer["s"]) for layer in q["layers"]]
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"layers = {layers}  # (kernel, stride)\n"
+        "n = 4\n"
+        "while True:  # grow the input until the stack has an output\n"
+        "    x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)\n"
+        "    y = x\n"
+        "    for k, s in layers:\n"
+        "        if y.shape[-1] < k:\n"
+        "            break\n"
+        "        y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s)\n"
+        "    else:\n"
+        "        break\n"
+        "    n *= 2\n"
+        "# the input pixels output (0, 0) depends on: where its gradient is non-zero\n"
+        "(grad,) = torch.autograd.grad(y[0, 0, 0, 0], x)\n"
+        "rows = torch.nonzero(grad[0, 0].sum(dim=1)).flatten()\n"
+        "print(int(rows.max() - rows.min() + 1))\n"
+    )
+
+
+@mistake(
+    "stacked_3x3_vs_big",
+    "forgot-channels",
+    step=2,
+    text=Text(
+        "You counted k·k weights per layer; a C→C conv has k·k·C·C.",
+        "你每层只算了 k·k 个权重；C→C 的卷积有 k·k·C·C 个权重。",
+    ),
+)
+def _stack_no_channels(q: Params) -> Answer:
+    n: int = q["n"]
+    counts = {"receptive_field": 3 * n, "stack_weights": 9 * n, "big_weights": (2 * n + 1) ** 2}
+    return counts[q["ask"]]
+
+
+@mistake(
+    "stacked_3x3_vs_big",
+    "receptive-field-3n",
+    step=1,
+    text=Text(
+        "You added 3 per layer; each stride-1 3×3 layer widens the field by 3 − 1 = 2, to 2n + 1.",
+        "你每层加了 3；每个步长为 1 的 3×3 层只把感受野扩大 3 − 1 = 2，共 2n + 1。",
+    ),
+)
+def _stack_3n(q: Params) -> Answer:
+    n: int = q["n"]
+    c: int = q["c"]
+    counts = {"receptive_field": 3 * n, "stack_weights": n * 9 * c, "big_weights": (3 * n) ** 2 * c * c}
+    return counts[q["ask"]]
+
+
+@torch_snippet("stacked_3x3_vs_big")
+def _stack_torch(q: Params) -> str:
+    n, c = q["n"], q["c"]
+    head = (
+        "import torch\nfrom torch import nn\n\n"
+        f"stack = nn.Sequential(*[nn.Conv2d({c}, {c}, 3, bias=False) for _ in range({n})])\n"
+        f"big = nn.Conv2d({c}, {c}, {2 * n + 1}, bias=False)\n"
+    )
+    if q["ask"] == "receptive_field":
+        return head + (
+            f"x = torch.zeros(1, {c}, {2 * n + 1}, {2 * n + 1}, requires_grad=True)\n"
+            "nn.init.ones_(stack[0].weight)\n"
+            "for layer in stack:\n"
+            "    nn.init.ones_(layer.weight)\n"
+            "(g,) = torch.autograd.grad(stack(x)[0, 0, 0, 0], x)\n"
+            "print(int((g[0, 0].abs().sum(dim=1) > 0).sum()))\n"
+        )
+    which = "stack" if q["ask"] == "stack_weights" else "big"
+    return head + f"print(sum(p.numel() for p in {which}.parameters()))\n"
+
+
+def _bottleneck_macs(q: Params, *, forget_reduce: bool = False, direct_mid: bool = False) -> Answer:
+    hw, k, c_in, c_mid, c_out = q["h"] * q["w"], q["k"], q["c_in"], q["c_mid"], q["c_out"]
+    direct = hw * c_out * k * k * c_in
+    reduce = hw * c_mid * c_in
+    main = hw * c_out * k * k * c_mid
+    if q["ask"] == "direct":
+        return millions(hw * c_out * k * k if forget_reduce else hw * c_out * k * k * c_mid)
+    return millions(main if forget_reduce else direct - reduce if direct_mid else reduce + main)
+
+
+@mistake(
+    "bottleneck_1x1_savings",
+    "partial-count",
+    step=2,
+    text=Text(
+        "You left a factor out: the direct conv has C_in in each dot product, the bottleneck adds the 1×1 reduction's "
+        "own MACs.",
+        "你漏算了一部分：直接卷积的每个点积都包含 C_in，瓶颈结构还要加上 1×1 降维本身的乘加运算。",
+    ),
+)
+def _bottleneck_partial(q: Params) -> Answer:
+    return _bottleneck_macs(q, forget_reduce=True)
+
+
+@mistake(
+    "bottleneck_1x1_savings",
+    "mid-channels",
+    step=2,
+    text=Text(
+        "You used the reduced channel count in the wrong place: only the k×k conv after the 1×1 sees C_mid inputs.",
+        "你把降维后的通道数用错了地方：只有 1×1 之后的 k×k 卷积的输入是 C_mid 个通道。",
+    ),
+)
+def _bottleneck_mid(q: Params) -> Answer:
+    return _bottleneck_macs(q, direct_mid=True)
+
+
+@torch_snippet("bottleneck_1x1_savings")
+def _bottleneck_torch(q: Params) -> str:
+    h, k, c_in, c_mid, c_out = q["h"], q["k"], q["c_in"], q["c_mid"], q["c_out"]
+    if q["ask"] == "direct":
+        model = f"nn.Conv2d({c_in}, {c_out}, {k}, padding={k // 2})"
+    else:
+        model = f"nn.Sequential(nn.Conv2d({c_in}, {c_mid}, 1), nn.Conv2d({c_mid}, {c_out}, {k}, padding={k // 2}))"
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"model = {model}\n"
+        "macs = 0\n\n\n"
+        "def count(module, inputs, output):\n"
+        "    global macs\n"
+        "    macs += output.numel() * module.weight[0].numel()\n\n\n"
+        "for m in model.modules():\n"
+        "    if isinstance(m, nn.Conv2d):\n"
+        "        m.register_forward_hook(count)\n"
+        "with torch.no_grad():\n"
+        f"    model(torch.zeros(1, {c_in}, {h}, {h}))\n"
+        "print(round(macs / 1e6, 1))  # millions\n"
+    )
+
+
+@mistake(
+    "conv1x1_params",
+    "bias-setting",
+    step=1,
+    text=Text(
+        "You got the bias wrong: with bias=True add one bias per output channel, with bias=False none.",
+        "偏置算错了：bias=True 时每个输出通道加一个偏置，bias=False 时没有偏置。",
+    ),
+)
+def _conv1x1_bias(q: Params) -> Answer:
+    return int(q["c_in"] * q["c_out"] + (0 if q["bias"] else q["c_out"]))
+
+
+@mistake(
+    "conv1x1_params",
+    "per-pixel",
+    step=1,
+    text=Text(
+        "You multiplied by H·W; the same 1×1 kernel is shared by every pixel.",
+        "你乘上了 H·W；同一个 1×1 卷积核在所有像素上共享。",
+    ),
+)
+def _conv1x1_per_pixel(q: Params) -> Answer:
+    return int(q["h"] * q["w"] * q["c_in"] * q["c_out"] + (q["c_out"] if q["bias"] else 0))
+
+
+@torch_snippet("conv1x1_params")
+def _conv1x1_torch(q: Params) -> str:
+    return (
+        "from torch import nn\n\n"
+        f"conv = nn.Conv2d({q['c_in']}, {q['c_out']}, kernel_size=1, bias={q['bias']})\n"
+        "print(sum(p.numel() for p in conv.parameters()))\n"
+    )
+
+
+@mistake(
+    "fc_on_image_params",
+    "forgot-channels",
+    step=1,
+    text=Text("You forgot the colour channels: the input has H·W·C values.", "你漏乘了通道数：输入共有 H·W·C 个值。"),
+    applies=lambda q: q["c"] > 1,
+)
+def _fc_no_channels(q: Params) -> Answer:
+    return int(q["h"] * q["w"] * q["units"])
+
+
+@mistake(
+    "fc_on_image_params",
+    "added-bias",
+    step=1,
+    text=Text(
+        "You added the biases; the question counts weights only.",
+        "你把偏置也算进去了；题目只问权重个数。",
+    ),
+)
+def _fc_with_bias(q: Params) -> Answer:
+    return int(q["h"] * q["w"] * q["c"] * q["units"] + q["units"])
+
+
+@torch_snippet("fc_on_image_params")
+def _fc_torch(q: Params) -> str:
+    return (
+        "from torch import nn\n\n"
+        f"fc = nn.Linear({q['h']} * {q['w']} * {q['c']}, {q['units']})\n"
+        "print(fc.weight.numel())  # weights only\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with every complication
+# ---------------------------------------------------------------------------------------------
+
+
+def digits(n: float) -> float:
+    """Order of magnitude of a count: how big the numbers are to multiply by hand."""
+    return math.log10(max(abs(n), 1.0))
+
+
+three_levels("conv_output_size", lambda q: (q["p"] > 0) + (q["s"] > 1) + 2 * (q["d"] > 1))
+three_levels(
+    "conv2d_forward",
+    lambda q: 2 * (np.ndim(q["input"]) == 3) + (q["stride"] > 1) + (q["padding"] > 0) + (q["bias"] != 0),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels("conv_params", lambda q: (q["c_in"] > 3) + (q["k"] > 1) + q["bias"], easy_max=1, hard_min=3)
+three_levels("conv_macs", lambda q: (q["s"] > 1) + (q["p"] > 0) + (q["c_in"] > 1), easy_max=1, hard_min=3)
+three_levels("conv_output_shape", lambda q: (q["s"] > 1) + (q["p"] > 0) + (q["h"] != q["w"]))
+three_levels("max_pool2d", lambda q: (q["kernel_size"] == 3) + (q["stride"] < q["kernel_size"]))
+three_levels("avg_pool2d", lambda q: (q["kernel_size"] == 3) + (q["stride"] < q["kernel_size"]))
+three_levels(
+    "pool_output_size",
+    lambda q: (q["padding"] > 0) + (q["stride"] is not None) + (q["n"] % 2 == 1),
+    hard_min=2,
+)
+three_levels("global_avg_pool", lambda q: np.size(q["input"]) / 9, easy_max=1.0, hard_min=2.0)
+three_levels(
+    "receptive_field",
+    lambda q: len(q["layers"]) + sum(layer["s"] > 1 for layer in q["layers"]),
+    easy_max=3,
+    hard_min=6,
+)
+three_levels(
+    "stacked_3x3_vs_big",
+    lambda q: (q["ask"] != "receptive_field") + (q["ask"] == "big_weights") + (q["n"] > 3),
+    easy_max=0,
+    hard_min=2,
+)
+three_levels("bottleneck_1x1_savings", lambda q: (q["ask"] == "bottleneck") + (q["k"] == 5), easy_max=0, hard_min=2)
+three_levels("conv1x1_params", lambda q: digits(q["c_in"] * q["c_out"]) + q["bias"], easy_max=4.0, hard_min=5.0)
+three_levels(
+    "fc_on_image_params", lambda q: (q["ask"] == "layer") + (q["c"] > 1) + (q["h"] > 32), easy_max=1, hard_min=3
+)
+
+
+typeset_minus_signs(__name__)

@@ -20,7 +20,16 @@ from typing import Any
 import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.numeric.base import Draft, family
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, mat, pick, sup, vec
 from quizforge.text import Text
 
@@ -521,9 +530,9 @@ def draw_definiteness_2x2(rng: np.random.Generator) -> Draft:
     )
     solution = Text(
         "Leading principal minors: D₁ = a₁₁, D₂ = det A. Equivalently look at the signs of the eigenvalues.\n"
-        f"{why_en}\nEigenvalues: {eig_en}\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
+        f"Eigenvalues: {eig_en}\n{why_en}\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
         "顺序主子式：D₁ = a₁₁，D₂ = det A；也可以看特征值的符号。\n"
-        f"{why_zh}\n特征值：{eig_zh}\n答案：{_DEFINITENESS_TEXT[idx].zh}",
+        f"特征值：{eig_zh}\n{why_zh}\n答案：{_DEFINITENESS_TEXT[idx].zh}",
     )
     return Draft(
         params={"A": m.tolist(), "options": list(DEFINITENESS)},
@@ -1118,3 +1127,596 @@ def draw_taylor_expansion(rng: np.random.Generator) -> Draft:
         solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
         tolerance=decimals(digits),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+
+def _arr(v: Any) -> Arr:
+    return np.asarray(v, dtype=np.float64)
+
+
+@mistake(
+    "dot_product",
+    "product-of-sums",
+    step=1,
+    text=Text(
+        "You multiplied the sums, (Σaᵢ)·(Σbᵢ); the dot product sums the products, Σ aᵢbᵢ.",
+        "你把两个和相乘了，(Σaᵢ)·(Σbᵢ)；点积是各乘积之和 Σ aᵢbᵢ。",
+    ),
+)
+def _dot_sums(q: Params) -> Answer:
+    return float(_arr(q["a"]).sum() * _arr(q["b"]).sum())
+
+
+@mistake(
+    "dot_product",
+    "added-pairs",
+    step=1,
+    text=Text(
+        "You added the paired entries (Σ(aᵢ + bᵢ)); the dot product multiplies them: Σ aᵢbᵢ.",
+        "你把对应分量相加了（Σ(aᵢ + bᵢ)）；点积是对应分量相乘再求和：Σ aᵢbᵢ。",
+    ),
+)
+def _dot_added(q: Params) -> Answer:
+    return float((_arr(q["a"]) + _arr(q["b"])).sum())
+
+
+@torch_snippet("dot_product")
+def _dot_torch(q: Params) -> str:
+    return f"import torch\n\nprint(torch.dot(torch.tensor({q['a']}), torch.tensor({q['b']})).item())\n"
+
+
+def _norm_value(x: Arr, norm: str) -> float:
+    if norm == "l1":
+        return float(np.abs(x).sum())
+    if norm == "l2":
+        return float(np.sqrt((x * x).sum()))
+    return float(np.abs(x).max())
+
+
+@mistake(
+    "vector_norm",
+    "wrong-norm",
+    step=1,
+    text=Text(
+        "You computed a different norm: L1 = Σ|xᵢ|, L2 = √(Σxᵢ²), L∞ = max|xᵢ|.",
+        "你算成了另一种范数：L1 = Σ|xᵢ|，L2 = √(Σxᵢ²)，L∞ = max|xᵢ|。",
+    ),
+)
+def _norm_wrong(q: Params) -> Answer:
+    return _norm_value(_arr(q["x"]), {"l1": "l2", "l2": "l1", "linf": "l1"}[q["norm"]])
+
+
+@mistake(
+    "vector_norm",
+    "no-abs-or-root",
+    step=1,
+    text=Text(
+        "You left out the absolute values (L1, L∞) or the square root (L2).",
+        "你漏掉了绝对值（L1、L∞）或平方根（L2）。",
+    ),
+    applies=lambda q: q["norm"] != "linf" or -min(q["x"]) > max(q["x"]),
+)
+def _norm_raw(q: Params) -> Answer:
+    x = _arr(q["x"])
+    return float({"l1": x.sum(), "l2": (x * x).sum(), "linf": x.max()}[q["norm"]])
+
+
+@torch_snippet("vector_norm")
+def _norm_torch(q: Params) -> str:
+    ord_ = {"l1": "1", "l2": "2", "linf": "float('inf')"}[q["norm"]]
+    return (
+        "import torch\n\n"
+        f"x = torch.tensor({q['x']}, dtype=torch.float64)\n"
+        f"print(torch.linalg.vector_norm(x, ord={ord_}).item())\n"
+    )
+
+
+@mistake(
+    "frobenius_norm",
+    "no-root",
+    step=1,
+    text=Text("You stopped at Σ aᵢⱼ²: the norm is its square root.", "你只算到 Σ aᵢⱼ²：范数还要开平方根。"),
+)
+def _frob_no_root(q: Params) -> Answer:
+    a = _arr(q["A"])
+    return float((a * a).sum())
+
+
+@mistake(
+    "frobenius_norm",
+    "abs-sum",
+    step=1,
+    text=Text(
+        "You added the absolute values of the entries; the Frobenius norm is √(Σ aᵢⱼ²).",
+        "你把各元素的绝对值相加了；Frobenius 范数是 √(Σ aᵢⱼ²)。",
+    ),
+)
+def _frob_abs(q: Params) -> Answer:
+    return float(np.abs(_arr(q["A"])).sum())
+
+
+@torch_snippet("frobenius_norm")
+def _frob_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"A = torch.tensor({q['A']}, dtype=torch.float64)\n"
+        "print(torch.linalg.matrix_norm(A, 'fro').item())\n"
+    )
+
+
+def _mat_list(a: Arr) -> list[list[float]]:
+    return [[float(v) + 0.0 for v in row] for row in a]
+
+
+@mistake(
+    "inverse_2x2",
+    "forgot-determinant",
+    step=3,
+    text=Text("You stopped at adj(A); A⁻¹ = adj(A)/det A.", "你只算到 adj(A)；A⁻¹ = adj(A)/det A。"),
+    applies=lambda q: round(float(np.linalg.det(_arr(q["A"])))) != 1,
+)
+def _inv_no_det(q: Params) -> Answer:
+    (a, b), (c, d) = q["A"]
+    return _mat_list(np.array([[d, -b], [-c, a]], dtype=np.float64))
+
+
+@mistake(
+    "inverse_2x2",
+    "no-swap",
+    step=2,
+    text=Text(
+        "You negated the off-diagonal but did not swap the diagonal: adj(A) = [d −b; −c a].",
+        "你把副对角线取了负，却没有交换主对角线：adj(A) = [d −b; −c a]。",
+    ),
+)
+def _inv_no_swap(q: Params) -> Answer:
+    (a, b), (c, d) = q["A"]
+    det = a * d - b * c
+    return _mat_list(np.array([[a, -b], [-c, d]], dtype=np.float64) / det)
+
+
+@torch_snippet("inverse_2x2")
+def _inv_torch(q: Params) -> str:
+    return f"import torch\n\nA = torch.tensor({q['A']}, dtype=torch.float64)\nprint(torch.linalg.inv(A).tolist())\n"
+
+
+@mistake(
+    "eigenvalues_2x2",
+    "diagonal",
+    step=1,
+    text=Text(
+        "You read the eigenvalues off the diagonal; that only works for a triangular matrix.",
+        "你直接把对角线元素当成了特征值；这只对三角矩阵成立。",
+    ),
+    applies=lambda q: q["A"][0][1] * q["A"][1][0] != 0,
+)
+def _eig_diag(q: Params) -> Answer:
+    a = _arr(q["A"])
+    return sorted([float(a[0, 0]), float(a[1, 1])])
+
+
+@mistake(
+    "eigenvalues_2x2",
+    "trace-sign",
+    step=2,
+    text=Text(
+        "You got the sign of the trace term wrong: det(A − λI) = λ² − (tr A)·λ + det A.",
+        "你把迹那一项的符号弄错了：det(A − λI) = λ² − (tr A)·λ + det A。",
+    ),
+)
+def _eig_trace_sign(q: Params) -> Answer:
+    lam = np.linalg.eigvals(_arr(q["A"])).real
+    return sorted(float(-v) + 0.0 for v in lam)
+
+
+@torch_snippet("eigenvalues_2x2")
+def _eig_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"A = torch.tensor({q['A']}, dtype=torch.float64)\n"
+        "print(sorted(torch.linalg.eigvals(A).real.tolist()))\n"
+    )
+
+
+def _det2(a: Any) -> int:
+    return int(a[0][0] * a[1][1] - a[0][1] * a[1][0])
+
+
+def _definiteness_choice(cls: str) -> Answer:
+    return [DEFINITENESS.index(cls)]
+
+
+@mistake(
+    "definiteness_2x2",
+    "diagonal-signs",
+    step=2,
+    text=Text(
+        "You judged by the diagonal entries alone; the determinant decides (det A < 0 means indefinite).",
+        "你只看了对角线元素的符号；要看行列式（det A < 0 即为不定）。",
+    ),
+    # with det A > 0, or a diagonal of mixed signs, judging by the diagonal happens to be right
+    applies=lambda q: _det2(q["A"]) <= 0 and q["A"][0][0] * q["A"][1][1] > 0,
+)
+def _def_diag(q: Params) -> Answer:
+    (a, _), (_, c) = q["A"]
+    if a > 0 and c > 0:
+        return _definiteness_choice("positive_definite")
+    if a < 0 and c < 0:
+        return _definiteness_choice("negative_definite")
+    if min(a, c) == 0:
+        return _definiteness_choice("positive_semidefinite" if max(a, c) > 0 else "negative_semidefinite")
+    return _definiteness_choice("indefinite")
+
+
+@mistake(
+    "definiteness_2x2",
+    "det-only",
+    step=2,
+    text=Text(
+        "You took det A > 0 as positive definite; with det A > 0 the sign of a₁₁ tells positive from negative.",
+        "你把 det A > 0 直接当成了正定；det A > 0 时还要看 a₁₁ 的符号来区分正定和负定。",
+    ),
+    applies=lambda q: (q["A"][0][0] + q["A"][1][1]) < 0 and _det2(q["A"]) >= 0,  # the sign of the trace matters
+)
+def _def_det(q: Params) -> Answer:
+    (a, b), (_, c) = q["A"]
+    det = a * c - b * b
+    if det > 0:
+        return _definiteness_choice("positive_definite")
+    if det < 0:
+        return _definiteness_choice("indefinite")
+    return _definiteness_choice("positive_semidefinite")
+
+
+@torch_snippet("definiteness_2x2")
+def _def_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"A = torch.tensor({q['A']}, dtype=torch.float64)\n"
+        "lam = torch.linalg.eigvalsh(A)  # ascending\n"
+        "print(lam.tolist())\n"
+        "lo, hi = lam.tolist()\n"
+        "cls = ('A' if lo > 0 else 'C' if hi < 0 else 'E' if lo < 0 < hi else 'B' if hi > 0 else 'D')\n"
+        "# A positive definite, B positive semi-definite, C negative definite, D negative semi-definite,\n"
+        "# E indefinite\n"
+        "print(cls)\n"
+    )
+
+
+def _terms(q: Params) -> list[Term]:
+    return [(int(c), int(i), int(j)) for c, i, j in q["terms"]]
+
+
+def _grad(q: Params, x: float, y: float) -> list[float]:
+    t = _terms(q)
+    return [poly_eval(poly_dx(t), x, y) + 0.0, poly_eval(poly_dy(t), x, y) + 0.0]
+
+
+@mistake(
+    "gradient_at_point",
+    "swapped-components",
+    step=2,
+    text=Text(
+        "You swapped the components: ∇f = (∂f/∂x, ∂f/∂y), in that order.",
+        "你把两个分量的顺序弄反了：∇f = (∂f/∂x, ∂f/∂y)。",
+    ),
+)
+def _grad_swapped(q: Params) -> Answer:
+    gx, gy = _grad(q, *q["point"])
+    return [gy, gx]
+
+
+@mistake(
+    "gradient_at_point",
+    "no-power-factor",
+    step=2,
+    text=Text(
+        "You lowered the power without multiplying by it: ∂(xⁿ)/∂x = n·xⁿ⁻¹.",
+        "你降了幂次却没有乘上原来的指数：∂(xⁿ)/∂x = n·xⁿ⁻¹。",
+    ),
+    applies=lambda q: any(i >= 2 or j >= 2 for _, i, j in q["terms"]),
+)
+def _grad_no_power(q: Params) -> Answer:
+    t = _terms(q)
+    x, y = q["point"]
+    return [poly_eval(_dx_no_factor(t), x, y) + 0.0, poly_eval(_dy_no_factor(t), x, y) + 0.0]
+
+
+def _dx_no_factor(terms: Sequence[Term]) -> list[Term]:
+    return poly_clean({(i - 1, j): c for c, i, j in terms if i > 0})
+
+
+def _dy_no_factor(terms: Sequence[Term]) -> list[Term]:
+    return poly_clean({(i, j - 1): c for c, i, j in terms if j > 0})
+
+
+def _poly_torch(q: Params, body: str) -> str:
+    terms = " + ".join(f"({c}) * x ** {i} * y ** {j}" for c, i, j in _terms(q)) or "0 * x"
+    x, y = q["point"]
+    return (
+        "import torch\n\n"
+        f"x = torch.tensor({float(x)}, dtype=torch.float64, requires_grad=True)\n"
+        f"y = torch.tensor({float(y)}, dtype=torch.float64, requires_grad=True)\n"
+        f"f = {terms}\n"
+        f"{body}"
+    )
+
+
+@torch_snippet("gradient_at_point")
+def _grad_torch(q: Params) -> str:
+    return _poly_torch(q, "gx, gy = torch.autograd.grad(f, (x, y))\nprint([gx.item(), gy.item()])\n")
+
+
+@mistake(
+    "hessian_2x2",
+    "no-power-factor",
+    step=2,
+    text=Text(
+        "You lowered the powers without multiplying by them: ∂(xⁿ)/∂x = n·xⁿ⁻¹, at each differentiation.",
+        "你每次求导都只降幂、没有乘上指数：∂(xⁿ)/∂x = n·xⁿ⁻¹。",
+    ),
+)
+def _hess_no_power(q: Params) -> Answer:
+    t = _terms(q)
+    x, y = q["point"]
+    dx, dy = _dx_no_factor(t), _dy_no_factor(t)
+    return [
+        [poly_eval(_dx_no_factor(dx), x, y) + 0.0, poly_eval(_dy_no_factor(dx), x, y) + 0.0],
+        [poly_eval(_dx_no_factor(dy), x, y) + 0.0, poly_eval(_dy_no_factor(dy), x, y) + 0.0],
+    ]
+
+
+@mistake(
+    "hessian_2x2",
+    "swapped-point",
+    step=2,
+    text=Text(
+        "You substituted x and y the wrong way round: the point is (x, y).",
+        "你代入时把 x 和 y 弄反了：点的坐标是 (x, y)。",
+    ),
+    applies=lambda q: q["point"][0] != q["point"][1],
+)
+def _hess_point_swapped(q: Params) -> Answer:
+    x, y = q["point"]
+    return _mat_list(hessian_at(_terms(q), y, x))
+
+
+@torch_snippet("hessian_2x2")
+def _hess_torch(q: Params) -> str:
+    terms = " + ".join(f"({c}) * v[0] ** {i} * v[1] ** {j}" for c, i, j in _terms(q)) or "0 * v[0]"
+    return (
+        "import torch\n\n\n"
+        f"def f(v):\n    return {terms}\n\n\n"
+        f"p = torch.tensor({[float(v) for v in q['point']]}, dtype=torch.float64)\n"
+        "print(torch.autograd.functional.hessian(f, p).tolist())\n"
+    )
+
+
+def _hessian_at_point(q: Params) -> Arr:
+    return hessian_at(_terms(q), *q["point"])
+
+
+def _hessian_det(q: Params) -> float:
+    return round(float(np.linalg.det(_hessian_at_point(q))), 9)
+
+
+def _stationary_choice(q: Params, rule: str) -> Answer:
+    h = hessian_at(_terms(q), *q["point"])
+    fxx, det = float(h[0, 0]), float(np.linalg.det(h))
+    det = round(det, 9)
+    if rule == "fxx-only":
+        cls = "minimum" if fxx > 0 else "maximum" if fxx < 0 else "inconclusive"
+    else:
+        cls = "minimum" if det > 0 else "saddle" if det < 0 else "inconclusive"
+    return [STATIONARY.index(cls)]
+
+
+@mistake(
+    "stationary_point_type",
+    "fxx-only",
+    step=4,
+    text=Text(
+        "You judged by ∂²f/∂x² alone; first check det H (det H < 0 is a saddle, det H = 0 is inconclusive).",
+        "你只看了 ∂²f/∂x²；应先看 det H（det H < 0 是鞍点，det H = 0 无法判断）。",
+    ),
+    # with det H > 0 the sign of f_xx does decide; with det H = f_xx = 0 it says "inconclusive" too
+    applies=lambda q: _hessian_det(q) < 0 or (_hessian_det(q) == 0 and _hessian_at_point(q)[0, 0] != 0),
+)
+def _stat_fxx(q: Params) -> Answer:
+    return _stationary_choice(q, "fxx-only")
+
+
+@mistake(
+    "stationary_point_type",
+    "det-only",
+    step=4,
+    text=Text(
+        "You took det H > 0 as a minimum; with det H > 0 the sign of ∂²f/∂x² tells a minimum from a maximum.",
+        "你把 det H > 0 直接当成了极小值；det H > 0 时还要看 ∂²f/∂x² 的符号区分极小和极大。",
+    ),
+    applies=lambda q: _hessian_det(q) > 0 and _hessian_at_point(q)[0, 0] < 0,  # a maximum
+)
+def _stat_det(q: Params) -> Answer:
+    return _stationary_choice(q, "det-only")
+
+
+@torch_snippet("stationary_point_type")
+def _stat_torch(q: Params) -> str:
+    terms = " + ".join(f"({c}) * v[0] ** {i} * v[1] ** {j}" for c, i, j in _terms(q)) or "0 * v[0]"
+    return (
+        "import torch\n\n\n"
+        f"def f(v):\n    return {terms}\n\n\n"
+        f"p = torch.tensor({[float(v) for v in q['point']]}, dtype=torch.float64, requires_grad=True)\n"
+        "(g,) = torch.autograd.grad(f(p), p)\n"
+        "print('gradient', g.tolist())  # zero: a stationary point\n"
+        "lam = torch.linalg.eigvalsh(torch.autograd.functional.hessian(f, p.detach()))\n"
+        "print('Hessian eigenvalues', lam.tolist())\n"
+        "lo, hi = lam.tolist()\n"
+        "print('A' if lo > 1e-9 else 'B' if hi < -1e-9 else 'C' if lo < -1e-9 < 1e-9 < hi else 'D')\n"
+    )
+
+
+def _directional_parts(q: Params) -> tuple[Arr, Arr | None]:
+    g = _arr(_grad(q, *q["point"]))
+    v = _arr(q["direction"]) if q["mode"] == "directional" else None
+    return g, v
+
+
+@mistake(
+    "directional_derivative",
+    "not-unit",
+    step=3,
+    text=Text(
+        "You did not normalise: use the unit vector u = v/‖v‖ (for the steepest slope, ‖∇f‖ not ‖∇f‖²).",
+        "你没有归一化：要用单位向量 u = v/‖v‖（最陡斜率是 ‖∇f‖，不是 ‖∇f‖²）。",
+    ),
+    applies=lambda q: q["mode"] != "directional" or int(np.dot(q["direction"], q["direction"])) != 1,
+)
+def _dir_not_unit(q: Params) -> Answer:
+    g, v = _directional_parts(q)
+    return float(g @ v) if v is not None else float(g @ g)
+
+
+@mistake(
+    "directional_derivative",
+    "opposite-direction",
+    step=3,
+    text=Text(
+        "You got the sign wrong: the slope along u is +∇f·u (the steepest ascent slope is +‖∇f‖).",
+        "你把符号弄反了：沿 u 的斜率是 +∇f·u（最陡上升斜率是 +‖∇f‖）。",
+    ),
+)
+def _dir_opposite(q: Params) -> Answer:
+    g, v = _directional_parts(q)
+    return -float(g @ v) / float(np.linalg.norm(v)) if v is not None else -float(np.linalg.norm(g))
+
+
+@torch_snippet("directional_derivative")
+def _dir_torch(q: Params) -> str:
+    if q["mode"] == "directional":
+        body = (
+            "g = torch.stack(torch.autograd.grad(f, (x, y)))\n"
+            f"v = torch.tensor({[float(c) for c in q['direction']]}, dtype=torch.float64)\n"
+            "print((g @ (v / v.norm())).item())\n"
+        )
+    else:
+        body = "g = torch.stack(torch.autograd.grad(f, (x, y)))\nprint(g.norm().item())  # slope along ∇f/‖∇f‖\n"
+    return _poly_torch(q, body)
+
+
+def _taylor_parts(q: Params) -> tuple[float, float, float]:
+    """f(p), the first-order term and the second-order term of the instance's expansion."""
+    if q["function"] != "poly":
+        f0, f1, f2 = _derivatives(q["function"], q["a"])
+        h = Fraction(str(q["h"]))
+        return float(f0), float(f1 * h), float(f2 * h * h / 2)
+    t = _terms(q)
+    x0, y0 = q["point"]
+    step = _arr(q["step"])
+    g = _arr(_grad(q, x0, y0))
+    return poly_eval(t, x0, y0), float(g @ step), 0.5 * float(step @ hessian_at(t, x0, y0) @ step)
+
+
+@mistake(
+    "taylor_expansion",
+    "other-order",
+    step=2,
+    text=Text(
+        "You gave the expansion of the other order: the first order stops at f′(a)·h, the second adds ½·f″(a)·h².",
+        "你给出了另一阶的展开：一阶到 f′(a)·h 为止，二阶再加上 ½·f″(a)·h²。",
+    ),
+)
+def _taylor_other(q: Params) -> Answer:
+    f0, lin, quad = _taylor_parts(q)
+    return f0 + lin + (0.0 if q["order"] == 2 else quad)
+
+
+@mistake(
+    "taylor_expansion",
+    "first-order-sign",
+    step=2,
+    text=Text(
+        "You subtracted the first-order term: f(a + h) ≈ f(a) + f′(a)·h, with h's own sign.",
+        "你把一阶项减掉了：f(a + h) ≈ f(a) + f′(a)·h，h 带着自己的符号。",
+    ),
+)
+def _taylor_sign(q: Params) -> Answer:
+    f0, lin, quad = _taylor_parts(q)
+    return f0 - lin + (quad if q["order"] == 2 else 0.0)
+
+
+@torch_snippet("taylor_expansion")
+def _taylor_torch(q: Params) -> str:
+    if q["function"] == "poly":
+        x0, y0 = q["point"]
+        terms = " + ".join(f"({c}) * v[0] ** {i} * v[1] ** {j}" for c, i, j in _terms(q)) or "0 * v[0]"
+        second = " + 0.5 * d @ H @ d" if q["order"] == 2 else ""
+        return (
+            "import torch\n\n\n"
+            f"def f(v):\n    return {terms}\n\n\n"
+            f"p = torch.tensor([{float(x0)}, {float(y0)}], dtype=torch.float64, requires_grad=True)\n"
+            f"d = torch.tensor({q['step']}, dtype=torch.float64)\n"
+            "(g,) = torch.autograd.grad(f(p), p)\n"
+            "H = torch.autograd.functional.hessian(f, p.detach())\n"
+            f"print((f(p) + g @ d{second}).item())\n"
+        )
+    fn = {"sqrt": "torch.sqrt", "exp": "torch.exp", "log": "torch.log", "recip": "torch.reciprocal"}[q["function"]]
+    second = " + 0.5 * d2 * h ** 2" if q["order"] == 2 else ""
+    return (
+        "import torch\n\n"
+        f"a = torch.tensor({float(q['a'])}, dtype=torch.float64, requires_grad=True)\n"
+        f"h = {q['h']}\n"
+        f"y = {fn}(a)\n"
+        "(d1,) = torch.autograd.grad(y, a, create_graph=True)\n"
+        "(d2,) = torch.autograd.grad(d1, a)\n"
+        f"print((y + d1 * h{second}).item())\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+three_levels(
+    "dot_product",
+    lambda q: 2 * (len(q["a"]) > 3) + any(x * y < 0 for x, y in zip(q["a"], q["b"], strict=True)),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels("vector_norm", lambda q: {"linf": 0, "l1": 1, "l2": 2}[q["norm"]])
+three_levels("frobenius_norm", lambda q: np.size(q["A"]), easy_max=4, hard_min=6)
+three_levels(
+    "inverse_2x2",
+    lambda q: 2 * (abs(round(np.linalg.det(_arr(q["A"])))) != 1) + (min(np.ravel(q["A"])) < 0),
+)
+three_levels("eigenvalues_2x2", lambda q: 2 * (q["A"][0][1] != q["A"][1][0]) + (q["A"][0][1] != 0), easy_max=1)
+three_levels(
+    "definiteness_2x2",
+    lambda q: {"positive_definite": 0, "negative_definite": 1, "indefinite": 1}.get(definiteness_of(_arr(q["A"])), 2),
+    easy_max=1,
+)
+
+
+def _poly_score(q: Params) -> float:
+    """More terms and higher powers: more to differentiate."""
+    return 2 * (len(q["terms"]) > 3) + any(i + j >= 3 for _, i, j in q["terms"])
+
+
+three_levels("gradient_at_point", _poly_score, easy_max=1, hard_min=3)
+three_levels("hessian_2x2", _poly_score, easy_max=1, hard_min=3)
+three_levels("stationary_point_type", lambda q: len(q["terms"]), easy_max=4, hard_min=6)
+three_levels(
+    "directional_derivative",
+    lambda q: (
+        2 * (q["mode"] == "directional") + (q["mode"] == "directional" and np.dot(q["direction"], q["direction"]) != 1)
+    ),
+    hard_min=3,
+)
+three_levels("taylor_expansion", lambda q: 2 * (q["function"] == "poly") + (q["order"] == 2), hard_min=3)
+
+
+typeset_minus_signs(__name__)

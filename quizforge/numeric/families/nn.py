@@ -20,7 +20,16 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Draft, family
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.text import Text
 
 T = TypeVar("T")
@@ -56,6 +65,17 @@ def fmt(v: float, digits: int = 4) -> str:
     if float(r).is_integer():
         return str(int(r))
     return f"{r:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_fixed(v: float, digits: int) -> str:
+    """A number to exactly ``digits`` decimals, as asked for (``-2.1400``), no ``-0``."""
+    r = round(float(v), digits)
+    return f"{0.0 if r == 0 else r:.{digits}f}"
+
+
+def fmt_vec_fixed(values: Sequence[float] | np.ndarray[Any, Any], digits: int) -> str:
+    """``(1.0000, -0.5000)``: a vector answer to exactly ``digits`` decimals."""
+    return "(" + ", ".join(fmt_fixed(float(v), digits) for v in np.ravel(values)) + ")"
 
 
 def fmt_factor(v: float, digits: int = 4) -> str:
@@ -174,9 +194,7 @@ class _Logits:
                 if self.c
                 else ""
             )
-            common_zh = (
-                f"公共因子 e{sup(self.c)} 在分子分母中约掉（softmax 平移不变），只需看 aᵢ。" if self.c else ""
-            )
+            common_zh = f"公共因子 e{sup(self.c)} 在分子分母中约掉（softmax 平移不变），只需看 aᵢ。" if self.c else ""
             sum_txt = " + ".join(str(a) for a in self.a)
             rule = f"e^({self.c} + ln a) = e{sup(self.c)}·a" if self.c else "e^(ln a) = a"
             return (
@@ -227,8 +245,7 @@ def draw_softmax_values(rng: np.random.Generator) -> Draft:
     solution = Text(
         f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ).\n{steps.en}\n{probs}.\n"
         f"Check: the probabilities are positive and sum to 1.\nAnswer: {fmt_vec(p, 3)}",
-        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)。\n{steps.zh}\n{probs}。\n"
-        f"检查：各概率为正且和为 1。\n答案：{fmt_vec(p, 3)}",
+        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)。\n{steps.zh}\n{probs}。\n检查：各概率为正且和为 1。\n答案：{fmt_vec(p, 3)}",
     )
     return Draft(
         params={"logits": z.params},
@@ -365,9 +382,7 @@ def draw_cross_entropy_onehot(rng: np.random.Generator) -> Draft:
     many_en = f"the mean cross-entropy over the {n} examples" if n > 1 else "the cross-entropy loss"
     many_zh = f"这 {n} 个样本的平均交叉熵" if n > 1 else "交叉熵损失"
     prompt = Text(
-        "A classifier's softmax outputs p and the one-hot labels y:\n"
-        + "\n".join(ex_en)
-        + f"\nCompute {many_en}, "
+        "A classifier's softmax outputs p and the one-hot labels y:\n" + "\n".join(ex_en) + f"\nCompute {many_en}, "
         f"L = −Σ yᵢ·ln pᵢ{', averaged over examples' if n > 1 else ''}, to 3 decimals. ({table}.)",
         "分类器的 softmax 输出 p 与独热标签 y：\n" + "\n".join(ex_zh) + f"\n计算{many_zh} L = −Σ yᵢ·ln pᵢ"
         f"{'（对样本取平均）' if n > 1 else ''}，保留 3 位小数。（{table}。）",
@@ -452,9 +467,7 @@ def draw_activation_derivative(rng: np.random.Generator) -> Draft:
         else:
             val_txt = f"σ(x) = 1/(1 + e^(−x)) = 1/(1 + {fmt(math.exp(-x))}) ≈ {fmt(value)}"
             d_txt = f"σ′(x) = σ(x)·(1 − σ(x)) = {fmt(value)}·{fmt(1 - value)} ≈ {fmt(deriv)}"
-        note_en = (
-            "σ′ is at most 0.25 (at x = 0): each sigmoid layer shrinks a back-propagated gradient by ≥ 4×."
-        )
+        note_en = "σ′ is at most 0.25 (at x = 0): each sigmoid layer shrinks a back-propagated gradient by ≥ 4×."
         note_zh = "σ′ 最大为 0.25（在 x = 0 处）：每经过一层 sigmoid，反向传播的梯度至少缩小为 1/4。"
     elif name == "tanh":
         if "ln" in x_text:
@@ -476,9 +489,7 @@ def draw_activation_derivative(rng: np.random.Generator) -> Draft:
     else:
         val_txt = f"ReLU(x) = max(0, x) = max(0, {x_text}) = {fmt(value)}"
         d_txt = f"ReLU′(x) = {'1 because x > 0' if x > 0 else '0 because x < 0'}"
-        note_en = (
-            "For x > 0 the gradient passes unchanged (no vanishing); for x < 0 it is blocked (a 'dead' unit)."
-        )
+        note_en = "For x > 0 the gradient passes unchanged (no vanishing); for x < 0 it is blocked (a 'dead' unit)."
         note_zh = "x > 0 时梯度原样通过（不会梯度消失）；x < 0 时梯度为 0（神经元“死亡”）。"
     d_txt_zh = d_txt.replace("1 because x > 0", "1，因为 x > 0").replace("0 because x < 0", "0，因为 x < 0")
     val_txt_zh = val_txt.replace(", so ", "，所以 ").replace(", tanh", "，tanh")
@@ -486,9 +497,7 @@ def draw_activation_derivative(rng: np.random.Generator) -> Draft:
     solution = Text(
         f"x = {x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "") + f".\n{val_txt}.\n{d_txt}.\n{note_en}\n"
         f"Answer: {fmt_vec(answer, 3)}",
-        f"x = {x_text}"
-        + (f" ≈ {fmt(x)}" if "ln" in x_text else "")
-        + f"。\n{val_txt_zh}。\n{d_txt_zh}。\n{note_zh}\n"
+        f"x = {x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "") + f"。\n{val_txt_zh}。\n{d_txt_zh}。\n{note_zh}\n"
         f"答案：{fmt_vec(answer, 3)}",
     )
     return Draft(
@@ -626,12 +635,13 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         target_en = f"w{sub(k + 1)}"
         prods = " + ".join(f"{fmt_factor(w[j])}·{fmt_factor(x[j])}" for j in range(2))
         steps = [
-            f"z = {prods} + {fmt_factor(b)} = {z}; ŷ = σ({z}) ≈ {fmt(yhat)}.",
-            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {y} = {fmt(yhat - y)}.",
-            f"∂ŷ/∂z = σ′(z) = ŷ(1 − ŷ) = {fmt(yhat)}·{fmt(1 - yhat)} ≈ {fmt(s_prime)}.",
+            f"z = {prods} + {fmt_factor(b)} = {z}; ŷ = σ({z}) ≈ {fmt(yhat, 6)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat, 6)} − {y} = {fmt(yhat - y, 6)}.",
+            f"∂ŷ/∂z = σ′(z) = ŷ(1 − ŷ) = {fmt(yhat, 6)}·{fmt(1 - yhat, 6)} ≈ {fmt(s_prime, 6)}.",
             f"∂z/∂{target_en} = x{sub(k + 1)} = {int(x[k])}.",
-            f"∂L/∂{target_en} = (ŷ − y)·σ′(z)·x{sub(k + 1)} = {fmt_factor(yhat - y)}·{fmt(s_prime)}·{fmt_factor(x[k])} "
-            f"≈ {fmt(grad)}.",
+            f"∂L/∂{target_en} = (ŷ − y)·σ′(z)·x{sub(k + 1)} = "
+            f"{fmt_factor(yhat - y, 6)}·{fmt(s_prime, 6)}·{fmt_factor(x[k])} "
+            f"≈ {fmt(grad, 6)}.",
         ]
         hint = _sigmoid_hint(z)
     else:
@@ -646,9 +656,7 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         w2 = int(pick(rng, [-2, -1, 1, 2, 3]))
         b2 = int(rng.integers(-1, 2))
         y = int(rng.integers(-1, 3))
-        res = ops.mlp_backprop(
-            [x1], [[[w1]], [[w2]]], [[b1], [b2]], ["sigmoid", "identity"], [y], loss="half_sse"
-        )
+        res = ops.mlp_backprop([x1], [[[w1]], [[w2]]], [[b1], [b2]], ["sigmoid", "identity"], [y], loss="half_sse")
         grad = float(res.weight_grads[0][0, 0])
         h = float(res.activations[1][0])
         yhat = float(res.activations[2][0])
@@ -659,11 +667,13 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         target_en = "w₁"
         steps = [
             f"Forward: z = w₁x + b₁ = {fmt_factor(w1)}·{fmt_factor(x1)} + {fmt_factor(b1)} = {z}; "
-            f"h = σ({z}) ≈ {fmt(h)}; ŷ = {fmt_factor(w2)}·{fmt(h)} + {fmt_factor(b2)} ≈ {fmt(yhat)}.",
-            f"∂L/∂ŷ = ŷ − y = {fmt(yhat)} − {fmt_factor(y)} = {fmt(yhat - y)}.",
-            f"∂ŷ/∂h = w₂ = {w2}; ∂h/∂z = σ′(z) = h(1 − h) = {fmt(h)}·{fmt(1 - h)} ≈ {fmt(s_prime)}; ∂z/∂w₁ = x = {x1}.",
-            f"∂L/∂w₁ = (ŷ − y)·w₂·σ′(z)·x = {fmt_factor(yhat - y)}·{fmt_factor(w2)}·{fmt(s_prime)}·{fmt_factor(x1)} "
-            f"≈ {fmt(grad)}.",
+            f"h = σ({z}) ≈ {fmt(h, 6)}; ŷ = {fmt_factor(w2)}·{fmt(h, 6)} + {fmt_factor(b2)} ≈ {fmt(yhat, 6)}.",
+            f"∂L/∂ŷ = ŷ − y = {fmt(yhat, 6)} − {fmt_factor(y)} = {fmt(yhat - y, 6)}.",
+            f"∂ŷ/∂h = w₂ = {w2}; ∂h/∂z = σ′(z) = h(1 − h) = {fmt(h, 6)}·{fmt(1 - h, 6)} ≈ {fmt(s_prime, 6)}; "
+            f"∂z/∂w₁ = x = {x1}.",
+            f"∂L/∂w₁ = (ŷ − y)·w₂·σ′(z)·x = "
+            f"{fmt_factor(yhat - y, 6)}·{fmt_factor(w2)}·{fmt(s_prime, 6)}·{fmt_factor(x1)} "
+            f"≈ {fmt(grad, 6)}.",
         ]
         hint = _sigmoid_hint(z)
     prompt = Text(
@@ -678,8 +688,8 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。" for line in steps
     )
     solution = Text(
-        f"{chain}\n{body}\nAnswer: {fmt(grad, 4)}",
-        f"链式法则，从损失一路乘回到该权重：\n{body_zh}\n答案：{fmt(grad, 4)}",
+        f"{chain}\n{body}\nAnswer: {fmt_fixed(grad, 4)}",
+        f"链式法则，从损失一路乘回到该权重：\n{body_zh}\n答案：{fmt_fixed(grad, 4)}",
     )
     return Draft(
         params=params,
@@ -1007,9 +1017,7 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         + "\n".join(en)
         + f"\nAnswer: {fmt_vec(answer, 3)}",
         "每个训练步：running = (1 − momentum)·running + momentum·本批统计量。归一化本批数据用的是有偏方差，"
-        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。\n"
-        + "\n".join(zh)
-        + f"\n答案：{fmt_vec(answer, 3)}",
+        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。\n" + "\n".join(zh) + f"\n答案：{fmt_vec(answer, 3)}",
     )
     return Draft(
         params={
@@ -1024,3 +1032,596 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         solution=solution,
         tolerance=decimals(3),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+
+def _z(q: Params) -> np.ndarray[Any, Any]:
+    return np.asarray(q["logits"], dtype=np.float64)
+
+
+def _floats(a: np.ndarray[Any, Any]) -> list[float]:
+    return [float(v) for v in a]
+
+
+@mistake(
+    "softmax_values",
+    "not-normalised",
+    step=2,
+    text=Text(
+        "You stopped at e^(zᵢ); softmax divides each by their sum S.",
+        "你只算到 e^(zᵢ)；softmax 还要各自除以它们的和 S。",
+    ),
+)
+def _softmax_unnormalised(q: Params) -> Answer:
+    return _floats(np.exp(_z(q)))
+
+
+@mistake(
+    "softmax_values",
+    "divided-by-max",
+    step=2,
+    text=Text(
+        "You divided by the largest e^(zⱼ) (the max-subtraction trick); softmax divides by the sum of all of them.",
+        "你除以了最大的 e^(zⱼ)（减最大值的数值技巧）；softmax 要除以所有 e^(zⱼ) 之和。",
+    ),
+)
+def _softmax_by_max(q: Params) -> Answer:
+    z = _z(q)
+    return _floats(np.exp(z - z.max()))
+
+
+@torch_snippet("softmax_values")
+def _softmax_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"z = torch.tensor({_floats(_z(q))}, dtype=torch.float64)\n"
+        "print(torch.softmax(z, dim=0).tolist())\n"
+    )
+
+
+_LOG_BASE_10 = Text(
+    "You used log base 10; cross-entropy uses the natural log ln.", "你用了以 10 为底的对数；交叉熵用自然对数 ln。"
+)
+
+
+def _ce(q: Params) -> float:
+    z = _z(q)
+    return float(np.log(np.exp(z).sum()) - z[q["target"]])
+
+
+@mistake(
+    "softmax_cross_entropy",
+    "log-base-10",
+    step=4,
+    text=_LOG_BASE_10,
+)
+def _ce_log10(q: Params) -> Answer:
+    return _ce(q) / float(np.log(10))
+
+
+@mistake(
+    "softmax_cross_entropy",
+    "dropped-minus",
+    step=4,
+    text=Text("You dropped the minus sign: L = −ln p_t is positive.", "你漏掉了负号：L = −ln p_t 是正数。"),
+)
+def _ce_negative(q: Params) -> Answer:
+    return -_ce(q)
+
+
+@torch_snippet("softmax_cross_entropy")
+def _ce_torch(q: Params) -> str:
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"z = torch.tensor([{_floats(_z(q))}], dtype=torch.float64)  # one example, (N, C)\n"
+        f"print(F.cross_entropy(z, torch.tensor([{q['target']}])).item())\n"
+    )
+
+
+def _probs(q: Params) -> np.ndarray[Any, Any]:
+    z = _z(q)
+    e = np.exp(z - z.max())
+    out: np.ndarray[Any, Any] = e / e.sum()
+    return out
+
+
+@mistake(
+    "softmax_ce_gradient",
+    "forgot-minus-y",
+    step=5,
+    text=Text(
+        "You gave p; the gradient is p − y (subtract 1 at the true class).",
+        "你给出的是 p；梯度是 p − y（真实类别处减 1）。",
+    ),
+)
+def _ce_grad_p(q: Params) -> Answer:
+    return _floats(_probs(q))
+
+
+@mistake(
+    "softmax_ce_gradient",
+    "y-minus-p",
+    step=5,
+    text=Text(
+        "You computed y − p; the gradient of the loss is p − y (y − p is the direction descent moves the logits).",
+        "你算的是 y − p；损失的梯度是 p − y（y − p 是梯度下降移动 logits 的方向）。",
+    ),
+)
+def _ce_grad_flipped(q: Params) -> Answer:
+    y = np.zeros(len(q["logits"]))
+    y[q["target"]] = 1.0
+    return _floats(y - _probs(q))
+
+
+@torch_snippet("softmax_ce_gradient")
+def _ce_grad_torch(q: Params) -> str:
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"z = torch.tensor([{_floats(_z(q))}], dtype=torch.float64, requires_grad=True)\n"
+        f"F.cross_entropy(z, torch.tensor([{q['target']}])).backward()\n"
+        "print(z.grad[0].tolist())\n"
+    )
+
+
+def _onehot_losses(q: Params) -> np.ndarray[Any, Any]:
+    p = np.asarray(q["probs"], dtype=np.float64)
+    y = np.asarray(q["onehot"], dtype=np.float64)
+    return np.asarray(-(y * np.log(p)).sum(axis=1))
+
+
+@mistake(
+    "cross_entropy_onehot",
+    "log-base-10",
+    step=1,
+    text=_LOG_BASE_10,
+)
+def _onehot_log10(q: Params) -> Answer:
+    return float(_onehot_losses(q).mean() / np.log(10))
+
+
+@mistake(
+    "cross_entropy_onehot",
+    "dropped-minus",
+    step=1,
+    text=Text("You dropped the minus sign: L = −ln p_true is positive.", "你漏掉了负号：L = −ln p_true 是正数。"),
+)
+def _onehot_negative(q: Params) -> Answer:
+    return float(-_onehot_losses(q).mean())
+
+
+@torch_snippet("cross_entropy_onehot")
+def _onehot_torch(q: Params) -> str:
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"p = torch.tensor({q['probs']}, dtype=torch.float64)  # probabilities already\n"
+        f"y = torch.tensor({q['onehot']}).argmax(dim=1)\n"
+        "print(F.nll_loss(p.log(), y).item())  # mean of −ln p_true\n"
+    )
+
+
+def _act_value(name: str, x: float) -> float:
+    if name == "sigmoid":
+        return float(1 / (1 + np.exp(-x)))
+    if name == "tanh":
+        return float(np.tanh(x))
+    return max(0.0, x)
+
+
+@mistake(
+    "activation_derivative",
+    "swapped-formulas",
+    step=2,
+    text=Text(
+        "You used the other activation's derivative formula: σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ is 0 or 1.",
+        "你用错了导数公式：σ′ = σ(1 − σ)，tanh′ = 1 − tanh²，ReLU′ 只取 0 或 1。",
+    ),
+    applies=lambda q: q["activation"] != "relu" or (q["x"] > 0 and q["x"] != 1),
+)
+def _act_swapped(q: Params) -> Answer:
+    name, x = q["activation"], float(q["x"])
+    f = _act_value(name, x)
+    d = {"sigmoid": 1 - f * f, "tanh": f * (1 - f), "relu": f}[name]
+    return [f, float(d)]
+
+
+@mistake(
+    "activation_derivative",
+    "used-x",
+    step=2,
+    text=Text(
+        "You put x into the derivative formula where the activation's output belongs (σ′ = σ(1 − σ) uses σ(x), not x).",
+        "你把 x 代入了导数公式中本应是激活输出的位置（σ′ = σ(1 − σ) 用的是 σ(x)，不是 x）。",
+    ),
+)
+def _act_used_x(q: Params) -> Answer:
+    name, x = q["activation"], float(q["x"])
+    f = _act_value(name, x)
+    d = {"sigmoid": x * (1 - x), "tanh": 1 - x * x, "relu": 0.0 if x > 0 else 1.0}[name]
+    return [f, float(d)]
+
+
+@torch_snippet("activation_derivative")
+def _act_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"x = torch.tensor({float(q['x'])}, dtype=torch.float64, requires_grad=True)\n"
+        f"y = torch.{q['activation']}(x)\n"
+        "y.backward()\n"
+        "print([y.item(), x.grad.item()])  # (value, derivative)\n"
+    )
+
+
+def _arr2(v: Any) -> np.ndarray[Any, Any]:
+    return np.asarray(v, dtype=np.float64)
+
+
+def _mlp(q: Params, *, relu: bool = True, bias: bool = True) -> Answer:
+    x = np.asarray(q["x"], dtype=np.float64)
+    w1, w2 = np.asarray(q["W1"], dtype=np.float64), np.asarray(q["W2"], dtype=np.float64)
+    b1 = np.asarray(q["b1"], dtype=np.float64) if bias else 0.0
+    b2 = np.asarray(q["b2"], dtype=np.float64) if bias else 0.0
+    z = w1 @ x + b1
+    h = np.maximum(z, 0) if relu else z
+    out = w2 @ h + b2
+    return float(out[0]) if out.size == 1 else _floats(out)
+
+
+@mistake(
+    "mlp_forward",
+    "no-activation",
+    step=2,
+    text=Text(
+        "You skipped the ReLU: negative pre-activations become 0 before the output layer.",
+        "你漏掉了 ReLU：负的预激活值在进入输出层前要变成 0。",
+    ),
+    applies=lambda q: bool(np.any(_arr2(q["W1"]) @ _arr2(q["x"]) + _arr2(q["b1"]) < 0)),
+)
+def _mlp_no_relu(q: Params) -> Answer:
+    return _mlp(q, relu=False)
+
+
+@mistake(
+    "mlp_forward",
+    "no-bias",
+    step=1,
+    text=Text("You left out the biases b₁ and b₂.", "你漏加了偏置 b₁ 和 b₂。"),
+    applies=lambda q: any(q["b1"]) or any(q["b2"]),
+)
+def _mlp_no_bias(q: Params) -> Answer:
+    return _mlp(q, bias=False)
+
+
+@torch_snippet("mlp_forward")
+def _mlp_torch(q: Params) -> str:
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"x = torch.tensor({q['x']}, dtype=torch.float64)\n"
+        f"h = F.relu(F.linear(x, torch.tensor({q['W1']}, dtype=torch.float64), "
+        f"torch.tensor({q['b1']}, dtype=torch.float64)))\n"
+        f"y = F.linear(h, torch.tensor({q['W2']}, dtype=torch.float64), torch.tensor({q['b2']}, dtype=torch.float64))\n"
+        "print(y.item() if y.numel() == 1 else y.tolist())\n"
+    )
+
+
+def _sigmoid_mse_grad(q: Params, *, grad_scale: float = 1.0, skip_sigma_prime: bool = False) -> float:
+    if q["network"] == "neuron":
+        x = np.asarray(q["x"], dtype=np.float64)
+        w = np.asarray(q["w"], dtype=np.float64)
+        yhat = 1 / (1 + np.exp(-(w @ x + q["b"])))
+        s_prime = 1.0 if skip_sigma_prime else yhat * (1 - yhat)
+        return float(grad_scale * (yhat - q["y"]) * s_prime * x[q["wrt"]])
+    h = 1 / (1 + np.exp(-(q["w1"] * q["x"] + q["b1"])))
+    yhat = q["w2"] * h + q["b2"]
+    s_prime = 1.0 if skip_sigma_prime else h * (1 - h)
+    return float(grad_scale * (yhat - q["y"]) * q["w2"] * s_prime * q["x"])
+
+
+@mistake(
+    "backprop_sigmoid_mse",
+    "no-sigmoid-derivative",
+    step=3,
+    text=Text(
+        "You left out the sigmoid's derivative σ′(z) = σ(z)(1 − σ(z)) in the chain.",
+        "你在链式法则中漏乘了 sigmoid 的导数 σ′(z) = σ(z)(1 − σ(z))。",
+    ),
+)
+def _sig_mse_no_prime(q: Params) -> Answer:
+    return _sigmoid_mse_grad(q, skip_sigma_prime=True)
+
+
+@mistake(
+    "backprop_sigmoid_mse",
+    "sign-flipped",
+    step=2,
+    text=Text(
+        "You used y − ŷ; the derivative of ½(ŷ − y)² with respect to ŷ is ŷ − y.",
+        "你用了 y − ŷ；½(ŷ − y)² 对 ŷ 的导数是 ŷ − y。",
+    ),
+)
+def _sig_mse_sign(q: Params) -> Answer:
+    return _sigmoid_mse_grad(q, grad_scale=-1.0)
+
+
+@torch_snippet("backprop_sigmoid_mse")
+def _sig_mse_torch(q: Params) -> str:
+    if q["network"] == "neuron":
+        return (
+            "import torch\n\n"
+            f"x = torch.tensor({[float(v) for v in q['x']]}, dtype=torch.float64)\n"
+            f"w = torch.tensor({[float(v) for v in q['w']]}, dtype=torch.float64, requires_grad=True)\n"
+            f"y_hat = torch.sigmoid(w @ x + {q['b']})\n"
+            f"loss = 0.5 * (y_hat - {q['y']}) ** 2\n"
+            "loss.backward()\n"
+            f"print(w.grad[{q['wrt']}].item())\n"
+        )
+    return (
+        "import torch\n\n"
+        f"w1 = torch.tensor({float(q['w1'])}, dtype=torch.float64, requires_grad=True)\n"
+        f"h = torch.sigmoid(w1 * {q['x']} + {q['b1']})\n"
+        f"y_hat = {q['w2']} * h + {q['b2']}\n"
+        f"loss = 0.5 * (y_hat - {q['y']}) ** 2\n"
+        "loss.backward()\n"
+        "print(w1.grad.item())\n"
+    )
+
+
+def _local_factor_nonzero(q: Params) -> bool:
+    """Whether the asked weight's own input (h_col for W₂; x_col through a live ReLU for W₁) is non-zero
+    and, for W₁, the output errors do not cancel at its hidden unit (with two classes δ = (a, −a), so
+    they cancel when both output weights from that unit are equal): otherwise ∂L/∂W is 0 whatever
+    happens further up the chain, and no slip there shows."""
+    x = np.asarray(q["x"], dtype=np.float64)
+    a = np.asarray(q["W1"], dtype=np.float64) @ x + np.asarray(q["b1"], dtype=np.float64)
+    row, col = q["wrt"]["row"], q["wrt"]["col"]
+    if q["wrt"]["param"] == "W2":
+        return bool(a[col] > 0)
+    w2 = q["W2"]
+    return bool(a[row] > 0 and x[col] != 0 and w2[0][row] != w2[1][row])
+
+
+def _relu_ce_grad(q: Params, *, relu_prime_one: bool = False, sign: float = 1.0) -> float:
+    x = np.asarray(q["x"], dtype=np.float64)
+    w1, w2 = np.asarray(q["W1"], dtype=np.float64), np.asarray(q["W2"], dtype=np.float64)
+    a = w1 @ x + np.asarray(q["b1"], dtype=np.float64)
+    h = np.maximum(a, 0)
+    z = w2 @ h + np.asarray(q["b2"], dtype=np.float64)
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    y = np.zeros(2)
+    y[q["target"]] = 1.0
+    delta = sign * (p - y)
+    wrt = q["wrt"]
+    row, col = wrt["row"], wrt["col"]
+    if wrt["param"] == "W2":
+        return float(delta[row] * h[col])
+    d_h = w2.T @ delta
+    prime = np.ones(2) if relu_prime_one else (a > 0).astype(float)
+    return float(d_h[row] * prime[row] * x[col])
+
+
+@mistake(
+    "backprop_relu_ce",
+    "y-minus-p",
+    step=4,
+    text=Text("You used y − p at the output; ∂L/∂z = p − y.", "你在输出层用了 y − p；∂L/∂z = p − y。"),
+    applies=_local_factor_nonzero,
+)
+def _relu_ce_sign(q: Params) -> Answer:
+    return _relu_ce_grad(q, sign=-1.0)
+
+
+@mistake(
+    "backprop_relu_ce",
+    "softmax-ignored",
+    step=3,
+    text=Text(
+        "You took the logits as probabilities (no softmax): δ = z − y instead of p − y.",
+        "你把 logits 当成了概率（没有做 softmax）：用了 δ = z − y，而不是 p − y。",
+    ),
+    applies=_local_factor_nonzero,
+)
+def _relu_ce_no_softmax(q: Params) -> Answer:
+    x = np.asarray(q["x"], dtype=np.float64)
+    w1, w2 = np.asarray(q["W1"], dtype=np.float64), np.asarray(q["W2"], dtype=np.float64)
+    a = w1 @ x + np.asarray(q["b1"], dtype=np.float64)
+    h = np.maximum(a, 0)
+    z = w2 @ h + np.asarray(q["b2"], dtype=np.float64)
+    y = np.zeros(2)
+    y[q["target"]] = 1.0
+    delta = z - y
+    row, col = q["wrt"]["row"], q["wrt"]["col"]
+    if q["wrt"]["param"] == "W2":
+        return float(delta[row] * h[col])
+    return float((w2.T @ delta)[row] * float(a[row] > 0) * x[col])
+
+
+@torch_snippet("backprop_relu_ce")
+def _relu_ce_torch(q: Params) -> str:
+    wrt = q["wrt"]
+    return (
+        "import torch\nimport torch.nn.functional as F\n\n"
+        f"x = torch.tensor({q['x']}, dtype=torch.float64)\n"
+        f"W1 = torch.tensor({q['W1']}, dtype=torch.float64, requires_grad=True)\n"
+        f"b1 = torch.tensor({q['b1']}, dtype=torch.float64)\n"
+        f"W2 = torch.tensor({q['W2']}, dtype=torch.float64, requires_grad=True)\n"
+        f"b2 = torch.tensor({q['b2']}, dtype=torch.float64)\n"
+        "z = F.linear(F.relu(F.linear(x, W1, b1)), W2, b2)\n"
+        f"F.cross_entropy(z[None], torch.tensor([{q['target']}])).backward()\n"
+        f"print({wrt['param']}.grad[{wrt['row']}, {wrt['col']}].item())\n"
+    )
+
+
+def _dropout(q: Params, scale: float) -> Answer:
+    x = np.asarray(q["x"], dtype=np.float64)
+    return _floats(x * np.asarray(q["mask"]) * scale)
+
+
+@mistake(
+    "dropout_inverted",
+    "no-scaling",
+    step=1,
+    text=Text(
+        "You zeroed the dropped units but did not scale the kept ones by 1/(1 − p).",
+        "你把被丢弃的单元置零了，但没有把保留的单元乘以 1/(1 − p)。",
+    ),
+)
+def _dropout_no_scale(q: Params) -> Answer:
+    return _dropout(q, 1.0)
+
+
+@mistake(
+    "dropout_inverted",
+    "scaled-by-keep",
+    step=1,
+    text=Text(
+        "You multiplied by (1 − p); inverted dropout divides by it during training.",
+        "你乘了 (1 − p)；反向 dropout（inverted dropout）在训练时是除以 (1 − p)。",
+    ),
+)
+def _dropout_times_keep(q: Params) -> Answer:
+    return _dropout(q, 1 - q["p"])
+
+
+@torch_snippet("dropout_inverted")
+def _dropout_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"x = torch.tensor({[float(v) for v in q['x']]})\n"
+        f"mask = torch.tensor({q['mask']}, dtype=torch.float32)  # the units nn.Dropout kept\n"
+        f"p = {q['p']}\n"
+        "print((x * mask / (1 - p)).tolist())  # what nn.Dropout(p) does in training mode\n"
+    )
+
+
+def _bn(q: Params, *, unbiased: bool = False, variance: bool = False) -> Answer:
+    x = np.asarray(q["x"], dtype=np.float64)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0, ddof=1 if unbiased else 0)
+    scale = var + q["eps"] if variance else np.sqrt(var + q["eps"])
+    y = (x - mu) / scale * np.asarray(q["gamma"]) + np.asarray(q["beta"])
+    return [[float(v) for v in row] for row in y]
+
+
+@mistake(
+    "batchnorm_forward",
+    "unbiased-variance",
+    step=2,
+    text=Text(
+        "You normalised with the unbiased variance (÷ (N − 1)); BatchNorm normalises with the biased one (÷ N).",
+        "你用无偏方差（除以 N − 1）做了归一化；批量归一化用有偏方差（除以 N）。",
+    ),
+)
+def _bn_unbiased(q: Params) -> Answer:
+    return _bn(q, unbiased=True)
+
+
+@mistake(
+    "batchnorm_forward",
+    "divided-by-variance",
+    step=2,
+    text=Text("You divided by σ² instead of √(σ² + ε).", "你除以了 σ²，应当除以 √(σ² + ε)。"),
+    applies=lambda q: bool(np.any(np.asarray(q["x"], dtype=np.float64).var(axis=0) != 1)),
+)
+def _bn_by_variance(q: Params) -> Answer:
+    return _bn(q, variance=True)
+
+
+@torch_snippet("batchnorm_forward")
+def _bn_torch(q: Params) -> str:
+    n = len(q["gamma"])
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"bn = nn.BatchNorm1d({n}, eps={q['eps']}, dtype=torch.float64)  # training mode\n"
+        "with torch.no_grad():\n"
+        f"    bn.weight.copy_(torch.tensor({q['gamma']}))\n"
+        f"    bn.bias.copy_(torch.tensor({q['beta']}))\n"
+        f"    y = bn(torch.tensor({q['x']}, dtype=torch.float64))\n"
+        "print(y.tolist())\n"
+    )
+
+
+def _running(q: Params, *, biased: bool = False, swapped: bool = False) -> Answer:
+    mean, var, m = float(q["running_mean"]), float(q["running_var"]), q["momentum"]
+    if swapped:
+        m = 1 - m
+    for batch in q["batches"]:
+        b = np.asarray(batch, dtype=np.float64)
+        mean = (1 - m) * mean + m * float(b.mean())
+        var = (1 - m) * var + m * float(b.var(ddof=0 if biased else 1))
+    return [mean, var]
+
+
+@mistake(
+    "batchnorm_running_stats",
+    "biased-running-var",
+    step=1,
+    text=Text(
+        "You updated running_var with the biased variance; PyTorch uses the unbiased one (× N/(N − 1)).",
+        "你用有偏方差更新了 running_var；PyTorch 用无偏方差（乘以 N/(N − 1)）。",
+    ),
+)
+def _running_biased(q: Params) -> Answer:
+    return _running(q, biased=True)
+
+
+@mistake(
+    "batchnorm_running_stats",
+    "momentum-reversed",
+    step=1,
+    text=Text(
+        "You weighted the old value by momentum; PyTorch keeps (1 − momentum) of it: "
+        "running ← (1 − m)·running + m·batch.",
+        "你把 momentum 乘在了旧值上；PyTorch 是 running ← (1 − m)·running + m·batch。",
+    ),
+)
+def _running_swapped(q: Params) -> Answer:
+    return _running(q, swapped=True)
+
+
+@torch_snippet("batchnorm_running_stats")
+def _running_torch(q: Params) -> str:
+    return (
+        "import torch\nfrom torch import nn\n\n"
+        f"bn = nn.BatchNorm1d(1, momentum={q['momentum']}, dtype=torch.float64)\n"
+        f"bn.running_mean.fill_({q['running_mean']})\n"
+        f"bn.running_var.fill_({q['running_var']})\n"
+        f"for batch in {q['batches']}:\n"
+        "    bn(torch.tensor(batch, dtype=torch.float64)[:, None])  # training mode updates the stats\n"
+        "print([bn.running_mean.item(), bn.running_var.item()])\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+
+def _not_round(values: Any) -> int:
+    return int(any(not float(v).is_integer() for v in np.ravel(values)))
+
+
+three_levels("softmax_values", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("softmax_cross_entropy", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("softmax_ce_gradient", lambda q: len(q["logits"]) + 2 * _not_round(q["logits"]), easy_max=3, hard_min=5)
+three_levels("cross_entropy_onehot", lambda q: len(q["probs"]) + len(q["probs"][0]) / 10, easy_max=1.5, hard_min=2.35)
+three_levels("activation_derivative", lambda q: {"relu": 0, "sigmoid": 1, "tanh": 2}[q["activation"]])
+three_levels("mlp_forward", lambda q: len(q["W1"]) + len(q["W2"]), easy_max=3, hard_min=5)
+three_levels("backprop_sigmoid_mse", lambda q: 2 * (q["network"] == "hidden"))
+three_levels("backprop_relu_ce", lambda q: 2 * (q["wrt"]["param"] == "W1"))
+three_levels("dropout_inverted", lambda q: len(q["x"]) + (q["p"] not in (0.5,)), easy_max=4, hard_min=6)
+three_levels(
+    "batchnorm_forward",
+    lambda q: len(q["gamma"]) + (any(g != 1 for g in q["gamma"]) or any(b != 0 for b in q["beta"])),
+    easy_max=1,
+    hard_min=3,
+)
+three_levels(
+    "batchnorm_running_stats", lambda q: len(q["batches"]) + len(q["batches"][0]) / 10, easy_max=1.5, hard_min=2
+)
+
+
+typeset_minus_signs(__name__)

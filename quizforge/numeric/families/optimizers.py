@@ -19,8 +19,28 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Draft, family
-from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_vec, pick, sub, sup
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
+from quizforge.numeric.families.nn import (
+    VECTOR_HINT,
+    decimals,
+    fmt,
+    fmt_factor,
+    fmt_fixed,
+    fmt_vec,
+    fmt_vec_fixed,
+    pick,
+    sub,
+    sup,
+)
 from quizforge.text import Text
 
 Arr = np.ndarray[Any, Any]
@@ -52,9 +72,7 @@ def _setup(w0: Arr, grads: list[Arr], optimizer: str) -> Text:
     what_zh = "一个权重" if n == 1 else "一个权重向量"
     step_en = "one step" if steps == 1 else f"{steps} steps"
     step_zh = "1 步" if steps == 1 else f"{steps} 步"
-    grads_en = (
-        f"The gradient ∂L/∂w is {g_txt}" if steps == 1 else f"The gradients ∂L/∂w at the steps are {g_txt}"
-    )
+    grads_en = f"The gradient ∂L/∂w is {g_txt}" if steps == 1 else f"The gradients ∂L/∂w at the steps are {g_txt}"
     return Text(
         f"{what_en} starts at w₀ = {_v(w0)} and is trained with {optimizer} for {step_en}. {grads_en}.",
         f"{what_zh}初始值 w₀ = {_v(w0)}，用 {optimizer} 训练 {step_zh}。各步的梯度 ∂L/∂w 为 {g_txt}。",
@@ -87,7 +105,12 @@ def _draft(
     digits: int | None,
 ) -> Draft:
     answer, kind = _answer(w)
-    shown = _v(w, digits or 6)
+    # the answer to exactly the decimals the question asks for: (−2.1400, …), not (−2.14, …)
+    flat = np.ravel(w)
+    if digits:
+        shown = fmt_fixed(float(flat[0]), digits) if flat.size == 1 else fmt_vec_fixed(flat, digits)
+    else:
+        shown = _v(w, 6)
     en, zh = lines
     return Draft(
         params=params,
@@ -134,18 +157,14 @@ def _sgd_lines(
         else:
             gd = g
             gname = f"g{t}"
-        new_w, state = ops.sgd_step(
-            w, g, state, lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov
-        )
+        new_w, state = ops.sgd_step(w, g, state, lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov)
         buf = state.momentum_buffer
         if momentum:
             assert buf is not None
             if i == 0:
                 parts.append(f"b{t} = {gname} = {_v(buf)} (the first buffer is the gradient itself);")
             else:
-                parts.append(
-                    f"b{t} = μ·b{sub(i)} + {gname} = {fmt(momentum)}·{_p(prev_buf)} + {_p(gd)} = {_v(buf)};"
-                )
+                parts.append(f"b{t} = μ·b{sub(i)} + {gname} = {fmt(momentum)}·{_p(prev_buf)} + {_p(gd)} = {_v(buf)};")
             if nesterov:
                 d = gd + momentum * buf
                 parts.append(f"d = {gname} + μ·b{t} = {_p(gd)} + {fmt(momentum)}·{_p(buf)} = {_v(d)};")
@@ -260,9 +279,7 @@ def draw_sgd_weight_decay_step(rng: np.random.Generator) -> Draft:
     mom_en = (
         " then the momentum buffer b ← μ·b + g′ (b₁ = g′ on the first step), and w ← w − lr·b."
         if momentum
-        else (
-            " then w ← w − lr·g′ = (1 − lr·λ)·w − lr·g: the weights shrink by the factor 1 − lr·λ every step."
-        )
+        else (" then w ← w − lr·g′ = (1 − lr·λ)·w − lr·g: the weights shrink by the factor 1 − lr·λ every step.")
     )
     mom_zh = (
         "；再更新动量缓冲 b ← μ·b + g′（第一步 b₁ = g′），w ← w − lr·b。"
@@ -569,9 +586,7 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         f"weight_decay={fmt(wd)}) 和 (b) torch.optim.Adam(lr={fmt(lr)}, weight_decay={fmt(wd)}) 走一步，betas 默认 "
         f"(0.9, 0.999)，eps 1e-8。给出 (AdamW 之后的 w, Adam 之后的 w)，保留 {digits} 位小数。{VECTOR_HINT.zh}",
     )
-    flip_en = (
-        " Here the L2 term even flips the sign of the gradient Adam sees." if (g > 0) != (g_l2 > 0) else ""
-    )
+    flip_en = " Here the L2 term even flips the sign of the gradient Adam sees." if (g > 0) != (g_l2 > 0) else ""
     flip_zh = "这里 L2 项甚至把 Adam 看到的梯度符号都翻转了。" if flip_en else ""
     en = [
         "On a first step Adam moves by lr·ĝ/|ĝ| = lr in the direction −sign(ĝ) of whatever gradient ĝ it is given "
@@ -594,7 +609,7 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         "L2 放进 Adam 后，衰减项和梯度一起被 √v̂ 除掉，梯度大的权重几乎得不到正则；AdamW 则让每个权重都按同一"
         f"系数 1 − lr·λ 缩小。{flip_zh}",
     ]
-    shown = fmt_vec(answer, digits)
+    shown = fmt_vec_fixed(answer, digits)
     return Draft(
         params={
             "w": [w0],
@@ -611,3 +626,398 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
         tolerance=decimals(digits),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+# Each mistake re-runs the instance's steps with one rule changed, as a learner would by hand.
+
+
+def _w_and_grads(q: Params) -> tuple[Arr, list[Arr]]:
+    return np.asarray(q["w"], dtype=np.float64), [np.asarray(g, dtype=np.float64) for g in q["grads"]]
+
+
+def _result(w: Arr) -> Answer:
+    return _answer(w)[0]
+
+
+def _not_all_unit_gradients(q: Params) -> bool:
+    """One step with every |g| = 1 makes g/|g|, g/g² and g/√(g²) the same: such slips cannot show."""
+    return len(q["grads"]) > 1 or any(abs(g) != 1 for g in q["grads"][0])
+
+
+def _momentum_run(q: Params, *, ema: bool = False, nesterov: bool = False, d_without_mu: bool = False) -> Answer:
+    w, grads = _w_and_grads(q)
+    mu, lr, wd = q["momentum"], q["lr"], q.get("weight_decay", 0.0)
+    b = np.zeros_like(w)
+    for t, g in enumerate(grads):
+        g = g + wd * w
+        b = (mu * b + (1 - mu) * g) if ema else (g if t == 0 else mu * b + g)
+        d = (g + (1.0 if d_without_mu else mu) * b) if nesterov else b
+        w = w - lr * d
+    return _result(w)
+
+
+@mistake(
+    "sgd_momentum_step",
+    "ema-form",
+    step=1,
+    text=Text(
+        "You used the moving-average form b ← μ·b + (1 − μ)·g; PyTorch's SGD uses b ← μ·b + g (b₁ = g₁).",
+        "你用了滑动平均形式 b ← μ·b + (1 − μ)·g；PyTorch 的 SGD 用 b ← μ·b + g（b₁ = g₁）。",
+    ),
+)
+def _momentum_ema(q: Params) -> Answer:
+    return _momentum_run(q, ema=True)
+
+
+@mistake(
+    "sgd_momentum_step",
+    "plain-sgd",
+    step=2,
+    text=Text(
+        "You stepped along each gradient alone; with momentum the step is along the buffer b, which remembers "
+        "earlier gradients.",
+        "你每步只沿当次梯度走；有动量时应沿缓冲 b 走，b 记住了之前的梯度。",
+    ),
+)
+def _momentum_plain(q: Params) -> Answer:
+    w, grads = _w_and_grads(q)
+    for g in grads:
+        w = w - q["lr"] * g
+    return _result(w)
+
+
+@mistake(
+    "sgd_nesterov_step",
+    "no-look-ahead",
+    step=1,
+    text=Text(
+        "You stepped along the buffer b as plain momentum does; Nesterov steps along g + μ·b.",
+        "你像普通动量那样沿缓冲 b 更新；Nesterov 沿 g + μ·b 更新。",
+    ),
+)
+def _nesterov_plain(q: Params) -> Answer:
+    return _momentum_run(q)
+
+
+@mistake(
+    "sgd_nesterov_step",
+    "look-ahead-without-mu",
+    step=1,
+    text=Text(
+        "You used d = g + b; the look-ahead term is μ·b.",
+        "你用了 d = g + b；前瞻项应为 μ·b。",
+    ),
+)
+def _nesterov_no_mu(q: Params) -> Answer:
+    return _momentum_run(q, nesterov=True, d_without_mu=True)
+
+
+@mistake(
+    "sgd_weight_decay_step",
+    "no-decay",
+    step=1,
+    text=Text(
+        "You left out the weight decay: PyTorch adds λ·w to the gradient before the momentum buffer.",
+        "你漏掉了权重衰减：PyTorch 在进入动量缓冲之前先把 λ·w 加到梯度上。",
+    ),
+)
+def _sgd_wd_none(q: Params) -> Answer:
+    return _momentum_run({**q, "weight_decay": 0.0})
+
+
+@mistake(
+    "sgd_weight_decay_step",
+    "decay-subtracted",
+    step=1,
+    text=Text(
+        "You subtracted λ·w from the gradient; the L2 term's gradient +λ·w is added.",
+        "你从梯度中减去了 λ·w；L2 项的梯度 +λ·w 应当加上。",
+    ),
+)
+def _sgd_wd_sign(q: Params) -> Answer:
+    return _momentum_run({**q, "weight_decay": -q["weight_decay"]})
+
+
+def _optim_snippet(q: Params, ctor: str) -> str:
+    return (
+        "import torch\n\n"
+        f"w = torch.tensor({[float(v) for v in q['w']]}, dtype=torch.float64, requires_grad=True)\n"
+        f"opt = {ctor}\n"
+        f"for g in {[[float(v) for v in g] for g in q['grads']]}:\n"
+        "    opt.zero_grad()\n"
+        "    w.grad = torch.tensor(g, dtype=torch.float64)  # the given gradient of this step\n"
+        "    opt.step()\n"
+        "print(w.tolist() if w.numel() > 1 else w.item())\n"
+    )
+
+
+@torch_snippet("sgd_momentum_step")
+def _momentum_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.SGD([w], lr={q['lr']}, momentum={q['momentum']})")
+
+
+@torch_snippet("sgd_nesterov_step")
+def _nesterov_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.SGD([w], lr={q['lr']}, momentum={q['momentum']}, nesterov=True)")
+
+
+@torch_snippet("sgd_weight_decay_step")
+def _sgd_wd_torch(q: Params) -> str:
+    return _optim_snippet(
+        q, f"torch.optim.SGD([w], lr={q['lr']}, momentum={q['momentum']}, weight_decay={q['weight_decay']})"
+    )
+
+
+@mistake(
+    "adagrad_step",
+    "no-square-root",
+    step=1,
+    text=Text("You divided by G instead of √G.", "你除以了 G，应当除以 √G。"),
+    applies=_not_all_unit_gradients,
+)
+def _adagrad_no_root(q: Params) -> Answer:
+    w, grads = _w_and_grads(q)
+    acc = np.zeros_like(w)
+    for g in grads:
+        acc = acc + g * g
+        w = w - q["lr"] * g / (acc + q["eps"])
+    return _result(w)
+
+
+@mistake(
+    "adagrad_step",
+    "gradient-ascent",
+    step=1,
+    text=Text(
+        "You moved along the gradient (w + …); a descent step subtracts: w ← w − lr·g/(√G + ε).",
+        "你沿梯度方向走了（w + …）；下降一步要减去：w ← w − lr·g/(√G + ε)。",
+    ),
+)
+def _adagrad_ascent(q: Params) -> Answer:
+    w, grads = _w_and_grads(q)
+    acc = np.zeros_like(w)
+    for g in grads:
+        acc = acc + g * g
+        w = w + q["lr"] * g / (np.sqrt(acc) + q["eps"])
+    return _result(w)
+
+
+@torch_snippet("adagrad_step")
+def _adagrad_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.Adagrad([w], lr={q['lr']}, eps={q['eps']})")
+
+
+def _rmsprop_run(q: Params, *, bias_correct: bool = False, no_one_minus: bool = False) -> Answer:
+    w, grads = _w_and_grads(q)
+    a = q["alpha"]
+    v = np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        v = a * v + (1.0 if no_one_minus else 1 - a) * g * g
+        v_hat = v / (1 - a**t) if bias_correct else v
+        w = w - q["lr"] * g / (np.sqrt(v_hat) + q["eps"])
+    return _result(w)
+
+
+@mistake(
+    "rmsprop_step",
+    "bias-corrected",
+    step=1,
+    text=Text(
+        "You bias-corrected v as Adam does; RMSprop has no bias correction.",
+        "你像 Adam 那样对 v 做了偏差修正；RMSprop 没有偏差修正。",
+    ),
+)
+def _rmsprop_bias(q: Params) -> Answer:
+    return _rmsprop_run(q, bias_correct=True)
+
+
+@mistake(
+    "rmsprop_step",
+    "no-one-minus-alpha",
+    step=1,
+    text=Text(
+        "You added g² without the (1 − α) factor: v ← α·v + (1 − α)·g².",
+        "你加 g² 时漏掉了系数 (1 − α)：v ← α·v + (1 − α)·g²。",
+    ),
+)
+def _rmsprop_no_one_minus(q: Params) -> Answer:
+    return _rmsprop_run(q, no_one_minus=True)
+
+
+@torch_snippet("rmsprop_step")
+def _rmsprop_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.RMSprop([w], lr={q['lr']}, alpha={q['alpha']}, eps={q['eps']})")
+
+
+def _adadelta_run(q: Params, *, eps_outside: bool = False, no_one_minus: bool = False) -> Answer:
+    w, grads = _w_and_grads(q)
+    rho, eps = q["rho"], q["eps"]
+    sq, acc = np.zeros_like(w), np.zeros_like(w)
+    for g in grads:
+        sq = rho * sq + (1.0 if no_one_minus else 1 - rho) * g * g
+        if eps_outside:
+            delta = (np.sqrt(acc) + eps) / (np.sqrt(sq) + eps) * g
+        else:
+            delta = np.sqrt(acc + eps) / np.sqrt(sq + eps) * g
+        acc = rho * acc + (1 - rho) * delta * delta
+        w = w - q["lr"] * delta
+    return _result(w)
+
+
+@mistake(
+    "adadelta_step",
+    "eps-outside-roots",
+    step=1,
+    text=Text(
+        "You added ε outside the square roots; AdaDelta puts it inside both: √(E[Δ²] + ε)/√(E[g²] + ε).",
+        "你把 ε 加在了根号外；AdaDelta 把它放在两个根号里：√(E[Δ²] + ε)/√(E[g²] + ε)。",
+    ),
+)
+def _adadelta_eps(q: Params) -> Answer:
+    return _adadelta_run(q, eps_outside=True)
+
+
+@mistake(
+    "adadelta_step",
+    "no-one-minus-rho",
+    step=1,
+    text=Text(
+        "You added g² without the (1 − ρ) factor: E[g²] ← ρ·E[g²] + (1 − ρ)·g².",
+        "你加 g² 时漏掉了系数 (1 − ρ)：E[g²] ← ρ·E[g²] + (1 − ρ)·g²。",
+    ),
+)
+def _adadelta_no_one_minus(q: Params) -> Answer:
+    return _adadelta_run(q, no_one_minus=True)
+
+
+@torch_snippet("adadelta_step")
+def _adadelta_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.Adadelta([w], lr={q['lr']}, rho={q['rho']}, eps={q['eps']})")
+
+
+def _adam_run(q: Params, *, bias_correct: bool = True, root: bool = True) -> Answer:
+    w, grads = _w_and_grads(q)
+    b1, b2 = q["beta1"], q["beta2"]
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = (m / (1 - b1**t), v / (1 - b2**t)) if bias_correct else (m, v)
+        w = w - q["lr"] * m_hat / ((np.sqrt(v_hat) if root else v_hat) + q["eps"])
+    return _result(w)
+
+
+@mistake(
+    "adam_step",
+    "no-bias-correction",
+    step=1,
+    text=Text(
+        "You skipped the bias correction: Adam divides m by 1 − β₁ᵗ and v by 1 − β₂ᵗ.",
+        "你漏掉了偏差修正：Adam 要把 m 除以 1 − β₁ᵗ，把 v 除以 1 − β₂ᵗ。",
+    ),
+    # on one step with 1 − β₁ = √(1 − β₂) the two corrections cancel in m̂/√v̂
+    applies=lambda q: len(q["grads"]) > 1 or not math.isclose(1 - q["beta1"], math.sqrt(1 - q["beta2"])),
+)
+def _adam_no_bias(q: Params) -> Answer:
+    return _adam_run(q, bias_correct=False)
+
+
+@mistake(
+    "adam_step",
+    "no-square-root",
+    step=1,
+    text=Text("You divided by v̂ instead of √v̂.", "你除以了 v̂，应当除以 √v̂。"),
+    applies=_not_all_unit_gradients,
+)
+def _adam_no_root(q: Params) -> Answer:
+    return _adam_run(q, root=False)
+
+
+@torch_snippet("adam_step")
+def _adam_torch(q: Params) -> str:
+    return _optim_snippet(q, f"torch.optim.Adam([w], lr={q['lr']}, betas=({q['beta1']}, {q['beta2']}), eps={q['eps']})")
+
+
+@mistake(
+    "adamw_step",
+    "swapped",
+    step=2,
+    text=Text(
+        "You swapped the two: AdamW shrinks w by (1 − lr·λ) first; Adam(weight_decay) adds λ·w to the gradient.",
+        "你把两者弄反了：AdamW 先把 w 乘以 (1 − lr·λ)；Adam(weight_decay) 是把 λ·w 加到梯度上。",
+    ),
+)
+def _adamw_swapped(q: Params) -> Answer:
+    w0, g, lr, wd = q["w"][0], q["grads"][0][0], q["lr"], q["weight_decay"]
+    adamw = (1 - lr * wd) * w0 - lr * float(np.sign(g))
+    l2 = w0 - lr * float(np.sign(g + wd * w0))
+    return [float(l2), float(adamw)]
+
+
+@mistake(
+    "adamw_step",
+    "decay-without-lr",
+    step=1,
+    text=Text(
+        "You shrank w by (1 − λ); PyTorch's AdamW multiplies by (1 − lr·λ).",
+        "你把 w 乘以了 (1 − λ)；PyTorch 的 AdamW 乘的是 (1 − lr·λ)。",
+    ),
+)
+def _adamw_no_lr(q: Params) -> Answer:
+    w0, g, lr, wd = q["w"][0], q["grads"][0][0], q["lr"], q["weight_decay"]
+    adamw = (1 - wd) * w0 - lr * float(np.sign(g))
+    l2 = w0 - lr * float(np.sign(g + wd * w0))
+    return [float(adamw), float(l2)]
+
+
+@torch_snippet("adamw_step")
+def _adamw_torch(q: Params) -> str:
+    w0, g = float(q["w"][0]), float(q["grads"][0][0])
+    kw = f"lr={q['lr']}, betas=({q['beta1']}, {q['beta2']}), eps={q['eps']}, weight_decay={q['weight_decay']}"
+    return (
+        "import torch\n\n"
+        "out = []\n"
+        "for Opt in (torch.optim.AdamW, torch.optim.Adam):\n"
+        f"    w = torch.tensor([{w0}], dtype=torch.float64, requires_grad=True)\n"
+        f"    opt = Opt([w], {kw})\n"
+        f"    w.grad = torch.tensor([{g}], dtype=torch.float64)\n"
+        "    opt.step()\n"
+        "    out.append(w.item())\n"
+        "print(out)  # (AdamW, Adam with weight_decay)\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 one step on one weight, 2 today's mix (the default), 3 several steps on a vector
+# ---------------------------------------------------------------------------------------------
+
+
+def _steps_and_size(q: Params) -> float:
+    return len(q["grads"]) + (len(q["w"]) > 1)
+
+
+for _name in (
+    "sgd_momentum_step",
+    "sgd_nesterov_step",
+    "sgd_weight_decay_step",
+    "adagrad_step",
+    "rmsprop_step",
+    "adadelta_step",
+    "adam_step",
+):
+    # sgd_momentum_step always takes 2–3 steps (momentum needs more than one), the others 1–3
+    few = 2 if _name == "sgd_momentum_step" else 1
+    three_levels(_name, _steps_and_size, easy_max=few, hard_min=few + 2)
+three_levels(
+    "adamw_step",
+    lambda q: (q["lr"] < 0.1) + (q["weight_decay"] != 0.1) + (abs(q["grads"][0][0]) < 1),
+    easy_max=0,
+    hard_min=2,
+)
+
+
+typeset_minus_signs(__name__)

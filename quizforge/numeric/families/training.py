@@ -18,7 +18,16 @@ import numpy as np
 
 from quizforge.answer import AnswerKind, Tolerance
 from quizforge.numeric import ops
-from quizforge.numeric.base import Draft, family
+from quizforge.numeric.base import (
+    Answer,
+    Draft,
+    Params,
+    family,
+    mistake,
+    three_levels,
+    torch_snippet,
+    typeset_minus_signs,
+)
 from quizforge.numeric.families.maths import char_poly_lines, symmetric_int_eigen
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, pick, sub, sup
 from quizforge.text import Text
@@ -227,7 +236,8 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
         new_x, _ = ops.sgd_step(x, g, lr=lr)
         t = sub(i + 1)
         if dim == 1:
-            grad_txt = f"f′(x{sub(i)}) = {int(a[0, 0])}·{_p(x)} + {fmt_factor(int(b[0]))} = {_v(g)}"
+            b_term = f" + {fmt_factor(int(b[0]))}" if b[0] else ""  # no "+ 0"
+            grad_txt = f"f′(x{sub(i)}) = {int(a[0, 0])}·{_p(x)}{b_term} = {_v(g)}"
         else:
             grad_txt = f"∇f(x{sub(i)}) = Ax{sub(i)} + b = {_v(a @ x)} + {fmt_vec(b)} = {_v(g)}"
         gsym = f"f′(x{sub(i)})" if dim == 1 else f"∇f(x{sub(i)})"
@@ -240,7 +250,9 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
     b_txt = f" + {b1}" if b1 > 0 else f" − {-b1}" if b1 < 0 else ""
     if dim == 1:
         a1 = int(a[0, 0])
-        f_txt = f"f(x) = ½·{a1}·x²{b_txt + 'x' if b1 else ''}".replace(" 1x", " x")
+        # ½·a·x² written out: ½x², x², 1.5x², 2x² (never "½·2·x²")
+        half_a = {1: "½", 2: "", 3: "1.5", 4: "2"}[a1]
+        f_txt = f"f(x) = {half_a}x²{b_txt + 'x' if b1 else ''}".replace(" 1x", " x")
         grad_rule = f"f′(x) = {a1 if a1 != 1 else ''}x{b_txt}"
         where_en = where_zh = ""
     else:
@@ -624,3 +636,365 @@ def draw_init_variance(rng: np.random.Generator) -> Draft:
         ),
         tolerance=Tolerance(rel=5e-4, abs=0.0),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Named mistakes and PyTorch snippets
+# ---------------------------------------------------------------------------------------------
+
+
+def _eig(q: Params) -> tuple[float, float]:
+    lam = np.linalg.eigvalsh(np.asarray(q["A"], dtype=np.float64))
+    return float(lam[0]), float(lam[-1])
+
+
+@mistake(
+    "gd_lr_bound",
+    "smallest-eigenvalue",
+    step=3,
+    text=Text(
+        "You bounded η by the smallest eigenvalue; the largest one, λ_max, sets the tightest limit 2/λ_max.",
+        "你用最小特征值定了上界；最紧的限制来自最大特征值：η < 2/λ_max。",
+    ),
+)
+def _lr_bound_min(q: Params) -> Answer:
+    return 2 / _eig(q)[0]
+
+
+@mistake(
+    "gd_lr_bound",
+    "one-over-lambda",
+    step=3,
+    text=Text(
+        "You gave 1/λ_max; the iteration factor 1 − ηλ stays inside (−1, 1) up to η = 2/λ_max.",
+        "你给出的是 1/λ_max；迭代因子 1 − ηλ 在 η < 2/λ_max 时都在 (−1, 1) 内。",
+    ),
+)
+def _lr_bound_one(q: Params) -> Answer:
+    return 1 / _eig(q)[1]
+
+
+def _quadratic_snippet(q: Params, body: str) -> str:
+    return f"import torch\n\nA = torch.tensor({q['A']}, dtype=torch.float64)\nlam = torch.linalg.eigvalsh(A)\n{body}"
+
+
+@torch_snippet("gd_lr_bound")
+def _lr_bound_torch(q: Params) -> str:
+    return _quadratic_snippet(q, "print((2 / lam.max()).item())  # GD on ½xᵀAx converges iff η < 2/λ_max\n")
+
+
+@mistake(
+    "gd_optimal_lr",
+    "inverse-largest",
+    step=3,
+    text=Text(
+        "You gave 1/λ_max; the best η balances both ends of the spectrum: η* = 2/(λ_min + λ_max).",
+        "你给出的是 1/λ_max；最优 η 要兼顾谱的两端：η* = 2/(λ_min + λ_max)。",
+    ),
+)
+def _opt_lr_inverse(q: Params) -> Answer:
+    return 1 / _eig(q)[1]
+
+
+@mistake(
+    "gd_optimal_lr",
+    "stability-bound",
+    step=3,
+    text=Text(
+        "You gave the stability bound 2/λ_max; at that η the λ_max direction does not shrink at all.",
+        "你给出的是稳定性上界 2/λ_max；在这个 η 下 λ_max 方向根本不收缩。",
+    ),
+)
+def _opt_lr_bound(q: Params) -> Answer:
+    return 2 / _eig(q)[1]
+
+
+@torch_snippet("gd_optimal_lr")
+def _opt_lr_torch(q: Params) -> str:
+    return _quadratic_snippet(q, "print((2 / (lam.min() + lam.max())).item())\n")
+
+
+def _gd_run(q: Params, *, with_b: bool = True, sign: float = -1.0) -> Answer:
+    a = np.asarray(q["A"], dtype=np.float64)
+    b = np.asarray(q["b"], dtype=np.float64)
+    x = np.asarray(q["x0"], dtype=np.float64)
+    for _ in range(q["steps"]):
+        x = x + sign * q["lr"] * (a @ x + (b if with_b else 0.0))
+    return _answer(x)[0]
+
+
+@mistake(
+    "gd_steps",
+    "forgot-b",
+    step=1,
+    text=Text(
+        "You took ∇f = Ax and left out b: ∇(½xᵀAx + bᵀx) = Ax + b.",
+        "你把 ∇f 算成了 Ax，漏了 b：∇(½xᵀAx + bᵀx) = Ax + b。",
+    ),
+)
+def _gd_no_b(q: Params) -> Answer:
+    return _gd_run(q, with_b=False)
+
+
+@mistake(
+    "gd_steps",
+    "ascent",
+    step=1,
+    text=Text(
+        "You added η·∇f; gradient descent subtracts it: x ← x − η·∇f(x).",
+        "你加上了 η·∇f；梯度下降是减去它：x ← x − η·∇f(x)。",
+    ),
+)
+def _gd_ascent(q: Params) -> Answer:
+    return _gd_run(q, sign=1.0)
+
+
+@torch_snippet("gd_steps")
+def _gd_torch(q: Params) -> str:
+    return (
+        "import torch\n\n"
+        f"A = torch.tensor({q['A']}, dtype=torch.float64)\n"
+        f"b = torch.tensor({q['b']}, dtype=torch.float64)\n"
+        f"x = torch.tensor({q['x0']}, dtype=torch.float64, requires_grad=True)\n"
+        f"opt = torch.optim.SGD([x], lr={q['lr']})\n"
+        f"for _ in range({q['steps']}):\n"
+        "    opt.zero_grad()\n"
+        "    (0.5 * x @ A @ x + b @ x).backward()\n"
+        "    opt.step()\n"
+        "print(x.tolist() if x.numel() > 1 else x.item())\n"
+    )
+
+
+def _linreg(q: Params, *, factor_flip: bool = False, summed: bool = False) -> Answer:
+    x, y = np.asarray(q["x"], dtype=np.float64), np.asarray(q["y"], dtype=np.float64)
+    w, b = float(q["w"]), float(q["b"])
+    r = w * x + b - y
+    scale = 1.0 if q["loss"] == "half" else 2.0
+    if factor_flip:
+        scale = 3.0 - scale  # 1 ↔ 2
+    n = 1.0 if summed else float(len(x))
+    gw, gb = scale * float(r @ x) / n, scale * float(r.sum()) / n
+    return [w - q["lr"] * gw + 0.0, b - q["lr"] * gb + 0.0]
+
+
+@mistake(
+    "linreg_gd_step",
+    "summed",
+    step=1,
+    text=Text("You summed over the examples without the 1/n of the mean.", "你对样本求和，漏掉了取平均的 1/n。"),
+)
+def _linreg_sum(q: Params) -> Answer:
+    return _linreg(q, summed=True)
+
+
+@mistake(
+    "linreg_gd_step",
+    "factor-two",
+    step=1,
+    text=Text(
+        "You got the factor 2 wrong: ½·mean((ŷ − y)²) has gradient mean((ŷ − y)·x); mean((ŷ − y)²) has twice that.",
+        "系数 2 弄错了：½·mean((ŷ − y)²) 的梯度是 mean((ŷ − y)·x)；mean((ŷ − y)²) 的梯度是它的两倍。",
+    ),
+)
+def _linreg_factor(q: Params) -> Answer:
+    return _linreg(q, factor_flip=True)
+
+
+@torch_snippet("linreg_gd_step")
+def _linreg_torch(q: Params) -> str:
+    half = "0.5 * " if q["loss"] == "half" else ""
+    return (
+        "import torch\n\n"
+        f"x = torch.tensor({q['x']}, dtype=torch.float64)\n"
+        f"y = torch.tensor({q['y']}, dtype=torch.float64)\n"
+        f"w = torch.tensor({float(q['w'])}, dtype=torch.float64, requires_grad=True)\n"
+        f"b = torch.tensor({float(q['b'])}, dtype=torch.float64, requires_grad=True)\n"
+        f"opt = torch.optim.SGD([w, b], lr={q['lr']})\n"
+        f"({half}((w * x + b - y) ** 2).mean()).backward()\n"
+        "opt.step()\n"
+        "print([w.item(), b.item()])\n"
+    )
+
+
+def _decay(q: Params, lam_grad: float) -> Answer:
+    w, g = np.asarray(q["w"], dtype=np.float64), np.asarray(q["grad"], dtype=np.float64)
+    return _answer(w - q["lr"] * (g + lam_grad * w))[0]
+
+
+@mistake(
+    "weight_decay_step",
+    "no-decay",
+    step=1,
+    text=Text("You left out the penalty's gradient λ·w (or 2λ·w).", "你漏掉了惩罚项的梯度 λ·w（或 2λ·w）。"),
+)
+def _decay_none(q: Params) -> Answer:
+    return _decay(q, 0.0)
+
+
+@mistake(
+    "weight_decay_step",
+    "penalty-factor",
+    step=1,
+    text=Text(
+        "You got the penalty's factor wrong: (λ/2)‖w‖² has gradient λ·w, λ‖w‖² has gradient 2λ·w.",
+        "惩罚项的系数弄错了：(λ/2)‖w‖² 的梯度是 λ·w，λ‖w‖² 的梯度是 2λ·w。",
+    ),
+)
+def _decay_factor(q: Params) -> Answer:
+    return _decay(q, 2 * q["lambda"] if q["penalty"] == "half" else q["lambda"])
+
+
+@torch_snippet("weight_decay_step")
+def _decay_torch(q: Params) -> str:
+    wd = q["lambda"] if q["penalty"] == "half" else 2 * q["lambda"]
+    return (
+        "import torch\n\n"
+        f"w = torch.tensor({q['w']}, dtype=torch.float64, requires_grad=True)\n"
+        f"opt = torch.optim.SGD([w], lr={q['lr']}, weight_decay={wd})  # weight_decay is the λ of (λ/2)‖w‖²\n"
+        f"w.grad = torch.tensor({q['grad']}, dtype=torch.float64)  # ∇L without the penalty\n"
+        "opt.step()\n"
+        "print(w.tolist() if w.numel() > 1 else w.item())\n"
+    )
+
+
+def _sigmoid_bound(q: Params, peak: float, use_sigma: bool = False) -> Answer:
+    mode = q["mode"]
+    if mode == "bound":
+        return float(peak ** q["layers"])
+    if mode == "layers":
+        n = 1
+        while peak**n >= 10.0 ** q["below_exponent"]:
+            n += 1
+        return n
+    out = 1.0
+    for z in q["pre_activations"]:
+        s = 1 / (1 + math.exp(-z))
+        out *= s if use_sigma else s * (1 - s) * (peak / 0.25)
+    return out
+
+
+@mistake(
+    "sigmoid_gradient_bound",
+    "sigma-not-derivative",
+    step=1,
+    text=Text(
+        "You used σ(z) (½ at 0) where the chain rule needs σ′(z) = σ(z)(1 − σ(z)) (¼ at 0).",
+        "你用了 σ(z)（在 0 处为 ½），链式法则需要的是 σ′(z) = σ(z)(1 − σ(z))（在 0 处为 ¼）。",
+    ),
+)
+def _sig_bound_sigma(q: Params) -> Answer:
+    return _sigmoid_bound(q, 0.5, use_sigma=True)
+
+
+@mistake(
+    "sigmoid_gradient_bound",
+    "one-minus-sigma-only",
+    step=1,
+    text=Text(
+        "You took σ′ as 1 − σ(z) and dropped the σ(z) factor.",
+        "你把 σ′ 当成了 1 − σ(z)，漏乘了 σ(z)。",
+    ),
+)
+def _sig_bound_one_minus(q: Params) -> Answer:
+    if q["mode"] != "product":
+        return _sigmoid_bound(q, 0.5)
+    out = 1.0
+    for z in q["pre_activations"]:
+        out *= 1 - 1 / (1 + math.exp(-z))
+    return out
+
+
+@torch_snippet("sigmoid_gradient_bound")
+def _sig_bound_torch(q: Params) -> str:
+    if q["mode"] == "product":
+        return (
+            "import torch\n\n"
+            f"z = torch.tensor({q['pre_activations']}, dtype=torch.float64, requires_grad=True)\n"
+            "# unit weights: a_n = σ(z_n), each z_{i+1} = a_i + const, so ∂a_n/∂z_1 = Π σ′(z_i)\n"
+            "print(torch.prod(torch.sigmoid(z) * (1 - torch.sigmoid(z))).item())\n"
+        )
+    head = (
+        "import torch\n\n"
+        "z = torch.zeros((), dtype=torch.float64, requires_grad=True)\n"
+        "torch.sigmoid(z).backward()\n"
+        "peak = z.grad.item()  # σ′(0), the largest σ′ can be\n"
+    )
+    if q["mode"] == "bound":
+        return head + f"print(peak ** {q['layers']})\n"
+    return head + f"n = 1\nwhile peak ** n >= 1e{q['below_exponent']}:\n    n += 1\nprint(n)\n"
+
+
+def _init(q: Params, *, swap_var_std: bool = False, half_factor: bool = False) -> Answer:
+    mode, n_in, n_out = q["mode"], q["n_in"], q["n_out"]
+    num = {"xavier_var": 2.0, "xavier_bound": 6.0, "kaiming_var": 2.0, "kaiming_std": 2.0}[mode]
+    if half_factor:
+        num /= 2
+    var = num / (n_in + n_out) if mode.startswith("xavier") else num / n_in
+    root = mode in ("xavier_bound", "kaiming_std")
+    if swap_var_std:
+        root = not root
+    return math.sqrt(var) if root else var
+
+
+@mistake(
+    "init_variance",
+    "variance-vs-std",
+    step=3,
+    text=Text(
+        "You mixed up the variance and its square root (the std, or the uniform bound).",
+        "你把方差和它的平方根（标准差或均匀分布的边界）弄混了。",
+    ),
+)
+def _init_swap(q: Params) -> Answer:
+    return _init(q, swap_var_std=True)
+
+
+@mistake(
+    "init_variance",
+    "halved-numerator",
+    step=2,
+    text=Text(
+        "You used 1/fan_in (or 3/(fan_in + fan_out) for the bound): He uses 2/fan_in, Xavier 2/(fan_in + fan_out) "
+        "and a uniform bound √(6/(fan_in + fan_out)).",
+        "你用了 1/fan_in（或边界用 3/(fan_in + fan_out)）：He 初始化是 2/fan_in，Xavier 是 2/(fan_in + fan_out)，"
+        "均匀分布边界是 √(6/(fan_in + fan_out))。",
+    ),
+)
+def _init_half(q: Params) -> Answer:
+    return _init(q, half_factor=True)
+
+
+@torch_snippet("init_variance")
+def _init_torch(q: Params) -> str:
+    mode, n_in, n_out = q["mode"], q["n_in"], q["n_out"]
+    head = (
+        "import math\nimport torch\nfrom torch import nn\n\n"
+        f"w = torch.empty({n_out}, {n_in})  # nn.Linear({n_in}, {n_out}).weight\n"
+        "fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(w)\n"
+    )
+    if mode.startswith("xavier"):
+        body = "var = nn.init.calculate_gain('linear') ** 2 * 2 / (fan_in + fan_out)  # xavier_normal_'s variance\n"
+        last = "print(math.sqrt(3 * var))  # xavier_uniform_'s bound\n" if mode == "xavier_bound" else "print(var)\n"
+    else:
+        body = "std = nn.init.calculate_gain('relu') / math.sqrt(fan_in)  # kaiming_normal_'s std\n"
+        last = "print(std)\n" if mode == "kaiming_std" else "print(std ** 2)\n"
+    return head + body + last
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels: 1 the plain cases, 2 today's mix (the default), 3 the cases with the most to compute
+# ---------------------------------------------------------------------------------------------
+
+three_levels("gd_lr_bound", lambda q: 2 * (q["A"][0][1] != 0) + (abs(q["A"][0][1]) > 1))
+three_levels("gd_optimal_lr", lambda q: 2 * (q["A"][0][1] != 0) + (abs(q["A"][0][1]) > 1))
+three_levels("gd_steps", lambda q: q["steps"] + 2 * (len(q["x0"]) == 2), easy_max=1, hard_min=4)
+three_levels("linreg_gd_step", lambda q: len(q["x"]) + (q["loss"] == "mse"), easy_max=2, hard_min=4)
+three_levels("weight_decay_step", lambda q: len(q["w"]) + (q["penalty"] == "full"), easy_max=1, hard_min=3)
+three_levels("sigmoid_gradient_bound", lambda q: {"bound": 0, "layers": 1, "product": 2}[q["mode"]])
+three_levels(
+    "init_variance",
+    lambda q: {"xavier_var": 0, "kaiming_var": 0, "kaiming_std": 1, "xavier_bound": 2}[q["mode"]],
+)
+
+
+typeset_minus_signs(__name__)

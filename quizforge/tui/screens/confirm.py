@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from quizforge.tui.strings import t
+from quizforge.i18n import t
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -31,8 +31,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(self.question)
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{t('yes', self.lang)} (y)", id="yes", variant="warning")
-                yield Button(f"{t('no', self.lang)} (n)", id="no", variant="primary")
+                yield Button(f"{t('action.yes', self.lang)} (y)", id="yes", variant="warning")
+                yield Button(f"{t('action.no', self.lang)} (n)", id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

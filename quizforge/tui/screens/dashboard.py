@@ -12,8 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Static
 
+from quizforge.i18n import t, tn
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.strings import t
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -35,29 +36,28 @@ def mastery_bar(value: float, width: int = BAR_WIDTH) -> RichText:
 
 
 KEYS = [
-    ("s", "study"),
-    ("z", "quiz"),
-    ("m", "mock"),
-    ("r", "report"),
-    ("b", "browse"),
-    ("o", "settings"),
-    ("?", "help"),
-    ("q", "quit"),
+    ("s", "action.study"),
+    ("z", "action.quiz"),
+    ("m", "action.mock"),
+    ("r", "action.report"),
+    ("b", "action.browse"),
+    ("o", "action.settings"),
+    ("?", "action.help"),
+    ("q", "action.quit"),
 ]
 
 
 class DashboardScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "app.start('study')", "Study"),
-        Binding("z", "app.start('quiz')", "Quiz"),
-        Binding("m", "app.start('mock')", "Mock"),
-        Binding("r", "app.start('report')", "Report"),
-        Binding("b", "app.start('browse')", "Browse"),
-        Binding("o", "app.start('settings')", "Settings"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("s", "app.start('study')", t("action.study", Lang.EN)),
+        Binding("z", "app.start('quiz')", t("action.quiz", Lang.EN)),
+        Binding("m", "app.start('mock')", t("action.mock_short", Lang.EN)),
+        Binding("r", "app.start('report')", t("action.report", Lang.EN)),
+        Binding("b", "app.start('browse')", t("action.browse", Lang.EN)),
+        Binding("o", "app.start('settings')", t("action.settings", Lang.EN)),
+        Binding("question_mark", "app.help", t("action.help", Lang.EN)),
+        Binding("q", "app.quit", t("action.quit", Lang.EN)),
     ]
-
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
@@ -69,9 +69,9 @@ class DashboardScreen(AppScreen[None]):
                     yield Static(id=f"count-{key}", classes="count")
             with Horizontal(id="actions"):
                 for name, key in ACTIONS:
-                    label = t("mock_short" if name == "mock" else name, lang)
+                    label = t("action.mock_short" if name == "mock" else f"action.{name}", lang)
                     yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
-            yield Static(t("topics_progress", lang), id="topics-title", classes="title")
+            yield Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title")
             yield Static(id="topics")
         yield KeyBar(KEYS, lang)
 
@@ -94,7 +94,7 @@ class DashboardScreen(AppScreen[None]):
         if self.qf.bank_loaded:
             self._draw_bank()
         else:
-            self.query_one("#welcome", Static).update(t("loading", self.qf.lang))
+            self.query_one("#welcome", Static).update(t("common.loading", self.qf.lang))
             # a moment after the first frame is on the terminal (call_after_refresh fires before the
             # frame is written, and loading the bank would hold it back)
             self.set_timer(FIRST_FRAME_S, self._draw_bank)
@@ -106,10 +106,12 @@ class DashboardScreen(AppScreen[None]):
             "due_today": counts.due,
             "new_available": counts.new,
             "done_today": counts.done,
-            "streak": t("days", lang, n=counts.streak),
+            "streak": tn("dashboard.days", counts.streak, lang),
         }
         for key, value in values.items():
-            self.query_one(f"#count-{key}", Static).update(RichText.assemble((f"{value}\n", "bold"), t(key, lang)))
+            self.query_one(f"#count-{key}", Static).update(
+                RichText.assemble((f"{value}\n", "bold"), t(f"dashboard.{key}", lang))
+            )
         self._nothing_due = counts.due == 0 and counts.new == 0
 
     def _draw_bank(self) -> None:
@@ -123,8 +125,8 @@ class DashboardScreen(AppScreen[None]):
         if qf.sync_bank():  # new questions since the last run change today's counts
             self._draw_counts()
         self.query_one("#welcome", Static).update(
-            t("welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
-            + ("\n" + t("no_cards_due", lang) if self._nothing_due else "")
+            t("dashboard.welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
+            + ("\n" + t("dashboard.no_cards_due", lang) if self._nothing_due else "")
         )
         self._draw_topics(None)
         # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile

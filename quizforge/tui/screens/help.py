@@ -11,71 +11,79 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from quizforge.text import Text
-from quizforge.tui.strings import t
+from quizforge.i18n import RATING_KEYS, rating_name, t
+from quizforge.text import Lang
 
-KEYS: list[tuple[Text, list[tuple[str, Text]]]] = [
+# (section's catalogue key, [(key label, catalogue key of what it does)])
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        Text("Everywhere", "所有界面"),
+        "help.section.everywhere",
         [
-            ("?", Text("this help", "显示本帮助")),
-            ("ctrl+p", Text("command palette: every action by name", "命令面板：按名称查找所有操作")),
-            ("escape / q", Text("back (asks first if an answer is in progress)", "返回（若答案尚未提交会先询问）")),
-            ("ctrl+t", Text("light / dark theme", "切换明/暗主题")),
-            ("ctrl+l", Text("English / 中文", "切换中文 / English")),
-            ("ctrl+q", Text("quit", "退出")),
+            ("?", "help.this_help"),
+            ("ctrl+p", "help.palette"),
+            ("escape / q", "help.back"),
+            ("ctrl+t", "help.theme"),
+            ("ctrl+l", "help.language"),
+            ("ctrl+q", "help.quit"),
         ],
     ),
     (
-        Text("Dashboard", "主页"),
+        "help.section.dashboard",
         [
-            ("s", Text("study today's cards", "学习今日卡片")),
-            ("z", Text("quiz: a scored practice set", "测验：一组计分练习")),
-            ("m", Text("mock interview", "模拟面试")),
-            ("r", Text("progress report", "学习报告")),
-            ("b", Text("browse the bank", "浏览题库")),
-            ("o", Text("settings", "设置")),
+            ("s", "help.study"),
+            ("z", "help.quiz"),
+            ("m", "help.mock"),
+            ("r", "help.report"),
+            ("b", "help.browse"),
+            ("o", "help.settings"),
         ],
     ),
     (
-        Text("Study and quiz", "学习与测验"),
+        "help.section.study",
         [
-            ("space / enter", Text("concept card: reveal the model answer", "概念题：显示参考答案")),
-            ("a–f", Text("concept card, revealed: tick / untick key points", "概念题（已显示答案）：勾选/取消要点")),
-            ("a–f / 1–9", Text("choice card: pick (toggle for multi-select)", "选择题：选择选项（多选题为切换）")),
-            ("enter", Text("submit the answer / accept the proposed rating", "提交答案 / 接受建议评分")),
-            ("1 2 3 4", Text("rate: Again, Hard, Good, Easy", "评分：重来、困难、良好、简单")),
-            ("u / ctrl+u", Text("undo the last answer", "撤销上一次作答")),
-            ("s / ctrl+s", Text("suspend this card", "暂停这张卡片")),
-            ("↑ ↓ / PgUp PgDn", Text("scroll a long answer or solution", "滚动较长的答案或解题过程")),
+            ("space / enter", "help.reveal"),
+            ("a–f", "help.tick"),
+            ("a–f / 1–9", "help.pick"),
+            ("enter", "help.submit"),
+            ("1 2 3 4", "help.rate"),
+            ("u / ctrl+u", "help.undo"),
+            ("s / ctrl+s", "help.suspend"),
+            ("↑ ↓ / PgUp PgDn", "help.scroll"),
         ],
     ),
     (
-        Text("Mock interview", "模拟面试"),
+        "help.section.mock",
         [
-            ("ctrl+s", Text("submit a written answer (Enter is a new line)", "提交书面回答（回车换行）")),
-            ("F2 / ctrl+n", Text("pass this question", "跳过这道题")),
-            ("escape", Text("abandon the interview (asks first)", "放弃本次面试（会先询问）")),
-            ("↑ ↓ / space / a–f", Text("scorecard: move and tick key points", "成绩单：移动并勾选要点")),
-            ("t", Text("scorecard: study the three weakest topics", "成绩单：复习最薄弱的三个主题")),
+            ("ctrl+s", "help.mock_submit"),
+            ("F2 / ctrl+n", "help.mock_pass"),
+            ("escape", "help.mock_abandon"),
+            ("↑ ↓ / space / a–f", "help.scorecard_tick"),
+            ("t", "help.scorecard_study"),
         ],
     ),
     (
-        Text("Browse", "题库"),
+        "help.section.browse",
         [
-            ("/", Text("search (text, #tag, id)", "搜索（文字、#标签、id）")),
-            ("↑ ↓", Text("move through the questions", "在题目之间移动")),
-            ("ctrl+s", Text("suspend / unsuspend the card", "暂停 / 恢复这张卡片")),
+            ("/", "help.search"),
+            ("↑ ↓", "help.move"),
+            ("ctrl+s", "help.toggle_suspend"),
         ],
     ),
 ]
 
 
+def _what(key: str, lang: str) -> str:
+    if key == "help.rate":  # the rating names come from their one home in the catalogue
+        ratings = t("list.separator", lang).join(rating_name(r, lang) for r in RATING_KEYS)
+        return t(key, lang, ratings=ratings)
+    return t(key, lang)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close", show=False),
-        Binding("question_mark", "dismiss", "Close", show=False),
+        Binding("escape", "dismiss", t("action.back", Lang.EN)),
+        Binding("q", "dismiss", t("action.back", Lang.EN), show=False),
+        Binding("question_mark", "dismiss", t("action.back", Lang.EN), show=False),
     ]
 
     def __init__(self, lang: str) -> None:
@@ -87,10 +95,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for section, rows in KEYS:
-            table.add_row(section.get(self.lang), "", style="bold underline")
+            table.add_row(t(section, self.lang), "", style="bold underline")
             for key, what in rows:
-                table.add_row(key, what.get(self.lang))
+                table.add_row(key, _what(what, self.lang))
             table.add_row("", "")
         with VerticalScroll(id="help-box"):
-            yield Static(t("help_title", self.lang), classes="title")
+            yield Static(t("help.title", self.lang), classes="title")
             yield Static(table)

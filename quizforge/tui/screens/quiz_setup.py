@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from quizforge.bank.schema import Bank
-from quizforge.tui.strings import t
+from quizforge.i18n import t
+from quizforge.text import Lang
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class QuizChoice:
 
 
 class QuizSetupScreen(ModalScreen[QuizChoice | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("action.cancel", Lang.EN))]
 
     def __init__(self, bank: Bank, lang: str) -> None:
         super().__init__()
@@ -36,20 +37,22 @@ class QuizSetupScreen(ModalScreen[QuizChoice | None]):
         areas: dict[str, str] = {}
         for tid, topic in self.bank.topics.items():
             areas.setdefault(tid.split(".")[0], topic.area)
-        options = [(f"{t('area', lang)}: {prefix}.*", prefix) for prefix in areas]
+        options = [(f"{t('quiz.area', lang)}: {prefix}.*", prefix) for prefix in areas]
         options += [(f"{tid} · {self.bank.topic_name(tid, lang)}", tid) for tid in self.bank.topics]
         with Vertical(id="confirm-box"):
-            yield Static(t("quiz", lang), classes="title")
-            yield Label(t("topic", lang))
-            yield Select(options, prompt=t("all_topics", lang), id="quiz-topic")
-            yield Label(t("difficulty", lang))
-            yield Select([(str(d), d) for d in range(1, 6)], prompt=t("any_difficulty", lang), id="quiz-difficulty")
-            yield Label(t("quiz_count", lang))
+            yield Static(t("action.quiz", lang), classes="title")
+            yield Label(t("browse.topic", lang))
+            yield Select(options, prompt=t("browse.all_topics", lang), id="quiz-topic")
+            yield Label(t("browse.difficulty", lang))
+            yield Select(
+                [(str(d), d) for d in range(1, 6)], prompt=t("quiz.any_difficulty", lang), id="quiz-difficulty"
+            )
+            yield Label(t("quiz.count", lang))
             yield Input("10", id="quiz-count", type="integer")
             yield Static(id="quiz-error", classes="muted")
             with Horizontal(id="confirm-buttons"):
-                yield Button(t("start", lang), id="start", variant="primary")
-                yield Button(t("cancel", lang), id="cancel")
+                yield Button(t("action.start", lang), id="start", variant="primary")
+                yield Button(t("action.cancel", lang), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#quiz-topic", Select).focus()
@@ -59,7 +62,7 @@ class QuizSetupScreen(ModalScreen[QuizChoice | None]):
     def _start(self) -> None:
         text = self.query_one("#quiz-count", Input).value.strip()
         if not text.isdigit() or not 1 <= int(text) <= 200:
-            self.query_one("#quiz-error", Static).update(t("quiz_count_range", self.lang))
+            self.query_one("#quiz-error", Static).update(t("quiz.count_range", self.lang))
             return
         topic = self.query_one("#quiz-topic", Select).value
         difficulty = self.query_one("#quiz-difficulty", Select).value

@@ -11,14 +11,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from quizforge.i18n import t
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.strings import t
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizforge.study.quiz import QuizSummary
 
-KEYS = [("s", "study_misses"), ("esc", "back")]
+KEYS = [("s", "quiz.study_misses"), ("esc", "action.back")]
 
 
 def _minutes(seconds: float) -> str:
@@ -28,14 +29,13 @@ def _minutes(seconds: float) -> str:
 
 class QuizSummaryScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back"),
-        Binding("s", "study_misses", "Study the misses"),
+        Binding("escape,q", "back", t("action.back", Lang.EN)),
+        Binding("s", "study_misses", t("quiz.study_misses", Lang.EN)),
     ]
 
     def __init__(self, summary: QuizSummary) -> None:
         super().__init__()
         self.summary = summary
-
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,19 +55,19 @@ class QuizSummaryScreen(AppScreen[None]):
         lang = self.qf.lang
         s = self.summary
         self.query_one("#quiz-score", Static).update(
-            t("quiz_score", lang, correct=s.correct, asked=s.asked, pct=s.percent, time=_minutes(s.seconds))
+            t("quiz.score", lang, correct=s.correct, asked=s.asked, pct=s.percent, time=_minutes(s.seconds))
         )
         parts: list[RenderableType] = []
         if not s.misses:
-            parts.append(RichText(t("quiz_no_misses", lang), style="green"))
+            parts.append(RichText(t("quiz.no_misses", lang), style="green"))
         else:
-            parts.append(RichText(t("quiz_misses", lang, n=len(s.misses)), style="bold"))
+            parts.append(RichText(t("quiz.misses", lang, n=len(s.misses)), style="bold"))
         for i, r in enumerate(s.misses, 1):
             p = r.presented
             parts += [
                 RichText(""),
                 RichText(f"{i}. {p.prompt.get(lang)}", style="bold"),
-                RichText(f"   {t('your_answer', lang)}: {r.answer or '—'}", style="red"),
+                RichText(f"   {t('study.your_answer', lang)}: {r.answer or '—'}", style="red"),
             ]
             if p.instance is not None:
                 from quizforge.render import format_answer
@@ -76,7 +76,7 @@ class QuizSummaryScreen(AppScreen[None]):
             else:
                 expected = r.expected
             if expected:
-                parts.append(RichText(f"   {t('expected', lang)}: {expected}", style="green"))
+                parts.append(RichText(f"   {t('answer.expected', lang)}: {expected}", style="green"))
             if r.model_answer is not None:
                 parts.append(RichText(r.model_answer.get(lang), style="dim"))
         self.query_one("#quiz-misses", Static).update(Group(*parts))
@@ -87,7 +87,7 @@ class QuizSummaryScreen(AppScreen[None]):
     def action_study_misses(self) -> None:
         ids = [r.presented.card_id for r in self.summary.misses]
         if not ids:
-            self.notify(t("quiz_no_misses", self.qf.lang))
+            self.notify(t("quiz.no_misses", self.qf.lang))
             return
         self.dismiss(None)
         self.qf.study_cards(ids)

@@ -13,16 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from quizforge.i18n import t
 from quizforge.report.render_text import sections
 from quizforge.report.stats import Report, build_report
-from quizforge.report.strings import label
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     pass
 
-KEYS = [("esc", "back"), ("?", "help")]
+KEYS = [("esc", "action.back"), ("?", "action.help")]
 
 
 class ReportScreen(AppScreen[None]):
@@ -38,8 +39,8 @@ class ReportScreen(AppScreen[None]):
     ReportScreen #report-body { width: 100%; margin: 1 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("question_mark", "app.help", "Help"),
+        Binding("escape", "back", t("action.back", Lang.EN)),
+        Binding("question_mark", "app.help", t("action.help", Lang.EN)),
     ]
 
     def __init__(self, topics: Sequence[str] | None = None, days: int = 365) -> None:
@@ -48,12 +49,11 @@ class ReportScreen(AppScreen[None]):
         self.days = days
         self.report: Report | None = None
 
-
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
         yield Header()
         with VerticalScroll(id="report"):
-            yield Static(label("loading", lang), id="report-body")
+            yield Static(t("common.loading", lang), id="report-body")
         yield KeyBar(KEYS, lang)
 
     def on_mount(self) -> None:
@@ -66,7 +66,7 @@ class ReportScreen(AppScreen[None]):
     async def apply_language(self) -> None:
         lang = self.qf.lang
         self.query_one(KeyBar).show(KEYS, lang)
-        self.query_one("#report-body", Static).update(label("loading", lang))
+        self.query_one("#report-body", Static).update(t("common.loading", lang))
         self.load()
 
     def action_back(self) -> None:

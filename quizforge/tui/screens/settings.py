@@ -12,16 +12,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
+from quizforge.i18n import t
 from quizforge.store.models import Settings
-from quizforge.tui.strings import t
+from quizforge.text import Lang
 from quizforge.tui.widgets.key_bar import KeyBar
 
 # field -> (label key, parse, lower bound, upper bound)
 _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
-    "desired_retention": ("retention", float, 0.70, 0.99),
-    "new_per_day": ("new_per_day", int, 0, 999),
-    "reviews_per_day": ("reviews_per_day", int, 0, 9999),
-    "day_start_hour": ("day_start", int, 0, 23),
+    "desired_retention": ("settings.retention", float, 0.70, 0.99),
+    "new_per_day": ("settings.new_per_day", int, 0, 999),
+    "reviews_per_day": ("settings.reviews_per_day", int, 0, 9999),
+    "day_start_hour": ("settings.day_start", int, 0, 23),
 }
 
 
@@ -33,20 +34,20 @@ def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: 
         try:
             value = kind(text)
         except ValueError:
-            return t("invalid_setting", lang, field=t(label, lang), message=f"'{text}'")
+            return t("settings.invalid_setting", lang, field=t(label, lang), message=f"'{text}'")
         if not lo <= value <= hi:
-            return t("invalid_setting", lang, field=t(label, lang), message=f"{lo:g}–{hi:g}")
+            return t("settings.invalid_setting", lang, field=t(label, lang), message=f"{lo:g}–{hi:g}")
         values[name] = value
     return dataclasses.replace(current, **values)  # type: ignore[arg-type]
 
 
-KEYS = [("^s", "save"), ("esc", "cancel")]
+KEYS = [("^s", "action.save"), ("esc", "action.cancel")]
 
 
 class SettingsScreen(Screen[Settings | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", t("action.cancel", Lang.EN)),
+        Binding("ctrl+s", "save", t("action.save", Lang.EN)),
     ]
 
     def __init__(self, settings: Settings, lang: str) -> None:
@@ -58,8 +59,8 @@ class SettingsScreen(Screen[Settings | None]):
         lang = self.lang
         yield Header()
         with VerticalScroll(id="settings-form"):
-            yield Static(t("settings", lang), classes="title")
-            yield Label(t("language", lang))
+            yield Static(t("action.settings", lang), classes="title")
+            yield Label(t("settings.language", lang))
             yield Select(
                 [("English", "en"), ("中文", "zh")], value=self.settings.language, allow_blank=False, id="language"
             )
@@ -68,8 +69,8 @@ class SettingsScreen(Screen[Settings | None]):
                 yield Input(str(getattr(self.settings, name)), id=name)
             yield Static(id="settings-error", classes="muted")
             with Horizontal(id="settings-buttons"):
-                yield Button(f"{t('save', lang)} (ctrl+s)", id="save", variant="primary")
-                yield Button(f"{t('cancel', lang)} (esc)", id="cancel")
+                yield Button(f"{t('action.save', lang)} (ctrl+s)", id="save", variant="primary")
+                yield Button(f"{t('action.cancel', lang)} (esc)", id="cancel")
         yield KeyBar(KEYS, lang)
 
     def on_mount(self) -> None:

@@ -18,9 +18,9 @@ from quizforge.numeric.base import Instance
 
 if TYPE_CHECKING:
     from quizforge.study.session import Presented
+from quizforge.i18n import t
 from quizforge.render import format_answer
 from quizforge.text import Text
-from quizforge.tui.strings import t
 
 LABELS = "abcdefghi"
 
@@ -62,17 +62,17 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     parts: list[RenderableType] = []
     if instance is not None:
         parts += [
-            RichText(t("sample_instance", lang, seed=instance.seed), style="italic"),
+            RichText(t("browse.sample_instance", lang, seed=instance.seed), style="italic"),
             para(instance.prompt.get(lang)),
         ]
         if instance.choices:
             parts.append(choices_block(instance.choices, lang))
         parts += [
             RichText(""),
-            heading(t("expected", lang)),
+            heading(t("answer.expected", lang)),
             para(format_answer(instance, lang)),
             RichText(""),
-            heading(t("solution", lang)),
+            heading(t("answer.solution", lang)),
             para(instance.solution.get(lang)),
         ]
         return Group(*parts)
@@ -85,13 +85,13 @@ def question_preview(question: Question, lang: str, instance: Instance | None = 
     if choices:
         parts += [RichText(""), choices_block(choices, lang, correct=expected.value)]
     elif expected.text:
-        parts += [RichText(""), heading(t("expected", lang)), para(expected.text)]
+        parts += [RichText(""), heading(t("answer.expected", lang)), para(expected.text)]
     if expected.model is not None:
-        parts += [RichText(""), heading(t(expected.model_label, lang)), para(expected.model.get(lang))]
+        parts += [RichText(""), heading(t(f"answer.{expected.model_label}", lang)), para(expected.model.get(lang))]
     if expected.key_points:
         parts += [
             RichText(""),
-            heading(t("key_points", lang).split("—")[0].strip()),
+            heading(t("answer.key_points", lang)),
             key_points_block(expected.key_points, lang),
         ]
     return Group(*parts)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from rich.text import Text as RichText
 from textual.widgets import Static
 
-from quizforge.tui.strings import t
+from quizforge.i18n import t
 
 
 class KeyBar(Static):
@@ -16,10 +16,8 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
     """
 
-    def __init__(
-        self, keys: Sequence[tuple[str, str]], lang: str, lookup: Callable[[str, str], str] = t
-    ) -> None:
-        """``keys`` are (key label, string key) pairs; ``lookup`` turns a string key into text."""
+    def __init__(self, keys: Sequence[tuple[str, str]], lang: str, lookup: Callable[[str, str], str] = t) -> None:
+        """``keys`` are (key label, catalogue key) pairs; ``lookup`` turns a key into text."""
         self.lookup = lookup
         super().__init__(self._content(keys, lang))  # in the first frame, not one refresh later
         self.keys = list(keys)

@@ -16,31 +16,25 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from quizforge.tui.strings import t
+from quizforge.i18n import RATING_KEYS, rating_name, t
 
-NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+NAMES = RATING_KEYS  # the catalogue keys of the rating names, by rating
 VARIANTS = {1: "error", 2: "warning", 3: "success", 4: "primary"}
 
 
 def format_interval(delta: timedelta, lang: str) -> str:
     """``90 s`` → ``2 min``; ``3 days`` → ``3 d`` / ``3天``; months and years for long intervals."""
     seconds = max(0.0, delta.total_seconds())
-    zh = lang == "zh"
     if seconds < 3600:
-        n = max(1, round(seconds / 60))
-        return f"{n}分钟" if zh else f"{n} min"
+        return t("interval.minutes", lang, n=max(1, round(seconds / 60)))
     if seconds < 86400:
-        n = round(seconds / 3600)
-        return f"{n}小时" if zh else f"{n} h"
+        return t("interval.hours", lang, n=round(seconds / 3600))
     days = seconds / 86400
     if days < 30.5:
-        n = round(days)
-        return f"{n}天" if zh else f"{n} d"
+        return t("interval.days", lang, n=round(days))
     if days < 365:
-        months = days / 30.44
-        return f"{months:.1f}个月" if zh else f"{months:.1f} mo"
-    years = days / 365.25
-    return f"{years:.1f}年" if zh else f"{years:.1f} y"
+        return t("interval.months", lang, n=f"{days / 30.44:.1f}")
+    return t("interval.years", lang, n=f"{days / 365.25:.1f}")
 
 
 class RatingBar(Horizontal):
@@ -53,19 +47,19 @@ class RatingBar(Horizontal):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        for r, name in NAMES.items():
+        for r in NAMES:
             yield Button(
-                f"{r} {t(name, self.lang)}",
+                f"{r} {rating_name(r, self.lang)}",
                 id=f"rate-{r}",
                 variant=VARIANTS[r],  # type: ignore[arg-type]
                 compact=True,
             )
 
     def show(self, intervals: Mapping[int, timedelta], proposed: int) -> None:
-        for r, name in NAMES.items():
+        for r in NAMES:
             button = self.query_one(f"#rate-{r}", Button)
             when = intervals.get(r)
-            label = f"{r} {t(name, self.lang)}"
+            label = f"{r} {rating_name(r, self.lang)}"
             button.label = f"{label} · {format_interval(when, self.lang)}" if when is not None else label
             button.set_class(r == proposed, "proposed")
 
