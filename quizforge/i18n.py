@@ -68,6 +68,10 @@ _TEXTS: dict[str, Text] = {
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
     ),
+    "study.code_file_hint": Text(
+        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
+        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
+    ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
         "先口头或在心里作答，然后按空格键查看参考答案。",

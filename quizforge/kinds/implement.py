@@ -38,6 +38,20 @@ def shared_judge() -> Judge:
     return _judge
 
 
+def source_of(answer: str) -> str:
+    """The code an answer gives: the answer itself, or the file it names (one line ending in ``.py``)."""
+    line = answer.strip()
+    if "\n" not in line and line.endswith(".py"):
+        from pathlib import Path
+
+        path = Path(line).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return answer  # judged as code: the verdict says no function is defined
+    return answer
+
+
 @dataclass(frozen=True)
 class ImplementBody(Body):
     drill: str | None = None  # the drill's name in quizforge.drills
@@ -102,7 +116,7 @@ class ImplementKind(QuestionKind):
         from quizforge.grading.verdict import Verdict
 
         seed = drawn if isinstance(drawn, int) else 0
-        v = shared_judge().judge(drill_of(question), text, seed=seed)
+        v = shared_judge().judge(drill_of(question), source_of(text), seed=seed)
         return Verdict(v.ok, v.passed / v.total, v.text(lang))
 
     def anki_sides(self, question: Question, lang: str, seed: int | None) -> tuple[str, str]:
