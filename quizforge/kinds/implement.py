@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from quizforge.bank.schema import Body, Question
+from quizforge.bank.schema import Body, Kind, Question
 from quizforge.kinds.base import Expected, QuestionKind, anki_text, register
 from quizforge.text import Text
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from quizforge.drills.judge import Judge
     from quizforge.grading.verdict import Verdict
 
-IMPLEMENT = "implement"
 _judge: Judge | None = None
 
 
@@ -66,7 +65,7 @@ def drill_of(question: Question) -> Drill:
 
 
 class ImplementKind(QuestionKind):
-    name = IMPLEMENT
+    name = Kind.IMPLEMENT
     fields = frozenset({"drill"})
     prompt_required = False  # the drill writes the prompt
     difficulty_required = False
