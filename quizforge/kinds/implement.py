@@ -31,9 +31,12 @@ def shared_judge() -> Judge:
     """The one judge of this process (it keeps the warm child between verdicts)."""
     global _judge
     if _judge is None:
+        import atexit
+
         from quizforge.drills.judge import Judge
 
         _judge = Judge()
+        atexit.register(_judge.close)  # a warm child nobody used: stop it, remove its directory
     return _judge
 
 
