@@ -68,6 +68,10 @@ _TEXTS: dict[str, Text] = {
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
     ),
+    "study.code_file_hint": Text(
+        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
+        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
+    ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
         "先口头或在心里作答，然后按空格键查看参考答案。",
@@ -367,6 +371,13 @@ _TEXTS: dict[str, Text] = {
     # `quizforge study --plain`: the line-by-line dialogue
     "plain.answer": Text("answer> ", "答案> "),
     "plain.attempt": Text("your answer (Enter to reveal)> ", "你的回答（回车显示答案）> "),
+    "plain.code_file": Text(
+        "file with your solution (Enter to see the solution)> ", "你的解答文件路径（回车查看参考解答）> "
+    ),
+    "plain.bad_file": Text(
+        "{path}: cannot read it ({why}); try again (Enter shows the solution, q stops)",
+        "{path}：无法读取（{why}）；请重新输入（回车显示解答，q 结束）",
+    ),
     "plain.rating": Text("rating [{ratings}; Enter = {n} {name}]> ", "评分 [{ratings}；回车 = {n} {name}]> "),
     "plain.bad_rating": Text(
         "please type 1, 2, 3 or 4, Enter to accept {n} {name}, or q to stop",
