@@ -149,6 +149,7 @@ _TEXTS: dict[str, Text] = {
     "kind.choice": Text("choice", "选择题"),
     "kind.numeric": Text("numeric", "计算题"),
     "kind.generated": Text("generated", "随机计算题"),
+    "kind.implement": Text("implement", "编程实现题"),
     # settings
     "settings.language": Text("Language", "语言"),
     "settings.retention": Text("Desired retention (0.70–0.99)", "目标记忆保持率（0.70–0.99）"),
