@@ -158,7 +158,9 @@ def _read_new_lines(path: Path, mark: list[int] | None, batch: Batch) -> list[in
         text = data[:end].decode("utf-8-sig" if offset == 0 else "utf-8")
     except UnicodeDecodeError:
         raise SyncError(f"{path}: not UTF-8 text") from None
-    lines = text.splitlines(keepends=True)
+    # Lines end at "\n" only: str.splitlines() would also cut at U+0085 and U+2028, which JSON leaves
+    # unescaped inside strings (a plan note, an answer), tearing an event in two.
+    lines = [line + "\n" for line in text.split("\n")[:-1]]
     try:
         parse_lines(path, lines, batch, first=number + 1)
     except ImportFileError as exc:
