@@ -41,6 +41,7 @@ TARGETS: dict[str, Target] = {
     "grading.verdict": Target("quizforge/grading/verdict.py", ("tests/grading/",)),
     "store.repository": Target("quizforge/store/repository.py", ("tests/store/",)),
     "store.database": Target("quizforge/store/database.py", ("tests/store/",)),
+    "store.models": Target("quizforge/store/models.py", ("tests/store/",)),
     "study.scheduling": Target(
         "quizforge/study/scheduling.py", ("tests/study/test_scheduling.py", "tests/study/test_scheduling_settings.py")
     ),
