@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -415,3 +416,85 @@ def test_limits_and_undecodable_answers(store: Store) -> None:
     store.record_review(review("r1", answer="caf\udce9"), learned("q1"))  # a byte read with surrogateescape
     store.record_review(review("r2", at=T0 + DAY, answer="x\ud800y"), learned("q1"))  # not an escaped byte: "?"
     assert [r.answer for r in store.reviews()] == ["caf\ufffd", "x?y"]
+
+
+# -- transactions, the device id, queue queries ----------------------------------------------------
+
+
+def test_a_failed_transaction_leaves_nothing_and_nested_ones_join_the_outer(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_settings(new_per_day=3)  # a nested transaction: joins, does not commit by itself
+        store.record_review(review("r1"), learned("q1"))
+        raise RuntimeError("the caller failed half-way")
+    assert store.raw_settings() == {} and store.reviews() == [] and store.events() == []
+    assert store.card("q1") is None and store.last_seq() == 0
+    with store.transaction():
+        store.set_settings(new_per_day=3)
+        store.record_review(review("r1"), learned("q1"))
+    with Store.open(store.path) as other:  # committed: another connection sees both
+        assert other.settings().new_per_day == 3 and [r.id for r in other.reviews()] == ["r1"]
+
+
+@pytest.mark.parametrize("stored", ["{broken", "5", "null"])
+def test_a_damaged_device_id_is_replaced_once_and_kept(tmp_path: Path, stored: str) -> None:
+    path = tmp_path / "quizforge.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = '_device'", (stored,))
+    conn.close()
+    with Store.open(path) as s:
+        device = s.device
+        assert isinstance(device, str) and uuid.UUID(device)
+    with Store.open(path) as s:
+        assert s.device == device
+
+
+def test_naive_times_are_refused_on_the_way_in(store: Store) -> None:
+    naive = datetime(2026, 3, 1, 12, 0)
+    with pytest.raises(ValueError):
+        store.record_review(review("r1", at=naive), learned("q1"))
+    with pytest.raises(ValueError):
+        store.bury(["q1"], naive)
+    assert store.reviews() == [] and store.events() == []
+
+
+def test_events_filter_by_kind_and_key_in_replay_order(store: Store) -> None:
+    store.merge(
+        [],
+        [
+            event(EventKind.SUSPEND, "q2", {"suspended": True}, at=T0 + DAY, eid="e1"),
+            event(EventKind.SUSPEND, "q1", {"suspended": True}, at=T0 + DAY, eid="e0"),
+            event(EventKind.LEECH, "q1", {"leech": True}, at=T0, eid="e2"),
+        ],
+    )
+    assert [e.id for e in store.events()] == ["e2", "e0", "e1"]
+    assert [e.id for e in store.events(key="q1")] == ["e2", "e0"]
+    assert [e.id for e in store.events([EventKind.SUSPEND], key="q1")] == ["e0"]
+    assert [e.id for e in store.events([EventKind.LEECH, EventKind.BURY])] == ["e2"]
+    assert store.event_count() == 3
+    assert store.latest_event(EventKind.SUSPEND, "q1") == store.events(key="q1")[1]
+    assert store.latest_event(EventKind.BURY, "q1") is None
+
+
+def test_due_cards_follow_phase_flags_burial_due_order_and_limit(store: Store) -> None:
+    def due(card_id: str, when: datetime, suspended: bool = False, buried_until: datetime | None = None) -> Card:
+        card = learned(card_id, suspended=suspended, buried_until=buried_until)
+        return replace(card, memory=replace(card.memory, due=when))
+
+    store.put_cards(
+        [
+            due("late", T0 - timedelta(hours=1)),
+            due("early", T0 - DAY),
+            due("now", T0),  # due exactly at `before`: not yet
+            due("susp", T0 - DAY, suspended=True),
+            due("buried", T0 - DAY, buried_until=T0 + US),
+            due("unburied", T0 - 2 * DAY, buried_until=T0),
+            Card("new", position=1),
+        ]
+    )
+    assert [c.card_id for c in store.due_cards(T0, T0, 10)] == ["unburied", "early", "late"]
+    assert [c.card_id for c in store.due_cards(T0, T0, 2)] == ["unburied", "early"]
+    assert store.count_due(T0, T0) == 3
+    assert store.count_due(T0 + US, T0 + US) == 5  # "now" becomes due and "buried" comes back
+    assert store.count_new(T0) == 1
