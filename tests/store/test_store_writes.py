@@ -498,3 +498,25 @@ def test_due_cards_follow_phase_flags_burial_due_order_and_limit(store: Store) -
     assert store.count_due(T0, T0) == 3
     assert store.count_due(T0 + US, T0 + US) == 5  # "now" becomes due and "buried" comes back
     assert store.count_new(T0) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("a\udc80\udcff", "a\ufffd\ufffd"),  # escaped bytes 0x80 and 0xff (the ends of the escape range)
+        ("\udcc3\udca9", "é"),  # UTF-8 read under a C locale: the bytes make a character again
+        ("\udc7f", "?"),  # just below the escape range: a lone surrogate, replaced
+        ("\ud800", "?"),
+        ("\udfff", "?"),
+        ("\udc80\ud800", "??"),  # mixed: everything replaced, nothing raises
+        ("\ud7ff\ue000", "\ud7ff\ue000"),  # just outside the surrogates: kept
+    ],
+)
+def test_answers_with_surrogates_are_stored_not_refused(store: Store, typed: str, stored: str) -> None:
+    store.record_review(review("r1", answer=typed), learned("q1"))
+    assert [r.answer for r in store.reviews()] == [stored]
+
+
+def test_integrity_check_of_a_sound_file(store: Store) -> None:
+    store.record_review(review("r1"), learned("q1"))
+    assert store.integrity_check() == "ok"
