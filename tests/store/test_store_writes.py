@@ -220,7 +220,8 @@ def test_a_local_register_event_moves_one_microsecond_past_the_latest_only(store
     other_key = store.add_event(EventKind.SUSPEND, "q2", {"suspended": True}, at=T0)
     assert other_key.at == T0
     # plan.set and plan.clear share one register
-    store.add_event("plan.set", "", {"goal": 1}, at=late)
+    plan = store.add_event("plan.set", data={"goal": 1}, at=late)
+    assert (plan.key, plan.data) == ("", {"goal": 1})  # a plan is about nothing in particular
     clear = store.add_event("plan.clear", "", {}, at=T0)
     assert clear.at == late + US
     # append-only kinds keep their time
