@@ -319,9 +319,9 @@ def test_set_settings_logs_only_changes_and_compares_tuples_with_stored_lists(st
         ("learning_steps_s", {"value": [30, 90]}),
         ("new_per_day", {"value": 20}),
     ]
-    store.set_settings(learning_steps_s=(30,))
-    assert store.settings().learning_steps_s == (30,)
-    assert len(store.events()) == 3
+    store.set_settings(learning_steps_s=(30, 90), new_per_day=5)  # the first unchanged, the second not
+    assert store.settings().new_per_day == 5
+    assert [e.key for e in store.events()] == ["learning_steps_s", "new_per_day", "new_per_day"]
 
 
 def test_raw_settings_leave_out_internal_damaged_and_wrong_values(store: Store) -> None:
@@ -521,3 +521,12 @@ def test_answers_with_surrogates_are_stored_not_refused(store: Store, typed: str
 def test_integrity_check_of_a_sound_file(store: Store) -> None:
     store.record_review(review("r1"), learned("q1"))
     assert store.integrity_check() == "ok"
+
+
+def test_bulk_reads_take_parameters_and_leading_blanks(store: Store) -> None:
+    store.put_cards([Card("a", topic="t1"), Card("b", topic="t2")])
+    assert store._query("  SELECT card_id FROM cards WHERE topic = ?", ["t2"]) == [("b",)]
+    assert store._query("\n WITH x AS (SELECT 1 AS one) SELECT one FROM x") == [(1,)]
+    with pytest.raises(ValueError):
+        store._query("DELETE FROM cards")
+    assert len(store.cards()) == 2
