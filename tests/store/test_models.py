@@ -102,3 +102,9 @@ def test_scheduled_sources_and_new_cards() -> None:
     assert not Card("q", memory=Memory(phase=Phase.LEARNING)).is_new
     # the device is provenance, not identity: the same review from two devices is one review
     assert Review("r", "q", 3, at, device="a") == Review("r", "q", 3, at, device="b")
+
+
+def test_a_huge_wrong_value_gives_one_short_line() -> None:
+    problem = Settings.problem("language", "x" * 1000)
+    assert problem is not None and problem.startswith("setting language has a wrong value 'xxx")
+    assert len(problem) == 200 and "\n" not in problem
