@@ -14,6 +14,7 @@ import pytest
 
 from quizforge.store import Card, Memory, MockResult, Phase, Review, Settings, Store
 from quizforge.store.models import Event, EventKind
+from quizforge.store.repository import review_from_row
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -286,7 +287,7 @@ def test_rebuild_caches_follows_the_winning_event_and_drops_unusable_values(stor
     )
     store.rebuild_caches(settings=["new_per_day", "language", "from_the_future", "reviews_per_day"])
     assert store.raw_settings() == {"new_per_day": 7}
-    assert store.settings().language == "en"
+    assert store.settings().language == "en" and store.get_value("language") is None  # no row: the default
     started = "2026-03-01T12:00:00.000000+00:00"
     store.merge(
         [],
@@ -300,8 +301,11 @@ def test_rebuild_caches_follows_the_winning_event_and_drops_unusable_values(stor
             ),
         ],
     )
-    store.rebuild_caches(mocks=["m1", "no-event"])
-    assert store.mock_results() == [MockResult("m1", T0, T0, 0.9, {"q": [1]})]
+    later = "2026-03-02T12:00:00.000000+00:00"
+    store.merge([], [event(EventKind.MOCK_RESULT, "m2", {"started_at": later, "finished_at": later, "score": 1})])
+    store.rebuild_caches(mocks=["m1", "no-event", "m2"])
+    assert store.mock_results() == [MockResult("m1", T0, T0, 0.9, {"q": [1]}), MockResult("m2", T0 + DAY, T0 + DAY, 1)]
+    assert store.mock_results()[1].details == {}
 
 
 # -- settings and mock results ---------------------------------------------------------------------
@@ -325,16 +329,17 @@ def test_set_settings_logs_only_changes_and_compares_tuples_with_stored_lists(st
 
 
 def test_raw_settings_leave_out_internal_damaged_and_wrong_values(store: Store) -> None:
-    store.set_settings(new_per_day=3)
-    store.set_value("_internal", 1)
-    store.set_value("x_not_internal", 2)  # starts with x, not _: a LIKE without escaping would drop it too
     conn = sqlite3.connect(store.path)
-    with conn:
+    with conn:  # damaged rows first: reading them must not stop the read of the rows after them
         conn.execute("INSERT INTO settings (key, value) VALUES ('reviews_per_day', '{broken')")
         conn.execute("INSERT INTO settings (key, value) VALUES ('language', '\"fr\"')")
     conn.close()
+    store.set_settings(new_per_day=3)
+    store.set_value("_internal", 1)
+    store.set_value("x_not_internal", 2)  # starts with x, not _: a LIKE without escaping would drop it too
     assert store.raw_settings() == {"new_per_day": 3, "x_not_internal": 2}
     assert store.settings() == Settings(new_per_day=3)
+    assert store.get_value("_internal") == 1 and store.get_value("nothing") is None
 
 
 def test_mock_results_add_put_and_log(store: Store) -> None:
@@ -530,3 +535,37 @@ def test_bulk_reads_take_parameters_and_leading_blanks(store: Store) -> None:
     with pytest.raises(ValueError):
         store._query("DELETE FROM cards")
     assert len(store.cards()) == 2
+
+
+def test_reviews_read_back_exactly_including_unknown_correctness(store: Store) -> None:
+    rows = [
+        review("r1", correct=None, score=None, seed=None, duration_ms=None),
+        review("r2", at=T0 + DAY, correct=False, score=0.25, seed=7, duration_ms=1500, source="quiz"),
+        review("r3", at=T0 + 2 * DAY, correct=True, score=1.0, answer="长 answer"),
+    ]
+    store.add_reviews(rows)
+    got = store.reviews()
+    assert got == rows
+    assert [r.correct for r in got] == [None, False, True]
+    # a schema-1 row (ten columns, no device) has no device
+    assert (
+        review_from_row(("r9", "q1", 3, "2026-03-01T12:00:00.000000+00:00", "study", None, "", 1, 1.0, 5)).device
+        is None
+    )
+
+
+def test_cache_cards_logs_nothing(store: Store) -> None:
+    store.cache_cards([learned("q1", suspended=True, leech=True, buried_until=T0)])
+    q1 = store.card("q1")
+    assert q1 is not None and (q1.suspended, q1.leech, q1.buried_until) == (True, True, T0)
+    assert store.events() == []
+
+
+def test_a_backslash_in_a_topic_filter_is_literal(store: Store) -> None:
+    store.put_cards([Card("plain", topic="cd.x", position=1), Card("slash", topic="c\\d.x", position=2)])
+    assert [c.card_id for c in store.new_cards(T0, 10, ["c\\d"])] == ["slash"]
+
+
+def test_a_bury_time_of_the_wrong_type_buries_nothing(store: Store) -> None:
+    store.merge([], [event(EventKind.BURY, "q1", {"until": 123})])  # from a newer version, or hand-edited
+    assert store.card_flags(["q1"]) == {"q1": (False, False, None)}
