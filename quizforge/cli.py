@@ -25,23 +25,30 @@ class UserError(Exception):
     """A mistake the user can fix: printed as one line on stderr, exit code ``EXIT_USAGE``."""
 
 
-# The command line's own messages speak English whatever --lang says (scripts match these lines); the
-# catalogue holds their Chinese too, for when they follow the language.
-MESSAGES_LANG = "en"
+class _Messages:
+    """The language of the command line's own messages.
+
+    English until :func:`main` has resolved ``--lang``, ``$QUIZFORGE_LANG`` or the locale (argparse's
+    usage errors come before that); a command that opens the store then switches to the language saved
+    in the TUI's settings unless one was given. Opening the store only to learn the language would slow
+    every command, so an error before the store opens speaks the first language.
+    """
+
+    lang = "en"
 
 
 def _msg(key: str, **fmt: object) -> str:
     """The command-line message ``key`` from the text catalogue, its fields filled from ``fmt``."""
     from quizforge.i18n import t
 
-    return t(key, MESSAGES_LANG, **fmt)
+    return t(key, _Messages.lang, **fmt)
 
 
 def _msg_n(key: str, count: int, **fmt: object) -> str:
     """The command-line message ``key`` for ``count`` things (``"1 card"``, ``"2 cards"``)."""
     from quizforge.i18n import tn
 
-    return tn(key, count, MESSAGES_LANG, **fmt)
+    return tn(key, count, _Messages.lang, **fmt)
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -186,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _Messages.lang = "en"
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("data_dir", None), ("bank", None), ("lang", None)):
@@ -195,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.lang_given = args.lang is not None or os.environ.get("QUIZFORGE_LANG") in ("en", "zh")
     if args.lang is None:
         args.lang = _lang_default()
+    _Messages.lang = args.lang
     handler: Handler = getattr(args, "handler", _dashboard)
     try:
         if args.command in _AUTO_SYNCED:
@@ -343,11 +352,20 @@ def _open_store(args: argparse.Namespace) -> Iterator[Any]:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:
+        _Messages.lang = _saved_lang(args, store)
         yield store
     except StoreError as exc:
         raise UserError(str(exc)) from None
     finally:
         store.close()
+
+
+def _saved_lang(args: argparse.Namespace, store: Any) -> str:
+    """The language for this command: an explicit ``--lang`` (or ``$QUIZFORGE_LANG``), else the one saved
+    in the TUI's settings, else the locale's."""
+    if not args.lang_given and "language" in store.raw_settings():
+        return str(store.settings().language)
+    return str(args.lang)
 
 
 def _study_plain(args: argparse.Namespace) -> int:
@@ -359,9 +377,7 @@ def _study_plain(args: argparse.Namespace) -> int:
     bank = _load_bank(args)
     _check_topics(args.topic, bank)
     with _open_store(args) as store:
-        lang = args.lang
-        if not args.lang_given and "language" in store.raw_settings():
-            lang = store.settings().language  # what the user chose in the TUI's settings
+        lang = _saved_lang(args, store)
         session = StudySession(store, bank, topics=args.topic, new_limit=args.new, cram=args.cram, lang=lang)
         return run_plain(session, sys.stdin, sys.stdout, lang)
 
@@ -589,4 +605,6 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _check_level(fam: Any, level: int | None) -> None:
     if level is not None and not 1 <= level <= fam.levels:
-        raise UserError(_msg("cli.must_be", option="--level", allowed=f"1..{fam.levels} for {fam.name}"))
+        raise UserError(
+            _msg("cli.must_be", option="--level", allowed=_msg("cli.levels_of", levels=fam.levels, family=fam.name))
+        )

@@ -44,6 +44,7 @@ _TEXTS: dict[str, Text] = {
     "action.submit_accept": Text("Submit / accept", "提交 / 确认"),
     "action.tick": Text("Pick / tick", "选择 / 勾选"),
     "action.start": Text("Start", "开始"),
+    "action.scroll": Text("Scroll", "滚动"),
     # dashboard
     "dashboard.due_today": Text("Due today", "今日待复习"),
     "dashboard.new_available": Text("New today", "今日新卡"),
@@ -125,6 +126,13 @@ _TEXTS: dict[str, Text] = {
     "browse.never_reviewed": Text("Never reviewed.", "尚未复习。"),
     "browse.next_due": Text("Next due", "下次复习"),
     "browse.state": Text("State", "状态"),
+    "browse.text": Text("Question", "题目"),
+    "browse.state.new": Text("New", "新卡"),
+    "browse.state.learning": Text("Learning", "学习中"),
+    "browse.state.due": Text("Due {date}", "{date} 到期"),
+    "browse.state.suspended": Text("Suspended", "已暂停"),
+    "browse.state.active_again": Text("Active again", "已恢复"),
+    "browse.card_state": Text("{state}: {card}", "{state}：{card}"),
     "browse.difficulty": Text("Difficulty", "难度"),
     "browse.topic": Text("Topic", "主题"),
     "browse.kind": Text("Kind", "题型"),
@@ -206,6 +214,8 @@ _TEXTS: dict[str, Text] = {
     "scorecard.study_topics": Text("Study next", "复习薄弱主题"),
     "scorecard.toggle": Text("Tick", "勾选"),
     "scorecard.move": Text("Key point", "上下移动"),
+    "scorecard.next_point": Text("Next key point", "下一个要点"),
+    "scorecard.previous_point": Text("Previous key point", "上一个要点"),
     "scorecard.saved": Text("Mock interview saved.", "模拟面试已保存。"),
     "scorecard.save_failed": Text("Could not save the mock interview: {e}", "无法保存模拟面试：{e}"),
     "scorecard.study_unavailable": Text("Studying chosen topics is not available yet.", "按主题复习功能尚不可用。"),
@@ -286,6 +296,10 @@ _TEXTS: dict[str, Text] = {
     "report.no_quizzes": Text("No quizzes yet (quizforge quiz).", "还没有测验记录（quizforge quiz）。"),
     "report.no_mocks": Text("No mock interviews yet (quizforge mock).", "还没有模拟面试记录（quizforge mock）。"),
     "report.minutes": Text("{n} min", "{n} 分钟"),
+    "report.seconds": Text("{n} s", "{n} 秒"),
+    "report.date_range": Text("{start} to {end}", "{start} 至 {end}"),
+    "report.wrote": Text("Wrote the report to {path}", "报告已写入 {path}"),
+    "report.last_failed": Text("Last failed", "最近答错"),
     "report.duration": Text("Length", "时长"),
     "report.heading.generators": Text("Accuracy by question generator", "各生成题型正确率"),
     "report.generator": Text("Generator", "题型"),
@@ -348,6 +362,33 @@ _TEXTS: dict[str, Text] = {
     "cli.generate_needs_family": Text(
         "generate: give a FAMILY, or --list to see them", "generate：请给出 FAMILY，或用 --list 查看全部题型"
     ),
+    "cli.levels_of": Text("1..{levels} for {family}", "1..{levels}（{family}）"),
+    # `quizforge study --plain`: the line-by-line dialogue
+    "plain.answer": Text("answer> ", "答案> "),
+    "plain.attempt": Text("your answer (Enter to reveal)> ", "你的回答（回车显示答案）> "),
+    "plain.rating": Text("rating [{ratings}; Enter = {n} {name}]> ", "评分 [{ratings}；回车 = {n} {name}]> "),
+    "plain.bad_rating": Text(
+        "please type 1, 2, 3 or 4, Enter to accept {n} {name}, or q to stop",
+        "请输入 1、2、3 或 4，回车接受 {n} {name}，或 q 结束",
+    ),
+    "plain.bad_answer": Text(
+        "{why}; try again (Enter shows the answer, q stops)", "{why}；请重新输入（回车显示答案，q 结束）"
+    ),
+    "plain.model": Text("Model answer:", "参考答案："),
+    "plain.points": Text("Key points:", "要点："),
+    "plain.solution": Text("Solution:", "解答："),
+    "plain.expected": Text("Expected: {x}", "正确答案：{x}"),
+    "plain.new": Text("new", "新卡"),
+    "plain.review": Text("review", "复习"),
+    "plain.done": Text(
+        "Session over: {n} rated. {due} due and {new} new left today.",
+        "本次结束：已评分 {n} 张。今天还有 {due} 张到期、{new} 张新卡。",
+    ),
+    "plain.nothing": Text(
+        "Nothing to study right now. {due} due and {new} new left today.",
+        "现在没有要学的卡片。今天还有 {due} 张到期、{new} 张新卡。",
+    ),
+    "plain.next": Text("next: {ivl}", "下次：{ivl}"),
     # rating names (one place: the rating buttons, the browser's history, the help screen, the report)
     "rating.again": Text("Again", "重来"),
     "rating.hard": Text("Hard", "困难"),
@@ -431,6 +472,11 @@ _PLURALS: dict[str, Plural] = {
     "cli.rescheduled": Plural("rescheduled {n} card", "rescheduled {n} cards", "已重新安排 {n} 张卡片"),
     "report.daily_mean": Plural(
         "Mean on days studied: {n} review, {t}", "Mean on days studied: {n} reviews, {t}", "学习日平均：{n} 次复习，{t}"
+    ),
+    "plain.leech": Plural(
+        "This card is now a leech (lapsed {n} time) and is suspended.",
+        "This card is now a leech (lapsed {n} times) and is suspended.",
+        "这张卡已成为难点卡（遗忘 {n} 次），已暂停。",
     ),
 }
 

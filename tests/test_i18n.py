@@ -47,18 +47,13 @@ def test_plural_forms_follow_the_count() -> None:
     assert i18n.tn("browse.matches", 1024, "en", n="1,024") == "1,024 questions"
 
 
-# PENDING: study/plain.py still keeps its own table of rating names (lower-case in its English prompt).
-PENDING_RATING_NAMES = ("plain.py",)
-
-
 def test_the_rating_names_live_once() -> None:
     assert [i18n.rating_name(r, "en") for r in (1, 2, 3, 4)] == ["Again", "Hard", "Good", "Easy"]
     assert [i18n.rating_name(r, "zh") for r in (1, 2, 3, 4)] == ["重来", "困难", "良好", "简单"]
     hits = [
         str(p.relative_to(ROOT))
         for p in PACKAGE.rglob("*.py")
-        if p.name not in ("i18n.py", *PENDING_RATING_NAMES)
-        and re.search(r"[\"']Again[\"']|[\"']重来[\"']", p.read_text(encoding="utf-8"))
+        if p.name != "i18n.py" and re.search(r"[\"']Again[\"']|[\"']重来[\"']", p.read_text(encoding="utf-8"))
     ]
     assert hits == []
 
@@ -94,10 +89,6 @@ def test_every_literal_key_in_the_code_is_in_the_catalogue() -> None:
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.id}({key.value!r})")
     assert missing == []
 
-
-# Screens that still look their strings up by the old keys (quizforge.tui.strings / mock_strings shims);
-# PENDING: move them to quizforge.i18n keys (and their bindings off literals), then empty this set.
-PENDING = {"study.py", "mock.py", "scorecard.py"}
 
 # calls whose text argument the user reads: (positional index, keyword names)
 SHOWN = {
@@ -167,7 +158,21 @@ def test_no_screen_or_widget_builds_an_english_string_by_hand() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
         for path in [tui / "app.py", *sorted((tui / "screens").glob("*.py")), *sorted((tui / "widgets").glob("*.py"))]
-        if path.name not in PENDING
         for line in hand_built(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_keys_the_code_builds_are_in_the_catalogue() -> None:
+    """The keys not written out as literals: a widget's hints, a kind's name, a model answer's label."""
+    from quizforge import kinds
+    from quizforge.kinds.base import Expected
+    from quizforge.tui.widgets import answers
+
+    widgets = [w for w in vars(answers).values() if isinstance(w, answers.AnswerWidget)]
+    hints = {key for w in widgets for key in (w.hint, w.mock_hint) if key}
+    assert hints and hints <= i18n.keys()
+    assert {f"kind.{k.name}" for k in kinds.all_kinds()} <= i18n.keys()  # the scorecard names each kind
+    given = re.findall(r"model_label=[\"'](\w+)[\"']", "".join(p.read_text("utf-8") for p in PACKAGE.rglob("*.py")))
+    labels = {Expected.model_label, *given}
+    assert len(labels) > 1 and {f"answer.{label}" for label in labels} <= i18n.keys()

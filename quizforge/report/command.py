@@ -83,7 +83,8 @@ def run(
     now: datetime | None = None,
     tz: tzinfo | None = None,
 ) -> int:
-    """Write the report: to ``output`` when given, else to the terminal (text, with Rich) or stdout.
+    """Write the report: to ``output`` when given (then say on stdout which file was written), else to the
+    terminal (text, with Rich) or stdout.
 
     Args:
         store: The open database.
@@ -114,7 +115,10 @@ def run(
         )
     report = build_report(store, bank, now or datetime.now(UTC), days=days, topics=topics, tz=tz, lang=lang)
     if target is not None:
+        from quizforge.i18n import t
+
         _write(target, render(report, fmt))
+        sys.stdout.write(t("report.wrote", lang, path=target.resolve()) + "\n")
         return 0
     if fmt == ReportFormat.TEXT:
         from rich.console import Console

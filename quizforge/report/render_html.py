@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from html import escape
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import pct, trend_text, trim_calendar
-from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
+from quizforge.report.render_text import calendar_heading, pct, short_date, trend_text, trim_calendar
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
 
@@ -110,7 +110,7 @@ def svg_heatmap(days: Sequence[DayActivity], lang: str) -> str:
     w = left + weeks * (cell + gap) + 24
     h = top + 7 * (cell + gap) + 22
     parts = [
-        f'<svg viewBox="0 0 {w} {h}" style="max-width:{w * 1.25:.0f}px" role="img" '
+        f'<svg viewBox="0 0 {w} {h}" style="max-width:{w * 1.25:.0f}px;min-width:{w}px" role="img" '
         f'aria-label="{_e(t("report.heading.calendar", lang))}">'
     ]
     names = t("report.weekdays", lang).split(",")
@@ -151,7 +151,7 @@ def svg_forecast(days: Sequence[ForecastDay], lang: str) -> str:
     w = left + len(days) * (bw + gap) + 24
     h = top + ch + 24
     parts = [
-        f'<svg class="bars" viewBox="0 0 {w} {h}" style="max-width:{w}px" role="img" '
+        f'<svg class="bars" viewBox="0 0 {w} {h}" style="max-width:{w}px;min-width:{w * 0.75:.0f}px" role="img" '
         f'aria-label="{_e(t("report.heading.forecast", lang))}">'
     ]
     parts.append(f'<line class="grid" x1="{left}" x2="{w - 4}" y1="{top + ch}" y2="{top + ch}"/>')
@@ -201,15 +201,21 @@ def svg_trend(quizzes: ScoreHistory, mocks: ScoreHistory, lang: str) -> str:
         (quizzes, "quiz", t("report.heading.quizzes", lang)),
         (mocks, "mock", t("report.heading.mocks", lang)),
     ):
-        pts = [xy(s.date, s.score) for s in hist.sessions]
+        chronological = hist.sessions[::-1]
+        pts = [xy(s.date, s.score) for s in chronological]
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             parts.append(f'<polyline class="line {cls}" points="{path}"><title>{_e(name)}</title></polyline>')
-        for (x, y), s in zip(pts, hist.sessions, strict=True):
+        for (x, y), s in zip(pts, chronological, strict=True):
             tip = f"{name} {s.date}: {pct(s.score)}"
             parts.append(f'<circle class="dot-{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{_e(tip)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _chart(svg: str) -> str:
+    """A chart that keeps a legible size (its own ``min-width``) and scrolls sideways on a narrow screen."""
+    return f'<div class="scroll">{svg}</div>' if svg else ""
 
 
 def _table(header: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> str:
@@ -221,8 +227,8 @@ def _table(header: list[tuple[str, str]], rows: list[list[tuple[str, str]]]) -> 
 
 def _history_table(h: ScoreHistory, lang: str) -> str:
     rows = []
-    for s in reversed(h.sessions[-10:]):
-        minutes = "" if s.minutes is None else t("report.minutes", lang, n=round(s.minutes))
+    for s in h.sessions[:10]:
+        minutes = session_length(s.minutes, lang)
         rows.append(
             [
                 ("", _e(s.date)),
@@ -305,8 +311,9 @@ def render_html(report: Report) -> str:
         out.append(f"<span>{_e(t('report.not_in_bank', lang))} {s.not_in_bank:,}</span>")
     out.append("</div></section>")
 
-    out.append(f"<section><h2>{_e(t('report.heading.calendar', lang))}</h2>")
-    out.append(svg_heatmap(trim_calendar(report.calendar, min_weeks=20), lang))
+    shown = trim_calendar(report.calendar, min_weeks=20)
+    out.append(f"<section><h2>{_e(calendar_heading(shown, lang))}</h2>")
+    out.append(_chart(svg_heatmap(shown, lang)))
     studied = [d for d in report.calendar if d.reviews]
     if studied:
         mean_n = round(sum(d.reviews for d in studied) / len(studied))
@@ -316,7 +323,7 @@ def render_html(report: Report) -> str:
 
     f = report.forecast
     out.append(f"<section><h2>{_e(t('report.heading.forecast', lang))}</h2>")
-    out.append(svg_forecast(f, lang))
+    out.append(_chart(svg_forecast(f, lang)))
     out.append('<div class="tiles" style="margin-top:10px">')
     for key, value in (
         ("report.due_today", f[0].due),
@@ -390,6 +397,7 @@ def render_html(report: Report) -> str:
                     ("hide-narrow", _e(t("report.topic", lang))),
                     ("n", _e(t("report.recall", lang))),
                     ("n", _e(t("report.lapses", lang))),
+                    ("n", _e(t("report.last_failed", lang))),
                 ],
                 [
                     [
@@ -398,6 +406,7 @@ def render_html(report: Report) -> str:
                         ("hide-narrow", _e(w.topic)),
                         ("n", pct(w.retrievability)),
                         ("n", str(w.lapses)),
+                        ("n", _e(short_date(w.last_failed, report.today))),
                     ]
                     for i, w in enumerate(report.weakest, 1)
                 ],

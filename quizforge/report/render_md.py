@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import bar, pct, sparkline, trend_text
-from quizforge.report.stats import Report, ScoreHistory
+from quizforge.report.render_text import bar, calendar_heading, pct, sparkline, trend_text
+from quizforge.report.stats import Report, ScoreHistory, session_length
 
 
 class _Code(str):
@@ -43,13 +43,13 @@ def _history(h: ScoreHistory, lang: str, title: str, empty: str) -> list[str]:
     if not h.sessions:
         return [*out, t(empty, lang)]
     out.append(
-        f"`{sparkline([s.score for s in h.sessions][-40:], 0.0, 1.0)}` {t('report.mean', lang)} {pct(h.mean)} · "
+        f"`{sparkline([s.score for s in h.sessions[:40]][::-1], 0.0, 1.0)}` {t('report.mean', lang)} {pct(h.mean)} · "
         f"{t('report.best', lang)} {pct(h.best)} · {t('report.trend', lang)} {trend_text(h.trend, lang).plain}"
     )
     out.append("")
     rows: list[list[object]] = []
     for s in h.sessions:
-        minutes = "" if s.minutes is None else t("report.minutes", lang, n=round(s.minutes))
+        minutes = session_length(s.minutes, lang)
         rows.append([s.date, s.questions, minutes, pct(s.score), _bar(s.score)])
     return out + _table(
         [t("report.date", lang), t("report.questions", lang), t("report.duration", lang), t("report.score", lang), ""],
@@ -97,7 +97,7 @@ def render_md(report: Report) -> str:
         out.append(f"- {t('report.not_in_bank', lang)}: {s.not_in_bank}")
 
     # the calendar as one row per month: Markdown has no grid of coloured cells
-    out += ["", f"## {t('report.heading.calendar', lang)}", ""]
+    out += ["", f"## {calendar_heading(report.calendar, lang)}", ""]
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for d in report.calendar:
         m = months[d.date[:7]]
@@ -170,9 +170,23 @@ def render_md(report: Report) -> str:
     out += ["", f"## {t('report.heading.weakest', lang)}", ""]
     if report.weakest:
         out += _table(
-            ["#", t("report.card", lang), t("report.topic", lang), t("report.recall", lang), t("report.lapses", lang)],
             [
-                [i, (w.prompt or w.card_id) + (" ⚑" if w.leech else ""), w.topic, pct(w.retrievability), w.lapses]
+                "#",
+                t("report.card", lang),
+                t("report.topic", lang),
+                t("report.recall", lang),
+                t("report.lapses", lang),
+                t("report.last_failed", lang),
+            ],
+            [
+                [
+                    i,
+                    (w.prompt or w.card_id) + (" ⚑" if w.leech else ""),
+                    w.topic,
+                    pct(w.retrievability),
+                    w.lapses,
+                    w.last_failed or "",
+                ]
                 for i, w in enumerate(report.weakest, 1)
             ],
             {0, 3, 4},

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory
+from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 WIDTH = 80
 HEAT_COLOURS = ("grey35", "#0e4429", "#006d32", "#26a641", "#39d353")
@@ -119,6 +119,21 @@ def trim_calendar(days: Sequence[DayActivity], min_weeks: int = 13) -> Sequence[
     return days[max(0, begin) :]
 
 
+def short_date(day: str | None, today: str) -> str:
+    """An ISO date without its year when it is the report's year ("05-30"); "" for none."""
+    if not day:
+        return ""
+    return day[5:] if day[:4] == today[:4] else day
+
+
+def calendar_heading(days: Sequence[DayActivity], lang: str) -> str:
+    """The calendar's heading with the range of days it shows (the heatmap may show less than the window)."""
+    heading = t("report.heading.calendar", lang)
+    if not days:
+        return heading
+    return heading + " · " + t("report.date_range", lang, start=days[0].date, end=days[-1].date)
+
+
 def heatmap(days: Sequence[DayActivity], lang: str, width: int = WIDTH) -> Text:
     """A calendar of the days, one column per week (Monday on top), shaded by the day's reviews."""
     if not days:
@@ -171,7 +186,7 @@ def calendar_section(report: Report, width: int = WIDTH) -> RenderableType:
     lang = report.lang
     studied = [d for d in report.calendar if d.reviews]
     shown = trim_calendar(report.calendar)
-    parts: list[RenderableType] = [_title(t("report.heading.calendar", lang)), heatmap(shown, lang, width)]
+    parts: list[RenderableType] = [_title(calendar_heading(shown, lang)), heatmap(shown, lang, width)]
     if studied:
         mean_n = round(sum(d.reviews for d in studied) / len(studied))
         mean_t = duration_text(round(sum(d.time_ms for d in studied) / len(studied)), lang)
@@ -277,12 +292,18 @@ def weakest_section(report: Report) -> RenderableType:
     table.add_column(t("report.topic", lang), no_wrap=True, overflow="ellipsis", ratio=1, style="dim")
     table.add_column(t("report.recall", lang), justify="right", no_wrap=True)
     table.add_column(t("report.lapses", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.last_failed", lang), justify="right", no_wrap=True, style="dim")
     for i, w in enumerate(report.weakest, 1):
         name = Text(w.prompt or w.card_id)
         if w.leech:
             name.append(" ⚑", style="red")
         table.add_row(
-            str(i), name, Text(w.topic), Text(pct(w.retrievability), style=level_style(w.retrievability)), str(w.lapses)
+            str(i),
+            name,
+            Text(w.topic),
+            Text(pct(w.retrievability), style=level_style(w.retrievability)),
+            str(w.lapses),
+            short_date(w.last_failed, report.today),
         )
     return Group(_title(t("report.heading.weakest", lang)), table)
 
@@ -290,9 +311,9 @@ def weakest_section(report: Report) -> RenderableType:
 def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key: str) -> RenderableType:
     if not history.sessions:
         return Group(_title(t(title_key, lang)), Text(t(empty_key, lang), style="dim"))
-    scores = [s.score for s in history.sessions]
+    scores = [s.score for s in history.sessions[:40]][::-1]  # the sparkline reads oldest to newest
     line = Text()
-    line.append(sparkline(scores[-40:], 0.0, 1.0), style="cyan")
+    line.append(sparkline(scores, 0.0, 1.0), style="cyan")
     line.append(f"  {t('report.mean', lang)} {pct(history.mean)} · {t('report.best', lang)} {pct(history.best)} · ")
     line.append(f"{t('report.trend', lang)} ")
     line.append_text(trend_text(history.trend, lang))
@@ -302,8 +323,8 @@ def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key:
     table.add_column(t("report.duration", lang), justify="right", no_wrap=True)
     table.add_column(t("report.score", lang), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for s in history.sessions[-5:]:
-        minutes = "" if s.minutes is None else t("report.minutes", lang, n=round(s.minutes))
+    for s in history.sessions[:5]:
+        minutes = session_length(s.minutes, lang)
         table.add_row(s.date, str(s.questions), minutes, pct(s.score), bar(s.score, 16))
     return Group(_title(t(title_key, lang)), line, table)
 

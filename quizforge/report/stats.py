@@ -34,11 +34,12 @@ from quizforge.store.columns import (
 from quizforge.study.days import day_bounds
 from quizforge.study.scheduling import retrievability
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sessions newest first; weakest cards by recent failures
 RETENTION_WINDOWS = (7, 30, 365)
 MATURE_DAYS = 21  # a review card whose interval is at least this is mature (Anki's line)
 FORECAST_DAYS = 30
 WEAKEST_COUNT = 10
+RECENT_FAIL_DAYS = 7  # a failed review this many study days back (today included) makes a card weak first
 PROMPT_CHARS = 90
 
 
@@ -113,6 +114,8 @@ class WeakCard:
     due: str | None
     suspended: bool
     leech: bool
+    recent_fails: int = 0  # reviews failed in the last RECENT_FAIL_DAYS study days (rated Again or graded wrong)
+    last_failed: str | None = None  # ISO study day of the card's latest failed review
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,20 @@ class ScoredSession:
     minutes: float | None = None
 
 
+def session_length(minutes: float | None, lang: str) -> str:
+    """A session's length as shown: whole minutes, seconds under a minute ("40 s", never "0 min"), or ""."""
+    from quizforge.i18n import t
+
+    if minutes is None:
+        return ""
+    if minutes < 1:
+        return t("report.seconds", lang, n=max(1, round(minutes * 60)))
+    return t("report.minutes", lang, n=round(minutes))
+
+
 @dataclass(frozen=True)
 class ScoreHistory:
-    sessions: list[ScoredSession]
+    sessions: list[ScoredSession]  # newest first, in every format
     trend: float | None  # least-squares slope of the score per session; None below two sessions
     best: float | None
     mean: float | None
@@ -426,24 +440,29 @@ def topic_readiness(
 
 
 def score_history(points: Sequence[tuple[str, str, int, float, float | None]]) -> ScoreHistory:
-    """A history of scored sessions ``(date, started_at, questions, score, minutes)`` with its trend."""
+    """A history of scored sessions ``(date, started_at, questions, score, minutes)``, given oldest first, with
+    its trend (score per session, oldest to newest). The history lists the sessions newest first."""
     sessions = [ScoredSession(d, s, n, round(score, 4), m) for d, s, n, score, m in points]
     scores = np.asarray([s.score for s in sessions], dtype=float)
     trend = None
     if len(scores) >= 2:
         trend = round(float(np.polyfit(np.arange(len(scores), dtype=float), scores, 1)[0]), 4)
     return ScoreHistory(
-        sessions=sessions,
+        sessions=sessions[::-1],
         trend=trend,
         best=round(float(scores.max()), 4) if len(scores) else None,
         mean=round(float(scores.mean()), 4) if len(scores) else None,
     )
 
 
-def quiz_sessions(answers: Sequence[tuple[int, float]], grid: DayGrid, days: int) -> ScoreHistory:
+def quiz_sessions(
+    answers: Sequence[tuple[int, float]], grid: DayGrid, days: int, time_ms: dict[int, int] | None = None
+) -> ScoreHistory:
     """Quiz answers ``(POSIX seconds, score)`` grouped into one session per study day.
 
     The log has no session id, so a day's quiz answers make one session (its score is their mean).
+    A session's length is the time spent answering (``time_ms``: per day index, the quiz reviews'
+    durations); without it, the span from first to last answer, and unknown (``None``) for one answer.
     """
     if not answers:
         return score_history([])
@@ -455,7 +474,9 @@ def quiz_sessions(answers: Sequence[tuple[int, float]], grid: DayGrid, days: int
     for d in np.unique(idx[keep]).tolist():
         m = keep & (idx == d)
         first = datetime.fromtimestamp(float(at[m].min()), UTC)
-        minutes = round(float(at[m].max() - at[m].min()) / 60.0, 1)
+        spent = (time_ms or {}).get(d, 0)
+        span = float(at[m].max() - at[m].min())
+        minutes = round(spent / 60_000.0, 2) if spent else round(span / 60.0, 2) if span else None
         points.append((grid.iso(d), first.isoformat(), int(m.sum()), float(score[m].mean()), minutes))
     return score_history(points)
 
@@ -471,7 +492,7 @@ def mock_sessions(results: Sequence[Any], grid: DayGrid, days: int) -> ScoreHist
         qs = details.get("questions")
         answered = details.get("answered")  # questions actually asked (the list may hold unasked ones)
         n = answered if isinstance(answered, int) else len(qs) if isinstance(qs, list) else 0
-        minutes = round((r.finished_at - r.started_at).total_seconds() / 60.0, 1)
+        minutes = round((r.finished_at - r.started_at).total_seconds() / 60.0, 2)
         points.append((grid.iso(d), r.started_at.astimezone(UTC).isoformat(), n, float(r.score), minutes))
     return score_history(points)
 
@@ -497,12 +518,40 @@ def generator_accuracy(
     return sorted(out, key=lambda g: (g.accuracy if g.accuracy is not None else 1.0, -g.answered, g.name))
 
 
-def weakest(cards: CardColumns, selected: np.ndarray, recall: np.ndarray, count: int = WEAKEST_COUNT) -> list[int]:
-    """Indices of the ``count`` reviewed cards with the lowest retrievability now (ties: most lapses)."""
-    idx = np.flatnonzero(selected & (cards.phase > 0) & ~np.isnan(cards.stability))
+def failures(
+    reviews: ReviewColumns, n_cards: int, grid: DayGrid, day: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per card: failed reviews in the last :data:`RECENT_FAIL_DAYS` study days, and the study day
+    index of its latest failed review (-1: never failed).
+
+    A review fails when it is rated Again or graded wrong, whatever its source (a quiz miss counts).
+    ``day`` may give ``grid.index(reviews.at_s)`` when the caller has it already.
+    """
+    idx = grid.index(reviews.at_s) if day is None else day
+    failed = ((reviews.rating == 1) | (reviews.correct == 0)) & (idx <= grid.today)
+    recent = failed & (idx > grid.today - RECENT_FAIL_DAYS)
+    counts = np.bincount(reviews.card[recent], minlength=n_cards)
+    last = np.full(n_cards, -1, dtype=np.int64)
+    np.maximum.at(last, reviews.card[failed], idx[failed])
+    return counts, last
+
+
+def weakest(
+    cards: CardColumns,
+    selected: np.ndarray,
+    recall: np.ndarray,
+    count: int = WEAKEST_COUNT,
+    recent_fails: np.ndarray | None = None,
+) -> list[int]:
+    """Indices of the ``count`` cards the user fails: most failures in the last few days first (a card
+    failed today is on top however recently it was reviewed), then the lowest retrievability now,
+    then the most lapses. Cards never reviewed and never failed are left out.
+    """
+    fails = np.zeros(len(cards), dtype=np.int64) if recent_fails is None else recent_fails
+    idx = np.flatnonzero(selected & (((cards.phase > 0) & ~np.isnan(cards.stability)) | (fails > 0)))
     if len(idx) == 0:
         return []
-    order = np.lexsort((-cards.lapses[idx], np.round(recall[idx], 3)))
+    order = np.lexsort((-cards.lapses[idx], np.round(recall[idx], 3), -fails[idx]))
     return [int(i) for i in idx[order[:count]]]
 
 
@@ -528,6 +577,7 @@ def _weak_card(
     topic_name: str,
     lang: str,
     titles: dict[str, str],
+    fails: tuple[np.ndarray, np.ndarray],
 ) -> WeakCard:
     due = None
     if not np.isnan(cards.due_s[i]):
@@ -545,6 +595,8 @@ def _weak_card(
         due=due,
         suspended=bool(cards.suspended[i]),
         leech=bool(cards.leech[i]),
+        recent_fails=int(fails[0][i]),
+        last_failed=grid.iso(int(fails[1][i])) if fails[1][i] >= 0 else None,
     )
 
 
@@ -657,11 +709,20 @@ def build_report(
     )
     generators = generator_accuracy(win, generator_of_card, gen_names, [titles.get(g, g) for g in gen_names])
 
+    fails = failures(reviews, len(cards), grid, review_day)
     weak = [
         _weak_card(
-            cards, i, recall, grid, questions.get(cards.ids[i]), bank.topic_name(card_topic[i], lang), lang, titles
+            cards,
+            i,
+            recall,
+            grid,
+            questions.get(cards.ids[i]),
+            bank.topic_name(card_topic[i], lang),
+            lang,
+            titles,
+            fails,
         )
-        for i in weakest(cards, bank_sel, recall)
+        for i in weakest(cards, bank_sel, recall, recent_fails=fails[0])
     ]
 
     quiz_mask = reviews.source == SOURCE_CODES["quiz"]
@@ -672,7 +733,10 @@ def build_report(
             for t, s, c in quiz_scores(store)
             if t <= now_s and (not chosen or ((q := questions.get(c)) is not None and in_topics(q.topic, chosen)))
         ]
-        quizzes = quiz_sessions(answers, grid, days)
+        quiz_day = review_day[quiz_mask]
+        keep = quiz_day >= 0
+        spent = np.bincount(quiz_day[keep], weights=reviews.duration_ms[quiz_mask][keep])
+        quizzes = quiz_sessions(answers, grid, days, {d: int(ms) for d, ms in enumerate(spent.tolist()) if ms})
     mocks = mock_sessions(store.mock_results(), grid, days)
 
     cal = calendar(reviews, grid, days, review_day)
@@ -731,6 +795,7 @@ __all__ = [
     "calendar",
     "card_states",
     "day_grid",
+    "failures",
     "forecast",
     "generator_accuracy",
     "mature_mask",
@@ -738,6 +803,7 @@ __all__ = [
     "quiz_sessions",
     "retention_counts",
     "score_history",
+    "session_length",
     "streak",
     "topic_readiness",
     "weakest",

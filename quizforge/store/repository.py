@@ -222,6 +222,9 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._in_tx = False
+        # the last review_streak() answer: ((first day, limit), data_version, streak, end of the days it
+        # covers); see _log_changed()
+        self._streak_memo: tuple[tuple[str, int], int, int, str] | None = None
         try:
             try:
                 device = self.get_value(_DEVICE)
@@ -398,29 +401,49 @@ class Store:
                 "UPDATE cards SET buried_until = ? WHERE card_id = ?", [(iso(until), c) for c in ids]
             )
 
-    def due_cards(self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
-        """Reviewed, unsuspended, unburied cards due before ``before``, oldest due first."""
+    def _due_rows(
+        self, columns: str, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None
+    ) -> list[Any]:
         params: list[Any] = [iso(before), iso(now)]
         where = _topic_clause(topics, params)
         params.append(_limit(limit))
-        rows = self._q(
-            f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_due WHERE phase > 0 AND suspended = 0 "
+        return self._q(
+            f"SELECT {columns} FROM cards INDEXED BY cards_due WHERE phase > 0 AND suspended = 0 "
             f"AND due < ? AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY due LIMIT ?",
             params,
         ).fetchall()
-        return [_card_from_row(r) for r in rows]
 
-    def new_cards(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
-        """Never-reviewed, unsuspended, unburied cards in bank order."""
+    def _new_rows(self, columns: str, now: datetime, limit: int, topics: Sequence[str] | None) -> list[Any]:
         params: list[Any] = [iso(now)]
         where = _topic_clause(topics, params)
         params.append(_limit(limit))
-        rows = self._q(
-            f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_new WHERE phase = 0 AND suspended = 0 "
+        return self._q(
+            f"SELECT {columns} FROM cards INDEXED BY cards_new WHERE phase = 0 AND suspended = 0 "
             f"AND (buried_until IS NULL OR buried_until <= ?){where} ORDER BY position LIMIT ?",
             params,
         ).fetchall()
-        return [_card_from_row(r) for r in rows]
+
+    def due_cards(self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
+        """Reviewed, unsuspended, unburied cards due before ``before``, oldest due first."""
+        return [_card_from_row(r) for r in self._due_rows(_CARD_COLUMNS, before, now, limit, topics)]
+
+    def due_entries(
+        self, before: datetime, now: datetime, limit: int, topics: Sequence[str] | None = None
+    ) -> list[tuple[str, int, str]]:
+        """``(card_id, phase, due)`` of the cards :meth:`due_cards` returns, in its order.
+
+        For the day's queue: read from the covering index, without building cards or parsing times
+        (``phase`` is a :class:`Phase` value, ``due`` is :func:`iso` text, which sorts like the time).
+        """
+        return [tuple(r) for r in self._due_rows("card_id, phase, due", before, now, limit, topics)]
+
+    def new_cards(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[Card]:
+        """Never-reviewed, unsuspended, unburied cards in bank order."""
+        return [_card_from_row(r) for r in self._new_rows(_CARD_COLUMNS, now, limit, topics)]
+
+    def new_entries(self, now: datetime, limit: int, topics: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """``(card_id, topic)`` of the cards :meth:`new_cards` returns, in its order (from the covering index)."""
+        return [tuple(r) for r in self._new_rows("card_id, topic", now, limit, topics)]
 
     def count_due(self, before: datetime, now: datetime, topics: Sequence[str] | None = None) -> int:
         params: list[Any] = [iso(before), iso(now)]
@@ -470,6 +493,7 @@ class Store:
                 f"INSERT INTO review_log ({_REVIEW_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*review_to_row(review), review.device or self.device, self._next_seq()),
             )
+            self._log_changed(iso(review.reviewed_at))
             self._write_cards([card], log=True)
 
     def undo_review(self, review_id: str, card: Card, now: datetime) -> None:
@@ -481,9 +505,10 @@ class Store:
 
     def _drop_review(self, review_id: str, at: datetime) -> str | None:
         """Delete an undone review's row (its undo event is already logged); the card id it had, if any."""
-        row = self._conn.execute("SELECT card_id FROM review_log WHERE id = ?", (review_id,)).fetchone()
+        row = self._conn.execute("SELECT card_id, reviewed_at FROM review_log WHERE id = ?", (review_id,)).fetchone()
         if row is not None:
             self._conn.execute("DELETE FROM review_log WHERE id = ?", (review_id,))
+            self._log_changed(row[1])
         self._conn.execute("INSERT OR IGNORE INTO undone (id, undone_at) VALUES (?, ?)", (review_id, iso(at)))
         return None if row is None else str(row[0])
 
@@ -539,6 +564,7 @@ class Store:
                     (*review_to_row(r), r.device or self.device, seq, r.id),
                 )
                 if cur.rowcount:
+                    self._log_changed(iso(r.reviewed_at))
                     seq += 1
                     out.reviews_added += 1
                     out.cards.add(r.card_id)
@@ -608,13 +634,54 @@ class Store:
         new, studied = int(row[0]), int(row[1])
         return new, studied - new
 
-    def any_review_between(self, start: datetime, end: datetime) -> bool:
-        return (
-            self._q(
-                "SELECT 1 FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1", (iso(start), iso(end))
+    def review_streak(self, first_day: datetime, limit: int) -> int:
+        """How many consecutive 24-hour days, going back from ``[first_day, first_day + 1 day)``, have a review.
+
+        One statement walks the days on the ``reviewed_at`` index (a probe per day, not a query per day).
+        The answer depends only on reviews before ``first_day + 1 day``, so it is remembered until such a
+        review is written or removed here, or another connection commits anything: the dashboard asks
+        for the streak up to yesterday after every answer given today.
+
+        Args:
+            first_day: The start of the most recent day to look at (timezone-aware).
+            limit: Count no further than this.
+        """
+        first = first_day.astimezone(UTC)
+        lo = iso(first)
+        key = (lo, _limit(limit))
+        with self._lock:
+            version = int(self._q("PRAGMA data_version").fetchone()[0])
+            memo = self._streak_memo
+            if memo is not None and memo[0] == key and memo[1] == version and not self._conn.in_transaction:
+                return memo[2]
+            hi = iso(first + timedelta(days=1))
+            # day starts as iso() text: whole seconds from strftime, then the fixed ".ffffff+00:00" tail
+            tail = lo[len("YYYY-MM-DDTHH:MM:SS") :]
+            row = self._q(
+                """
+                WITH RECURSIVE walk(k, lo, hi) AS (
+                    SELECT 0, ?, ?
+                    UNION ALL
+                    SELECT k + 1, strftime('%Y-%m-%dT%H:%M:%S', ? - (k + 1) * 86400, 'unixepoch') || ?, lo
+                    FROM walk
+                    WHERE k < ? AND EXISTS (
+                        SELECT 1 FROM review_log WHERE reviewed_at >= walk.lo AND reviewed_at < walk.hi
+                    )
+                )
+                SELECT max(k) FROM walk
+                """,
+                (lo, hi, int(first.replace(microsecond=0).timestamp()), tail, key[1]),
             ).fetchone()
-            is not None
-        )
+            streak = int(row[0])
+            if not self._conn.in_transaction:  # uncommitted rows may still be rolled back
+                self._streak_memo = (key, version, streak, hi)
+            return streak
+
+    def _log_changed(self, reviewed_at: str) -> None:
+        """A review row at ``reviewed_at`` (iso() text) was written or removed: forget a streak it is part of."""
+        memo = self._streak_memo
+        if memo is not None and reviewed_at < memo[3]:
+            self._streak_memo = None
 
     # -- events ------------------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, tzinfo
 from quizforge.store import Settings, Store
 from quizforge.study.days import day_bounds
 
+STREAK_LIMIT = 36500  # days: a bound on the walk back, never reached by a person
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -20,7 +22,6 @@ class Counts:
     streak: int  # consecutive days with at least one review, ending today (or yesterday)
 
 
-
 def counts(
     store: Store, settings: Settings, now: datetime, tz: tzinfo | None = None, topics: Sequence[str] | None = None
 ) -> Counts:
@@ -29,11 +30,8 @@ def counts(
     new_done, _ = store.day_counts(start, end)
     new_left = max(0, settings.new_per_day - new_done)
     done = store.count_reviews_between(start, end, scheduled_only=False)
-    streak = 0
-    day_start = start if done else start - timedelta(days=1)
-    while streak < 36500 and store.any_review_between(day_start, day_start + timedelta(days=1)):
-        streak += 1
-        day_start -= timedelta(days=1)
+    # today (when studied) and the days before it: the streak up to yesterday does not change with today's answers
+    streak = int(done > 0) + store.review_streak(start - timedelta(days=1), limit=STREAK_LIMIT - int(done > 0))
     return Counts(
         due=store.count_due(end, now, topics),
         new=min(new_left, store.count_new(now, topics)),

@@ -12,51 +12,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TextIO
 
+from quizforge.i18n import RATING_KEYS, rating_name, t, tn
 from quizforge.study.scheduling import Rating
 from quizforge.study.session import Presented, Result, StudySession
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-_NAMES: dict[str, dict[int, str]] = {
-    "en": {1: "again", 2: "hard", 3: "good", 4: "easy"},
-    "zh": {1: "重来", 2: "困难", 3: "良好", 4: "简单"},
-}
-_UI: dict[str, dict[str, str]] = {
-    "en": {
-        "answer": "answer> ",
-        "attempt": "your answer (Enter to reveal)> ",
-        "rating": "rating [1 again, 2 hard, 3 good, 4 easy; Enter = {n} {name}]> ",
-        "bad_rating": "please type 1, 2, 3 or 4, Enter to accept {n} {name}, or q to stop",
-        "bad_answer": "{why}; try again (Enter shows the answer, q stops)",
-        "model": "Model answer:",
-        "points": "Key points:",
-        "solution": "Solution:",
-        "expected": "Expected: {x}",
-        "new": "new",
-        "review": "review",
-        "done": "Session over: {n} rated. {due} due and {new} new left today.",
-        "nothing": "Nothing to study right now. {due} due and {new} new left today.",
-        "next": "next: {ivl}",
-        "leech": "This card is now a leech (lapsed {n} times) and is suspended.",
-    },
-    "zh": {
-        "answer": "答案> ",
-        "attempt": "你的回答（回车显示答案）> ",
-        "rating": "评分 [1 重来, 2 困难, 3 良好, 4 简单；回车 = {n} {name}]> ",
-        "bad_rating": "请输入 1、2、3 或 4，回车接受 {n} {name}，或 q 结束",
-        "bad_answer": "{why}；请重新输入（回车显示答案，q 结束）",
-        "model": "参考答案：",
-        "points": "要点：",
-        "solution": "解答：",
-        "expected": "正确答案：{x}",
-        "new": "新卡",
-        "review": "复习",
-        "done": "本次结束：已评分 {n} 张。今天还有 {due} 张到期、{new} 张新卡。",
-        "nothing": "现在没有要学的卡片。今天还有 {due} 张到期、{new} 张新卡。",
-        "next": "下次：{ivl}",
-        "leech": "这张卡已成为难点卡（遗忘 {n} 次），已暂停。",
-    },
-}
+
+def _rating_name(rating: int, lang: str) -> str:
+    """The rating's name as a word inside a sentence (English lower-cases it: "1 again")."""
+    return rating_name(rating, lang).lower()
 
 
 def format_interval(delta: timedelta) -> str:
@@ -81,8 +46,7 @@ class PlainDialogue:
         self.session = session
         self.stdin = stdin
         self.stdout = stdout
-        self.lang = lang if lang in _UI else "en"
-        self.ui = _UI[self.lang]
+        self.lang = lang if lang in ("en", "zh") else "en"
         self.rated = 0
 
     def say(self, text: str = "") -> None:
@@ -107,13 +71,13 @@ class PlainDialogue:
             if result is None or not self.rate(result):
                 break
         c = self.session.counts()
-        key = "done" if self.rated else "nothing"
-        self.say(self.ui[key].format(n=self.rated, due=c.due, new=c.new))
+        key = "plain.done" if self.rated else "plain.nothing"
+        self.say(t(key, self.lang, n=self.rated, due=c.due, new=c.new))
         return 0
 
     def show(self, p: Presented) -> None:
         q = p.question
-        status = self.ui["new"] if p.is_new else self.ui["review"]
+        status = t("plain.new", self.lang) if p.is_new else t("plain.review", self.lang)
         self.say()
         self.say(f"[{q.topic} · {q.kind} · {status}] {q.id}")
         self.say(p.prompt.get(self.lang))
@@ -125,14 +89,14 @@ class PlainDialogue:
 
         kind = p.answer_kind
         while True:
-            text = self.ask(self.ui["attempt"] if kind is None else self.ui["answer"])
+            text = self.ask(t("plain.attempt", self.lang) if kind is None else t("plain.answer", self.lang))
             if text is None:
                 return None
             if kind is not None and text.strip():
                 try:
                     parse_answer(text, kind, n_choices=len(p.choices) or None)
                 except AnswerParseError as exc:
-                    self.say(self.ui["bad_answer"].format(why=exc.message_in(self.lang)))
+                    self.say(t("plain.bad_answer", self.lang, why=exc.message_in(self.lang)))
                     continue
             result = self.session.submit(text)
             self.report(result)
@@ -142,31 +106,31 @@ class PlainDialogue:
         p = r.presented
         if p.self_graded:
             if r.model_answer is not None:
-                self.say(self.ui["model"])
+                self.say(t("plain.model", self.lang))
                 self.say(r.model_answer.get(self.lang))
             if r.key_points:
-                self.say(self.ui["points"])
+                self.say(t("plain.points", self.lang))
                 for i, kp in enumerate(r.key_points, 1):
                     self.say(f"  {i}. {kp.text.get(self.lang)}")
         else:
             self.say(r.feedback)
             if not r.correct and r.expected:
-                self.say(self.ui["expected"].format(x=r.expected))
+                self.say(t("plain.expected", self.lang, x=r.expected))
             if r.model_answer is not None:
-                self.say(self.ui["solution"])
+                self.say(t("plain.solution", self.lang))
                 self.say(r.model_answer.get(self.lang))
         if r.intervals:
-            names = _NAMES[self.lang]
-            self.say(
-                self.ui["next"].format(
-                    ivl=" · ".join(f"{int(k)} {names[int(k)]} {format_interval(v)}" for k, v in r.intervals.items())
-                )
+            lang = self.lang
+            ivl = " · ".join(
+                f"{int(k)} {_rating_name(int(k), lang)} {format_interval(v)}" for k, v in r.intervals.items()
             )
+            self.say(t("plain.next", lang, ivl=ivl))
 
     def rate(self, r: Result) -> bool:
-        names = _NAMES[self.lang]
-        proposal = int(r.proposed)
-        prompt = self.ui["rating"].format(n=proposal, name=names[proposal])
+        lang = self.lang
+        proposal, name = int(r.proposed), _rating_name(int(r.proposed), lang)
+        ratings = t("list.separator", lang).join(f"{k} {_rating_name(k, lang)}" for k in RATING_KEYS)
+        prompt = t("plain.rating", lang, ratings=ratings, n=proposal, name=name)
         while True:
             line = self.ask(prompt)
             if line is None:
@@ -177,12 +141,12 @@ class PlainDialogue:
             elif line in ("1", "2", "3", "4"):
                 rating = Rating(int(line))
             else:
-                self.say(self.ui["bad_rating"].format(n=proposal, name=names[proposal]))
+                self.say(t("plain.bad_rating", lang, n=proposal, name=name))
                 continue
             saved = self.session.rate(rating)
             self.rated += 1
             if saved.became_leech:
-                self.say(self.ui["leech"].format(n=saved.card.memory.lapses))
+                self.say(tn("plain.leech", saved.card.memory.lapses, lang))
             return True
 
 

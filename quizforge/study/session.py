@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from quizforge.bank import Bank, KeyPoint
-from quizforge.store import Card, Phase, Review, Settings, Source, Store
+from quizforge.store import Card, Phase, Review, Settings, Source, Store, iso, parse_iso
 from quizforge.study.answering import Presented as Presented  # re-exported: the screens import it from here
 from quizforge.study.answering import build_review, grade_answer, present, record
 from quizforge.study.answering import propose_rating as propose_rating
@@ -160,20 +160,19 @@ class StudySession:
         review_room = max(0, self.settings.reviews_per_day - reviews_done)
         # --new N means N new cards in this session, whatever today's count already is
         new_room = max(0, self.settings.new_per_day - new_done) if self.new_limit is None else max(0, self.new_limit)
-        due = [
-            c
-            for c in self.store.due_cards(end, now, review_room + len(self._learning) + 50, self.topics)
-            if c.card_id in self.bank.questions
-        ]
+        questions = self.bank.questions
+        due = self.store.due_entries(end, now, review_room + len(self._learning) + 50, self.topics)
         reviews: list[str] = []
         self._learning.clear()
-        for c in due:
-            assert c.memory.due is not None
-            if c.memory.phase in (Phase.LEARNING, Phase.RELEARNING) and c.memory.due > now + LEARN_AHEAD:
-                self._learning[c.card_id] = c.memory.due
+        ahead = iso(now + LEARN_AHEAD)  # iso() text sorts like the time it names
+        for card_id, phase, due_at in due:
+            if card_id not in questions:
+                continue
+            if phase != Phase.REVIEW and due_at > ahead:
+                self._learning[card_id] = parse_iso(due_at)
             elif len(reviews) < review_room:
-                reviews.append(c.card_id)
-        new = [c for c in self.store.new_cards(now, new_room * 4 + 50, self.topics) if c.card_id in self.bank.questions]
+                reviews.append(card_id)
+        new = [e for e in self.store.new_entries(now, new_room * 4 + 50, self.topics) if e[0] in questions]
         ids = reviews + _interleave_topics(new, new_room)
         if self.card_ids is not None:
             ids = [i for i in ids if i in self.card_ids]
@@ -412,11 +411,11 @@ class StudySession:
         return mastery(self.store, self.bank, self.settings, now or self.now())
 
 
-def _interleave_topics(cards: list[Card], limit: int) -> list[str]:
-    """Up to ``limit`` card ids, round-robin over topics (each topic keeps bank order)."""
+def _interleave_topics(cards: list[tuple[str, str]], limit: int) -> list[str]:
+    """Up to ``limit`` card ids of ``(card_id, topic)`` pairs, round-robin over topics (each keeps bank order)."""
     by_topic: dict[str, deque[str]] = {}
-    for c in cards:
-        by_topic.setdefault(c.topic, deque()).append(c.card_id)
+    for card_id, topic in cards:
+        by_topic.setdefault(topic, deque()).append(card_id)
     out: list[str] = []
     while len(out) < limit and by_topic:
         for topic in list(by_topic):

@@ -15,15 +15,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import RenderableType
-from rich.text import Text as RichText
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from quizforge.bank.schema import Bank
-from quizforge.i18n import RATING_KEYS, rating_name, t, tn
+from quizforge.i18n import t, tn
 from quizforge.locations import data_dir as resolve_data_dir
 from quizforge.locations import db_path
 from quizforge.store import Settings, Store
@@ -159,36 +157,6 @@ class QuizforgeApp(App[None]):
 
     def mastery(self) -> dict[str, float]:
         return self.service.mastery()
-
-    def card_history_text(self, card_id: str) -> RenderableType | None:
-        """A card's review history and next due date, for the browser."""
-        lang = self.lang
-        card = self.store.card(card_id)
-        reviews = self.store.reviews(card_id)
-        if not reviews:
-            return RichText(
-                t("browse.never_reviewed", lang)
-                + (f" ({t('action.suspend', lang)})" if card and card.suspended else "")
-            )
-        lines = RichText()
-        for r in reviews[-10:]:
-            local = r.reviewed_at.astimezone()
-            mark = "✓" if r.correct else "✗" if r.correct is False else "·"
-            name = rating_name(r.rating, lang) if r.rating in RATING_KEYS else str(r.rating)
-            lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {name}  ({r.source})\n")
-        if card is not None and card.memory.due is not None:
-            lines.append(f"{t('browse.next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
-        if card is not None and card.suspended:
-            lines.append(f"  [{t('action.suspend', lang)}]", style="yellow")
-        return lines
-
-    def toggle_suspend(self, card_id: str) -> str:
-        card = self.store.card(card_id)
-        if card is not None and card.suspended:
-            self.service.unsuspend(card_id)
-            return t("action.unsuspend", self.lang) + ": " + card_id
-        self.service.suspend(card_id)
-        return t("study.suspended_card", self.lang)
 
     def save_settings(self, new: Settings) -> None:
         self.settings = self.store.set_settings(**new.to_values())

@@ -301,3 +301,58 @@ def test_text_shows_names_literally(tmp_path: Path) -> None:
         one_lapsed_card(store, "a", "t.a")
         text = render(build_report(store, bank, NOW), "text", width=100)
     assert "[red]Topic[/red]" in text and "Is [bold]x[/bold] a tag?" in text
+
+
+# -- what the report says matches what it shows ------------------------------------------------------
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _section_dates(text: str, heading: str, stop: str) -> list[str]:
+    """The dates at the start of the rows between ``heading`` and the next ``stop`` (a heading marker)."""
+    part = text.split(heading, 1)[1].split(stop, 1)[0]
+    return [m.group(0) for line in part.splitlines() if (m := DATE.match(line.strip(" |")))]
+
+
+def test_sessions_are_newest_first_in_every_format(report: Report) -> None:
+    lang = report.lang
+    assert len(report.quizzes.sessions) >= 2 and report.mocks.sessions
+    newest = [s.date for s in report.quizzes.sessions]
+    assert newest == sorted(newest, reverse=True)
+    quiz = "Quiz history" if lang == "en" else "测验记录"
+    mock = "Mock interviews" if lang == "en" else "模拟面试"
+    md = render(report, "md")
+    assert _section_dates(md, f"## {quiz}", "\n## ") == newest
+    text = render(report, "text", width=100)
+    shown = _section_dates(text, quiz, mock)
+    assert shown == newest[: len(shown)] and shown
+    html = render(report, "html")
+    tables = [re.findall(r'<tr><td class="">(\d{4}-\d{2}-\d{2})</td>', t) for t in html.split("<table")]
+    histories = [dates for dates in tables if dates]
+    assert [s.date for s in report.mocks.sessions][:10] in histories and newest[:10] in histories
+    assert mock in md
+
+
+def test_the_heatmap_heading_names_the_range_it_shows(report: Report) -> None:
+    from quizforge.report.render_text import trim_calendar
+
+    for fmt, weeks in (("text", 13), ("html", 20)):
+        shown = trim_calendar(report.calendar, min_weeks=weeks)
+        out = render(report, fmt, width=100)
+        first, last = shown[0].date, shown[-1].date
+        assert last == report.today and first != report.calendar[0].date  # trimmed: less than the 365-day window
+        assert re.search(rf"{first}\s+\S+\s+{last}", out), fmt
+    # Markdown tabulates the whole window by month: its heading names the window
+    heading = next(line for line in render(report, "md").splitlines() if line.startswith("## ") and "2026-" in line)
+    assert re.search(rf"{report.calendar[0].date}\s+\S+\s+{report.today}", heading)
+
+
+def test_output_prints_the_path_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], studied: tuple[Store, datetime], shipped: Bank
+) -> None:
+    store, now = studied
+    target = tmp_path / "r.html"
+    assert run(store, shipped, fmt="html", output=target, days=30, topics=None, lang="en", now=now, tz=TZ) == 0
+    assert capsys.readouterr().out == f"Wrote the report to {target.resolve()}\n"
+    assert run(store, shipped, fmt="md", output=target, days=30, topics=None, lang="zh", now=now, tz=TZ) == 0
+    assert capsys.readouterr().out == f"报告已写入 {target.resolve()}\n"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from quizforge.bank import Bank
-from quizforge.report.stats import build_report, day_grid
+from quizforge.report.stats import build_report, day_grid, session_length
 from quizforge.store import Card, MockResult, Phase, Store
 from tests.report.conftest import NOW, review, reviewed_card
 
@@ -202,6 +202,46 @@ def test_weakest_cards_lowest_recall_then_lapses(store: Store, bank: Bank) -> No
     assert r.weakest[0].retrievability < r.weakest[1].retrievability < r.weakest[3].retrievability
 
 
+def test_a_card_failed_today_is_the_weakest(store: Store, bank: Bank) -> None:
+    # a, b, c long overdue with lapses (retrievability low); "d", answered well for weeks, failed an hour ago:
+    # its retrievability is the highest (it was just reviewed), yet it is the card the user fails, so it leads
+    store.put_cards(
+        [reviewed_card(c, "t.a", last=NOW - 60 * DAY, interval_days=2, lapses=3) for c in "abc"]
+        + [reviewed_card("d", "t.a", last=NOW - timedelta(hours=1), interval_days=0.01, stability=0.5)]
+    )
+    store.add_reviews(
+        [review("d", NOW - k * DAY, 3) for k in (30, 20, 10)]
+        + [review("d", NOW - timedelta(hours=1), 1)]
+        + [review("a", NOW - 60 * DAY, 1)]  # failed long ago: not recent
+    )
+    r = build_report(store, bank, NOW, tz=UTC)
+    assert r.weakest[0].card_id == "d" and len(r.weakest) == 4
+    first = r.weakest[0]
+    assert (first.recent_fails, first.last_failed) == (1, "2026-05-20")
+    assert first.retrievability > max(w.retrievability for w in r.weakest[1:])  # not there by recall
+    a = next(w for w in r.weakest if w.card_id == "a")
+    assert (a.recent_fails, a.last_failed) == (0, "2026-03-21")  # 60 days before 2026-05-20
+
+
+def test_a_wrong_quiz_answer_counts_as_a_failure(store: Store, bank: Bank) -> None:
+    store.put_cards([reviewed_card(c, "t.a", last=NOW - 2 * DAY, interval_days=30) for c in "ab"])
+    store.add_reviews([review("b", NOW - DAY, 3, source="quiz", correct=False)])
+    r = build_report(store, bank, NOW, tz=UTC)
+    assert [(w.card_id, w.recent_fails) for w in r.weakest] == [("b", 1), ("a", 0)]
+
+
+def test_session_lengths_are_never_zero_minutes(store: Store, bank: Bank) -> None:
+    store.add_reviews([review("a", NOW - DAY, 3, source="quiz", duration_ms=None)])  # one answer, no duration
+    started = NOW - 2 * DAY
+    store.add_mock_result(MockResult("m", started, started + timedelta(seconds=20), 0.5, {"questions": ["a"]}))
+    r = build_report(store, bank, NOW, tz=UTC)
+    assert r.quizzes.sessions[0].minutes is None  # unknown, not 0
+    assert session_length(r.quizzes.sessions[0].minutes, "en") == ""
+    assert session_length(r.mocks.sessions[0].minutes, "en") == "20 s"
+    assert session_length(r.mocks.sessions[0].minutes, "zh") == "20 秒"
+    assert session_length(25.0, "en") == "25 min"
+
+
 def test_quiz_sessions_grouped_by_day_and_mock_trend(store: Store, bank: Bank) -> None:
     rows = []
     for k, right in ((5, 2), (3, 3), (1, 4)):  # three quiz days, 4 answers each, improving
@@ -216,14 +256,16 @@ def test_quiz_sessions_grouped_by_day_and_mock_trend(store: Store, bank: Bank) -
         )
     r = build_report(store, bank, NOW, tz=UTC)
     q = r.quizzes
-    assert [(s.date, s.questions, s.score) for s in q.sessions] == [
-        ("2026-05-15", 4, 0.5),
-        ("2026-05-17", 4, 0.75),
+    assert [(s.date, s.questions, s.score) for s in q.sessions] == [  # newest first
         ("2026-05-19", 5, 0.9),
+        ("2026-05-17", 4, 0.75),
+        ("2026-05-15", 4, 0.5),
     ]
-    assert q.trend == pytest.approx(0.2) and q.best == 0.9
+    assert q.trend == pytest.approx(0.2) and q.best == 0.9  # the trend still reads oldest to newest
+    # a session lasts the time spent answering: 5 answers of 10 s each, not the 3 minutes between first and last
+    assert q.sessions[0].minutes == pytest.approx(50 / 60, abs=0.05)
     m = r.mocks
-    assert [s.score for s in m.sessions] == [0.4, 0.6, 0.8]
+    assert [s.score for s in m.sessions] == [0.8, 0.6, 0.4]
     assert m.trend == pytest.approx(0.2) and m.sessions[0].minutes == 25.0 and m.sessions[0].questions == 1
     r = build_report(store, bank, NOW, tz=UTC, days=7)
     assert len(r.mocks.sessions) == 1

@@ -97,8 +97,8 @@ def test_day_counts_and_counts_between(store: Store) -> None:
     assert store.count_reviews_between(T0, T0 + DAY) == 2
     assert store.count_reviews_between(T0 + DAY, T0 + 3 * DAY) == 1
     assert store.count_reviews_between(T0 - DAY, T0) == 0  # the end is exclusive
-    assert store.any_review_between(T0 + 2 * DAY, T0 + 3 * DAY)
-    assert not store.any_review_between(T0 + DAY, T0 + 2 * DAY)
+    assert store.review_streak(T0 + 2 * DAY, 5) == 1  # T0 + DAY has none
+    assert store.review_streak(T0 + DAY, 5) == 0
 
 
 def quizforge(data: Path, *args: str) -> subprocess.CompletedProcess[str]:

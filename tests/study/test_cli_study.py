@@ -43,6 +43,7 @@ def test_plain_study_dialogue(
     code, out, err = run_main(monkeypatch, capsys, "--data-dir", str(tmp_path), "study", "--plain", stdin=stdin)
     assert code == 0 and err == ""
     assert "c1?" in out and "  a) yes" in out and "try again" in out  # unreadable answer re-asked
+    assert "rating [1 again, 2 hard, 3 good, 4 easy; Enter = 4 easy]> " in out  # "a" is right: Easy proposed
     assert "please type 1, 2, 3 or 4" in out  # bad rating re-asked
     assert "Expected: 20" in out  # wrong numeric answer shows the right one
     assert "Model answer:" in out and "  1. p1" in out  # concept card revealed with key points
@@ -53,6 +54,19 @@ def test_plain_study_dialogue(
         ("c1", 4, "a", True),  # answered at once: Easy proposed and accepted
         ("n1", 4, "21", False),  # wrong, but the user overrode the rating
     ]
+
+
+def test_plain_study_in_chinese_names_the_ratings_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_load_bank", lambda args: BANK)
+    stdin = "a\n\nq\n"
+    code, out, _ = run_main(
+        monkeypatch, capsys, "--data-dir", str(tmp_path), "--lang", "zh", "study", "--plain", stdin=stdin
+    )
+    assert code == 0
+    assert "评分 [1 重来、2 困难、3 良好、4 简单；回车 = 4 简单]> " in out  # "a" is right: Easy proposed
+    assert "本次结束：已评分 1 张。" in out
 
 
 def test_plain_study_ends_at_end_of_input(

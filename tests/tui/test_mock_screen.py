@@ -308,17 +308,11 @@ async def test_time_running_out_behind_the_abandon_dialog(app_factory: AppFactor
         assert app.screen.scorecard.items[0].status == Status.TIMED_OUT
 
 
-def test_every_mock_string_is_in_both_languages_with_the_same_fields() -> None:
-    import string
+def test_the_clock_reads_as_a_stopwatch() -> None:
+    from quizforge.tui.widgets.clock import clock
 
-    from quizforge.tui import mock_strings
-
-    for key in mock_strings.string_keys():
-        text = mock_strings.both(key)
-        assert text.en and text.zh, key
-        fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (text.en, text.zh)]
-        assert fields[0] == fields[1], key
-    assert mock_strings.clock(75) == "01:15" and mock_strings.clock(3725) == "1:02:05"
+    # 75 s = 1 min 15 s; 3725 s = 1 h 2 min 5 s; a countdown past zero stays at zero
+    assert clock(75) == "01:15" and clock(3725) == "1:02:05" and clock(-3) == "00:00"
 
 
 async def test_language_switch_during_the_interview_keeps_the_typed_answer(

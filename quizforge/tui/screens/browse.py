@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text as RichText
@@ -13,16 +13,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from quizforge.bank.schema import Kind, Question
-from quizforge.i18n import t, tn
+from quizforge.i18n import RATING_KEYS, rating_name, t, tn
+from quizforge.store import Card, Phase, Review
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import question_preview
 from quizforge.tui.widgets.key_bar import KeyBar
 
-if TYPE_CHECKING:
-    pass
-
 PREVIEW_SEED = 1
+TEXT_CHARS = 48  # the results table shows this much of each question's first line
 
 
 def matches(q: Question, query: str) -> bool:
@@ -49,6 +48,51 @@ def matches(q: Question, query: str) -> bool:
     return True
 
 
+def first_line(q: Question, lang: Lang | str) -> str:
+    """The first non-empty line of ``q``'s prompt (a generated question's: its family's title), cut to fit a row."""
+    text = q.prompt.get(lang) if q.prompt else ""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if not line and q.generator:
+        from quizforge.numeric.base import get_family
+
+        try:
+            line = get_family(q.generator).title.get(lang)
+        except KeyError:
+            line = q.generator
+    return line if len(line) <= TEXT_CHARS else line[: TEXT_CHARS - 1] + "…"
+
+
+def card_state(card: Card | None, lang: Lang | str) -> str:
+    """A card's state for the results table: suspended, new, learning, or the local date it is due."""
+    if card is not None and card.suspended:
+        return t("browse.state.suspended", lang)
+    if card is None or card.memory.phase == Phase.NEW:
+        return t("browse.state.new", lang)
+    if card.memory.phase != Phase.REVIEW or card.memory.due is None:
+        return t("browse.state.learning", lang)
+    return t("browse.state.due", lang, date=f"{card.memory.due.astimezone():%Y-%m-%d}")
+
+
+def history_text(card: Card | None, reviews: list[Review], lang: Lang | str) -> RenderableType:
+    """A card's last ten reviews, its next due date and whether it is suspended, for the preview."""
+    suspended = card is not None and card.suspended
+    if not reviews:
+        return RichText(
+            t("browse.never_reviewed", lang) + (f" [{t('browse.state.suspended', lang)}]" if suspended else "")
+        )
+    lines = RichText()
+    for r in reviews[-10:]:
+        local = r.reviewed_at.astimezone()
+        mark = "✓" if r.correct else "✗" if r.correct is False else "·"
+        name = rating_name(r.rating, lang) if r.rating in RATING_KEYS else str(r.rating)
+        lines.append(f"{local:%Y-%m-%d %H:%M}  {mark} {name}  ({r.source})\n")
+    if card is not None and card.memory.due is not None:
+        lines.append(f"{t('browse.next_due', lang)}: {card.memory.due.astimezone():%Y-%m-%d %H:%M}")
+    if suspended:
+        lines.append(f"  [{t('browse.state.suspended', lang)}]", style="yellow")
+    return lines
+
+
 KEYS = [
     ("/", "action.search"),
     ("↑↓", "action.next"),
@@ -63,6 +107,8 @@ class BrowseScreen(AppScreen[None]):
         Binding("escape", "back", t("action.back", Lang.EN)),
         Binding("slash", "focus_search", t("action.search", Lang.EN), key_display="/"),
         Binding("ctrl+s", "toggle_suspend", t("browse.toggle_suspend", Lang.EN)),
+        # the results table and the selects use ↓ themselves; in the search box it moves to the results
+        Binding("down", "results_down", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -72,7 +118,7 @@ class BrowseScreen(AppScreen[None]):
         with Horizontal(id="browse-filters"):
             yield Input(placeholder=t("browse.search_placeholder", lang), id="search")
             yield Select(
-                [(f"{tid} · {bank.topic_name(tid, lang)}", tid) for tid in bank.topics],
+                [(f"{bank.topic_name(tid, lang)} · {tid}", tid) for tid in bank.topics],
                 prompt=t("browse.all_topics", lang),
                 id="topic",
             )
@@ -86,9 +132,14 @@ class BrowseScreen(AppScreen[None]):
         yield Static(id="browse-status")
         yield KeyBar(KEYS, lang)
 
+    # the card rows, read once when the browser opens (not on every keystroke of a search);
+    # suspending a card updates its entry
+    _cards: dict[str, Card] | None = None
+
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_columns("id", t("browse.kind", self.qf.lang))
+        lang = self.qf.lang
+        table.add_columns(t("browse.state", lang), t("browse.text", lang), "id")
         self.refill()
         table.focus()
 
@@ -115,8 +166,11 @@ class BrowseScreen(AppScreen[None]):
         table.clear()
         found = self.filtered()
         lang = self.qf.lang
+        if self._cards is None:
+            self._cards = {c.card_id: c for c in self.qf.store.cards()}
+        cards = self._cards
         for q in found:
-            table.add_row(q.id, t(f"kind.{q.kind}", lang), key=q.id)
+            table.add_row(card_state(cards.get(q.id), lang), first_line(q, lang), q.id, key=q.id)
         self.query_one("#browse-status", Static).update(tn("browse.matches", len(found), lang))
         if found:
             self.show(found[0].id)
@@ -151,16 +205,16 @@ class BrowseScreen(AppScreen[None]):
 
             instance = get_family(q.generator).generate(PREVIEW_SEED)
         meta = RichText(
-            f"{q.id} · {t('browse.topic', lang)}: {self.qf.bank.topic_name(q.topic, lang)} · "
+            f"{q.id} · {t(f'kind.{q.kind}', lang)} · "
+            f"{t('browse.topic', lang)}: {self.qf.bank.topic_name(q.topic, lang)} · "
             f"{t('browse.difficulty', lang)} {q.difficulty}"
             + (f" · {t('browse.tags', lang)}: {', '.join(q.tags)}" if q.tags else "")
             + (f" · {t('browse.follow_ups', lang)}: {', '.join(q.follow_ups)}" if q.follow_ups else ""),
             style="dim",
         )
         parts: list[RenderableType] = [meta, RichText(""), question_preview(q, lang, instance)]
-        history = self.qf.card_history_text(qid)
-        if history is not None:
-            parts += [RichText(""), RichText(t("browse.history", lang), style="bold underline"), history]
+        history = history_text(self.qf.store.card(qid), self.qf.store.reviews(qid), lang)
+        parts += [RichText(""), RichText(t("browse.history", lang), style="bold underline"), history]
         self.query_one("#preview", Static).update(Group(*parts))
 
     def action_back(self) -> None:
@@ -169,11 +223,29 @@ class BrowseScreen(AppScreen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def action_results_down(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if self.focused is self.query_one("#search", Input) and table.row_count:
+            table.focus()
+            table.action_cursor_down()
+
     def action_toggle_suspend(self) -> None:
+        """Suspend the selected card, or make a suspended one active again; the toast says the new state."""
         qid = self.current_id()
         if qid is None:
             return
-        message = self.qf.toggle_suspend(qid)
-        if message:
-            self.notify(message)
+        card = self.qf.store.card(qid)
+        suspended = card is None or not card.suspended
+        if suspended:
+            self.qf.service.suspend(qid)
+        else:
+            self.qf.service.unsuspend(qid)
+        lang = self.qf.lang
+        state = t("browse.state.suspended" if suspended else "browse.state.active_again", lang)
+        self.notify(t("browse.card_state", lang, state=state, card=qid))
+        table = self.query_one("#results", DataTable)
+        updated = self.qf.store.card(qid)
+        if updated is not None and self._cards is not None:
+            self._cards[qid] = updated
+        table.update_cell(qid, table.ordered_columns[0].key, card_state(updated, lang))
         self.show(qid)

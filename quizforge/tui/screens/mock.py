@@ -21,20 +21,22 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Header, Input, Static, TextArea
 
 from quizforge.answer import AnswerKind
-from quizforge.tui.mock_strings import clock, t
+from quizforge.i18n import t
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput
 from quizforge.tui.widgets.answers import answer_widget
 from quizforge.tui.widgets.card_text import LABELS, choices_block, is_multi_select, option_index
-from quizforge.tui.widgets.mock_keypoint import MockKeyBar
+from quizforge.tui.widgets.clock import clock
+from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview
     from quizforge.study.session import Presented
     from quizforge.tui.app import QuizforgeApp
 
-KEYS = [("ctrl+s", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
-CHOICE_KEYS = [("a-f", "choose"), ("⏎", "submit_key"), ("F2", "pass_key"), ("esc", "abandon")]
+KEYS = [("ctrl+s", "mock.submit_key"), ("F2", "mock.pass_key"), ("esc", "mock.abandon")]
+CHOICE_KEYS = [("a-f", "mock.choose"), ("⏎", "mock.submit_key"), ("F2", "mock.pass_key"), ("esc", "mock.abandon")]
 WARN_AT_MINUTES = (1, 5)  # an interviewer's "a few minutes left", said once each
 
 
@@ -64,7 +66,7 @@ def open_mock(
         app.store, app.bank, minutes=minutes, questions=questions, topics=topics, seed=seed, now=app.now, rng=rng
     )
     if not interview.plan:
-        app.notify(t("nothing_to_ask", app.lang), severity="warning")
+        app.notify(t("mock.nothing_to_ask", app.lang), severity="warning")
         return
     app.push_screen(MockScreen(interview))
 
@@ -75,10 +77,10 @@ class MockScreen(AppScreen[None]):
     CSS_PATH = "mock.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # not priority bindings: keys typed before them must reach the text area first
-        Binding("ctrl+s", "submit", "Submit"),
-        Binding("f2,ctrl+n", "pass", "Pass"),
-        Binding("escape", "abandon", "Abandon"),
-        Binding("enter", "enter", "Submit", show=False),
+        Binding("ctrl+s", "submit", t("mock.submit_key", Lang.EN)),
+        Binding("f2,ctrl+n", "pass", t("mock.pass_key", Lang.EN)),
+        Binding("escape", "abandon", t("mock.abandon", Lang.EN)),
+        Binding("enter", "enter", t("mock.submit_key", Lang.EN), show=False),
     ]
 
     def __init__(self, interview: MockInterview) -> None:
@@ -107,14 +109,14 @@ class MockScreen(AppScreen[None]):
             yield Static(id="mock-choices")
             yield Static(id="mock-hint", classes="muted")
         yield TextArea(id="mock-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        yield AnswerInput(AnswerKind.NUMBER, lang, t("answer_placeholder", lang), id="mock-answer")
+        yield AnswerInput(AnswerKind.NUMBER, lang, t("study.answer_placeholder", lang), id="mock-answer")
         with Horizontal(id="mock-buttons"):
-            yield Button(f"{t('submit_key', lang)} (ctrl+s)", id="mock-submit", variant="primary", compact=True)
-            yield Button(f"{t('pass_key', lang)} (F2)", id="mock-pass", compact=True)
-        yield MockKeyBar(KEYS, lang)
+            yield Button(f"{t('mock.submit_key', lang)} (ctrl+s)", id="mock-submit", variant="primary", compact=True)
+            yield Button(f"{t('mock.pass_key', lang)} (F2)", id="mock-pass", compact=True)
+        yield KeyBar(KEYS, lang)
 
     def on_mount(self) -> None:
-        self.title = t("mock_title", self.lang)
+        self.title = t("mock.title", self.lang)
         self.interview.start()
         self.set_interval(1.0, self.tick)
         self.show_question()
@@ -160,10 +162,10 @@ class MockScreen(AppScreen[None]):
         )
         hint = widget.mock_hint  # typed answers: none, the answer box's placeholder says it
         lines = [t(hint, lang)] if hint else []
-        self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("no_verdicts", lang)])))
+        self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("mock.no_verdicts", lang)])))
         self.query_one("#mock-text", TextArea).display = concept
         self.query_one("#mock-answer", AnswerInput).display = not concept and not choice
-        self.query_one(MockKeyBar).show(CHOICE_KEYS if choice else KEYS, lang)
+        self.query_one(KeyBar).show(CHOICE_KEYS if choice else KEYS, lang)
         self.tick()
 
     def tick(self) -> None:
@@ -176,21 +178,21 @@ class MockScreen(AppScreen[None]):
                 self.time_up()
             return
         lang = self.lang
-        left = RichText(t("question_of", lang, i=interview.index + 1, n=interview.total), style="bold")
+        left = RichText(t("mock.question_of", lang, i=interview.index + 1, n=interview.total), style="bold")
         card = self.card
         if card is not None:
             if interview.current_depth:
-                left.append(f" · ↳ {t('follow_up', lang)}", style="italic")
+                left.append(f" · ↳ {t('mock.follow_up', lang)}", style="italic")
             left.append(" · " + self.qf.bank.topic_name(card.question.topic, lang))
         seconds_left = interview.time_left.total_seconds()
         for minutes in WARN_AT_MINUTES:
             if seconds_left <= minutes * 60 < interview.minutes * 60 and minutes not in self._warned:
                 self._warned.update(m for m in WARN_AT_MINUTES if m >= minutes)
-                self.notify(t("minutes_left", lang, n=minutes), timeout=4)
+                self.notify(t("mock.minutes_left", lang, n=minutes), timeout=4)
         right = RichText(
-            t("time_left", lang, t=clock(seconds_left)), style="bold red" if seconds_left < 120 else "bold"
+            t("mock.time_left", lang, t=clock(seconds_left)), style="bold red" if seconds_left < 120 else "bold"
         )
-        right.append(" · " + t("on_question", lang, t=clock(interview.time_on_question().total_seconds())))
+        right.append(" · " + t("mock.on_question", lang, t=clock(interview.time_on_question().total_seconds())))
         grid = Table.grid(expand=True, padding=(0, 0, 0, 2))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
@@ -199,12 +201,12 @@ class MockScreen(AppScreen[None]):
 
     async def apply_language(self) -> None:
         lang = self.lang
-        self.title = t("mock_title", lang)
+        self.title = t("mock.title", lang)
         answer = self.query_one("#mock-answer", AnswerInput)
         answer.lang = lang
-        answer.query_one(Input).placeholder = t("answer_placeholder", lang)
-        self.query_one("#mock-submit", Button).label = f"{t('submit_key', lang)} (ctrl+s)"
-        self.query_one("#mock-pass", Button).label = f"{t('pass_key', lang)} (F2)"
+        answer.query_one(Input).placeholder = t("study.answer_placeholder", lang)
+        self.query_one("#mock-submit", Button).label = f"{t('mock.submit_key', lang)} (ctrl+s)"
+        self.query_one("#mock-pass", Button).label = f"{t('mock.pass_key', lang)} (F2)"
         self.render_question()
 
     # -- answering ---------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ class MockScreen(AppScreen[None]):
             return
         text = self.draft()
         if not text.strip():
-            self.notify(t("empty_answer", self.lang), timeout=3)
+            self.notify(t("mock.empty_answer", self.lang), timeout=3)
             return
         self.interview.answer(text)
         self.show_question()
@@ -281,7 +283,7 @@ class MockScreen(AppScreen[None]):
         text = self.draft()
         if self.card is not None and text.strip():
             self.interview.answer(text)
-        self.notify(t("time_up", self.lang), severity="warning")
+        self.notify(t("mock.time_up", self.lang), severity="warning")
         self.end()
 
     def end(self) -> None:
@@ -302,4 +304,4 @@ class MockScreen(AppScreen[None]):
                 self._ended = True
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog(t("abandon_question", self.lang), self.lang), chosen)
+        self.app.push_screen(ConfirmDialog(t("mock.abandon_question", self.lang), self.lang), chosen)

@@ -18,16 +18,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
+from quizforge.i18n import t
 from quizforge.study.mock import ScoredAnswer, Status
-from quizforge.tui.mock_strings import clock, t
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import LABELS
-from quizforge.tui.widgets.mock_keypoint import KeyPointToggle, MockKeyBar
+from quizforge.tui.widgets.clock import clock
+from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.mock_keypoint import KeyPointToggle
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview, Scorecard
 
-KEYS = [("↑↓", "move"), ("␣ a-f", "toggle"), ("t", "study_topics"), ("esc", "back")]
+KEYS = [
+    ("↑↓", "scorecard.move"),
+    ("␣ a-f", "scorecard.toggle"),
+    ("t", "scorecard.study_topics"),
+    ("esc", "action.back"),
+]
 BAR_WIDTH = 12
 
 
@@ -35,13 +43,13 @@ class ScorecardScreen(AppScreen[None]):
     CSS_PATH = "mock.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (typed so by Textual)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "leave", "Back"),
+        Binding("escape,q", "leave", t("action.back", Lang.EN)),
         # priority: the focused scroll container would otherwise take the arrows
-        Binding("down,j", "move(1)", "Next key point", show=False, priority=True),
-        Binding("up,k", "move(-1)", "Previous key point", show=False, priority=True),
+        Binding("down,j", "move(1)", t("scorecard.next_point", Lang.EN), show=False, priority=True),
+        Binding("up,k", "move(-1)", t("scorecard.previous_point", Lang.EN), show=False, priority=True),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
-        Binding("t", "study_next", "Study next"),
+        Binding("t", "study_next", t("scorecard.study_topics", Lang.EN)),
     ]
 
     def __init__(self, interview: MockInterview) -> None:
@@ -75,11 +83,11 @@ class ScorecardScreen(AppScreen[None]):
                         for k, kp in enumerate(item.key_points):
                             if item.status == Status.ANSWERED:
                                 hit = item.hits[k]
-                                note = t("suggested", lang, kw=hit) if hit is not None else ""
+                                note = t("scorecard.suggested", lang, kw=hit) if hit is not None else ""
                                 yield KeyPointToggle(item.index, k, kp.text.get(lang), item.ticks[k], note)
                             else:
                                 yield Static(RichText(f"    {LABELS[k]}) {kp.text.get(lang)}"), classes="muted")
-        yield MockKeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang)
 
     def on_mount(self) -> None:
         self._label()
@@ -92,7 +100,7 @@ class ScorecardScreen(AppScreen[None]):
 
     def _label(self) -> None:
         """Title and totals in the current language."""
-        self.title = f"{t('mock_title', self.lang)} · {t('scorecard', self.lang)}"
+        self.title = f"{t('mock.title', self.lang)} · {t('scorecard.title', self.lang)}"
         self.refresh_totals()
 
     def refresh_totals(self) -> None:
@@ -111,18 +119,26 @@ class ScorecardScreen(AppScreen[None]):
         score = round(card.total)
         style = "bold green" if score >= 80 else "bold yellow" if score >= 50 else "bold red"
         parts: list[RenderableType] = [
-            RichText(t("total", lang, s=score), style=style),
+            RichText(t("scorecard.total", lang, s=score), style=style),
             RichText(
-                t("answered_of", lang, a=card.answered, n=len(card.items), p=passed, m=clock(card.seconds), limit=limit)
+                t(
+                    "scorecard.answered_of",
+                    lang,
+                    a=card.answered,
+                    n=len(card.items),
+                    p=passed,
+                    m=clock(card.seconds),
+                    limit=limit,
+                )
             ),
         ]
         nexts = card.study_next
-        line = RichText(t("study_next", lang), style="bold")
+        line = RichText(t("scorecard.study_next", lang), style="bold")
         if nexts:
             line.append(" · ".join(self.qf.bank.topic_name(tid, lang) for tid in nexts))
-            line.append("  " + t("study_next_key", lang), style="dim")
+            line.append("  " + t("scorecard.study_next_key", lang), style="dim")
         else:
-            line = RichText(t("all_perfect", lang))
+            line = RichText(t("scorecard.all_perfect", lang))
         parts.append(line)
         return Group(*parts)
 
@@ -134,15 +150,15 @@ class ScorecardScreen(AppScreen[None]):
         table.add_column(justify="right", width=4, no_wrap=True)
         for tid, score in self.scorecard.by_topic.items():
             table.add_row(RichText(self.qf.bank.topic_name(tid, lang)), _bar(score / 100.0), f"{score:.0f}")
-        return Group(RichText(t("by_topic", lang), style="bold underline"), table)
+        return Group(RichText(t("scorecard.by_topic", lang), style="bold underline"), table)
 
     def _head(self, item: ScoredAnswer) -> RenderableType:
         lang = self.lang
         left = RichText(f"{item.index + 1}. ", style="bold")
         if item.depth:
-            left.append(f"↳ {t('follow_up', lang)} · ", style="italic")
+            left.append(f"↳ {t('mock.follow_up', lang)} · ", style="italic")
         left.append(self.qf.bank.topic_name(item.topic, lang))
-        right = RichText(t("kind_" + str(item.kind), lang), style="dim")
+        right = RichText(t(f"kind.{item.kind}", lang), style="dim")
         if item.status != Status.NOT_REACHED:
             right.append(f" · {clock(item.seconds)}", style="dim")
         right.append("  ")
@@ -154,19 +170,19 @@ class ScorecardScreen(AppScreen[None]):
         return grid
 
     def _points_title(self, item: ScoredAnswer) -> RenderableType:
-        return RichText(t("key_points_check", self.lang), style="bold")
+        return RichText(t("scorecard.key_points_check", self.lang), style="bold")
 
     def _yours(self, item: ScoredAnswer) -> RenderableType:
         lang = self.lang
-        parts: list[RenderableType] = [RichText(t("your_answer", lang), style="bold underline")]
+        parts: list[RenderableType] = [RichText(t("scorecard.your_answer", lang), style="bold underline")]
         if item.status == Status.PASSED:
-            parts.append(RichText(t("passed", lang), style="italic"))
+            parts.append(RichText(t("scorecard.passed", lang), style="italic"))
         elif item.status == Status.TIMED_OUT:
-            parts.append(RichText(t("timed_out", lang), style="italic"))
+            parts.append(RichText(t("scorecard.timed_out", lang), style="italic"))
         elif item.choices:
             parts.append(RichText(_choice_text(item, item.answer, lang) or item.answer))
         else:
-            parts.append(RichText(item.answer.strip() or t("no_answer", lang)))
+            parts.append(RichText(item.answer.strip() or t("scorecard.no_answer", lang)))
         if item.status == Status.ANSWERED and not item.is_concept and item.feedback.get(lang):
             parts.append(RichText(item.feedback.get(lang), style="green" if item.correct else "red"))
         return Group(*parts)
@@ -175,10 +191,10 @@ class ScorecardScreen(AppScreen[None]):
         lang = self.lang
         parts: list[RenderableType] = []
         if item.is_concept:
-            parts.append(RichText(t("model_answer", lang), style="bold underline"))
+            parts.append(RichText(t("answer.model_answer", lang), style="bold underline"))
             parts.append(RichText(item.model_answer.get(lang) if item.model_answer else ""))
             return Group(*parts)
-        parts.append(RichText(t("expected", lang), style="bold underline"))
+        parts.append(RichText(t("answer.expected", lang), style="bold underline"))
         if item.instance is not None:
             from quizforge.render import format_answer
 
@@ -189,7 +205,11 @@ class ScorecardScreen(AppScreen[None]):
             parts.append(RichText(item.expected))  # formatted by the interview, with its digits
         if item.model_answer is not None:
             label = item.model_label
-            parts += [RichText(""), RichText(t(label, lang), style="bold"), RichText(item.model_answer.get(lang))]
+            parts += [
+                RichText(""),
+                RichText(t(f"answer.{label}", lang), style="bold"),
+                RichText(item.model_answer.get(lang)),
+            ]
         return Group(*parts)
 
     # -- input -------------------------------------------------------------------------------------
@@ -255,7 +275,7 @@ class ScorecardScreen(AppScreen[None]):
         try:
             self.interview.save()
         except StoreError as exc:
-            self.notify(t("save_failed", self.lang, e=exc), severity="error")
+            self.notify(t("scorecard.save_failed", self.lang, e=exc), severity="error")
             return False
         return True
 
@@ -266,11 +286,11 @@ class ScorecardScreen(AppScreen[None]):
     def action_study_next(self) -> None:
         topics = self.scorecard.study_next
         if not topics:
-            self.notify(t("nothing_to_study_next", self.lang))
+            self.notify(t("scorecard.nothing_to_study_next", self.lang))
             return
         start = getattr(self.app, "action_start_topics", None)
         if start is None:
-            self.notify(t("study_unavailable", self.lang), severity="warning")
+            self.notify(t("scorecard.study_unavailable", self.lang), severity="warning")
             return
         self.save()
         self.app.pop_screen()
@@ -286,17 +306,18 @@ def _bar(value: float, width: int = BAR_WIDTH) -> RichText:
 
 def _mark(item: ScoredAnswer, lang: str) -> RichText:
     if item.status == Status.NOT_REACHED:
-        return RichText(t("not_reached", lang), style="dim")
+        return RichText(t("scorecard.not_reached", lang), style="dim")
     if item.status == Status.TIMED_OUT:
-        return RichText("✗ " + t("timed_out", lang), style="red")
+        return RichText("✗ " + t("scorecard.timed_out", lang), style="red")
     if item.status == Status.PASSED:
-        return RichText("✗ " + t("passed", lang), style="red")
+        return RichText("✗ " + t("scorecard.passed", lang), style="red")
     score = round(item.score * 100)
     if item.is_concept:
         k, n = sum(item.ticks), len(item.ticks)
         mark = "✓" if item.counts_as_right else "✗"
         return RichText(
-            f"{mark} {t('points_of', lang, k=k, n=n)} · {score}", style="green" if item.counts_as_right else "yellow"
+            f"{mark} {t('scorecard.points_of', lang, k=k, n=n)} · {score}",
+            style="green" if item.counts_as_right else "yellow",
         )
     if item.correct:
         return RichText(f"✓ {score}", style="bold green")

@@ -22,8 +22,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from quizforge.answer import AnswerKind
+from quizforge.i18n import rating_name, t
+from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.strings import t
 from quizforge.tui.widgets.answer_input import AnswerInput
 from quizforge.tui.widgets.answers import answer_widget
 from quizforge.tui.widgets.card_text import (
@@ -35,7 +36,7 @@ from quizforge.tui.widgets.card_text import (
     option_index,
 )
 from quizforge.tui.widgets.key_bar import KeyBar
-from quizforge.tui.widgets.rating_bar import NAMES, RatingBar
+from quizforge.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -61,14 +62,14 @@ class CardSession(Protocol):
 
 
 KEYS = [
-    ("⏎", "submit_accept"),
-    ("␣", "reveal"),
-    ("a-f", "tick"),
-    ("1-4", "rate"),
-    ("u", "undo"),
-    ("s", "suspend"),
-    ("esc", "back"),
-    ("?", "help"),
+    ("⏎", "action.submit_accept"),
+    ("␣", "action.reveal"),
+    ("a-f", "action.tick"),
+    ("1-4", "action.rate"),
+    ("u", "action.undo"),
+    ("s", "action.suspend"),
+    ("esc", "action.back"),
+    ("?", "action.help"),
 ]
 
 
@@ -76,14 +77,14 @@ class StudyScreen(AppScreen[None]):
     """Study or quiz, one card at a time. Dismisses when the session is over or the user leaves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "leave", "Back"),
-        Binding("enter", "enter", "Submit / accept", show=False),
-        Binding("space", "reveal", "Reveal", show=False),
-        Binding("u,ctrl+u", "undo", "Undo"),
-        Binding("s,ctrl+s", "suspend", "Suspend"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("pagedown,down", "scroll(1)", "Scroll", show=False),
-        Binding("pageup,up", "scroll(-1)", "Scroll", show=False),
+        Binding("escape,q", "leave", t("action.back", Lang.EN)),
+        Binding("enter", "enter", t("action.submit_accept", Lang.EN), show=False),
+        Binding("space", "reveal", t("action.reveal", Lang.EN), show=False),
+        Binding("u,ctrl+u", "undo", t("action.undo", Lang.EN)),
+        Binding("s,ctrl+s", "suspend", t("action.suspend", Lang.EN)),
+        Binding("question_mark", "app.help", t("action.help", Lang.EN)),
+        Binding("pagedown,down", "scroll(1)", t("action.scroll", Lang.EN), show=False),
+        Binding("pageup,up", "scroll(-1)", t("action.scroll", Lang.EN), show=False),
     ]
 
     def __init__(self, session: CardSession, *, title: str = "") -> None:
@@ -110,11 +111,11 @@ class StudyScreen(AppScreen[None]):
             yield Static(id="card-prompt")
             yield Static(id="card-choices")
             yield Static(id="card-hint", classes="muted")
-            yield AnswerInput(AnswerKind.NUMBER, self.lang, t("answer_placeholder", self.lang), id="answer")
+            yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
             yield Static(id="verdict")
             yield Static(id="card-body")
         yield RatingBar(self.lang, id="ratings")
-        yield KeyBar(KEYS, self.lang, lookup=t)
+        yield KeyBar(KEYS, self.lang)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -167,7 +168,7 @@ class StudyScreen(AppScreen[None]):
             elif not typed:
                 self.set_focus(None)
         else:
-            hint.update(t("rate_hint", lang, r=t(NAMES[int(self.result.proposed)], lang)))
+            hint.update(t("study.rate_hint", lang, r=rating_name(int(self.result.proposed), lang)))
             self.query_one("#verdict", Static).update(self._verdict())
             self.query_one("#card-body", Static).update(self._body())
             ratings.show({int(k): v for k, v in self.result.intervals.items()}, int(self.result.proposed))
@@ -181,17 +182,17 @@ class StudyScreen(AppScreen[None]):
         if r.correct is None:
             return RichText("")  # a concept card not self-graded yet: the body shows the answer
         if r.correct:
-            head = RichText(f"✓ {t('correct', lang)}", style="bold green")
+            head = RichText(f"✓ {t('study.correct', lang)}", style="bold green")
         elif r.score:
-            head = RichText(f"◐ {t('partly', lang)} ({r.score:.0%})", style="bold yellow")
+            head = RichText(f"◐ {t('study.partly', lang)} ({r.score:.0%})", style="bold yellow")
         else:
-            head = RichText(f"✗ {t('wrong', lang)}", style="bold red")
+            head = RichText(f"✗ {t('study.wrong', lang)}", style="bold red")
         parts: list[RenderableType] = [head]
         feedback = r.feedback.removeprefix("✓").strip() if r.correct else r.feedback
         if feedback:
             parts.append(RichText(feedback))
         if r.expected and not r.correct and self.card is not None and self.card.answer_kind in _SHOW_EXPECTED:
-            parts.append(RichText(f"{t('expected', lang)}: ", style="bold") + self._expected_text())
+            parts.append(RichText(f"{t('answer.expected', lang)}: ", style="bold") + self._expected_text())
         return Group(*parts)
 
     def _expected_text(self) -> RichText:
@@ -232,17 +233,17 @@ class StudyScreen(AppScreen[None]):
             # the key points first: they are what the user ticks, and they fit on a small screen
             if r.key_points:
                 parts += [
-                    RichText(t("key_points", lang), style="bold"),
+                    RichText(t("study.key_points", lang), style="bold"),
                     key_points_block(r.key_points, lang, self.ticked),
                     RichText(""),
                 ]
             if r.model_answer is not None:
-                parts += [RichText(t("model_answer", lang), style="bold underline")]
+                parts += [RichText(t("answer.model_answer", lang), style="bold underline")]
                 parts.append(RichText(r.model_answer.get(lang)))
             return Group(*parts)
         if r.model_answer is not None:
             label = self.card.expected.model_label
-            parts += [RichText(""), RichText(t(label, lang), style="bold underline")]
+            parts += [RichText(""), RichText(t(f"answer.{label}", lang), style="bold underline")]
             parts.append(RichText(r.model_answer.get(lang)))
         return Group(*parts)
 
@@ -257,8 +258,8 @@ class StudyScreen(AppScreen[None]):
         topic = self.qf.bank.topic_name(card.question.topic, self.lang)
         parts = [  # the topic last: a long name is what gets cut at 80 columns
             self.title_text,
-            t("card_of", self.lang, i=self.reviewed + 1, n=max(self.total, self.reviewed + 1)),
-            t("time_on_card", self.lang, s=seconds),
+            t("study.card_of", self.lang, i=self.reviewed + 1, n=max(self.total, self.reviewed + 1)),
+            t("study.time_on_card", self.lang, s=seconds),
             topic,
         ]
         progress.update(RichText(" · ".join(p for p in parts if p)))
@@ -269,7 +270,7 @@ class StudyScreen(AppScreen[None]):
         self.session.lang = lang
         answer = self.query_one("#answer", AnswerInput)
         answer.lang = lang
-        answer.query_one("Input").placeholder = t("answer_placeholder", lang)  # type: ignore[attr-defined]
+        answer.query_one("Input").placeholder = t("study.answer_placeholder", lang)  # type: ignore[attr-defined]
         self.query_one("#ratings", RatingBar).lang = lang
         self.render_card()
 
@@ -334,7 +335,7 @@ class StudyScreen(AppScreen[None]):
         saved = self.session.rate(rating)
         self.reviewed += 1
         if saved.became_leech:
-            self.notify(t("suspended_card", self.lang), severity="warning")
+            self.notify(t("study.suspended_card", self.lang), severity="warning")
         self.show_next()
 
     def action_enter(self) -> None:
@@ -363,17 +364,17 @@ class StudyScreen(AppScreen[None]):
             return  # typing "u" into an answer is not an undo
         previous = self.session.undo()
         if previous is None:
-            self.notify(t("nothing_to_undo", self.lang))
+            self.notify(t("study.nothing_to_undo", self.lang))
             return
         self.reviewed = max(0, self.reviewed - 1)
-        self.notify(t("undone", self.lang))
+        self.notify(t("study.undone", self.lang))
         self.show_next(previous)
 
     def action_suspend(self) -> None:
         if self.card is None:
             return
         self.session.suspend(self.card.card_id)
-        self.notify(t("suspended_card", self.lang))
+        self.notify(t("study.suspended_card", self.lang))
         self.show_next()
 
     def in_progress(self) -> bool:
@@ -394,7 +395,7 @@ class StudyScreen(AppScreen[None]):
             if leave:
                 self.finish()
 
-        self.app.push_screen(ConfirmDialog(t("leave_question", self.lang), self.lang), chosen)
+        self.app.push_screen(ConfirmDialog(t("study.leave_question", self.lang), self.lang), chosen)
 
     def finish(self) -> None:
         """Leave the screen (the app shows what comes next, e.g. the quiz summary)."""

@@ -24,14 +24,14 @@ class AnswerWidget:
     typed: bool = False  # an input line
     options: bool = False  # letters (or digits) pick options; Enter submits
     reveal: bool = False  # space or Enter reveals the answer; letters then tick key points
-    hint: str = ""  # the UI text key shown under the card while it is asked (study)
+    hint: str = ""  # the catalogue key of the text shown under the card while it is asked (study)
     mock_hint: str = ""  # the same in a mock interview, where nothing is revealed
 
 
 TYPED = AnswerWidget(typed=True)
-OPTIONS = AnswerWidget(options=True, hint="choice_hint", mock_hint="choice_prompt")
-MULTI_OPTIONS = AnswerWidget(options=True, hint="multi_hint", mock_hint="multi_prompt")
-REVEAL = AnswerWidget(reveal=True, hint="concept_hint", mock_hint="concept_prompt")
+OPTIONS = AnswerWidget(options=True, hint="study.choice_hint", mock_hint="mock.choice_prompt")
+MULTI_OPTIONS = AnswerWidget(options=True, hint="study.multi_hint", mock_hint="mock.multi_prompt")
+REVEAL = AnswerWidget(reveal=True, hint="study.concept_hint", mock_hint="mock.concept_prompt")
 
 
 def _options(card: Presented) -> AnswerWidget:

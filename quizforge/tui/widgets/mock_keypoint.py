@@ -1,8 +1,7 @@
-"""Widgets of the mock interview's scorecard: a key point the user ticks, and a key bar in the mock's strings."""
+"""A widget of the mock interview's scorecard: a key point the user ticks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -11,9 +10,6 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
-
-from quizforge.tui.mock_strings import t
-from quizforge.tui.widgets.key_bar import KeyBar
 
 
 class KeyPointToggle(Static, can_focus=True):
@@ -64,14 +60,3 @@ class KeyPointToggle(Static, can_focus=True):
         event.stop()
         self.focus()
         self.action_flip()
-
-
-class MockKeyBar(KeyBar):
-    """The screen's main keys, named in the mock's strings."""
-
-    DEFAULT_CSS = """
-    MockKeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
-    """
-
-    def __init__(self, keys: Sequence[tuple[str, str]], lang: str) -> None:
-        super().__init__(keys, lang, lookup=t)
