@@ -4,6 +4,7 @@ sequence numbers, undone ids, settings and mock caches (found by mutation testin
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +15,7 @@ import pytest
 
 from quizforge.store import Card, Memory, MockResult, Phase, Review, Settings, Store
 from quizforge.store.models import Event, EventKind
-from quizforge.store.repository import review_from_row
+from quizforge.store.repository import parse_iso, review_from_row
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -285,7 +286,7 @@ def test_rebuild_caches_follows_the_winning_event_and_drops_unusable_values(stor
             event(EventKind.SETTING, "from_the_future", {"value": 1}, at=T0),
         ],
     )
-    store.rebuild_caches(settings=["new_per_day", "language", "from_the_future", "reviews_per_day"])
+    store.rebuild_caches(settings=["language", "from_the_future", "reviews_per_day", "new_per_day"])
     assert store.raw_settings() == {"new_per_day": 7}
     assert store.settings().language == "en" and store.get_value("language") is None  # no row: the default
     started = "2026-03-01T12:00:00.000000+00:00"
@@ -516,6 +517,8 @@ def test_due_cards_follow_phase_flags_burial_due_order_and_limit(store: Store) -
         ("\udfff", "?"),
         ("\udc80\ud800", "??"),  # mixed: everything replaced, nothing raises
         ("\ud7ff\ue000", "\ud7ff\ue000"),  # just outside the surrogates: kept
+        ("\udce9\ue000", "\ufffd\ue000"),  # an escaped byte next to a private-use character
+        ("\udd00", "?"),  # just above the escape range: a lone surrogate, replaced (not a crash)
     ],
 )
 def test_answers_with_surrogates_are_stored_not_refused(store: Store, typed: str, stored: str) -> None:
@@ -569,3 +572,24 @@ def test_a_backslash_in_a_topic_filter_is_literal(store: Store) -> None:
 def test_a_bury_time_of_the_wrong_type_buries_nothing(store: Store) -> None:
     store.merge([], [event(EventKind.BURY, "q1", {"until": 123})])  # from a newer version, or hand-edited
     assert store.card_flags(["q1"]) == {"q1": (False, False, None)}
+
+
+def test_several_new_undone_ids_each_get_their_undo(store: Store) -> None:
+    store.add_reviews([review("r1", "q1"), review("r2", "q2")], undone=["r1", "r2", "r3"])
+    assert store.reviews() == [] and store.undone_ids() == ["r1", "r2", "r3"]
+    undos = store.events([EventKind.UNDO])
+    assert sorted(e.key for e in undos) == ["r1", "r2", "r3"] and len({e.id for e in undos}) == 3
+
+
+def test_times_come_back_in_utc_whatever_the_local_zone(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        logged = store.add_event(EventKind.SUSPEND, "q1", {"suspended": True})
+        assert logged.at.utcoffset() == timedelta(0)
+        assert parse_iso("2026-03-01T20:00:00+08:00") == T0 and parse_iso(
+            "2026-03-01T20:00:00+08:00"
+        ).utcoffset() == timedelta(0)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
