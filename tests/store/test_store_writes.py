@@ -15,7 +15,7 @@ import pytest
 
 from quizforge.store import Card, Memory, MockResult, Phase, Review, Settings, Store
 from quizforge.store.models import Event, EventKind
-from quizforge.store.repository import parse_iso, review_from_row
+from quizforge.store.repository import iso, parse_iso, review_from_row
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -586,6 +586,7 @@ def test_times_come_back_in_utc_whatever_the_local_zone(store: Store, monkeypatc
     time.tzset()
     try:
         logged = store.add_event(EventKind.SUSPEND, "q1", {"suspended": True})
+        assert iso(T0) == "2026-03-01T12:00:00.000000+00:00"  # stored text sorts like time only in one zone
         assert logged.at.utcoffset() == timedelta(0)
         assert parse_iso("2026-03-01T20:00:00+08:00") == T0 and parse_iso(
             "2026-03-01T20:00:00+08:00"
