@@ -70,7 +70,8 @@ def prepare(name: str, target: Target) -> Path:
         'source_paths = ["quizforge/"]\n'
         f"only_mutate = [{json.dumps(target.module)}]\n"
         f"pytest_add_cli_args_test_selection = [{tests}]\n"
-        f'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x"{marks}]\n'
+        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
+        f' "--hypothesis-profile=mutation"{marks}]\n'
         'also_copy = ["question_bank/"]\n'
     )
     (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8") + config)

@@ -28,7 +28,15 @@ sys.path.insert(0, str(HERE))
 
 from _common import WORK, machine  # noqa: E402
 
-ORDER = ["bench_startup.py", "bench_numeric.py", "bench_bank.py", "bench_store.py", "bench_report.py", "bench_anki.py"]
+ORDER = [
+    "bench_startup.py",
+    "bench_numeric.py",
+    "bench_bank.py",
+    "bench_store.py",
+    "bench_report.py",
+    "bench_anki.py",
+    "bench_judge.py",
+]
 SIZE_LABEL = {"1000:10000": "1k / 10k", "10000:100000": "10k / 100k", "100000:1000000": "100k / 1M"}
 SCALING_ROWS = {
     "queue": "build the day's queue",

@@ -174,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true")
 
+    p = command("drill", "coding drills: implement it in NumPy, judged on generated cases", _drill)
+    p.add_argument("name", nargs="?", metavar="NAME", help="the drill (without --file: show its task and starter code)")
+    p.add_argument("--file", metavar="F", help="your solution, a Python file defining the drill's function")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="which cases (default 0)")
+    p.add_argument("--json", action="store_true", help="the verdict as one JSON object")
+    p.add_argument("--list", action="store_true", help="list the drills")
+
     p = command("export", "write your review log as JSONL (or the bank as an Anki deck)", _export)
     p.add_argument("--output", metavar="FILE", help="where to write (default: stdout for jsonl; quizforge.apkg)")
     p.add_argument("--format", choices=["jsonl", "apkg"], default="jsonl")
@@ -601,6 +608,40 @@ def _grade(args: argparse.Namespace) -> int:
         # correct feedback already starts with its ✓
         print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
     return EXIT_OK
+
+
+def _drill(args: argparse.Namespace) -> int:
+    import json
+
+    from quizforge.drills import all_drills, get_drill
+
+    if args.list:
+        for d in all_drills():
+            print(f"{d.name:30} {d.difficulty}  {d.signature}")
+        return EXIT_OK
+    if not args.name:
+        raise UserError("drill: give a NAME, or --list to see them")
+    try:
+        drill = get_drill(args.name)
+    except KeyError:
+        raise UserError(f"drill {args.name}: no such drill (see `quizforge drill --list`)") from None
+    if args.file is None:
+        print(f"{drill.signature}\n\n{drill.prompt.get(args.lang)}\n\n{drill.starter}", end="")
+        return EXIT_OK
+    if args.seed < 0:
+        raise UserError("--seed must be ≥ 0")
+    try:
+        source = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"--file {args.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    from quizforge.drills.judge import Judge
+
+    verdict = Judge().judge(drill, source, seed=args.seed)
+    if args.json:
+        print(json.dumps(verdict.to_json(), ensure_ascii=False))
+    else:
+        print(verdict.text(args.lang))
+    return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
 def _check_level(fam: Any, level: int | None) -> None:

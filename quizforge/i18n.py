@@ -1,7 +1,7 @@
 """Every string the interface shows that does not come from the bank, in English and Chinese.
 
 One catalogue for the TUI, the report and the command line. Keys are namespaced by where the text
-appears (``study.card_of``, ``rating.good``, ``report.heading.retention``); :func:`t` looks one up in a
+appears (``study.progress``, ``rating.good``, ``report.heading.retention``); :func:`t` looks one up in a
 language and fills its ``{name}`` fields, :func:`tn` does the same for a text that depends on a count
 ("1 day", "2 days"; Chinese has no plural, so one form serves every count).
 
@@ -61,12 +61,16 @@ _TEXTS: dict[str, Text] = {
         "题库共 {n} 道题，{t} 个主题。按 s 开始学习，z 测验，m 模拟面试，? 查看帮助。",
     ),
     # study
-    "study.card_of": Text("Card {i} of {n}", "第 {i} / {n} 张"),
+    "study.progress": Text("{done} done · {left} left", "已完成 {done} · 剩余 {left}"),
     "study.time_on_card": Text("{s} s on this card", "本题用时 {s} 秒"),
     "study.your_answer": Text("Your answer", "你的答案"),
     "study.answer_placeholder": Text(
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
+    ),
+    "study.code_file_hint": Text(
+        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
+        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
     ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
@@ -95,6 +99,7 @@ _TEXTS: dict[str, Text] = {
         "Card suspended: it will not be shown until you unsuspend it.", "已暂停此卡：恢复之前不会再出现。"
     ),
     "study.undone": Text("Last answer undone.", "已撤销上一次作答。"),
+    "study.taken_back": Text("Answer taken back: answer again.", "已收回本题作答，请重新作答。"),
     "study.nothing_to_undo": Text("Nothing to undo.", "没有可撤销的作答。"),
     # answer
     "answer.model_answer": Text("Model answer", "参考答案"),
@@ -144,6 +149,7 @@ _TEXTS: dict[str, Text] = {
     "kind.choice": Text("choice", "选择题"),
     "kind.numeric": Text("numeric", "计算题"),
     "kind.generated": Text("generated", "随机计算题"),
+    "kind.implement": Text("implement", "编程实现题"),
     # settings
     "settings.language": Text("Language", "语言"),
     "settings.retention": Text("Desired retention (0.70–0.99)", "目标记忆保持率（0.70–0.99）"),
@@ -366,6 +372,13 @@ _TEXTS: dict[str, Text] = {
     # `quizforge study --plain`: the line-by-line dialogue
     "plain.answer": Text("answer> ", "答案> "),
     "plain.attempt": Text("your answer (Enter to reveal)> ", "你的回答（回车显示答案）> "),
+    "plain.code_file": Text(
+        "file with your solution (Enter to see the solution)> ", "你的解答文件路径（回车查看参考解答）> "
+    ),
+    "plain.bad_file": Text(
+        "{path}: cannot read it ({why}); try again (Enter shows the solution, q stops)",
+        "{path}：无法读取（{why}）；请重新输入（回车显示解答，q 结束）",
+    ),
     "plain.rating": Text("rating [{ratings}; Enter = {n} {name}]> ", "评分 [{ratings}；回车 = {n} {name}]> "),
     "plain.bad_rating": Text(
         "please type 1, 2, 3 or 4, Enter to accept {n} {name}, or q to stop",
@@ -426,7 +439,7 @@ _TEXTS: dict[str, Text] = {
     "help.pick": Text("choice card: pick (toggle for multi-select)", "选择题：选择选项（多选题为切换）"),
     "help.submit": Text("submit the answer / accept the proposed rating", "提交答案 / 接受建议评分"),
     "help.rate": Text("rate: {ratings}", "评分：{ratings}"),
-    "help.undo": Text("undo the last answer", "撤销上一次作答"),
+    "help.undo": Text("take back an unrated answer, else undo the last answer", "收回未评分的作答，否则撤销上一次作答"),
     "help.suspend": Text("suspend this card", "暂停这张卡片"),
     "help.scroll": Text("scroll a long answer or solution", "滚动较长的答案或解题过程"),
     "help.mock_submit": Text("submit a written answer (Enter is a new line)", "提交书面回答（回车换行）"),
@@ -462,6 +475,11 @@ _PLURALS: dict[str, Plural] = {
         "Session complete: {n} card reviewed.",
         "Session complete: {n} cards reviewed.",
         "本次学习完成：共复习 {n} 张卡片。",
+    ),
+    "study.session_left": Plural(
+        "Session left: {n} card reviewed.",
+        "Session left: {n} cards reviewed.",
+        "已退出本次学习：共复习 {n} 张卡片。",
     ),
     "browse.matches": Plural("{n} question", "{n} questions", "{n} 道题"),
     "report.last_n_days": Plural("Last {n} day", "Last {n} days", "最近 {n} 天"),

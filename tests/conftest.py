@@ -6,8 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import quizforge.kinds  # noqa: F401 - registers the built-in question kinds with the bank loader
+
+# `make mutation` runs the tests under mutmut's tracing, many times slower: no per-example deadline there,
+# and the same examples on every run so a mutant's verdict does not depend on the draw.
+settings.register_profile("mutation", deadline=None, derandomize=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -149,7 +149,7 @@ def test_the_check_catches_hand_built_english() -> None:
     assert hand_built('Binding("s", "study", "Study")') == [1]
     assert hand_built('self.title = "Mock" + " interview"') == [1]
     assert hand_built("Button(f\"{t('action.save', lang)} (ctrl+s)\")") == []
-    assert hand_built('Static(t("study.card_of", lang, i=1, n=3))') == []
+    assert hand_built('Static(t("study.progress", lang, done=1, left=3))') == []
     assert hand_built('Static("✓")') == []
 
 

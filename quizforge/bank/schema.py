@@ -16,6 +16,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     NUMERIC = "numeric"  # a fixed question with a fixed numeric answer
     GENERATED = "generated"  # a generator family makes a fresh instance at every review
+    IMPLEMENT = "implement"  # a coding drill: the answer is a program, judged on generated cases
 
 
 def in_topics(topic: str, wanted: Sequence[str] | None) -> bool:

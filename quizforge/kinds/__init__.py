@@ -1,6 +1,6 @@
 """Question kinds, one module each, and their registry (see :mod:`quizforge.kinds.base`).
 
-Importing this package registers the built-in kinds (concept, choice, numeric, generated) with the
+Importing this package registers the built-in kinds (concept, choice, numeric, generated, implement) with the
 bank loader; every entry point that loads a bank imports it first. Nothing heavy is imported here:
 grading, the numeric engine and YAML are loaded when a kind first needs them.
 """
@@ -13,11 +13,12 @@ from pathlib import Path
 from quizforge.bank.schema import Bank
 
 # isort: off
-# registration order is the order the loader names kinds in (concept, choice, numeric, generated)
+# registration order is the order the loader names kinds in (concept, choice, numeric, generated, implement)
 from quizforge.kinds import concept
 from quizforge.kinds import choice
 from quizforge.kinds import numeric
 from quizforge.kinds import generated
+from quizforge.kinds import implement
 
 # isort: on
 from quizforge.kinds.base import Expected, QuestionKind, get, kind_of, register
@@ -31,6 +32,7 @@ __all__ = [
     "concept",
     "generated",
     "get",
+    "implement",
     "kind_of",
     "load",
     "numeric",

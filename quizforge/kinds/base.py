@@ -74,6 +74,8 @@ class QuestionKind(KindSchema):
     speed: ClassVar[tuple[float, float]] = (20.0, 120.0)  # seconds: at most fast (→ Easy), at least slow (→ Hard)
     mock_slot: ClassVar[str] = "concept"  # which of a mock's slots (concept, numeric, choice) it fills
     self_graded: ClassVar[bool] = False  # the answer is revealed and the user ticks key points
+    in_mock: ClassVar[bool] = True  # a mock interview may ask it
+    answer_is_code: ClassVar[bool] = False  # the answer is a program (``study --plain`` reads it from a file)
 
     def draw(self, question: Question, rng: random.Random) -> Any:
         """What one presentation draws (a generated question's instance); ``None`` for a fixed question."""

@@ -127,9 +127,40 @@ def grade_answer(p: Presented, text: str, at: datetime, lang: str) -> Graded:
     seconds = max(0.0, (at - p.shown_at).total_seconds())
     kind = p.question_kind
     verdict = kind.grade(p.question, p.instance, text, lang)
-    # self-graded cards propose Good until the user's ticks say otherwise
-    proposed = Rating.Good if verdict is None else propose_rating(p.kind, verdict.correct, seconds)
+    if verdict is not None:
+        proposed = propose_rating(p.kind, verdict.correct, seconds)
+    else:
+        # a self-graded card proposes Again until the user's ticks show what they knew
+        proposed = Rating.Again if p.self_graded else Rating.Good
     return Graded(p.expected, verdict, proposed, at, seconds)
+
+
+def unreadable_answer(p: Presented, text: str, lang: str) -> str | None:
+    """Why a typed answer to ``p`` cannot be read, as the live preview says it ("can't read `1/`: …").
+
+    Returns:
+        ``None`` when there is nothing to refuse: blank text (a deliberate "no answer"), free text
+        (nothing is parsed), or an answer that reads.
+    """
+    kind = p.answer_kind
+    if kind is None or not text.strip():
+        return None
+    from quizforge.grading import AnswerParseError, parse_answer
+    from quizforge.grading.preview import unreadable
+
+    try:
+        parse_answer(text, kind, n_choices=len(p.choices) or None)
+    except AnswerParseError as error:
+        return unreadable(text, error, lang)
+    return None
+
+
+def propose_for_ticks(kind: str, ticked: list[bool], correct: bool, seconds: float) -> Rating:
+    """The rating a self-graded answer earns: Again with nothing ticked, Hard for a partial answer
+    (some points ticked, not enough to pass), and for a pass what :func:`propose_rating` says."""
+    if correct:
+        return propose_rating(kind, True, seconds)
+    return Rating.Hard if any(ticked) else Rating.Again
 
 
 def build_review(

@@ -161,7 +161,7 @@ def select_questions(
         The plan; shorter than ``count`` when the selection has fewer questions.
     """
     skip = set(suspended)
-    eligible = {q.id: q for q in bank if q.id not in skip and in_topics(q.topic, topics)}
+    eligible = {q.id: q for q in bank if q.id not in skip and in_topics(q.topic, topics) and kind_of(q).in_mock}
     if count <= 0 or not eligible:
         return []
     is_follow_up = {f for q in eligible.values() for f in q.follow_ups if f in eligible}

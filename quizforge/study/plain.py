@@ -89,9 +89,19 @@ class PlainDialogue:
 
         kind = p.answer_kind
         while True:
-            text = self.ask(t("plain.attempt", self.lang) if kind is None else t("plain.answer", self.lang))
+            code = p.question_kind.answer_is_code
+            key = "plain.code_file" if code else "plain.attempt" if kind is None else "plain.answer"
+            text = self.ask(t(key, self.lang))
             if text is None:
                 return None
+            if code and text.strip():
+                path = text.strip()
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        text = f.read()
+                except (OSError, UnicodeDecodeError) as exc:
+                    self.say(t("plain.bad_file", self.lang, path=path, why=getattr(exc, "strerror", None) or exc))
+                    continue
             if kind is not None and text.strip():
                 try:
                     parse_answer(text, kind, n_choices=len(p.choices) or None)

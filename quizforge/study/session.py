@@ -5,8 +5,12 @@ The flow for one card::
     card = session.next_card()          # None when the day is done
     result = session.submit(text)       # auto-graded (choice, numeric, generated) or revealed (concept)
     result = session.self_grade(ticks)  # concept cards only, optional: refine the proposal
+    session.take_back()                 # before rating: answer the same card again
     session.rate()                      # save; pass a Rating to override the proposal
     session.undo()                      # take the last saved answer back
+
+An answer the card's kind cannot read (``abc)(`` for a number) is refused: :meth:`StudySession.submit`
+raises :class:`UnreadableAnswer` with the live preview's message, and nothing is graded or saved.
 
 Time comes from the injected ``now`` clock and every random choice from the injected ``rng``, so a
 test can run a whole day (or a month) of study exactly.
@@ -23,7 +27,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from quizforge.bank import Bank, KeyPoint
 from quizforge.store import Card, Phase, Review, Settings, Source, Store, iso, parse_iso
 from quizforge.study.answering import Presented as Presented  # re-exported: the screens import it from here
-from quizforge.study.answering import build_review, grade_answer, present, record
+from quizforge.study.answering import build_review, grade_answer, present, propose_for_ticks, record, unreadable_answer
 from quizforge.study.answering import propose_rating as propose_rating
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
@@ -53,6 +57,14 @@ class Result:
     wrong_cells: tuple[tuple[int, int], ...] = ()
 
 
+class UnreadableAnswer(ValueError):
+    """A typed answer the card's kind cannot read; ``message`` is what the live preview says."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Saved:
     review: Review
@@ -65,6 +77,7 @@ class _Undo:
     saved: Saved
     before: Card
     buried_before: list[Card] = field(default_factory=list)
+    was_new: bool = False
 
 
 class StudySession:
@@ -116,6 +129,7 @@ class StudySession:
         self._result: Result | None = None
         self._undo: list[_Undo] = []
         self._seen_in_cram: set[str] = set()
+        self._new_rated = 0  # new cards answered in this session (``new_limit`` counts them)
         self._day_end = datetime.min.replace(tzinfo=UTC)
         self.build_queue()
 
@@ -159,7 +173,11 @@ class StudySession:
         new_done, reviews_done = self.store.day_counts(start, end)
         review_room = max(0, self.settings.reviews_per_day - reviews_done)
         # --new N means N new cards in this session, whatever today's count already is
-        new_room = max(0, self.settings.new_per_day - new_done) if self.new_limit is None else max(0, self.new_limit)
+        new_room = (
+            max(0, self.settings.new_per_day - new_done)
+            if self.new_limit is None
+            else max(0, self.new_limit - self._new_rated)
+        )
         questions = self.bank.questions
         due = self.store.due_entries(end, now, review_room + len(self._learning) + 50, self.topics)
         reviews: list[str] = []
@@ -232,9 +250,15 @@ class StudySession:
 
         The card's kind grades it (:func:`quizforge.study.answering.grade_answer`). A card its kind
         does not grade (a concept card) is revealed: the result carries the model answer and key
-        points, ``correct`` is ``None`` and Good is proposed until :meth:`self_grade` says otherwise.
+        points, ``correct`` is ``None`` and Again is proposed until :meth:`self_grade` says otherwise.
+
+        Raises:
+            UnreadableAnswer: the kind cannot read ``text``; the card stays unanswered.
         """
         p = self._require_current()
+        refused = unreadable_answer(p, text, self.lang)
+        if refused is not None:
+            raise UnreadableAnswer(refused)
         g = grade_answer(p, text, self.now(), self.lang)
         e, v = g.expected, g.verdict
         if v is None:
@@ -248,15 +272,22 @@ class StudySession:
         return self.submit("")
 
     def self_grade(self, ticked: Sequence[bool]) -> Result:
-        """Grade a revealed concept card by the key points the user says they made."""
+        """Grade a revealed concept card by the key points the user says they made.
+
+        Nothing ticked is the state the card was revealed in (no verdict yet, Again proposed): ticking
+        a point and unticking it again changes nothing.
+        """
         from quizforge.grading import score_key_points
 
         r = self._result
         if r is None or not r.presented.self_graded:
             raise RuntimeError("self_grade() needs a submitted concept card")
-        verdict = score_key_points(list(ticked), self.lang)
-        seconds = r.duration_ms / 1000
-        proposed = propose_rating(r.presented.kind, verdict.correct, seconds)
+        ticks = [bool(x) for x in ticked]
+        if not any(ticks):
+            self._result = replace(r, correct=None, score=None, feedback="", proposed=Rating.Again, wrong_cells=())
+            return self._result
+        verdict = score_key_points(ticks, self.lang)
+        proposed = propose_for_ticks(r.presented.kind, ticks, verdict.correct, r.duration_ms / 1000)
         self._result = replace(
             r,
             correct=verdict.correct,
@@ -336,13 +367,12 @@ class StudySession:
             if buried_before:
                 self.store.bury(follow_ups, self._day_end)
         saved = Saved(review, after, became_leech=after.leech and not before.leech)
-        self._undo.append(_Undo(saved, before, buried_before))
+        self._undo.append(_Undo(saved, before, buried_before, was_new=before.is_new))
+        self._new_rated += before.is_new
         if self.cram:
             self._seen_in_cram.add(p.card_id)
         elif self._schedules_within_day:
-            for f in follow_ups:
-                with_removed = [c for c in self._queue if c != f]
-                self._queue = deque(with_removed)
+            self._queue = deque(c for c in self._queue if c not in follow_ups)
             due = after.memory.due
             if (
                 after.memory.phase in (Phase.LEARNING, Phase.RELEARNING)
@@ -368,6 +398,7 @@ class StudySession:
             if u.buried_before:
                 self.store.put_cards(u.buried_before)
         self._undo.pop()  # only once the store has taken it back: a failed write can be retried
+        self._new_rated -= u.was_new
         self._learning.pop(card_id, None)
         self._seen_in_cram.discard(card_id)
         for c in u.buried_before:
@@ -377,6 +408,15 @@ class StudySession:
         self._current = None
         self._result = None
         return self.next_card()
+
+    def take_back(self) -> Presented | None:
+        """Take back the current card's answer before it is rated, so it can be answered again (the
+        same presentation: a generated card keeps its numbers). Nothing was saved, so nothing is
+        undone in the store. Returns ``None`` when no answer is waiting for a rating."""
+        if self._current is None or self._result is None:
+            return None
+        self._result = None
+        return self._current
 
     def _require_current(self) -> Presented:
         if self._current is None:

@@ -275,8 +275,9 @@ class QuizforgeApp(App[None]):
 
         def done(_: None) -> None:
             self._service = None
-            if screen.reviewed:
-                self.notify(tn("study.session_done", screen.reviewed, self.lang))
+            if screen.reviewed or not screen.completed:
+                done = "study.session_done" if screen.completed else "study.session_left"
+                self.notify(tn(done, screen.reviewed, self.lang))
             if then is not None:
                 then()
 

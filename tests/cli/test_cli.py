@@ -64,7 +64,8 @@ def test_validate_reports_problems_and_exits_1(tmp_path: Path) -> None:
     bad.write_text("questions:\n  - id: q\n    kind: quiz\n", encoding="utf-8")
     result = run_cli("validate", str(bad))
     assert result.returncode == 1
-    assert f"{bad}:3:11: q.kind: expected one of concept, choice, numeric, generated, got 'quiz'" in result.stdout
+    expected = "q.kind: expected one of concept, choice, numeric, generated, implement, got 'quiz'"
+    assert f"{bad}:3:11: {expected}" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -67,6 +67,8 @@ def right_answer(p: Presented) -> str:
     """A correct typed answer for any auto-graded card."""
     if p.kind == Kind.CONCEPT:
         return "my attempt"
+    if p.question_kind.answer_is_code:  # a coding drill: its model solution
+        return p.expected.model.en if p.expected.model is not None else ""
     if p.instance is not None:
         value: Any = p.instance.answer
         kind = p.instance.answer_kind

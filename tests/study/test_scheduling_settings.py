@@ -155,8 +155,13 @@ def test_leech_thresholds(threshold: int, expected: list[int]) -> None:
 
 def test_a_review_without_a_new_lapse_never_makes_a_leech() -> None:
     s = Scheduling(Settings(enable_fuzzing=False, leech_lapses=1))
-    card = Card("c", topic="t", memory=Memory(phase=Phase.REVIEW, lapses=3, stability=5.0, difficulty=5.0,
-                                              due=T0, last_review=T0 - timedelta(days=5)))
+    card = Card(
+        "c",
+        topic="t",
+        memory=Memory(
+            phase=Phase.REVIEW, lapses=3, stability=5.0, difficulty=5.0, due=T0, last_review=T0 - timedelta(days=5)
+        ),
+    )
     after = s.apply(card, Rating.Good, T0, "x")
     assert not after.leech and not after.suspended
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, timedelta
+from itertools import pairwise
 
 import pytest
 from fsrs import Card as FsrsCard
@@ -96,12 +97,90 @@ def test_concept_cards_reveal_then_self_grade(store: Store, clock: Clock) -> Non
     clock.advance(seconds=30)
     r = s.submit("it does things")
     assert r.correct is None and r.model_answer is not None and len(r.key_points) == 2
-    r = s.self_grade([True, False])
-    assert r.correct is False and r.proposed == Rating.Again and r.score == 0.5
+    assert r.proposed == Rating.Again  # nothing ticked yet: nothing shown earns more
+    r = s.self_grade([True, False])  # 1 of 2 does not pass: a partial answer
+    assert r.correct is False and r.proposed == Rating.Hard and r.score == 0.5
     r = s.self_grade([True, True])
     assert r.correct and r.proposed == Rating.Good
     saved = s.rate(Rating.Hard)
     assert saved.review.rating == 2 and saved.review.answer == "it does things"
+
+
+def test_unticking_every_key_point_returns_to_the_revealed_state(store: Store, clock: Clock) -> None:
+    bank = make_bank([question("k1", Kind.CONCEPT)])
+    s = session(store, bank, clock)
+    assert s.next_card() is not None
+    clock.advance(seconds=30)
+    revealed = s.submit("")
+    s.self_grade([True, False])
+    again = s.self_grade([False, False])
+    assert (again.correct, again.score, again.feedback, again.proposed) == (None, None, "", Rating.Again)
+    assert again == revealed
+    assert s.rate().review.rating == 1
+
+
+@pytest.mark.parametrize("text", ["abc)(", "1/", "2 ]"])
+def test_an_unreadable_answer_is_refused_and_nothing_is_saved(store: Store, clock: Clock, text: str) -> None:
+    from quizforge.study.session import UnreadableAnswer
+
+    bank = make_bank([question("n1", Kind.NUMERIC), question("g1", Kind.GENERATED)])
+    s = session(store, bank, clock)
+    for _ in range(2):
+        p = s.next_card()
+        assert p is not None
+        with pytest.raises(UnreadableAnswer) as refused:
+            s.submit(text)
+        assert refused.value.message.startswith("can't read `")
+        assert s.next_card() is p  # still the same card, unanswered
+        with pytest.raises(RuntimeError):
+            s.rate()
+        r = s.submit(right_answer(p))  # and it can still be answered
+        assert r.correct
+        s.rate()
+    assert [r.correct for r in store.reviews()] == [True, True]  # the refusals left no trace
+
+
+def test_blank_typed_answer_is_still_graded_as_no_answer(store: Store, clock: Clock) -> None:
+    s = session(store, make_bank([question("n1", Kind.NUMERIC)]), clock)
+    assert s.next_card() is not None
+    r = s.submit("")
+    assert r.correct is False and r.proposed == Rating.Again
+
+
+def test_take_back_lets_the_same_card_be_answered_again(store: Store, clock: Clock) -> None:
+    bank = make_bank([question("n1", Kind.NUMERIC), question("n2", Kind.NUMERIC)])
+    s = session(store, bank, clock)
+    answer(s, clock)  # n1 saved: take_back must not touch it
+    p = s.next_card()
+    assert p is not None and p.card_id == "n2"
+    assert s.take_back() is None  # nothing answered yet
+    assert s.submit(wrong_answer(p)).correct is False
+    assert s.take_back() is p
+    assert s.next_card() is p
+    assert s.submit(right_answer(p)).correct
+    s.rate()
+    assert sorted((r.card_id, r.correct) for r in store.reviews()) == [("n1", True), ("n2", True)]
+
+
+def test_cards_left_never_grow_over_a_session_with_learning_steps(store: Store, clock: Clock) -> None:
+    # a parent with a follow-up (buried once the parent is answered) and wrong answers that bring
+    # cards back today: what is left may only shrink as cards are rated
+    qs = [question(f"q{i}", follow_ups=("q1",) if i == 0 else ()) for i in range(10)]
+    store.set_settings(new_per_day=6)
+    s = session(store, make_bank(qs), clock, new_limit=6)
+    left: list[int] = []
+    seen: set[str] = set()
+    while (p := s.next_card()) is not None:
+        left.append(s.remaining + 1)  # the card on screen is one of those left
+        clock.advance(minutes=2)
+        first = p.card_id not in seen  # wrong the first time (a learning step today), then right
+        seen.add(p.card_id)
+        s.submit(wrong_answer(p) if first else right_answer(p))
+        s.rate(None if first else 4)
+        assert len(left) < 100
+    assert any(r.rating == 1 for r in store.reviews()) and len(store.reviews()) > 6  # cards came back
+    assert all(b <= a for a, b in pairwise(left)), left
+    assert len({r.card_id for r in store.reviews()}) == 6  # --new 6 means six new cards, refills or not
 
 
 def test_due_reviews_come_before_new_and_respect_the_review_limit(store: Store, clock: Clock) -> None:
@@ -282,3 +361,21 @@ def test_burying_follow_ups_does_not_cut_the_days_new_cards_short(store: Store, 
         s.submit(right_answer(p))
         s.rate(4)  # Easy: graduates at once, so nothing comes back today
     assert shown == ["a", "d", "e"]
+
+
+def test_refused_answers_are_not_counted_in_generator_accuracy(store: Store, clock: Clock) -> None:
+    from quizforge.report.stats import build_report
+    from quizforge.study.session import UnreadableAnswer
+
+    bank = make_bank([question("g1", Kind.GENERATED)])
+    s = session(store, bank, clock)
+    p = s.next_card()
+    assert p is not None
+    for typo in ("abc)(", "1/", "3 ]"):
+        with pytest.raises(UnreadableAnswer):
+            s.submit(typo)
+    s.submit(right_answer(p))
+    s.rate()
+    r = build_report(store, bank, clock(), tz=UTC, days=30)
+    # one answer was graded (right): three refusals would have made it 1 of 4
+    assert [(g.name, g.answered, g.correct) for g in r.generators] == [("conv_output_size", 1, 1)]

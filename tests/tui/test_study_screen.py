@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from textual.widgets import Input
@@ -11,6 +12,7 @@ from textual.widgets import Input
 from quizforge.answer import AnswerKind
 from quizforge.bank import Kind
 from quizforge.store import Source
+from quizforge.study.scheduling import Rating
 from quizforge.tui.app import Launch, QuizforgeApp
 from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.study import StudyScreen
@@ -192,3 +194,139 @@ async def test_resize_keeps_the_session(app_factory: AppFactory, clock: Clock) -
         await pilot.press("enter")
         await pilot.pause()
         assert len(app.store.reviews()) == 1
+
+
+async def _first_card_of(pilot, screen: StudyScreen, clock: Clock, wanted: Callable[..., bool]) -> None:  # type: ignore[no-untyped-def]
+    """Answer (right, accepting the proposal) until the card on screen is one ``wanted`` accepts."""
+    while screen.card is not None and not wanted(screen.card):
+        await answer_card(pilot, screen, clock, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert screen.card is not None, "no such card in the topic"
+
+
+async def test_a_concept_card_with_nothing_ticked_never_proposes_good(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        await _first_card_of(pilot, screen, clock, lambda c: c.kind == Kind.CONCEPT)
+        card = screen.card
+        assert card is not None and len(card.question.body.key_points) >= 3
+        clock.advance(seconds=25)
+        await pilot.press("space")  # reveal
+        await pilot.pause()
+        assert screen.result is not None
+        revealed = (screen.result.proposed, str(screen.query_one("#verdict").render()))
+        assert revealed[0] == Rating.Again and "Wrong" not in revealed[1]
+        await pilot.press("a")  # one point of several: partial
+        await pilot.pause()
+        assert screen.result.proposed == Rating.Hard
+        await pilot.press("a")  # untick: back to what the user saw before ticking anything
+        await pilot.pause()
+        assert (screen.result.proposed, str(screen.query_one("#verdict").render())) == revealed
+        await pilot.press(*"abcdef"[: len(card.question.body.key_points)])
+        await pilot.pause()
+        assert screen.result.correct and screen.result.proposed in (Rating.Good, Rating.Easy)
+        await pilot.press("a", "b", "c", "d", "e", "f")  # untick them all again
+        await pilot.pause()
+        assert screen.result.proposed == Rating.Again
+        await pilot.press("enter")
+        await pilot.pause()
+        [saved] = [r for r in app.store.reviews() if r.card_id == card.card_id]
+        assert saved.rating == 1
+
+
+async def test_an_unreadable_answer_is_refused_not_graded(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        await _first_card_of(pilot, screen, clock, lambda c: c.kind == Kind.GENERATED and c.answer_kind is not None)
+        card = screen.card
+        assert card is not None
+        before = len(app.store.reviews())
+        await pilot.click("#answer-input")
+        await pilot.press(*"abc)(")
+        await pilot.pause()
+        preview = str(screen.query_one("#answer-preview").render())
+        assert preview.startswith("can't read `abc)(`")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.result is None and screen.card is card  # not graded, still the same card
+        assert str(screen.query_one("#answer-preview").render()) == preview
+        assert screen.query_one(Input).value == "abc)("  # the typed text is kept to be fixed
+        assert len(app.store.reviews()) == before
+        screen.query_one(Input).value = right_answer(card)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.result is not None and screen.result.correct
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.store.reviews()) == before + 1
+
+
+async def test_u_before_rating_takes_the_answer_back(app_factory: AppFactory, clock: Clock) -> None:
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        await answer_card(pilot, screen, clock, right=True)  # one card saved before: u must keep it
+        await pilot.press("enter")
+        await pilot.pause()
+        [kept] = app.store.reviews()
+        await _first_card_of(pilot, screen, clock, lambda c: c.answer_kind == AnswerKind.CHOICE)
+        card = screen.card
+        assert card is not None
+        saved_before = app.store.reviews()
+        await answer_card(pilot, screen, clock, right=False)
+        assert screen.result is not None and screen.result.correct is False
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.result is None and screen.card is card and screen.selected == []
+        assert app.store.reviews() == saved_before and kept in saved_before
+        await answer_card(pilot, screen, clock, right=True)
+        assert screen.result is not None and screen.result.correct
+        await pilot.press("enter")
+        await pilot.pause()
+        mine = [r for r in app.store.reviews() if r.card_id == card.card_id]
+        assert [(r.correct, r.answer) for r in mine] == [(True, right_answer(card))]
+
+
+async def test_the_counter_never_grows_and_leaving_early_says_how_many(app_factory: AppFactory, clock: Clock) -> None:
+    import re
+
+    app = app_factory(launch=Launch(screen="study", topics=("cnn.pool",), new=8))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        seen: set[str] = set()
+        counters: list[tuple[int, int]] = []
+        while screen.card is not None and len(counters) < 12:
+            m = re.search(r"(\d+) done · (\d+) left", str(screen.query_one("#study-progress").render()))
+            assert m is not None
+            counters.append((int(m[1]), int(m[2])))
+            first = screen.card.card_id not in seen  # wrong the first time: it comes back today
+            seen.add(screen.card.card_id)
+            clock.advance(minutes=2)
+            await answer_card(pilot, screen, clock, right=not first)
+            await pilot.press("enter" if first else "3")
+            await pilot.pause()
+        assert [d for d, _ in counters] == list(range(len(counters)))  # one more done per rating
+        lefts = [n for _, n in counters]
+        assert all(b <= a for a, b in pairwise(lefts)), lefts
+        assert lefts[0] > lefts[-1]
+        assert len(set(seen)) < len(counters)  # some cards came back (learning steps)
+        await pilot.press("escape")
+        await pilot.pause()
+        if type(app.screen).__name__ == "ConfirmDialog":
+            await pilot.press("y")
+            await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        n = len(app.store.reviews())
+        assert n == len(counters)
+        assert [x.message for x in app._notifications][-1] == f"Session left: {n} cards reviewed."

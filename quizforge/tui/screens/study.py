@@ -6,7 +6,8 @@ what the session says; grading, scheduling and saving happen in ``quizforge.stud
 
 Keys: letters pick options (choice cards) or tick key points (revealed concept cards); digits 1–4
 rate once an answer is shown (before that, on a choice card, digits pick options too); Enter submits
-or accepts the proposed rating; ``u`` undoes; ``s`` suspends (ctrl+u / ctrl+s work while typing).
+or accepts the proposed rating (an answer that cannot be read is refused, as its preview says); ``u``
+takes back the answer not yet rated, else undoes the last saved one; ``s`` suspends (ctrl+u / ctrl+s work while typing).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class CardSession(Protocol):
     def self_grade(self, ticked: Sequence[bool]) -> Result: ...
     def rate(self, rating: int | None = None) -> Saved: ...
     def undo(self) -> Presented | None: ...
+    def take_back(self) -> Presented | None: ...
     def suspend(self, card_id: str) -> None: ...
     @property
     def remaining(self) -> int: ...
@@ -96,7 +98,7 @@ class StudyScreen(AppScreen[None]):
         self.selected: list[int] = []
         self.ticked: list[bool] = []
         self.reviewed = 0
-        self.total = session.remaining
+        self.completed = False  # the session ran out of cards (not left early)
 
     @property
     def lang(self) -> str:
@@ -129,9 +131,9 @@ class StudyScreen(AppScreen[None]):
         self.selected = []
         self.ticked = []
         if self.card is None:
+            self.completed = True
             self.finish()
             return
-        self.total = max(self.total, self.reviewed + 1 + self.session.remaining)
         self.render_card(fresh=True)
 
     def render_card(self, *, fresh: bool = False) -> None:
@@ -258,7 +260,9 @@ class StudyScreen(AppScreen[None]):
         topic = self.qf.bank.topic_name(card.question.topic, self.lang)
         parts = [  # the topic last: a long name is what gets cut at 80 columns
             self.title_text,
-            t("study.card_of", self.lang, i=self.reviewed + 1, n=max(self.total, self.reviewed + 1)),
+            # the card on screen is one of those left until it is rated: a card failed and due again
+            # today stays "left" instead of growing a total under the user
+            t("study.progress", self.lang, done=self.reviewed, left=self.session.remaining + 1),
             t("study.time_on_card", self.lang, s=seconds),
             topic,
         ]
@@ -322,7 +326,13 @@ class StudyScreen(AppScreen[None]):
         card = self.card
         if card is None or self.result is not None:
             return
-        self.result = self.session.submit(text)
+        from quizforge.study.session import UnreadableAnswer
+
+        try:
+            self.result = self.session.submit(text)
+        except UnreadableAnswer as refused:
+            self.query_one("#answer", AnswerInput).refuse(refused.message)
+            return
         if card.self_graded:
             self.ticked = [False] * len(self.result.key_points)
         self.query_one("#answer", AnswerInput).set_enabled(False)
@@ -362,6 +372,12 @@ class StudyScreen(AppScreen[None]):
     def action_undo(self) -> None:
         if isinstance(self.focused, _TEXT_INPUTS) and self.focused.value:  # type: ignore[union-attr]
             return  # typing "u" into an answer is not an undo
+        if self.result is not None:
+            current = self.session.take_back()
+            if current is not None:
+                self.notify(t("study.taken_back", self.lang))
+                self.show_next(current)
+                return
         previous = self.session.undo()
         if previous is None:
             self.notify(t("study.nothing_to_undo", self.lang))

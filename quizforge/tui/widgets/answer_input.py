@@ -48,6 +48,12 @@ class AnswerInput(Vertical):
     def set_enabled(self, enabled: bool) -> None:
         self.query_one(Input).disabled = not enabled
 
+    def refuse(self, message: str) -> None:
+        """Show why the submitted answer was refused (the preview's own "can't read …" line)."""
+        preview = self.query_one("#answer-preview", Static)
+        preview.update(message)
+        preview.add_class("bad")
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()

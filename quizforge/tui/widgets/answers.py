@@ -32,6 +32,7 @@ TYPED = AnswerWidget(typed=True)
 OPTIONS = AnswerWidget(options=True, hint="study.choice_hint", mock_hint="mock.choice_prompt")
 MULTI_OPTIONS = AnswerWidget(options=True, hint="study.multi_hint", mock_hint="mock.multi_prompt")
 REVEAL = AnswerWidget(reveal=True, hint="study.concept_hint", mock_hint="mock.concept_prompt")
+CODE_FILE = AnswerWidget(typed=True, hint="study.code_file_hint")
 
 
 def _options(card: Presented) -> AnswerWidget:
@@ -50,6 +51,8 @@ _WIDGETS: dict[str, Callable[[Presented], AnswerWidget]] = {
     "choice": _options,
     "numeric": lambda card: TYPED,
     "generated": _options_or_typed,
+    # until the code editor lands: the path of a solution file, judged like `quizforge drill --file`
+    "implement": lambda card: CODE_FILE,
 }
 
 

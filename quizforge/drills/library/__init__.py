@@ -1,0 +1,1 @@
+"""The drills, one module per area; importing a module registers its drills."""

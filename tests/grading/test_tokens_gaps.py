@@ -1,0 +1,53 @@
+"""Tokenizer paths the first mutation run left unchecked: Windows line ends, `**`, a leading-dot number
+after an operator, Unicode minus and multiplication signs, the length limit's edge, and error positions
+(the caret the live preview draws)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizforge.answer import AnswerKind
+from quizforge.grading import MAX_LENGTH, AnswerParseError, parse_answer
+
+
+def value(text: str, kind: AnswerKind = AnswerKind.NUMBER) -> object:
+    return parse_answer(text, kind).value  # type: ignore[union-attr]
+
+
+def test_windows_line_ends_separate_matrix_rows() -> None:
+    assert value("1 2\r\n3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))
+    assert value("1 2\r3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))  # an old Mac line end
+    assert value("1 2\r\n\r\n3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2**3", 8.0), ("2 ** 3", 8.0), ("2**-1", 0.5), ("3*2", 6.0)])
+def test_double_star_is_a_power(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [(".5", 0.5), ("1+.5", 1.5), ("2*.25", 0.5), ("-.5", -0.5)])
+def test_a_number_may_start_with_a_dot(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("−3", -3.0), ("2·3", 6.0), ("2⋅3", 6.0), ("5–2", 3.0), ("2⁻¹", 0.5)])
+def test_typographic_signs(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+def test_the_length_limit_is_inclusive() -> None:
+    at_limit = "1" + " " * (MAX_LENGTH - 1)
+    assert len(at_limit) == MAX_LENGTH
+    assert value(at_limit) == 1.0
+    with pytest.raises(AnswerParseError) as err:
+        parse_answer(at_limit + " ", AnswerKind.NUMBER)
+    assert str(MAX_LENGTH) in err.value.text.en and str(MAX_LENGTH) in err.value.text.zh
+
+
+@pytest.mark.parametrize(("text", "position"), [("12 $ 3", 3), ("$", 0), ("1 + 2 @", 6), ("１＋＄", 2)])
+def test_an_unexpected_character_is_located_where_it_was_typed(text: str, position: int) -> None:
+    with pytest.raises(AnswerParseError) as err:
+        parse_answer(text, AnswerKind.NUMBER)
+    assert err.value.position == position
+    assert text[position] in err.value.text.en  # the character as typed, full-width included
+    assert err.value.text.zh.startswith("无法识别的字符")
