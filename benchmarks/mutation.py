@@ -32,6 +32,7 @@ class Target:
     module: str  # path of the module to mutate, from the repository root
     tests: tuple[str, ...]  # the test files or folders that own it
     every: int = 1  # run every k-th mutant (1 = all)
+    marks: str = ""  # a pytest -m expression limiting the tests (the store's slow tests take minutes per mutant)
 
 
 TARGETS: dict[str, Target] = {
@@ -39,8 +40,9 @@ TARGETS: dict[str, Target] = {
     "grading.tokens": Target("quizforge/grading/tokens.py", ("tests/grading/",)),
     "grading.preview": Target("quizforge/grading/preview.py", ("tests/grading/",)),
     "grading.verdict": Target("quizforge/grading/verdict.py", ("tests/grading/",)),
-    "store.repository": Target("quizforge/store/repository.py", ("tests/store/",)),
-    "store.database": Target("quizforge/store/database.py", ("tests/store/",)),
+    "store.repository": Target("quizforge/store/repository.py", ("tests/store/",), marks="not slow"),
+    "store.database": Target("quizforge/store/database.py", ("tests/store/",), marks="not slow"),
+    "store.models": Target("quizforge/store/models.py", ("tests/store/",), marks="not slow"),
     "study.scheduling": Target(
         "quizforge/study/scheduling.py", ("tests/study/test_scheduling.py", "tests/study/test_scheduling_settings.py")
     ),
@@ -62,13 +64,14 @@ def prepare(name: str, target: Target) -> Path:
     for part in ("quizforge", "tests", "question_bank"):
         shutil.copytree(ROOT / part, work / part, ignore=ignore)
     tests = ", ".join(json.dumps(t) for t in target.tests)
+    marks = f', "-m", {json.dumps(target.marks)}' if target.marks else ""
     config = (
         "\n[tool.mutmut]\n"
         'source_paths = ["quizforge/"]\n'
         f"only_mutate = [{json.dumps(target.module)}]\n"
         f"pytest_add_cli_args_test_selection = [{tests}]\n"
         'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
-        ' "--hypothesis-profile=mutation"]\n'
+        f' "--hypothesis-profile=mutation"{marks}]\n'
         'also_copy = ["question_bank/"]\n'
     )
     (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8") + config)
