@@ -4,6 +4,7 @@ or broken code gets a verdict and the judge (this process) keeps running."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,8 +166,9 @@ def test_hostile_code_gets_a_verdict(judge: Judge, name: str) -> None:
 @pytest.mark.parametrize(
     ("source", "shown"),
     [
-        ("def softmax(x, axis=-1):\n    while True:\n        pass\n", "no answer within"),
-        ("while True:\n    pass\n", "no answer within"),
+        # an endless loop meets the wall-clock limit or the CPU limit first, depending on the machine's load
+        ("def softmax(x, axis=-1):\n    while True:\n        pass\n", "no answer within|of CPU time"),
+        ("while True:\n    pass\n", "no answer within|of CPU time"),
         (
             "def softmax(x, axis=-1):\n    a = []\n    while True:\n        a.append(bytearray(10**7))\n",
             "out of memory",
@@ -176,7 +178,8 @@ def test_hostile_code_gets_a_verdict(judge: Judge, name: str) -> None:
 )
 def test_endless_or_greedy_code_is_stopped(judge: Judge, source: str, shown: str) -> None:
     verdict = judge.judge(get_drill("softmax"), source)
-    assert not verdict.ok and verdict.error is not None and shown in verdict.error
+    assert not verdict.ok and verdict.error is not None and re.search(shown, verdict.error), verdict.error
+    assert verdict.seconds < 5
 
 
 def test_cli_drill_json_and_exit_codes(tmp_path: Path) -> None:
