@@ -81,6 +81,7 @@ def test_registered_with_oracles_topics_and_levels() -> None:
         assert len(fam.mistakes) >= 2, name
 
 
+@pytest.mark.slow  # many seeds per family and level through torch (CI runs it)
 @pytest.mark.parametrize("name", ALL)
 def test_family_agrees_with_torch_oracle(name: str) -> None:
     oracle = oracles()[name]

@@ -71,6 +71,7 @@ def test_all_families_registered_with_oracles_and_topics() -> None:
     assert sum(1 for n in ALL if registered[n].levels >= 3) >= 12
 
 
+@pytest.mark.slow  # many seeds per family and level through torch (CI runs it)
 @pytest.mark.parametrize("name", ALL)
 def test_family_agrees_with_torch_oracle_on_every_level(name: str) -> None:
     oracle = oracles()[name]

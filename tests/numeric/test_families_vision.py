@@ -66,6 +66,7 @@ def test_registered_with_oracles_levels_and_mistakes() -> None:
     assert len(FAMILIES) >= 10
 
 
+@pytest.mark.slow  # many seeds per family and level through torch (CI runs it)
 @pytest.mark.parametrize(("name", "level"), LEVELS)
 def test_family_agrees_with_torch_oracle(name: str, level: int) -> None:
     oracle = oracles()[name]
