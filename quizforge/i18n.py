@@ -450,6 +450,26 @@ _TEXTS: dict[str, Text] = {
     "help.search": Text("search (text, #tag, id)", "搜索（文字、#标签、id）"),
     "help.move": Text("move through the questions", "在题目之间移动"),
     "help.toggle_suspend": Text("suspend / unsuspend the card", "暂停 / 恢复这张卡片"),
+    # --- plan (issue 20: the interview plan)
+    # --- end plan
+
+    # --- mock (issue 19: dialog, follow-ups, scorecard)
+    # --- end mock
+
+    # --- freetext (issue 19: key-point suggestions)
+    # --- end freetext
+
+    # --- drill (issue 18: the code editor)
+    # --- end drill
+
+    # --- tutor (issue 17: re-check, levels, PyTorch snippet)
+    # --- end tutor
+
+    # --- steer (issue 13: order, focus, plain mode)
+    # --- end steer
+
+    # --- screens (issue 13: layout and speed)
+    # --- end screens
 }
 
 
@@ -496,6 +516,26 @@ _PLURALS: dict[str, Plural] = {
         "This card is now a leech (lapsed {n} times) and is suspended.",
         "这张卡已成为难点卡（遗忘 {n} 次），已暂停。",
     ),
+    # --- plan (issue 20: the interview plan)
+    # --- end plan
+
+    # --- mock (issue 19: dialog, follow-ups, scorecard)
+    # --- end mock
+
+    # --- freetext (issue 19: key-point suggestions)
+    # --- end freetext
+
+    # --- drill (issue 18: the code editor)
+    # --- end drill
+
+    # --- tutor (issue 17: re-check, levels, PyTorch snippet)
+    # --- end tutor
+
+    # --- steer (issue 13: order, focus, plain mode)
+    # --- end steer
+
+    # --- screens (issue 13: layout and speed)
+    # --- end screens
 }
 
 RATING_KEYS: dict[int, str] = {1: "rating.again", 2: "rating.hard", 3: "rating.good", 4: "rating.easy"}
