@@ -452,22 +452,22 @@ _TEXTS: dict[str, Text] = {
     "help.toggle_suspend": Text("suspend / unsuspend the card", "暂停 / 恢复这张卡片"),
     # --- plan (issue 20: the interview plan)
     # --- end plan
-
+    # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
     # --- end mock
-
+    # (next stream)
     # --- freetext (issue 19: key-point suggestions)
     # --- end freetext
-
+    # (next stream)
     # --- drill (issue 18: the code editor)
     # --- end drill
-
+    # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
     # --- end tutor
-
+    # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
     # --- end steer
-
+    # (next stream)
     # --- screens (issue 13: layout and speed)
     # --- end screens
 }
@@ -518,22 +518,22 @@ _PLURALS: dict[str, Plural] = {
     ),
     # --- plan (issue 20: the interview plan)
     # --- end plan
-
+    # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
     # --- end mock
-
+    # (next stream)
     # --- freetext (issue 19: key-point suggestions)
     # --- end freetext
-
+    # (next stream)
     # --- drill (issue 18: the code editor)
     # --- end drill
-
+    # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
     # --- end tutor
-
+    # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
     # --- end steer
-
+    # (next stream)
     # --- screens (issue 13: layout and speed)
     # --- end screens
 }
