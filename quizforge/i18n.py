@@ -463,6 +463,32 @@ _TEXTS: dict[str, Text] = {
     # --- end drill
     # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
+    "tutor.recheck": Text("Re-check, after your earlier slip: {mistake}", "复查（针对你之前的错误）：{mistake}"),
+    "tutor.level": Text("level {level} of {levels}", "难度 {level}/{levels}"),
+    "help.snippet": Text(
+        "generated card, answered: its PyTorch snippet, run beside our answer",
+        "生成题（已作答）：显示其 PyTorch 代码并运行，与本程序的答案对照",
+    ),
+    "key.snippet": Text("PyTorch", "PyTorch"),
+    "snippet.title": Text("PyTorch · {family}", "PyTorch · {family}"),
+    "snippet.running": Text(
+        "Running it in a separate Python (torch loads there)…", "正在独立的 Python 进程中运行（torch 在其中加载）…"
+    ),
+    "snippet.ours": Text("quizforge's answer: {x}", "quizforge 的答案：{x}"),
+    "snippet.torch": Text("torch printed:", "torch 输出："),
+    "snippet.failed": Text("The snippet failed (exit {code}):", "代码运行失败（退出码 {code}）："),
+    "snippet.timeout": Text("Stopped after {s} s: the snippet took too long.", "运行超过 {s} 秒，已停止。"),
+    "snippet.none": Text("This card has no PyTorch snippet.", "这张卡片没有 PyTorch 代码。"),
+    "snippet.close": Text("close", "关闭"),
+    "report.heading.tutoring": Text("Generated questions: level and mistakes", "生成题：难度与常见错误"),
+    "report.tutor.family": Text("Family", "题型"),
+    "report.tutor.level": Text("Level", "难度"),
+    "report.tutor.answers": Text("Answers", "作答"),
+    "report.tutor.accuracy": Text("Accuracy", "正确率"),
+    "report.tutor.mistake": Text("Mistake", "错误"),
+    "report.tutor.count": Text("Times", "次数"),
+    "report.tutor.none": Text("No generated question answered yet.", "还没有作答过生成题。"),
+    "report.tutor.no_mistakes": Text("No named mistake made yet.", "还没有出现可识别的常见错误。"),
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)

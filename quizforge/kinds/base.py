@@ -109,6 +109,11 @@ class QuestionKind(KindSchema):
         n_choices = len(self.choices(question, drawn)) or None
         return grade(e.value, text, e.answer_kind, e.tolerance, lang=lang, n_choices=n_choices)
 
+    def level_and_mistake(self, question: Question, drawn: Any, text: str) -> tuple[int | None, str | None]:
+        """What a review of ``text`` records for numeric tutoring: the drawn instance's difficulty
+        level and the id of the named mistake the answer was diagnosed as (``None``: not applicable)."""
+        return None, None
+
     def anki_seeds(self, question: Question) -> list[int | None]:
         """The fixed presentations an Anki deck gets (``None``: the question as written)."""
         return [None]

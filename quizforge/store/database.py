@@ -81,6 +81,14 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Schema 3: a generated question's review records the instance's difficulty level (the per-family
+    ability is a replay of these) and the named mistake its wrong answer was diagnosed as. Older rows
+    keep NULL in both: their level is unknown and no mistake was diagnosed."""
+    conn.execute("ALTER TABLE review_log ADD COLUMN level INTEGER")
+    conn.execute("ALTER TABLE review_log ADD COLUMN mistake TEXT")
+
+
 # Forward migrations: MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
@@ -135,6 +143,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);  -- value: JSON
     """,
     _v1_to_v2,
+    _v2_to_v3,
 ]
 
 

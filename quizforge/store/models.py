@@ -78,6 +78,8 @@ class Review:
     correct: bool | None = None
     score: float | None = None
     duration_ms: int | None = None
+    level: int | None = None  # a generated question's difficulty level (schema 3)
+    mistake: str | None = None  # the named mistake a wrong generated answer was diagnosed as (schema 3)
     # the device that logged it (None: this one, when it is saved); provenance, not part of equality
     device: str | None = field(default=None, compare=False)
 

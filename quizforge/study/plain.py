@@ -80,6 +80,8 @@ class PlainDialogue:
         status = t("plain.new", self.lang) if p.is_new else t("plain.review", self.lang)
         self.say()
         self.say(f"[{q.topic} · {q.kind} · {status}] {q.id}")
+        if (why := self.session.tutor.recheck_line(p, self.lang)) is not None:
+            self.say(why)
         self.say(p.prompt.get(self.lang))
         for i, choice in enumerate(p.choices):
             self.say(f"  {_LETTERS[i]}) {choice.get(self.lang)}")

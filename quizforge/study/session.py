@@ -33,6 +33,7 @@ from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
 from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
+from quizforge.study.tutoring import Tutor
 from quizforge.text import Text
 
 LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
@@ -131,6 +132,7 @@ class StudySession:
         self._seen_in_cram: set[str] = set()
         self._new_rated = 0  # new cards answered in this session (``new_limit`` counts them)
         self._day_end = datetime.min.replace(tzinfo=UTC)
+        self.tutor = Tutor(store, bank)  # levels and re-checks of generated questions (study/tutoring.py)
         self.build_queue()
 
     # -- the queue ---------------------------------------------------------------------------------
@@ -200,7 +202,7 @@ class StudySession:
     @property
     def remaining(self) -> int:
         """Cards still to show today (queue plus learning cards coming back)."""
-        return len(self._queue) + len(self._learning)
+        return len(self._queue) + len(self._learning) + self.tutor.pending(self._learning)
 
     def next_card(self) -> Presented | None:
         """The next card to show, or ``None`` when today's study is done.
@@ -222,7 +224,8 @@ class StudySession:
         if card_id is None:
             self._current = None
             return None
-        self._current = present(self.bank.questions[card_id], self.store.card(card_id), now, self.rng)
+        question = self.bank.questions[card_id]
+        self._current = present(question, self.store.card(card_id), now, self.rng, self.tutor.draw(question, self.rng))
         self._result = None
         return self._current
 
@@ -230,6 +233,10 @@ class StudySession:
         due_learning = sorted((d, c) for c, d in self._learning.items() if d <= now)
         if due_learning:
             return self._take_learning(due_learning[0][1])
+        recheck = self.tutor.due_recheck(anything_else=bool(self._queue))
+        if recheck is not None:
+            self._learning.pop(recheck, None)  # the re-check is the card's next step
+            return recheck
         while self._queue:
             card_id = self._queue.popleft()
             if card_id in self.bank.questions and card_id not in self._learning:
@@ -367,6 +374,7 @@ class StudySession:
             if buried_before:
                 self.store.bury(follow_ups, self._day_end)
         saved = Saved(review, after, became_leech=after.leech and not before.leech)
+        self.tutor.answered(p, review, follow_up=self._schedules_within_day)
         self._undo.append(_Undo(saved, before, buried_before, was_new=before.is_new))
         self._new_rated += before.is_new
         if self.cram:
@@ -398,6 +406,7 @@ class StudySession:
             if u.buried_before:
                 self.store.put_cards(u.buried_before)
         self._undo.pop()  # only once the store has taken it back: a failed write can be retried
+        self.tutor.replay()
         self._new_rated -= u.was_new
         self._learning.pop(card_id, None)
         self._seen_in_cram.discard(card_id)
@@ -434,6 +443,7 @@ class StudySession:
         self.store.set_suspended(card_id, True)
         self._queue = deque(c for c in self._queue if c != card_id)
         self._learning.pop(card_id, None)
+        self.tutor.drop(card_id)
         if self._current is not None and self._current.card_id == card_id:
             self._current = None
             self._result = None
