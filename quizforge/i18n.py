@@ -465,10 +465,7 @@ _TEXTS: dict[str, Text] = {
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
     "tutor.recheck": Text("Re-check, after your earlier slip: {mistake}", "复查（针对你之前的错误）：{mistake}"),
     "tutor.level": Text("level {level} of {levels}", "难度 {level}/{levels}"),
-    "help.snippet": Text(
-        "generated card, answered: its PyTorch snippet, run beside our answer",
-        "生成题（已作答）：显示其 PyTorch 代码并运行，与本程序的答案对照",
-    ),
+    "help.snippet": Text("answered generated card: run its PyTorch snippet", "已作答的生成题：运行其 PyTorch 代码"),
     "key.snippet": Text("PyTorch", "PyTorch"),
     "snippet.title": Text("PyTorch · {family}", "PyTorch · {family}"),
     "snippet.running": Text(

@@ -152,22 +152,23 @@ def draw_conv_output_size(rng: np.random.Generator) -> Draft:
     if d > 1:
         span = d * (f - 1) + 1
         pre_en = (
-            f"A dilated kernel spans d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} input pixels.\n"
-            "Output size = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
+            f"1. A dilated kernel spans d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} input pixels; "
+            "output size = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
         )
         pre_zh = (
-            f"空洞卷积核实际覆盖 d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} 个像素。\n"
+            f"1. 空洞卷积核实际覆盖 d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} 个像素；"
             "输出尺寸 = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
         )
     else:
-        pre_en = "Output size = ⌊(n + 2p − f)/s⌋ + 1\n"
-        pre_zh = "输出尺寸 = ⌊(n + 2p − f)/s⌋ + 1\n"
+        pre_en = "1. Output size = ⌊(n + 2p − f)/s⌋ + 1\n"
+        pre_zh = "1. 输出尺寸 = ⌊(n + 2p − f)/s⌋ + 1\n"
     rem = (n + 2 * p - d * (f - 1) - 1) % s
-    floor_en = f"\nThe division leaves a remainder of {rem}: the last partial window is dropped (floor)." if rem else ""
-    floor_zh = f"\n除不尽（余 {rem}），最后不完整的窗口被舍去（向下取整）。" if rem else ""
+    floor_en = f"\n2. The division leaves a remainder of {rem}: the last partial window is dropped (floor)."
+    floor_en = floor_en if rem else ""
+    floor_zh = f"\n2. 除不尽（余 {rem}），最后不完整的窗口被舍去（向下取整）。" if rem else ""
     solution = Text(
-        f"{pre_en}= {formula}.{floor_en}\nAnswer: {out}×{out}, i.e. {out}.",
-        f"{pre_zh}= {formula}。{floor_zh}\n答案：输出为 {out}×{out}，即 {out}。",
+        f"{pre_en}   = {formula}.{floor_en}\nAnswer: {out}×{out}, i.e. {out}.",
+        f"{pre_zh}   = {formula}。{floor_zh}\n答案：输出为 {out}×{out}，即 {out}。",
     )
     return Draft(
         params={"n": n, "f": f, "p": p, "s": s, "d": d},
@@ -339,20 +340,26 @@ def draw_conv_params(rng: np.random.Generator) -> Draft:
     )
     if bias:
         en = (
-            f"Each output channel has one {k}×{k}×{c_in} kernel ({k}·{k}·{c_in} = {fmt_int(k * k * c_in)} "
-            f"weights) and ONE bias.\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"1. Each output channel has one {k}×{k}×{c_in} kernel ({k}·{k}·{c_in} = {fmt_int(k * k * c_in)} "
+            f"weights) and ONE bias.\n2. (k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
             f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}.\n"
             "Trap: the bias is per output channel, not per (input, output) channel pair."
         )
         zh = (
-            f"每个输出通道有一个 {k}×{k}×{c_in} 的卷积核（{k}·{k}·{c_in} = {fmt_int(k * k * c_in)} 个权重）"
-            f"和 1 个偏置。\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"1. 每个输出通道有一个 {k}×{k}×{c_in} 的卷积核（{k}·{k}·{c_in} = {fmt_int(k * k * c_in)} 个权重）"
+            f"和 1 个偏置。\n2. (k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
             f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}。\n"
             "易错点：偏置是每个输出通道一个，而不是每对（输入通道, 输出通道）一个。"
         )
     else:
-        en = f"No bias: only the weights, k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}."
-        zh = f"没有偏置，只有权重：k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}。"
+        en = (
+            f"1. Each output channel has one {k}×{k}×{c_in} kernel and, with bias=False, no bias.\n"
+            f"2. Only the weights, k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}."
+        )
+        zh = (
+            f"1. 每个输出通道有一个 {k}×{k}×{c_in} 的卷积核；bias=False，没有偏置。\n"
+            f"2. 只有权重：k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}。"
+        )
     return Draft(
         params={"c_in": c_in, "c_out": c_out, "k": k, "bias": bias},
         prompt=prompt,

@@ -48,6 +48,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("1 2 3 4", "help.rate"),
             ("u / ctrl+u", "help.undo"),
             ("s / ctrl+s", "help.suspend"),
+            ("p", "help.snippet"),
             ("↑ ↓ / PgUp PgDn", "help.scroll"),
         ],
     ),

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from quizforge.study.session import Presented, Result, Saved
+    from quizforge.study.tutoring import Tutor
 
 
 class CardSession(Protocol):
@@ -51,6 +52,7 @@ class CardSession(Protocol):
 
     now: Callable[[], datetime]
     lang: str
+    tutor: Tutor
 
     def next_card(self) -> Presented | None: ...
     def submit(self, text: str) -> Result: ...
@@ -84,6 +86,7 @@ class StudyScreen(AppScreen[None]):
         Binding("space", "reveal", t("action.reveal", Lang.EN), show=False),
         Binding("u,ctrl+u", "undo", t("action.undo", Lang.EN)),
         Binding("s,ctrl+s", "suspend", t("action.suspend", Lang.EN)),
+        Binding("p", "snippet", t("key.snippet", Lang.EN), show=False),
         Binding("question_mark", "app.help", t("action.help", Lang.EN)),
         Binding("pagedown,down", "scroll(1)", t("action.scroll", Lang.EN), show=False),
         Binding("pageup,up", "scroll(-1)", t("action.scroll", Lang.EN), show=False),
@@ -143,7 +146,8 @@ class StudyScreen(AppScreen[None]):
             return
         lang = self.lang
         widget = answer_widget(card)
-        self.query_one("#card-prompt", Static).update(RichText(card.prompt.get(lang)))
+        self.query_one("#card-prompt", Static).update(self._prompt_text(card))
+        self.query_one(KeyBar).show([*KEYS, ("p", "key.snippet")] if self._snippet() else KEYS, lang)
         answer = self.query_one("#answer", AnswerInput)
         ratings = self.query_one("#ratings", RatingBar)
         typed = widget.typed
@@ -176,6 +180,34 @@ class StudyScreen(AppScreen[None]):
             ratings.show({int(k): v for k, v in self.result.intervals.items()}, int(self.result.proposed))
             self.set_focus(None)
         self._tick()
+
+    def _prompt_text(self, card: Presented) -> RichText:
+        """The prompt, under the line saying why a re-check is asked."""
+        prompt = RichText(card.prompt.get(self.lang))
+        why = self.session.tutor.recheck_line(card, self.lang)
+        return prompt if why is None else RichText(why + "\n", style="bold yellow") + prompt
+
+    def _snippet(self) -> str | None:
+        """The answered generated card's PyTorch snippet (``None``: not answered yet, or none)."""
+        card = self.card
+        if self.result is None or card is None or card.instance is None:
+            return None
+        return card.instance.torch_code
+
+    def action_snippet(self) -> None:
+        """Show the answered card's PyTorch snippet and run it beside our answer."""
+        code = self._snippet()
+        if self.card is None or self.card.instance is None:
+            return
+        if code is None:
+            if self.result is not None:
+                self.notify(t("snippet.none", self.lang))
+            return
+        from quizforge.render import format_answer
+        from quizforge.tui.screens.snippet import SnippetScreen
+
+        inst = self.card.instance
+        self.app.push_screen(SnippetScreen(code, format_answer(inst, self.lang), inst.family, self.lang))
 
     def _verdict(self) -> RenderableType:
         r = self.result
