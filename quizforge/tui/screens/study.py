@@ -147,7 +147,8 @@ class StudyScreen(AppScreen[None]):
         lang = self.lang
         widget = answer_widget(card)
         self.query_one("#card-prompt", Static).update(self._prompt_text(card))
-        self.query_one(KeyBar).show([*KEYS, ("p", "key.snippet")] if self._snippet() else KEYS, lang)
+        # the snippet key beside the ratings, where an 80-column footer still shows it
+        self.query_one(KeyBar).show([*KEYS[:4], ("p", "key.snippet"), *KEYS[4:]] if self._snippet() else KEYS, lang)
         answer = self.query_one("#answer", AnswerInput)
         ratings = self.query_one("#ratings", RatingBar)
         typed = widget.typed
