@@ -406,7 +406,7 @@ class StudySession:
             if u.buried_before:
                 self.store.put_cards(u.buried_before)
         self._undo.pop()  # only once the store has taken it back: a failed write can be retried
-        self.tutor.replay()
+        self.tutor.undone(u.saved.review.id)
         self._new_rated -= u.was_new
         self._learning.pop(card_id, None)
         self._seen_in_cram.discard(card_id)

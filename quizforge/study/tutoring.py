@@ -10,7 +10,7 @@
   learning step), with a line saying why.
 
 The session calls :meth:`Tutor.draw` when it presents a card, :meth:`Tutor.due_recheck` when it
-picks one, and :meth:`Tutor.answered` / :meth:`Tutor.replay` after a save / an undo.
+picks one, and :meth:`Tutor.answered` / :meth:`Tutor.undone` after a save / an undo.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Recheck:
     level: int
     mistake: Mistake
     after: int  # shown once the session has saved this many answers
+    review_id: str  # the answer that made the mistake (its undo cancels the re-check)
 
 
 def _generator(question: Question) -> str | None:
@@ -85,8 +86,14 @@ class Tutor:
         self.replay()
 
     def replay(self) -> None:
-        """Re-derive every family's ability from the log (after an undo)."""
+        """Re-derive every family's ability from the log."""
         self._abilities = abilities(self.store, self.bank)
+
+    def undone(self, review_id: str) -> None:
+        """Take back what the answer ``review_id`` did: its ability update and its re-check."""
+        self._rechecks = {c: r for c, r in self._rechecks.items() if r.review_id != review_id}
+        self._answered = max(0, self._answered - 1)
+        self.replay()
 
     def level(self, family: str) -> int | None:
         """The level of ``family``'s next instance; ``None`` when there is no such family."""
@@ -153,9 +160,9 @@ class Tutor:
         before = self._abilities.get(family) or starting_ability(default)
         self._abilities[family] = update(before, min(max(review.level, 1), levels), outcome, levels)
         if follow_up and review.mistake is not None and p.seed is not None:
-            self._schedule(p, family, review.level, review.mistake)
+            self._schedule(p, review.id, family, review.level, review.mistake)
 
-    def _schedule(self, p: Presented, family: str, level: int, mistake_id: str) -> None:
+    def _schedule(self, p: Presented, review_id: str, family: str, level: int, mistake_id: str) -> None:
         from quizforge.kinds.tutor import targeted_recheck
         from quizforge.numeric.base import get_family
 
@@ -166,5 +173,5 @@ class Tutor:
         except (KeyError, ValueError):
             return  # a mistake no instance separates: nothing to re-check
         self._rechecks[p.card_id] = Recheck(
-            p.card_id, family, seed, level, by_id[mistake_id], self._answered + RECHECK_AFTER
+            p.card_id, family, seed, level, by_id[mistake_id], self._answered + RECHECK_AFTER, review_id
         )

@@ -154,3 +154,13 @@ def test_undo_takes_the_ability_update_back(store: Store, clock: Clock) -> None:
     for _ in range(3):
         s.undo()
     assert s.tutor.level(FAMILY) == before
+
+
+def test_undoing_the_slip_cancels_its_recheck(store: Store, clock: Clock) -> None:
+    s, p = _separating_session(store, clock)
+    s.submit(_slip(p))
+    s.rate()
+    assert s.tutor.pending(set()) == 1
+    again = s.undo()
+    assert again is not None and again.card_id == "gen"
+    assert s.tutor.pending(set()) == 0 and s.tutor.recheck_of(again) is None
