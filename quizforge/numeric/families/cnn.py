@@ -397,13 +397,13 @@ def draw_conv_macs(rng: np.random.Generator) -> Draft:
     )
     size_text, _ = size_formula(n, k, p, s)
     solution = Text(
-        f"Output size: {size_text}, so the output is {c_out}×{h}×{h} = {fmt_int(outputs)} values.\n"
-        f"Each output value is a dot product over a {k}×{k}×{c_in} window: {k}·{k}·{c_in} = "
+        f"1. Output size: {size_text}, so the output is {c_out}×{h}×{h} = {fmt_int(outputs)} values.\n"
+        f"2. Each output value is a dot product over a {k}×{k}×{c_in} window: {k}·{k}·{c_in} = "
         f"{fmt_int(per_out)} MACs.\n"
-        f"MACs = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}.",
-        f"输出尺寸：{size_text}，输出为 {c_out}×{h}×{h}，共 {fmt_int(outputs)} 个值。\n"
-        f"每个输出值是一个 {k}×{k}×{c_in} 窗口上的点积：{k}·{k}·{c_in} = {fmt_int(per_out)} 次乘加。\n"
-        f"乘加运算量 = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}。",
+        f"3. MACs = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}.",
+        f"1. 输出尺寸：{size_text}，输出为 {c_out}×{h}×{h}，共 {fmt_int(outputs)} 个值。\n"
+        f"2. 每个输出值是一个 {k}×{k}×{c_in} 窗口上的点积：{k}·{k}·{c_in} = {fmt_int(per_out)} 次乘加。\n"
+        f"3. 乘加运算量 = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}。",
     )
     return Draft(
         params={"n": n, "c_in": c_in, "c_out": c_out, "k": k, "s": s, "p": p},
@@ -447,14 +447,14 @@ def draw_conv_output_shape(rng: np.random.Generator) -> Draft:
     h_text, _ = size_formula(h, k, p, s)
     w_text, _ = size_formula(w, k, p, s)
     solution = Text(
-        f"Channels: out_channels = {c_out} (each output channel has its own {c_in}×{k}×{k} kernel).\n"
-        f"Height: ⌊(H + 2p − k)/s⌋ + 1 = {h_text}.\n"
-        f"Width: ⌊(W + 2p − k)/s⌋ + 1 = {w_text}.\n"
-        f"y.shape = ({batch}, {c_out}, {ho}, {wo}); without the batch: {fmt_shape(answer)}.",
-        f"通道数：out_channels = {c_out}（每个输出通道有自己的 {c_in}×{k}×{k} 卷积核）。\n"
-        f"高：⌊(H + 2p − k)/s⌋ + 1 = {h_text}。\n"
-        f"宽：⌊(W + 2p − k)/s⌋ + 1 = {w_text}。\n"
-        f"y.shape = ({batch}, {c_out}, {ho}, {wo})；去掉批次维度为 {fmt_shape(answer)}。",
+        f"1. Channels: out_channels = {c_out} (each output channel has its own {c_in}×{k}×{k} kernel).\n"
+        f"2. Height: ⌊(H + 2p − k)/s⌋ + 1 = {h_text}.\n"
+        f"3. Width: ⌊(W + 2p − k)/s⌋ + 1 = {w_text}.\n"
+        f"4. y.shape = ({batch}, {c_out}, {ho}, {wo}); without the batch: {fmt_shape(answer)}.",
+        f"1. 通道数：out_channels = {c_out}（每个输出通道有自己的 {c_in}×{k}×{k} 卷积核）。\n"
+        f"2. 高：⌊(H + 2p − k)/s⌋ + 1 = {h_text}。\n"
+        f"3. 宽：⌊(W + 2p − k)/s⌋ + 1 = {w_text}。\n"
+        f"4. y.shape = ({batch}, {c_out}, {ho}, {wo})；去掉批次维度为 {fmt_shape(answer)}。",
     )
     return Draft(
         params={"batch": batch, "c_in": c_in, "h": h, "w": w, "c_out": c_out, "k": k, "s": s, "p": p},
@@ -498,8 +498,15 @@ def _draw_pool(rng: np.random.Generator, kind: str) -> Draft:
     size_text, _ = size_formula(n, k, 0, s)
     overlap_en = " (windows overlap because stride < kernel size)" if s < k else ""
     overlap_zh = "（步长小于窗口大小，窗口有重叠）" if s < k else ""
-    en = [f"Output size: ⌊(n − k)/s⌋ + 1 = {size_text}, so {o}×{o}{overlap_en}."]
-    zh = [f"输出尺寸：⌊(n − k)/s⌋ + 1 = {size_text}，即 {o}×{o}{overlap_zh}。"]
+    what_en, what_zh = ("the largest value", "最大值") if is_max else ("the mean", "平均值")
+    en = [
+        f"1. Output size: ⌊(n − k)/s⌋ + 1 = {size_text}, so {o}×{o}{overlap_en}.",
+        f"2. Each output is {what_en} of its {k}×{k} window:",
+    ]
+    zh = [
+        f"1. 输出尺寸：⌊(n − k)/s⌋ + 1 = {size_text}，即 {o}×{o}{overlap_zh}。",
+        f"2. 每个输出取其 {k}×{k} 窗口的{what_zh}：",
+    ]
     for i in range(o):
         for j in range(o):
             win = x[i * s : i * s + k, j * s : j * s + k]
@@ -510,10 +517,10 @@ def _draw_pool(rng: np.random.Generator, kind: str) -> Draft:
                 calc = f"max({', '.join(map(str, vals))}) = {max(vals)}"
             else:
                 calc = f"({' + '.join(map(str, vals))})/{k * k} = {fmt_fraction(sum(vals), k * k)}"
-            en.append(f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: {calc}")
-            zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：{calc}")
-    en.append(f"Output:\n{fmt_grid(answer)}\nPooling has no parameters to learn.")
-    zh.append(f"输出：\n{fmt_grid(answer)}\n池化层没有可学习的参数。")
+            en.append(f"   Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: {calc}")
+            zh.append(f"   输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：{calc}")
+    en.append(f"3. Output:\n{fmt_grid(answer)}\nPooling has no parameters to learn.")
+    zh.append(f"3. 输出：\n{fmt_grid(answer)}\n池化层没有可学习的参数。")
     return Draft(
         params={"input": x.tolist(), "kernel_size": k, "stride": s},
         prompt=prompt,
@@ -556,13 +563,16 @@ def draw_pool_output_size(rng: np.random.Generator) -> Draft:
         f"对 64×{n}×{n} 的特征图做 nn.MaxPool2d({args})。输出的高（= 宽）是多少？",
     )
     size_text, _ = size_formula(n, k, p, s)
-    default_en = f"stride is not given, so it defaults to kernel_size = {k}.\n" if stride is None else ""
-    default_zh = f"没有指定 stride，默认等于 kernel_size = {k}。\n" if stride is None else ""
+    if stride is None:
+        stride_en = f"1. stride is not given, so it defaults to kernel_size: s = {k}.\n"
+        stride_zh = f"1. 没有指定 stride，默认等于 kernel_size：s = {k}。\n"
+    else:
+        stride_en, stride_zh = f"1. stride is given: s = {s}.\n", f"1. 指定了 stride：s = {s}。\n"
     solution = Text(
-        f"{default_en}Output size = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}.\n"
-        f"Pooling keeps the 64 channels: the output is 64×{out}×{out}; answer {out}.",
-        f"{default_zh}输出尺寸 = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}。\n"
-        f"池化不改变通道数：输出为 64×{out}×{out}，答案 {out}。",
+        f"{stride_en}2. Output size = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}.\n"
+        f"3. Pooling keeps the 64 channels: the output is 64×{out}×{out}; answer {out}.",
+        f"{stride_zh}2. 输出尺寸 = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}。\n"
+        f"3. 池化不改变通道数：输出为 64×{out}×{out}，答案 {out}。",
     )
     return Draft(
         params={"n": n, "kernel_size": k, "stride": stride, "padding": p},
@@ -596,16 +606,16 @@ def draw_global_avg_pool(rng: np.random.Generator) -> Draft:
         f"对下面 {c}×{n}×{n} 的特征图做全局平均池化（nn.AdaptiveAvgPool2d(1)）：\n{grids_zh}\n"
         "按通道给出输出值，写成向量（可写分数或保留 2 位小数）。",
     )
-    en = ["Global average pooling averages each channel over all H×W positions:"]
-    zh = ["全局平均池化对每个通道在全部 H×W 个位置上求平均："]
+    en = ["1. Global average pooling averages each channel over all H×W positions:"]
+    zh = ["1. 全局平均池化对每个通道在全部 H×W 个位置上求平均："]
     for ci in range(c):
         vals = [int(v) for v in x[ci].ravel()]
         calc = f"({' + '.join(map(str, vals))})/{n * n} = {fmt_fraction(sum(vals), n * n)}"
         en.append(f"  channel {ci + 1}: {calc}")
         zh.append(f"  通道 {ci + 1}：{calc}")
     vec = "[" + ", ".join(fmt_num(v) for v in answer) + "]"
-    en.append(f"Output {c}×1×1 = {vec}. GAP has no parameters; NiN and GoogLeNet use it instead of big FC layers.")
-    zh.append(f"输出为 {c}×1×1 = {vec}。全局平均池化没有参数，NiN 和 GoogLeNet 用它替代庞大的全连接层。")
+    en.append(f"2. Output {c}×1×1 = {vec}. GAP has no parameters; NiN and GoogLeNet use it instead of big FC layers.")
+    zh.append(f"2. 输出为 {c}×1×1 = {vec}。全局平均池化没有参数，NiN 和 GoogLeNet 用它替代庞大的全连接层。")
     return Draft(
         params={"input": x.tolist()},
         prompt=prompt,

@@ -191,23 +191,24 @@ class StudyScreen(AppScreen[None]):
     def _snippet(self) -> str | None:
         """The answered generated card's PyTorch snippet (``None``: not answered yet, or none)."""
         card = self.card
-        if self.result is None or card is None or card.instance is None:
+        if self.result is None or card is None:
             return None
-        return card.instance.torch_code
+        code = getattr(card.instance, "torch_code", None)  # a generated instance (another kind draws no snippet)
+        return code if isinstance(code, str) else None
 
     def action_snippet(self) -> None:
         """Show the answered card's PyTorch snippet and run it beside our answer."""
         code = self._snippet()
-        if self.card is None or self.card.instance is None:
+        if self.card is None or self.result is None:
             return
         if code is None:
-            if self.result is not None:
-                self.notify(t("snippet.none", self.lang))
+            self.notify(t("snippet.none", self.lang))
             return
         from quizforge.render import format_answer
         from quizforge.tui.screens.snippet import SnippetScreen
 
         inst = self.card.instance
+        assert inst is not None  # only a generated instance has a snippet
         self.app.push_screen(SnippetScreen(code, format_answer(inst, self.lang), inst.family, self.lang))
 
     def _verdict(self) -> RenderableType:
