@@ -58,17 +58,17 @@ def draw_depthwise_separable_ratio(rng: np.random.Generator) -> Draft:
     )
     dk2 = k * k
     solution = Text(
-        f"On a D_F×D_F output with D_K = {k}, M = {c_in}, N = {c_out}:\n"
+        f"1. On a D_F×D_F output with D_K = {k}, M = {c_in}, N = {c_out}:\n"
         f"  standard: D_K²·M·N·D_F² = {dk2}·{c_in}·{c_out}·D_F²\n"
         f"  depthwise: D_K²·M·D_F² = {dk2}·{c_in}·D_F²;  pointwise: M·N·D_F² = {c_in}·{c_out}·D_F²\n"
-        "Ratio = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K² (M and D_F cancel)\n"
-        f"= 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}, "
+        "2. Ratio = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K² (M and D_F cancel)\n"
+        f"   = 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}, "
         f"i.e. about {float(1 / ratio):.1f}× fewer MACs.",
-        f"设输出为 D_F×D_F，D_K = {k}，M = {c_in}，N = {c_out}：\n"
+        f"1. 设输出为 D_F×D_F，D_K = {k}，M = {c_in}，N = {c_out}：\n"
         f"  标准卷积：D_K²·M·N·D_F² = {dk2}·{c_in}·{c_out}·D_F²\n"
         f"  逐通道卷积：D_K²·M·D_F² = {dk2}·{c_in}·D_F²；逐点卷积：M·N·D_F² = {c_in}·{c_out}·D_F²\n"
-        "比值 = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K²（M 和 D_F 约掉）\n"
-        f"= 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}，"
+        "2. 比值 = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K²（M 和 D_F 约掉）\n"
+        f"   = 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}，"
         f"即乘加运算约减少到原来的 1/{float(1 / ratio):.1f}。",
     )
     return Draft(
@@ -119,19 +119,21 @@ def draw_depthwise_separable_cost(rng: np.random.Generator) -> Draft:
         f"特征图变为 {h}×{h}×{c_out}。{q_zh}（忽略偏置，给出精确数值。）",
     )
     solution = Text(
-        f"D_F = {h}, D_K = {k}, M = {c_in}, N = {c_out}.\n"
-        f"Depthwise: D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
-        f"Pointwise: M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
-        f"Separable total: {fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
-        f"Standard: D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
-        f"(ratio 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f})\n"
+        f"1. D_F = {h}, D_K = {k}, M = {c_in}, N = {c_out}; each cost is per output position, times "
+        f"D_F² = {fmt_int(hw)} positions:\n"
+        f"   Depthwise: D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
+        f"   Pointwise: M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
+        f"   Separable total: {fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
+        f"   Standard: D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
+        f"   (ratio 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f})\n"
         f"Answer: {fmt_int(answer)}.",
-        f"D_F = {h}，D_K = {k}，M = {c_in}，N = {c_out}。\n"
-        f"逐通道：D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
-        f"逐点：M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
-        f"可分离合计：{fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
-        f"标准卷积：D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
-        f"（比值 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f}）\n"
+        f"1. D_F = {h}，D_K = {k}，M = {c_in}，N = {c_out}；每项代价都是单个输出位置的，"
+        f"还要乘以 D_F² = {fmt_int(hw)} 个位置：\n"
+        f"   逐通道：D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
+        f"   逐点：M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
+        f"   可分离合计：{fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
+        f"   标准卷积：D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
+        f"   （比值 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f}）\n"
         f"答案：{fmt_int(answer)}。",
     )
     return Draft(
@@ -166,23 +168,24 @@ def draw_densenet_channels(rng: np.random.Generator) -> Draft:
         q_en = f"How many channels does the block output after its {layers} layers (the concatenation)?"
         q_zh = f"经过 {layers} 层后，稠密块输出（拼接后）有多少个通道？"
         sol_en = (
-            f"Every layer adds k = {k} new feature maps, and all are concatenated with the input:\n"
-            f"k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}."
+            f"1. Every layer adds k = {k} new feature maps, and all are concatenated with the input:\n"
+            f"   k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}."
         )
         sol_zh = (
-            f"每层新增 k = {k} 个特征图，并与之前所有特征图拼接：\nk₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}。"
+            f"1. 每层新增 k = {k} 个特征图，并与之前所有特征图拼接：\n"
+            f"   k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}。"
         )
     else:
         answer = k0 + (layers - 1) * k
         q_en = f"How many input channels does layer {layers} of the block receive?"
         q_zh = f"稠密块的第 {layers} 层接收多少个输入通道？"
         sol_en = (
-            f"Layer {layers} sees the block input and the outputs of the {layers - 1} layers before it:\n"
-            f"k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}."
+            f"1. Layer {layers} sees the block input and the outputs of the {layers - 1} layers before it:\n"
+            f"   k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}."
         )
         sol_zh = (
-            f"第 {layers} 层接收稠密块的输入以及前面 {layers - 1} 层的输出：\n"
-            f"k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}。"
+            f"1. 第 {layers} 层接收稠密块的输入以及前面 {layers - 1} 层的输出：\n"
+            f"   k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}。"
         )
     prompt = Text(
         f"A DenseNet dense block gets k₀ = {k0} input channels and has growth rate k = {k} (each layer "

@@ -673,18 +673,18 @@ def draw_receptive_field(rng: np.random.Generator) -> Draft:
         "最后一层一个单元的感受野是多少（在输入上的边长，单位为像素）？",
     )
     en = [
-        "Start with r = 1 (one input pixel) and jump j = 1 (the spacing, in input pixels, of "
+        "1. Start with r = 1 (one input pixel) and jump j = 1 (the spacing, in input pixels, of "
         "neighbouring units). For each layer: r ← r + (k − 1)·j, then j ← j·s."
     ]
     zh = [
-        "从 r = 1（一个输入像素）、j = 1（相邻单元在输入上的间距，即累计步长）开始。"
+        "1. 从 r = 1（一个输入像素）、j = 1（相邻单元在输入上的间距，即累计步长）开始。"
         "逐层计算：r ← r + (k − 1)·j，然后 j ← j·s。"
     ]
     for i, (_, _, text) in enumerate(steps):
-        en.append(f"  layer {i + 1}: {text}")
-        zh.append(f"  第 {i + 1} 层：{text}")
-    en.append(f"Receptive field: {r}×{r}, answer {r}.")
-    zh.append(f"感受野为 {r}×{r}，答案 {r}。")
+        en.append(f"   layer {i + 1}: {text}")
+        zh.append(f"   第 {i + 1} 层：{text}")
+    en.append(f"2. Receptive field: {r}×{r}, answer {r}.")
+    zh.append(f"2. 感受野为 {r}×{r}，答案 {r}。")
     return Draft(
         params={"layers": layers},
         prompt=prompt,
@@ -731,18 +731,18 @@ def draw_stacked_3x3_vs_big(rng: np.random.Generator) -> Draft:
     )
     rf_steps = " → ".join(str(1 + 2 * i) for i in range(n + 1))
     solution = Text(
-        f"Each 3×3 layer (stride 1) adds 3 − 1 = 2 to the receptive field: {rf_steps}, so {n} layers see "
+        f"1. Each 3×3 layer (stride 1) adds 3 − 1 = 2 to the receptive field: {rf_steps}, so {n} layers see "
         f"{rf}×{rf} = (2n + 1)×(2n + 1).\n"
-        f"Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
-        f"One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
-        f"The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
+        f"2. Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
+        f"3. One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
+        f"4. The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
         "non-linearities (the VGG argument).\n"
         f"Answer: {fmt_int(answer)}.",
-        f"每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
+        f"1. 每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
         f"{rf}×{rf} = (2n + 1)×(2n + 1)。\n"
-        f"堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
-        f"单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
-        f"堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性"
+        f"2. 堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
+        f"3. 单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
+        f"4. 堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性"
         "（这就是 VGG 的论点）。\n"
         f"答案：{fmt_int(answer)}。",
     )
@@ -853,11 +853,12 @@ def draw_conv1x1_params(rng: np.random.Generator) -> Draft:
     tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else " (no biases)"
     tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else "（无偏置）"
     solution = Text(
-        f"A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
-        f"size does not matter.\nEach of the {c_out} output channels has 1·1·{c_in} weights: "
-        f"{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_en}.",
-        f"1×1 卷积相当于在每个像素上做一次跨通道的全连接，参数量与 {h}×{h} 的空间尺寸无关。\n"
-        f"{c_out} 个输出通道各有 1·1·{c_in} 个权重：{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_zh}。",
+        f"1. A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
+        f"size does not matter; each of the {c_out} output channels has 1·1·{c_in} weights ({bias_en}).\n"
+        f"2. {c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_en}.",
+        f"1. 1×1 卷积相当于在每个像素上做一次跨通道的全连接，参数量与 {h}×{h} 的空间尺寸无关；"
+        f"{c_out} 个输出通道各有 1·1·{c_in} 个权重（{bias_zh}）。\n"
+        f"2. {c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_zh}。",
     )
     return Draft(
         params={"h": h, "w": h, "c_in": c_in, "c_out": c_out, "bias": bias},
@@ -898,23 +899,23 @@ def draw_fc_on_image_params(rng: np.random.Generator) -> Draft:
         f"输入是一张 {h}×{h}×{c} 的图像（展平）。{q_zh}（只算权重、不算偏置，给出精确数值。）",
     )
     layer_en = (
-        f"\n{fmt_int(units)} units: {fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)} "
+        f"\n   {fmt_int(units)} units: {fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)} "
         f"(≈ {millions(answer):.1f} M)."
         if ask == "layer"
         else ""
     )
     layer_zh = (
-        f"\n{fmt_int(units)} 个神经元：{fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)}"
+        f"\n   {fmt_int(units)} 个神经元：{fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)}"
         f"（≈ {millions(answer):.1f} M）。"
         if ask == "layer"
         else ""
     )
     solution = Text(
-        f"Each neuron connects to every input value: {h}·{h}·{c} = {fmt_int(inputs)} weights.{layer_en}\n"
-        "This is why images use convolutions: local connectivity and weight sharing need only k·k·C "
+        f"1. Each neuron connects to every input value: {h}·{h}·{c} = {fmt_int(inputs)} weights.{layer_en}\n"
+        "2. This is why images use convolutions: local connectivity and weight sharing need only k·k·C "
         "weights per filter, whatever the image size.",
-        f"每个神经元都连接到每个输入值：{h}·{h}·{c} = {fmt_int(inputs)} 个权重。{layer_zh}\n"
-        "所以图像要用卷积：局部连接加权值共享，每个卷积核只需要 k·k·C 个权重，与图像大小无关。",
+        f"1. 每个神经元都连接到每个输入值：{h}·{h}·{c} = {fmt_int(inputs)} 个权重。{layer_zh}\n"
+        "2. 所以图像要用卷积：局部连接加权值共享，每个卷积核只需要 k·k·C 个权重，与图像大小无关。",
     )
     return Draft(
         params={"h": h, "w": h, "c": c, "units": units, "ask": ask},
