@@ -165,11 +165,11 @@ def draw_dot_product(rng: np.random.Generator) -> Draft:
         f"a = {fmt_vec(a)}，b = {fmt_vec(b)}。求内积 a·b（即 torch.dot(a, b)）。",
     )
     solution = Text(
-        f"a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}.\n"
-        "The sign tells the angle: a·b = ‖a‖‖b‖cos θ, positive for an acute angle, 0 when orthogonal.\n"
+        f"1. a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}.\n"
+        "2. The sign tells the angle: a·b = ‖a‖‖b‖cos θ, positive for an acute angle, 0 when orthogonal.\n"
         f"Answer: {value}",
-        f"a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}。\n"
-        "符号反映夹角：a·b = ‖a‖‖b‖cos θ，锐角为正，正交时为 0。\n"
+        f"1. a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}。\n"
+        "2. 符号反映夹角：a·b = ‖a‖‖b‖cos θ，锐角为正，正交时为 0。\n"
         f"答案：{value}",
     )
     return Draft(
@@ -235,8 +235,8 @@ def draw_vector_norm(rng: np.random.Generator) -> Draft:
     )
     shown = fmt(value, 3)
     solution = Text(
-        f"{formula}.\n{why_en}\nAnswer: {shown}",
-        f"{formula}。\n{why_zh}\n答案：{shown}",
+        f"1. {formula}.\n2. {why_en}\nAnswer: {shown}",
+        f"1. {formula}。\n2. {why_zh}\n答案：{shown}",
     )
     return Draft(
         params={"x": x.tolist(), "norm": norm},
@@ -275,11 +275,11 @@ def draw_frobenius_norm(rng: np.random.Generator) -> Draft:
     )
     shown = fmt(value, 3)
     solution = Text(
-        f"‖A‖_F = √(Σᵢⱼ aᵢⱼ²): the L2 norm of all entries laid out as one vector (also √(tr AᵀA), the root of "
-        f"the sum of squared singular values).\n‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}.\n"
+        f"1. ‖A‖_F = √(Σᵢⱼ aᵢⱼ²): the L2 norm of all entries laid out as one vector (also √(tr AᵀA), the root of "
+        f"the sum of squared singular values).\n2. ‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}.\n"
         f"Answer: {shown}",
-        f"‖A‖_F = √(Σᵢⱼ aᵢⱼ²)：把所有元素排成一个向量后的 L2 范数（也等于 √(tr AᵀA)，即奇异值平方和的平方根）。\n"
-        f"‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}。\n答案：{shown}",
+        f"1. ‖A‖_F = √(Σᵢⱼ aᵢⱼ²)：把所有元素排成一个向量后的 L2 范数（也等于 √(tr AᵀA)，即奇异值平方和的平方根）。\n"
+        f"2. ‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}。\n答案：{shown}",
     )
     return Draft(
         params={"A": a.tolist()},
