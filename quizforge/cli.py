@@ -309,7 +309,7 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    return _tui(args)
+    return _tui(args, offer_plan=True)
 
 
 def _study(args: argparse.Namespace) -> int:

@@ -207,15 +207,15 @@ def plan_queue(
     if days_left <= 0:
         return None
     areas = list(plan.areas) or None
-    unseen_at_start = store.count_new(now, areas) + new_done
+    cards = scope_cards(store, bank, plan.areas)
+    # unseen when the day began (a follow-up buried for today is still unseen)
+    unseen_at_start = sum(1 for _, _, m in cards if m is None) + new_done
     new_room = max(0, new_per_day(unseen_at_start, days_left, plan.cutoff_days) - new_done)
     final: list[str] = []
     if days_left <= plan.cutoff_days:
         capacity = int(plan.minutes_per_day * 60 / seconds_per_card(store.recent_durations()))
         room = capacity - reviews_done - len(queued) - new_room * NEW_CARD_VIEWS
-        memories = {
-            cid: m for cid, _, m in scope_cards(store, bank, plan.areas) if m is not None and m.last_review is not None
-        }
+        memories = {cid: m for cid, _, m in cards if m is not None and m.last_review is not None}
         today_done = frozenset(
             cid for cid, m in memories.items() if m.last_review is not None and m.last_review >= day0
         )
