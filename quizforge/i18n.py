@@ -541,8 +541,8 @@ _TEXTS: dict[str, Text] = {
         "若不再学习，面试当天达标的卡片：{ready}",
     ),
     "report.plan.predicted": Text(
-        "If you follow the plan: {ready} of the cards at or above the target · {new} new today",
-        "按计划学习：{ready} 的卡片达到目标 · 今天 {new} 张新卡",
+        "If you follow the plan: {ready} of the cards at or above the target · {new} new a day",
+        "按计划学习：{ready} 的卡片达到目标 · 每天 {new} 张新卡",
     ),
     "report.plan.readiness": Text(
         "Readiness on the date, per topic (predicted recall)", "面试当天各主题的准备度（预测记忆率）"
