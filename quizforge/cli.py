@@ -454,7 +454,7 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_AUTO_SYNCED = (None, "study", "quiz", "mock", "report")  # the commands that sync on start and quit (--auto)
+_AUTO_SYNCED = (None, "study", "quiz", "mock", "report", "plan")  # the commands that sync on start and quit (--auto)
 
 
 def _auto_sync(args: argparse.Namespace) -> None:

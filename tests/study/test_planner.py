@@ -160,3 +160,21 @@ def test_a_plan_survives_its_event_data_and_bad_data_is_refused() -> None:
         Plan.from_data({"areas": []})
     with pytest.raises(ValueError, match="not an interview plan"):
         Plan.from_data({"date": "soon"})
+
+
+def test_quizforge_now_starts_the_real_clock_at_the_given_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizforge.study import days
+
+    real = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+    assert days.clock_shift("2026-12-20T09:00:00", real) == datetime(2026, 12, 20, 9, tzinfo=UTC) - real
+    assert days.clock_shift("2026-12-20T09:00:00+08:00", real) == datetime(2026, 12, 20, 1, tzinfo=UTC) - real
+    assert days.clock_shift(None, real) == timedelta(0)
+    monkeypatch.setenv("QUIZFORGE_NOW", "2030-01-02T03:04:05")
+    first = days.utc_now()
+    second = days.utc_now()
+    assert timedelta(0) <= first - datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC) < timedelta(seconds=5)
+    assert second >= first  # it runs on from there
+    monkeypatch.setenv("QUIZFORGE_NOW", "not a time")
+    assert abs(days.utc_now() - datetime.now(UTC)) < timedelta(seconds=5)  # ignored: the real clock
+    monkeypatch.delenv("QUIZFORGE_NOW")
+    assert abs(days.utc_now() - datetime.now(UTC)) < timedelta(seconds=5)
