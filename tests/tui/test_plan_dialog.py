@@ -73,6 +73,7 @@ async def test_a_14_day_plan_set_in_the_dialog_shows_on_the_dashboard(app_factor
         assert "On track" in panel
         assert f"0 of {cards} cards in scope studied" in panel
         assert f"Today: {-(-cards // 11)} new (0 done)" in panel  # spread over the 11 days before the cut-off
+        assert text_of(app, "#count-new_available").startswith(str(-(-cards // 11)))  # the tile agrees
         # study today's cards (the session the study screen runs): the plan's new cards, from its areas
         session = app.new_session()
         shown = []

@@ -145,8 +145,13 @@ class DashboardScreen(AppScreen[None]):
         self.app.call_from_thread(self._draw_plan, status)
 
     def _draw_plan(self, status: PlanStatus | None) -> None:
+        lang = self.qf.lang
         for panel in self.query(PlanPanel):  # none when the screen was recomposed meanwhile
-            panel.show(status, self.qf.lang)
+            panel.show(status, lang)
+        if status is not None and status.days_left > 0:  # while a plan is in force, today's new cards are its
+            left = max(0, status.new_today - status.new_done)
+            for tile in self.query("#count-new_available").results(Static):
+                tile.update(RichText.assemble((f"{left}\n", "bold"), t("dashboard.new_available", lang)))
 
     @work(thread=True, exclusive=True, group="mastery")
     def _load_mastery(self) -> None:
