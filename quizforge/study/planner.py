@@ -213,22 +213,35 @@ def retrievability_on(scheduling: Scheduling, memory: Memory | None, at: datetim
 
 
 def final_review_pick(
-    scheduling: Scheduling,
-    memories: Mapping[str, Memory],
+    ids: Sequence[str],
+    stability: Sequence[float],
+    last_review_s: Sequence[float],
     on: datetime,
     target: float,
     limit: int,
+    parameters: Sequence[float],
     skip: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The final-review queue: up to ``limit`` reviewed cards whose retrievability at ``on`` is below
-    ``target``, lowest first (ties by card id). New cards and ``skip`` (already queued) are left out."""
-    scored = [
-        (scheduling.retrievability(m, on), cid)
-        for cid, m in memories.items()
-        if cid not in skip and m.phase != Phase.NEW and m.last_review is not None
-    ]
-    low = sorted(x for x in scored if x[0] < target)
-    return [cid for _, cid in low[: max(0, limit)]]
+    """The final-review queue: up to ``limit`` reviewed cards whose retrievability at ``on`` (FSRS's
+    forgetting curve, whole days) is below ``target``, lowest first (ties by card id).
+
+    Args:
+        ids, stability, last_review_s: The reviewed cards, as columns (last review in POSIX seconds).
+        on: The start of the interview's study day.
+        target: The plan's target recall.
+        limit: How many at most.
+        parameters: The FSRS parameters (their decay shapes the curve).
+        skip: Cards to leave out (already queued, or reviewed today).
+    """
+    import numpy as np  # deferred: the dashboard's start path does not load NumPy
+
+    from quizforge.study.scheduling import retrievability
+
+    if not ids or limit <= 0:
+        return []
+    r = retrievability(np.asarray(stability, dtype=float), np.asarray(last_review_s, dtype=float), on, parameters)
+    low = sorted((float(x), cid) for x, cid in zip(r.tolist(), ids, strict=True) if x < target and cid not in skip)
+    return [cid for _, cid in low[:limit]]
 
 
 # -- the forecast ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from quizforge.bank import Bank
 from quizforge.i18n import t
@@ -29,6 +29,7 @@ from quizforge.study.planner import (
 from quizforge.study.scheduling import Scheduling
 
 NEW_CARD_VIEWS = 2  # a new card is shown about twice on its first day (the default learning steps)
+_FOREVER = datetime.max.replace(tzinfo=UTC)  # "now" for counting new cards whatever their burial
 
 
 class PlanError(ValueError):
@@ -207,22 +208,31 @@ def plan_queue(
     if days_left <= 0:
         return None
     areas = list(plan.areas) or None
-    cards = scope_cards(store, bank, plan.areas)
-    # unseen when the day began (a follow-up buried for today is still unseen)
-    unseen_at_start = sum(1 for _, _, m in cards if m is None) + new_done
+    # unseen when the day began: a follow-up buried for today is still unseen, so count past every burial
+    unseen_at_start = store.count_new(_FOREVER, areas) + new_done
     new_room = max(0, new_per_day(unseen_at_start, days_left, plan.cutoff_days) - new_done)
     final: list[str] = []
     if days_left <= plan.cutoff_days:
         capacity = int(plan.minutes_per_day * 60 / seconds_per_card(store.recent_durations()))
         room = capacity - reviews_done - len(queued) - new_room * NEW_CARD_VIEWS
-        memories = {cid: m for cid, _, m in cards if m is not None and m.last_review is not None}
-        today_done = frozenset(
-            cid for cid, m in memories.items() if m.last_review is not None and m.last_review >= day0
+        ids, topics, stability, last = store.memory_columns()
+        keep = [
+            i
+            for i, (cid, topic) in enumerate(zip(ids, topics, strict=True))
+            if cid in bank.questions and in_area(topic, plan.areas) and last[i] < day0.timestamp()  # not today's
+        ]
+        picked = final_review_pick(
+            [ids[i] for i in keep],
+            [stability[i] for i in keep],
+            [last[i] for i in keep],
+            day0 + timedelta(days=days_left),
+            plan.retention,
+            room + 50,  # a few spare: suspended ones are dropped below
+            Scheduling(settings).scheduler.parameters,
+            frozenset(queued),
         )
-        on_date = day0 + timedelta(days=days_left)
-        final = final_review_pick(
-            Scheduling(settings), memories, on_date, plan.retention, room, frozenset(queued) | today_done
-        )
+        suspended = {c.card_id for c in store.cards(picked) if c.suspended}
+        final = [cid for cid in picked if cid not in suspended][: max(0, room)]
     return PlanQueue(new_room, areas, final)
 
 

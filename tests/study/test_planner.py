@@ -20,7 +20,6 @@ from quizforge.study.planner import (
     plan_forecast,
     seconds_per_card,
 )
-from quizforge.study.scheduling import Scheduling
 
 DAY0 = datetime(2026, 3, 1, 4, tzinfo=UTC)
 TODAY = date(2026, 3, 1)
@@ -118,23 +117,32 @@ def test_no_minutes_for_the_new_cards_is_infeasible_and_says_how_many_minutes_wo
 
 
 def test_final_review_pick_takes_the_lowest_predicted_recall_below_the_target() -> None:
-    sched = Scheduling(SETTINGS)
     on = DAY0 + timedelta(days=3)
     memories = {
         "strong": reviewed(500.0, 2),
         "weak": reviewed(1.0, 10),
         "weaker": reviewed(0.5, 10),
         "middling": reviewed(6.0, 5),
-        "new": Memory(),
     }
     days_ago = {"weak": 10, "weaker": 10, "middling": 5, "strong": 2}
     # reviewed an hour into its day, 3 days before ``on``: whole days elapsed
     expected = sorted((recall(memories[c].stability or 0, 2 + d), c) for c, d in days_ago.items())
     below = [cid for r, cid in expected if r < 0.9]
     assert below == ["weaker", "weak", "middling"]
-    assert final_review_pick(sched, memories, on, 0.9, 10) == below
-    assert final_review_pick(sched, memories, on, 0.9, 2) == below[:2]
-    assert final_review_pick(sched, memories, on, 0.9, 10, skip=frozenset({"weaker"})) == below[1:]
+    ids = list(memories)
+    columns = (
+        ids,
+        [memories[c].stability or 0.0 for c in ids],
+        [memories[c].last_review.timestamp() for c in ids if memories[c].last_review is not None],
+    )
+
+    def pick(limit: int, skip: frozenset[str] = frozenset()) -> list[str]:
+        return final_review_pick(*columns, on, 0.9, limit, DEFAULT_PARAMETERS, skip)
+
+    assert pick(10) == below
+    assert pick(2) == below[:2]
+    assert pick(10, frozenset({"weaker"})) == below[1:]
+    assert pick(0) == []
 
 
 def test_seconds_per_card_is_the_median_of_timed_answers_with_a_documented_fallback() -> None:
