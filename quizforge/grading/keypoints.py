@@ -64,7 +64,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _IS_CJK = re.compile(f"[{_CJK}]")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD = re.compile(r"\d+x\d+|\d+(?:\.\d+)?|[a-z_][a-z0-9_']*")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]|\n\s*\n")  # a line break may just wrap a sentence
+_SENTENCE_END = re.compile(r"[.!?．](?=\s|$)|[。！？]|\n\s*\n")  # a line break may just wrap a sentence
 _LIST_SEP = re.compile(r"[,，、;；:：/|\n和与及或]|\b(?:and|or)\b")
 _NOT_COMPACT = re.compile(f"[^0-9a-z{_CJK}]")
 
@@ -72,6 +72,7 @@ _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
     "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "∇": "nabla",
 }  # fmt: skip
+_GREEK_LETTER = re.compile("[" + "".join(_GREEK) + "]")
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "零": "0",
@@ -107,7 +108,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _MINUS_INF.sub(" negative infinity ", text)
     text = _TIMES.sub(r"\1x\2", text)
-    text = "".join(f" {_GREEK[c]} " if c in _GREEK else c for c in text)
+    text = _GREEK_LETTER.sub(lambda m: f" {_GREEK[m.group()]} ", text)
     text = re.sub(r"[-‐‑–—_]+(?=\w)", lambda m: "_" if m.group().startswith("_") else " ", text)
     text = text.replace("×", " ").replace("−", " - ")
     return _BRITISH.sub(r"iz\1", text)
@@ -224,6 +225,27 @@ class _Sentence:
     groups: set[int]
     compact: str
     prose: bool
+    at_stem: dict[str, list[int]] = field(default_factory=dict)  # where each stem stands
+    at_word: dict[str, list[int]] = field(default_factory=dict)  # where each word stands
+
+    def __post_init__(self) -> None:
+        for i, (w, st) in enumerate(zip(self.words, self.stems, strict=True)):
+            self.at_stem.setdefault(st, []).append(i)
+            self.at_word.setdefault(w, []).append(i)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One sentence of an answer as one card sees it (cached: typing changes only the last sentence)."""
+
+    prose: bool
+    content: float  # about how many content words
+    units: frozenset[str]  # stems, Chinese pairs, "#group"s and what the groups say
+    hits: tuple[tuple[int, ...], ...]  # per key point, per cue: 2 said as written, 1 by a synonym, 0 not
+
+
+_NOT_PROSE = _Reading(False, 0.0, frozenset(), ())
+_READINGS_KEPT = 4096  # sentences remembered per card
 
 
 def _sentences(text: str) -> list[str]:
@@ -311,7 +333,9 @@ class _Card:
     points: tuple[_Point, ...]
     vocabulary: dict[str, str]  # raw word of the card → its stem, for typo matching
     phrases: frozenset[tuple[str, ...]]  # the card's keyword phrases of two or more words, as stems
+    stems: frozenset[str]  # the stems of its vocabulary
     fuzzy: dict[str, str | None] = field(default_factory=dict)  # answer word → the card word it misspells
+    readings: dict[str, _Reading] = field(default_factory=dict)  # sentence → what it says to this card
 
 
 def _units(text: str, syn: Synonyms) -> set[str]:
@@ -384,7 +408,7 @@ def _prepare(points: tuple[tuple[Text, tuple[str, ...], tuple[str, ...]], ...], 
             for w in words(normalise(part)):
                 if len(w) >= 4 and w.isalpha() and w not in _FUNCTION_EN:
                     vocabulary[w] = stem(w)
-    return _Card(tuple(prepared), vocabulary, frozenset(phrases))
+    return _Card(tuple(prepared), vocabulary, frozenset(phrases), frozenset(vocabulary.values()))
 
 
 def _cue_said(cue: _Cue, units: set[str], chinese_text: str) -> bool:
@@ -417,19 +441,32 @@ def _typo_of(word: str, card: _Card) -> str | None:
     return found
 
 
-def _read(answer: str, card: _Card) -> list[_Sentence]:
+def _reading(typed: str, card: _Card) -> _Reading:
+    """What one sentence of an answer, as typed, says to ``card`` (cached per card)."""
+    known = card.readings.get(typed)
+    if known is not None:
+        return known
+    sentence = normalise(typed)
     syn = synonyms()
-    out = []
-    for sentence in _sentences(normalise(answer)):
-        ws = words(sentence)
-        stems = [stem(w) for w in ws]
-        for i, w in enumerate(ws):
-            if w not in card.vocabulary and stems[i] not in card.vocabulary.values():
-                stems[i] = _typo_of(w, card) or stems[i]
+    ws = words(sentence)
+    stems = [stem(w) for w in ws]
+    stems_of_card = card.stems
+    for i, w in enumerate(ws):
+        if w not in card.vocabulary and stems[i] not in stems_of_card:
+            stems[i] = _typo_of(w, card) or stems[i]
+    reading = _NOT_PROSE
+    if _is_prose(sentence, ws, stems, card.phrases):
         comp = compact(sentence)
-        prose = _is_prose(sentence, ws, stems, card.phrases)
-        out.append(_Sentence(sentence, stems, ws, _groups(stems, comp, sentence, syn), comp, prose))
-    return out
+        s = _Sentence(sentence, stems, ws, _groups(stems, comp, sentence, syn), comp, True)
+        units = set(stems) | bigrams(comp) | {f"#{g}" for g in s.groups}  # compact: "捷 径" is 捷径
+        for g in s.groups:
+            units.update(syn.units.get(g, ()))
+        hits = tuple(tuple(_cue_in(c, s) for c in point.cues) for point in card.points)
+        reading = _Reading(True, _content_size(s), frozenset(units), hits)
+    if len(card.readings) >= _READINGS_KEPT:
+        card.readings.clear()
+    card.readings[typed] = reading
+    return reading
 
 
 # -- matching -------------------------------------------------------------------------------------
@@ -457,8 +494,9 @@ def _said_as_written(cue: _Cue, s: _Sentence) -> bool:
         return cue.symbol in s.raw
     places = []
     for st, raw in zip(cue.stems, cue.raws, strict=True):
-        prefix = raw if len(raw) >= 5 and raw.isalpha() else ""
-        at = [i for i, (w, x) in enumerate(zip(s.words, s.stems, strict=True)) if x == st or _extends(w, prefix)]
+        at = list(s.at_stem.get(st, ()))
+        if len(raw) >= 5 and raw.isalpha():
+            at += (i for w, where in s.at_word.items() if _extends(w, raw) for i in where)
         if not at:
             return False
         places.append(at)
@@ -497,22 +535,15 @@ def suggest(key_points: Sequence[KeyPointLike], answer: str, prompt: Text | None
         One :class:`Suggestion` per key point.
     """
     card = _card(key_points, prompt)
-    syn = synonyms()
-    sentences = [s for s in _read(answer, card) if s.prose] if answer.strip() else []
-    if not sentences:
+    readings = [r for r in (_reading(s, card) for s in _sentences(answer)) if r.prose]
+    if not readings:
         return tuple(Suggestion(False, 0.0, None) for _ in key_points)
-    units: set[str] = set()
-    for s in sentences:
-        units.update(s.stems)
-        units.update(bigrams(s.compact))  # compact: "捷 径" is 捷径
-        units.update(f"#{g}" for g in s.groups)
-        for g in s.groups:
-            units.update(syn.units.get(g, ()))
+    units: set[str] = set().union(*(r.units for r in readings))
     scored = []
-    for point in card.points:
-        found = [(c, max(_cue_in(c, s) for s in sentences)) for c in point.cues]
+    for k, point in enumerate(card.points):
+        found = [(c, max(r.hits[k][j] for r in readings)) for j, c in enumerate(point.cues)]
         hits = [c for c, how in found if how]
-        best = max(((c.weight, how, -k), c) for k, (c, how) in enumerate(found) if how)[1] if hits else None
+        best = max(((c.weight, how, -j), c) for j, (c, how) in enumerate(found) if how)[1] if hits else None
         coverage, said = 0.0, []
         for lang in point.units:
             total = sum(lang.values())
@@ -523,7 +554,7 @@ def suggest(key_points: Sequence[KeyPointLike], answer: str, prompt: Text | None
         evidence = (best.weight if best else 0.0) + MORE_CUES * others + COVERAGE_WEIGHT * coverage
         hit = best.label if best else (" ".join(sorted(u for u in said if not u.startswith("#"))[:3]) or None)
         scored.append((evidence, hit))
-    content = sum(_content_size(s) for s in sentences)
+    content = sum(r.content for r in readings)
     room = max(1, math.ceil(content / WORDS_PER_POINT))
     ranked = sorted((i for i, (e, _) in enumerate(scored) if e >= SUGGEST_AT), key=lambda i: -scored[i][0])
     chosen = set(ranked[:room])
