@@ -284,7 +284,8 @@ def _is_prose(raw: str, ws: list[str], stems: list[str], phrases: frozenset[tupl
         iw = words(item)
         content = [w for w in iw if w not in _FUNCTION_EN and len(w) > 2]
         n = len(_IS_CJK.findall(item))
-        if not _function_count_zh(item) and not any(w in _FUNCTION_EN for w in iw) and len(content) + n / 2 <= 2:
+        grammar = any(w in _FUNCTION_EN for w in iw) or any(f in item for f in _FUNCTION_ZH)  # "都用 sigmoid"
+        if not grammar and len(content) + n / 2 <= 2:
             bare += 1 if (content or n) else 0
     return not (bare >= 3 and bare * 2 >= len(items))
 
