@@ -92,6 +92,12 @@ _FUNCTION_EN = frozenset(
     still yet again once here about after before between under up down out off than whether either
     neither thus hence therefore i.e e.g vs via""".split()  # noqa: SIM905 (reads better than 150 quoted words)
 )
+# The words a keyword phrase may leave out or put in ("sum to 1" = "sums to one" = "sum 1"); the other
+# small words of a phrase ("no", "same", "only", "per") carry its meaning and must be said.
+_GLUE = frozenset(
+    ("a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "is", "are", "be",
+     "been", "it", "its", "as")
+)  # fmt: skip
 _FUNCTION_ZH = (
     "的", "了", "是", "在", "把", "被", "就", "都", "也", "会", "能", "因为", "所以", "如果", "但", "而", "时",
     "用", "对", "让", "使", "它", "这", "那", "着", "地", "得", "从", "到", "将", "为", "再", "还", "才", "只",
@@ -327,6 +333,27 @@ class _Cue:
 class _Point:
     cues: tuple[_Cue, ...]
     units: tuple[dict[str, float], ...]  # per language, the point's own words (stem, pair, "#group") → weight
+    text: Text  # to name what an answer said of it
+
+    def said(self, units: set[str], lang: int) -> str | None:
+        """The words of the point's text that ``units`` say, as the text writes them: up to three English
+        words, or the longest run of Chinese."""
+        if lang == 0:
+            found = dict.fromkeys(
+                w
+                for w in _WORD.findall(self.text.en)
+                if w.casefold() not in _FUNCTION_EN and stem(normalise(w).strip()) in units
+            )
+            return " ".join(list(found)[:3]) or None
+        best = ""
+        for run in _CJK_RUN.findall(self.text.zh):
+            start = 0
+            for i in range(1, len(run) + 1):
+                if i == len(run) or run[i - 1 : i + 1] not in units:
+                    if i - start >= 2 and i - start > len(best):
+                        best = run[start:i]
+                    start = i
+        return best or None
 
 
 @dataclass
@@ -364,7 +391,7 @@ def _cue(label: str, syn: Synonyms) -> _Cue | None:
     raw = normalise(label)
     chinese = compact(raw) if _IS_CJK.search(raw) else ""
     ws = [] if chinese else words(raw)
-    content = [w for w in ws if w not in _FUNCTION_EN] or ws
+    content = [w for w in ws if w not in _GLUE] or ws
     symbol = "" if chinese or ws else raw.strip()
     if not (chinese or ws or symbol):
         return None
@@ -404,7 +431,7 @@ def _prepare(points: tuple[tuple[Text, tuple[str, ...], tuple[str, ...]], ...], 
             factor = (PROMPT_FACTOR if in_prompt else 1.0) * (SHARED_FACTOR if shared >= 2 else 1.0)
             cues.append(replace(cue, weight=cue.weight * factor))
         weights = tuple({u: (PROMPT_FACTOR if u in prompt_units else 1.0) / df[u] for u in lang} for lang in units)
-        prepared.append(_Point(tuple(cues), weights))
+        prepared.append(_Point(tuple(cues), weights, text))
         for part in (text.en, *kw_en):
             for w in words(normalise(part)):
                 if len(w) >= 4 and w.isalpha() and w not in _FUNCTION_EN:
@@ -545,15 +572,15 @@ def suggest(key_points: Sequence[KeyPointLike], answer: str, prompt: Text | None
         found = [(c, max(r.hits[k][j] for r in readings)) for j, c in enumerate(point.cues)]
         hits = [c for c, how in found if how]
         best = max(((c.weight, how, -j), c) for j, (c, how) in enumerate(found) if how)[1] if hits else None
-        coverage, said = 0.0, []
-        for lang in point.units:
+        coverage, said = 0.0, 0
+        for n, lang in enumerate(point.units):
             total = sum(lang.values())
-            present = [u for u in lang if u in units]
-            if total and sum(lang[u] for u in present) / total > coverage:
-                coverage, said = sum(lang[u] for u in present) / total, present
+            share = sum(w for u, w in lang.items() if u in units) / total if total else 0.0
+            if share > coverage:
+                coverage, said = share, n
         others = sum(c.weight for c in hits) - (best.weight if best else 0.0)
         evidence = (best.weight if best else 0.0) + MORE_CUES * others + COVERAGE_WEIGHT * coverage
-        hit = best.label if best else (" ".join(sorted(u for u in said if not u.startswith("#"))[:3]) or None)
+        hit = best.label if best else (point.said(units, said) or point.text.get("zh" if said else "en"))
         scored.append((evidence, hit))
     content = sum(r.content for r in readings)
     room = max(1, math.ceil(content / WORDS_PER_POINT))
