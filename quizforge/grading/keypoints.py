@@ -531,7 +531,7 @@ def _said_as_written(cue: _Cue, s: _Sentence) -> bool:
     # a phrase's words in its order, each within a few words of the one before ("batch of one", "sum to 1")
     reach = set(places[0])
     for at in places[1:]:
-        reach = {q for q in at if any(0 < q - p <= PHRASE_GAP for p in reach)}
+        reach = {q for q in at if any(q - gap in reach for gap in range(1, PHRASE_GAP + 1))}
         if not reach:
             return False
     return True
