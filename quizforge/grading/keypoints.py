@@ -16,9 +16,9 @@ same rule as ticked key points (``score_key_points``). docs/keypoints.md explain
   answer, so a line without the small words that make a claim (is, of, so, 的, 是, 把 …) gives nothing,
   and one answer cannot make more points than it has words for.
 
-Pure and fast: each card is prepared once (cached), and an answer of 2,000 characters is matched in a
-few milliseconds (``benchmarks/bench_keypoints.py``). Grading stays free of the bank: a key point is
-anything with ``text``, ``keywords_en`` and ``keywords_zh``.
+Pure and fast: each card is prepared once and each sentence read once per card (both cached), so a
+keystroke in a 2,000-character answer costs well under a millisecond (``benchmarks/bench_keypoints.py``).
+Grading stays free of the bank: a key point is anything with ``text``, ``keywords_en`` and ``keywords_zh``.
 """
 
 from __future__ import annotations
@@ -230,7 +230,6 @@ class _Sentence:
     words: list[str]
     groups: set[int]
     compact: str
-    prose: bool
     at_stem: dict[str, list[int]] = field(default_factory=dict)  # where each stem stands
     at_word: dict[str, list[int]] = field(default_factory=dict)  # where each word stands
 
@@ -485,7 +484,7 @@ def _reading(typed: str, card: _Card) -> _Reading:
     reading = _NOT_PROSE
     if _is_prose(sentence, ws, stems, card.phrases):
         comp = compact(sentence)
-        s = _Sentence(sentence, stems, ws, _groups(stems, comp, sentence, syn), comp, True)
+        s = _Sentence(sentence, stems, ws, _groups(stems, comp, sentence, syn), comp)
         units = set(stems) | bigrams(comp) | {f"#{g}" for g in s.groups}  # compact: "捷 径" is 捷径
         for g in s.groups:
             units.update(syn.units.get(g, ()))
