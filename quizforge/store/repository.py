@@ -618,6 +618,15 @@ class Store:
         ).fetchall()
         return [(c, int(lv), None if ok is None else bool(ok), sc, m) for c, lv, ok, sc, m in rows]
 
+    def recent_durations(self, limit: int = 500) -> list[int]:
+        """The answer times (ms) of the latest ``limit`` timed, scheduled reviews (the planner's seconds per card)."""
+        rows = self._q(
+            "SELECT duration_ms FROM review_log WHERE duration_ms > 0 AND source != 'cram' "
+            "ORDER BY reviewed_at DESC LIMIT ?",
+            (_limit(limit),),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
     def undone_ids(self) -> list[str]:
         return [r[0] for r in self._q("SELECT id FROM undone ORDER BY id").fetchall()]
 
