@@ -30,7 +30,6 @@ NOT_NUMBERED_YET = frozenset(
         "cross_entropy_onehot",
         "definiteness_2x2",
         "directional_derivative",
-        "dropout_inverted",
         "eigenvalues_2x2",
         "gd_lr_bound",
         "gd_optimal_lr",

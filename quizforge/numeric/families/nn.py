@@ -842,15 +842,15 @@ def draw_dropout_inverted(rng: np.random.Generator) -> Draft:
         f"随机保留掩码为 m = {fmt_vec(mask)}（1 = 保留）。这一层的输出是什么？{VECTOR_HINT.zh}",
     )
     solution = Text(
-        "PyTorch uses inverted dropout: kept units are scaled by 1/(1 − p) during training, so each unit's "
+        "1. PyTorch uses inverted dropout: kept units are scaled by 1/(1 − p) during training, so each unit's "
         "expected value stays x and evaluation needs no rescaling (at eval time dropout is the identity).\n"
-        f"Scale 1/(1 − {fmt(p)}) = {fmt(scale)}.\n"
-        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}.\n"
+        f"2. Scale 1/(1 − {fmt(p)}) = {fmt(scale)}.\n"
+        f"3. y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}.\n"
         f"Answer: {fmt_vec(out)}",
-        "PyTorch 使用 inverted dropout：训练时被保留的单元乘以 1/(1 − p)，使每个单元的期望仍为 x，"
+        "1. PyTorch 使用 inverted dropout：训练时被保留的单元乘以 1/(1 − p)，使每个单元的期望仍为 x，"
         "测试时无需再缩放（eval 模式下 dropout 什么也不做）。\n"
-        f"缩放系数 1/(1 − {fmt(p)}) = {fmt(scale)}。\n"
-        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}。\n"
+        f"2. 缩放系数 1/(1 − {fmt(p)}) = {fmt(scale)}。\n"
+        f"3. y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}。\n"
         f"答案：{fmt_vec(out)}",
     )
     return Draft(
