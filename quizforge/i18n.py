@@ -473,8 +473,11 @@ _TEXTS: dict[str, Text] = {
     "scorecard.export_key": Text("Export", "导出"),
     "scorecard.exported": Text("Scorecard written to {path}", "成绩单已写入 {path}"),
     "scorecard.export_failed": Text("Could not write the scorecard: {e}", "无法写入成绩单：{e}"),
-    "scorecard.model_answer": Text("Model answer", "参考答案"),
-    "scorecard.ticked": Text("ticked", "已勾选"),
+    "report.mock_change": Text(
+        "Last two: {before} ({d1}) → {after} ({d2})", "最近两次：{before}（{d1}）→ {after}（{d2}）"
+    ),
+    "report.mock_better": Text("Better: {topics}", "进步：{topics}"),
+    "report.mock_worse": Text("Worse: {topics}", "退步：{topics}"),
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import bar, calendar_heading, pct, sparkline, trend_text
+from quizforge.report.render_text import bar, calendar_heading, mock_change_lines, pct, sparkline, trend_text
 from quizforge.report.stats import Report, ScoreHistory, session_length
 
 
@@ -195,6 +195,7 @@ def render_md(report: Report) -> str:
         out.append(t("report.none_weak", lang))
     out += _history(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes")
     out += _history(report.mocks, lang, "report.heading.mocks", "report.no_mocks")
+    out += [line for text in mock_change_lines(report) for line in ("", text)]
     out += ["", f"## {t('report.heading.generators', lang)}", ""]
     if report.generators:
         out += _table(

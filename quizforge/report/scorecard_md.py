@@ -120,7 +120,7 @@ def scorecard_markdown(
         else:
             out += _quote(t(f"scorecard.{item.status}", lang))
         if item.is_concept:
-            out += ["", f"**{t('scorecard.model_answer', lang)}**", ""]
+            out += ["", f"**{t('answer.model_answer', lang)}**", ""]
             out += _quote(item.model_answer.get(lang) if item.model_answer else "")
             if item.key_points:
                 k, n = sum(item.ticks), len(item.key_points)
