@@ -38,7 +38,9 @@ def follow_up_reason(item: ScoredAnswer, lang: str) -> str:
 
 def expected_text(item: ScoredAnswer, lang: str) -> str:
     """The right answer of an auto-graded item as shown beside the user's."""
-    if item.instance is not None:
+    from quizforge.numeric.base import Instance
+
+    if isinstance(item.instance, Instance):  # a generated question (a coding drill draws a bare seed)
         from quizforge.render import format_answer
 
         return format_answer(item.instance, lang)
@@ -133,8 +135,10 @@ def scorecard_markdown(
             continue
         if item.feedback.get(lang):
             out += ["", item.feedback.get(lang)]
-        out += ["", f"**{t('answer.expected', lang)}**", ""]
-        out += _quote(expected_text(item, lang))
+        expected = expected_text(item, lang)
+        if expected:
+            out += ["", f"**{t('answer.expected', lang)}**", ""]
+            out += _quote(expected)
         if item.model_answer is not None:
             out += ["", f"**{t(f'answer.{item.model_label}', lang)}**", ""]
             out += _quote(item.model_answer.get(lang))

@@ -169,3 +169,29 @@ async def test_time_out_during_a_follow_up_in_the_tui(tmp_path: Path) -> None:
         items = card_screen.scorecard.items
         assert [i.status for i in items] == [Status.ANSWERED, Status.ANSWERED, Status.NOT_REACHED]
         assert items[1].follow_up is not None and items[1].answer == "half a thought about channels"
+
+
+async def test_a_coding_question_is_judged_on_the_scorecard(tmp_path: Path, bank: Bank) -> None:
+    from quizforge.tui.screens.mock import open_mock
+
+    app = make_app(tmp_path / "data", bank, "en", now=Clock(), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        open_mock(app, questions=1, seed=14, include_code=True)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        card = screen.card
+        assert card is not None and card.kind == "implement"
+        assert "20 generated cases" in plain(screen.query_one("#mock-hint"))  # the widget table's hint
+        solution = tmp_path / "solution.py"
+        assert card.expected.model is not None
+        solution.write_text(card.expected.model.en, encoding="utf-8")
+        screen.query_one("#mock-answer").query_one(Input).value = str(solution)
+        await pilot.press("enter")
+        await pilot.pause()
+        card_screen = app.screen
+        assert isinstance(card_screen, ScorecardScreen)
+        [item] = card_screen.scorecard.items
+        assert item.correct is True and item.score == 1.0 and item.follow_up is None
+        assert "20 of 20" in plain(card_screen.query_one(".score-yours"))

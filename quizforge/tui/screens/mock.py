@@ -177,7 +177,7 @@ class MockScreen(AppScreen[None]):
         self.query_one("#mock-choices", Static).update(
             choices_block(card.choices, lang, self.selected) if card.choices else ""
         )
-        hint = widget.mock_hint  # typed answers: none, the answer box's placeholder says it
+        hint = widget.mock_hint or widget.hint  # typed answers: none, the answer box's placeholder says it
         lines = [t(hint, lang)] if hint else []
         self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("mock.no_verdicts", lang)])))
         why = self._why()

@@ -190,8 +190,9 @@ class ScorecardScreen(AppScreen[None]):
             parts.append(RichText(t("answer.model_answer", lang), style="bold underline"))
             parts.append(RichText(item.model_answer.get(lang) if item.model_answer else ""))
             return Group(*parts)
-        parts.append(RichText(t("answer.expected", lang), style="bold underline"))
-        parts.append(RichText(expected_text(item, lang)))
+        expected = expected_text(item, lang)
+        if expected:  # a coding drill has none: its model solution follows
+            parts += [RichText(t("answer.expected", lang), style="bold underline"), RichText(expected)]
         if item.model_answer is not None:
             label = item.model_label
             parts += [
