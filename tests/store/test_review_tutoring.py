@@ -53,6 +53,7 @@ def test_a_schema_2_database_gains_the_columns_and_keeps_its_reviews(tmp_path: P
     with Store.open(db) as store:
         store.record_review(_reviews()[2], Card("plain"))
     conn = sqlite3.connect(db)  # take it back to schema 2, as the previous release left it
+    conn.execute("DROP INDEX review_log_leveled")
     conn.execute("ALTER TABLE review_log DROP COLUMN level")
     conn.execute("ALTER TABLE review_log DROP COLUMN mistake")
     conn.execute("PRAGMA user_version = 2")
@@ -63,3 +64,16 @@ def test_a_schema_2_database_gains_the_columns_and_keeps_its_reviews(tmp_path: P
         assert (r.card_id, r.answer, r.level, r.mistake) == ("plain", "a", None, None)
         store.record_review(_reviews()[0], Card("gen"))
         assert store.leveled_answers() == [("gen", 2, False, None, "no-plus-one")]
+
+
+def test_the_ability_replay_reads_only_the_leveled_rows(tmp_path: Path) -> None:
+    """The query behind ``leveled_answers`` walks the partial covering index, not the whole log."""
+    with Store.open(tmp_path / "q.db"):
+        pass
+    conn = sqlite3.connect(tmp_path / "q.db")
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT card_id, level, correct, score, mistake FROM review_log "
+        "WHERE level IS NOT NULL ORDER BY reviewed_at, id"
+    ).fetchall()
+    conn.close()
+    assert "COVERING INDEX review_log_leveled" in str(plan)
