@@ -68,10 +68,6 @@ _TEXTS: dict[str, Text] = {
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
     ),
-    "study.code_file_hint": Text(
-        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
-        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
-    ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
         "先口头或在心里作答，然后按空格键查看参考答案。",
@@ -460,6 +456,20 @@ _TEXTS: dict[str, Text] = {
     # --- end freetext
     # (next stream)
     # --- drill (issue 18: the code editor)
+    "drill.run": Text("Run", "运行"),
+    "drill.submit": Text("Submit", "提交"),
+    "drill.hint": Text("Hint", "提示"),
+    "drill.editor": Text("$EDITOR", "外部编辑器"),
+    "drill.running": Text("Running your code on the cases…", "正在用测试用例运行你的代码……"),
+    "drill.keys_hint": Text(
+        "ctrl+r runs the cases · ctrl+s submits · ctrl+t shows a hint (caps the rating at Hard) · ctrl+e opens $EDITOR",
+        "ctrl+r 运行用例 · ctrl+s 提交 · ctrl+t 显示提示（评分最高为“困难”）· ctrl+e 打开外部编辑器",
+    ),
+    "drill.hint_line": Text("Hint {i}/{n}: {text}", "提示 {i}/{n}：{text}"),
+    "drill.no_more_hints": Text("No more hints for this drill.", "这道题没有更多提示了。"),
+    "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),
+    "drill.editor_failed": Text("{editor}: {why}", "{editor}：{why}"),
+    "answer.model_solution": Text("Model solution", "参考解答"),
     # --- end drill
     # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
