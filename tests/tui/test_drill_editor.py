@@ -15,6 +15,7 @@ from quizforge.kinds.implement import DrillDraw, last_attempt
 from quizforge.store import EventKind
 from quizforge.study.scheduling import Rating
 from quizforge.tui.app import Launch, QuizforgeApp, make_app
+from quizforge.tui.screens.confirm import ConfirmDialog
 from quizforge.tui.screens.study import StudyScreen
 from quizforge.tui.widgets.code import CodeAnswer
 from tests.drills.test_implement_kind import BANK, make_bank
@@ -117,7 +118,12 @@ async def test_write_run_fix_submit_and_reopen_a_drill(tmp_path: Path) -> None:
         await pilot.pause()
         screen = again.screen
         assert isinstance(screen, StudyScreen) and screen.card is not None
-        assert screen.query_one(CodeAnswer).source == drill.model_solution
+        code = screen.query_one(CodeAnswer)
+        assert code.source == drill.model_solution
+        # Escape is the screen's (not the editor's): with the code changed, leaving asks first
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert isinstance(again.screen, ConfirmDialog)
 
 
 async def test_a_hint_caps_the_proposed_rating_at_hard(tmp_path: Path) -> None:

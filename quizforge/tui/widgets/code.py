@@ -59,8 +59,8 @@ class _Editor(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "escape":
-            return
-        await super()._on_key(event)
+            # not TextArea's own handler (it moves the focus on); the key goes on up to the bindings
+            event.prevent_default()
 
 
 class CodeAnswer(Vertical):
@@ -70,7 +70,7 @@ class CodeAnswer(Vertical):
     CodeAnswer { height: 1fr; min-height: 9; }
     CodeAnswer > _Editor { height: 1fr; min-height: 5; border: tall $border-blurred; padding: 0; }
     CodeAnswer > _Editor:focus { border: tall $border; }
-    CodeAnswer > #code-report { height: auto; max-height: 7; padding: 0 1; }
+    CodeAnswer > #code-report { height: auto; max-height: 45%; padding: 0 1; }
     CodeAnswer > #code-report > Static { height: auto; }
     CodeAnswer .ok { color: $success; }
     CodeAnswer .bad { color: $error; }
