@@ -196,3 +196,57 @@ async def test_the_editor_works_on_any_screen(tmp_path: Path) -> None:
         assert isinstance(submitted, CodeAnswer.Submitted) and submitted.source == code.source
         assert "通过 20/20" in _status(code)  # in the host's language
         assert code.editor.read_only  # submitted: no more edits to this presentation
+
+
+async def test_a_quiz_of_drills_only_from_the_quiz_dialog(tmp_path: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from quizforge.kinds import load
+    from quizforge.study.quiz import QuizSession
+    from quizforge.tui.screens.quiz_setup import QuizSetupScreen
+
+    app = make_app(tmp_path / "data", load(), "en", now=Clock(), seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        setup = app.screen
+        assert isinstance(setup, QuizSetupScreen)
+        setup.query_one("#quiz-kind", Select).value = "implement"
+        setup.query_one("#quiz-count", Input).value = "4"
+        await pilot.click("#start")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and isinstance(screen.session, QuizSession)
+        asked = [screen.session.bank.questions[c].kind for c in screen.session.build_queue()]
+        assert screen.card is not None and [screen.card.kind, *asked] == ["implement"] * 4
+        assert screen.query_one(CodeAnswer).display
+
+
+async def test_ctrl_e_without_a_terminal_to_hand_over_says_so(tmp_path: Path) -> None:
+    bank = make_bank(tmp_path, ONE_DRILL)
+    app = _app(bank, tmp_path / "data", Clock())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        code = app.screen.query_one(CodeAnswer)
+        before = code.source
+        await pilot.press("ctrl+e")  # the headless test driver cannot suspend the app
+        await pilot.pause()
+        assert code.source == before
+        assert [n.message for n in app._notifications] == ["This terminal cannot hand over to an external editor."]
+
+
+async def test_an_endless_loop_never_blocks_the_screen(tmp_path: Path) -> None:
+    bank = make_bank(tmp_path, ONE_DRILL)
+    app = _app(bank, tmp_path / "data", Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        code = app.screen.query_one(CodeAnswer)
+        code.editor.load_text("def softmax(x, axis=-1):\n    while True:\n        pass\n")
+        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+t")  # handled while the judge waits for the child
+        await pilot.pause()
+        assert code.busy and _status(code).startswith("Running your code")
+        assert _text(code.query_one("#code-hints")).startswith("Hint 1/")
+        await _judged(app, pilot)
+        assert not code.busy and "0 of 20 cases passed" in _status(code) and "stopped" in _status(code)
