@@ -250,3 +250,22 @@ async def test_an_endless_loop_never_blocks_the_screen(tmp_path: Path) -> None:
         assert _text(code.query_one("#code-hints")).startswith("Hint 1/")
         await _judged(app, pilot)
         assert not code.busy and "0 of 20 cases passed" in _status(code) and "stopped" in _status(code)
+
+
+async def test_a_missed_drill_in_a_quiz_summary_shows_the_model_solution(tmp_path: Path) -> None:
+    from quizforge.tui.screens.quiz_summary import QuizSummaryScreen
+
+    bank = make_bank(tmp_path, ONE_DRILL)
+    launch = Launch(screen="quiz", topics=("code.numpy",), count=1)
+    app = make_app(tmp_path / "data", bank, "en", now=Clock(), launch=launch, seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        code = app.screen.query_one(CodeAnswer)
+        code.editor.load_text(NO_MAX)
+        await pilot.press("ctrl+s")
+        await _judged(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizSummaryScreen)
+        shown = _text(app.screen.query_one("#quiz-misses"))
+        assert "1 to review" in shown and "def softmax(x, axis=-1):" in shown
