@@ -266,7 +266,20 @@ class StudyScreen(AppScreen[None]):
         if r.model_answer is not None:
             label = self.card.expected.model_label
             parts += [RichText(""), RichText(t(f"answer.{label}", lang), style="bold underline")]
-            parts.append(RichText(r.model_answer.get(lang)))
+            if self.card.question_kind.answer_is_code:
+                from rich.syntax import Syntax
+
+                parts.append(
+                    Syntax(
+                        r.model_answer.get(lang),
+                        "python",
+                        theme="ansi_dark",
+                        background_color="default",
+                        word_wrap=True,
+                    )
+                )
+            else:
+                parts.append(RichText(r.model_answer.get(lang)))
         return Group(*parts)
 
     def _tick(self) -> None:
