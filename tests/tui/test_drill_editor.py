@@ -248,8 +248,20 @@ async def test_an_endless_loop_never_blocks_the_screen(tmp_path: Path) -> None:
         await pilot.pause()
         assert code.busy and _status(code).startswith("Running your code")
         assert _text(code.query_one("#code-hints")).startswith("Hint 1/")
+        # fixed while the loop is judged, and submitted: the fixed code is judged and graded
+        code.editor.load_text(get_drill("softmax").model_solution)
+        await pilot.press("ctrl+s")
+        assert code.editor.read_only and code.busy
+        await _judged(app, pilot)  # the loop's verdict ...
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert code.busy and screen.result is None  # ... and the submitted code is being judged
         await _judged(app, pilot)
-        assert not code.busy and "0 of 20 cases passed" in _status(code) and "stopped" in _status(code)
+        assert screen.result is not None and screen.result.correct is True
+        assert screen.result.answer == get_drill("softmax").model_solution
+        attempts = app.store.events([EventKind.DRILL_ATTEMPT], key="code-softmax")
+        assert [e.data["ok"] for e in attempts] == [False, True]
+        assert "while True" in attempts[0].data["source"]
 
 
 async def test_a_missed_drill_in_a_quiz_summary_shows_the_model_solution(tmp_path: Path) -> None:

@@ -191,17 +191,22 @@ class CodeAnswer(Vertical):
     def _start_run(self, *, submit: bool) -> None:
         if self.card is None or self.drill is None or self.editor.read_only:
             return
+        if submit:
+            self.editor.read_only = True  # the code on screen is the code graded
         if self.busy:  # one verdict at a time; a submit asked meanwhile follows the run
             self._submit_after_run = self._submit_after_run or submit
             return
+        self._submit_after_run = submit
+        self._run_now(self.card, self.drill)
+
+    def _run_now(self, card: Presented, drill: Drill) -> None:
         from quizforge.kinds.implement import draw_seed
 
         self.busy = True
-        self._submit_after_run = submit
         self._render_report()
-        self._judge(self.card.card_id, self.drill, self.source, draw_seed(self.card.instance))
+        self._judge(card.card_id, drill, self.source, draw_seed(card.instance))
 
-    @work(thread=True, exclusive=True, group="drill-judge")
+    @work(thread=True, group="drill-judge")  # one at a time: see ``busy``
     def _judge(self, card_id: str, drill: Drill, source: str, seed: int) -> None:
         from quizforge.kinds.implement import run_drill
 
@@ -217,7 +222,10 @@ class CodeAnswer(Vertical):
         self.post_message(self.Attempted(card_id, self.drill, source, verdict, self.hints_shown))
         if self._submit_after_run:
             self._submit_after_run = False
-            self.editor.read_only = True
+            if source != self.source:  # edited while an earlier run was judged: judge what is submitted
+                self._run_now(self.card, self.drill)
+                self._submit_after_run = True
+                return
             self.post_message(self.Submitted(source))
 
     def action_hint(self) -> None:
