@@ -470,6 +470,51 @@ _TEXTS: dict[str, Text] = {
     "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),
     "drill.editor_failed": Text("{editor}: {why}", "{editor}：{why}"),
     "answer.model_solution": Text("Model solution", "参考解答"),
+    "drill.verdict": Text(
+        "{mark} {drill}: {passed} of {total} cases passed ({s} s)",
+        "{mark} {drill}：通过 {passed}/{total} 个用例（{s} 秒）",
+    ),
+    "drill.fail.case": Text("case {case} ({label}; {shapes}): {why}", "用例 {case}（{label}；{shapes}）：{why}"),
+    "drill.fail.inputs": Text("inputs: {inputs}", "输入：{inputs}"),
+    "drill.fail.expected": Text("expected: {values}", "期望：{values}"),
+    "drill.fail.got": Text("got:      {values}", "得到：{values}"),
+    "drill.fail.max_error": Text("max error {error} at {where}", "最大误差 {error}，位置 {where}"),
+    "drill.fail.max_error_at": Text(
+        "max error {error} at {where}: expected {expected}, got {got}",
+        "最大误差 {error}，位置 {where}：期望 {expected}，得到 {got}",
+    ),
+    "drill.why.shape": Text("shape {got}, expected {expected}", "形状为 {got}，应为 {expected}"),
+    "drill.why.int_values": Text("wrong values", "数值错误"),
+    "drill.why.nonfinite": Text("inf or nan in the output", "输出中有 inf 或 nan"),
+    "drill.why.values": Text("values differ", "数值不一致"),
+    "drill.why.output": Text("output {n}: {why}", "第 {n} 个输出：{why}"),
+    "drill.why.raised": Text("{error}", "{error}"),
+    "drill.error.timeout": Text(
+        "stopped: no answer within {s} s (an endless loop?)", "已终止：{s} 秒内没有结果（死循环？）"
+    ),
+    "drill.error.cpu": Text("stopped: more than {s} s of CPU time", "已终止：CPU 时间超过 {s} 秒"),
+    "drill.error.output": Text("stopped: wrote more than {mib} MiB of output", "已终止：输出超过 {mib} MiB"),
+    "drill.error.killed": Text(
+        "stopped by signal {signal} (memory limit {gib} GiB, or a crash)",
+        "被信号 {signal} 终止（内存上限 {gib} GiB，或程序崩溃）",
+    ),
+    "drill.error.signal": Text("stopped by signal {signal}", "被信号 {signal} 终止"),
+    "drill.error.status": Text("exited with status {status}", "以状态 {status} 退出"),
+    "drill.error.memory": Text("stopped: more than {gib} GiB of memory", "已终止：内存超过 {gib} GiB"),
+    "drill.error.exit": Text(
+        "your code ended the judge (exit status {status}) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（退出状态 {status}）",
+    ),
+    "drill.error.os_exit": Text(
+        "your code ended the judge (os._exit?) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（os._exit？）",
+    ),
+    "drill.error.incomplete": Text("the judge's result is incomplete", "评测结果不完整"),
+    "drill.error.unreadable": Text(
+        "the judge's result could not be read ({what}); did your code change its files?",
+        "无法读取评测结果（{what}）；你的代码是否改动了评测用的文件？",
+    ),
+    "drill.error.raised": Text("{error}", "{error}"),
     # --- end drill
     # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
