@@ -137,7 +137,7 @@ async def test_a_hint_caps_the_proposed_rating_at_hard(tmp_path: Path) -> None:
         code = screen.query_one(CodeAnswer)
         hints = _text(code.query_one("#code-hints")).strip()
         assert hints == ""
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+g")
         await pilot.pause()
         assert isinstance(screen.card.instance, DrillDraw) and screen.card.instance.hints_shown == 1
         hints = _text(code.query_one("#code-hints")).strip()
@@ -244,7 +244,7 @@ async def test_an_endless_loop_never_blocks_the_screen(tmp_path: Path) -> None:
         code = app.screen.query_one(CodeAnswer)
         code.editor.load_text("def softmax(x, axis=-1):\n    while True:\n        pass\n")
         await pilot.press("ctrl+r")
-        await pilot.press("ctrl+t")  # handled while the judge waits for the child
+        await pilot.press("ctrl+g")  # handled while the judge waits for the child
         await pilot.pause()
         assert code.busy and _status(code).startswith("Running your code")
         assert _text(code.query_one("#code-hints")).startswith("Hint 1/")

@@ -9,7 +9,7 @@ the focus:
   case or the code's own traceback lines; nothing is graded or recorded;
 - ctrl+s judges the same way and then posts :class:`CodeAnswer.Submitted`: the screen grades it
   through the one answer path (the verdict just computed is reused) and proposes a rating;
-- ctrl+t shows the next hint (a hint caps the proposed rating at Hard: ``DrillDraw.hints_shown``);
+- ctrl+g shows the next hint (a hint caps the proposed rating at Hard: ``DrillDraw.hints_shown``);
 - ctrl+e opens ``$VISUAL`` / ``$EDITOR`` on a temporary file, the app suspended, and loads the file back.
 
 Every run and submission also posts :class:`CodeAnswer.Attempted`, which the screen keeps as the card's
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 KEYS = [
     ("^r", "drill.run"),
     ("^s", "drill.submit"),
-    ("^t", "drill.hint"),
+    ("^g", "drill.hint"),
     ("^e", "drill.editor"),
     ("esc", "action.back"),
 ]
@@ -79,7 +79,7 @@ class CodeAnswer(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", t("drill.run", Lang.EN)),
         Binding("ctrl+s", "submit", t("drill.submit", Lang.EN)),
-        Binding("ctrl+t", "hint", t("drill.hint", Lang.EN)),
+        Binding("ctrl+g", "hint", t("drill.hint", Lang.EN)),  # ctrl+t is the theme, ctrl+h a backspace
         # the TextArea binds ctrl+e (end of line): a priority binding comes first
         Binding("ctrl+e", "external_editor", t("drill.editor", Lang.EN), priority=True),
     ]
