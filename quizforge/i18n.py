@@ -477,6 +477,7 @@ _TEXTS: dict[str, Text] = {
         "ctrl+r 运行用例 · ctrl+s 提交 · ctrl+g 显示提示（评分最高为“困难”）· ctrl+e 打开外部编辑器",
     ),
     "drill.hint_line": Text("Hint {i}/{n}: {text}", "提示 {i}/{n}：{text}"),
+    "drill.reopened": Text("Your last attempt, reopened.", "已打开你上次的作答。"),
     "drill.no_more_hints": Text("No more hints for this drill.", "这道题没有更多提示了。"),
     "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),
     "drill.editor_failed": Text("{editor}: {why}", "{editor}：{why}"),

@@ -123,3 +123,18 @@ def test_a_quiz_can_be_drills_only(tmp_path: Path) -> None:
         assert [bank.questions[c].kind for c in quiz.build_queue()] == [Kind.IMPLEMENT] * 3
     finally:
         store.close()
+
+
+def test_drawing_a_drill_starts_a_warm_judge_in_the_background(tmp_path: Path) -> None:
+    import threading
+
+    from quizforge.kinds.implement import shared_judge
+
+    judge = shared_judge()
+    judge.close()
+    present(make_bank(tmp_path).questions["code-softmax"], None, T0, random.Random(1))
+    for thread in threading.enumerate():
+        if thread.name == "quizforge-judge-warmup":
+            thread.join(timeout=10)
+    warm = judge._warm
+    assert warm is not None and warm.proc.poll() is None  # started, waiting for its go-ahead

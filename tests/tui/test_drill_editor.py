@@ -68,6 +68,7 @@ async def test_write_run_fix_submit_and_reopen_a_drill(tmp_path: Path) -> None:
         assert isinstance(screen, StudyScreen) and screen.card is not None
         code = screen.query_one(CodeAnswer)
         assert code.display and code.source == drill.starter  # nothing attempted yet: the starter code
+        assert _status(code).startswith("ctrl+r runs the cases")
         assert app.focused is code.editor
 
         # a first attempt that raises: the run shows the user's own traceback line, nothing is graded
@@ -119,7 +120,7 @@ async def test_write_run_fix_submit_and_reopen_a_drill(tmp_path: Path) -> None:
         screen = again.screen
         assert isinstance(screen, StudyScreen) and screen.card is not None
         code = screen.query_one(CodeAnswer)
-        assert code.source == drill.model_solution
+        assert code.source == drill.model_solution and _status(code).startswith("Your last attempt, reopened.")
         # Escape is the screen's (not the editor's): with the code changed, leaving asks first
         await pilot.press("x", "escape")
         await pilot.pause()

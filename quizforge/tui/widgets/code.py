@@ -106,6 +106,7 @@ class CodeAnswer(Vertical):
         self.card: Presented | None = None
         self.drill: Drill | None = None
         self.start_text = ""
+        self.reopened = False  # the editor opened with the card's last attempt
         self.verdict: Verdict | None = None
         self.busy = False
         self._submit_after_run = False
@@ -140,6 +141,7 @@ class CodeAnswer(Vertical):
         self.card = card
         self.drill = drill_of(card.question)
         self.start_text = previous if previous is not None else self.drill.starter
+        self.reopened = previous is not None
         self.verdict = None
         self.busy = False
         self._submit_after_run = False
@@ -168,7 +170,8 @@ class CodeAnswer(Vertical):
             status.update(RichText(t("drill.running", self.lang)))
             status.set_classes("")
         elif v is None:
-            status.update(RichText(t("drill.keys_hint", self.lang)))
+            keys = t("drill.keys_hint", self.lang)
+            status.update(RichText(f"{t('drill.reopened', self.lang)} {keys}" if self.reopened else keys))
             status.set_classes("muted")
         else:
             status.update(RichText(v.text(self.lang)))
