@@ -605,6 +605,10 @@ _TEXTS: dict[str, Text] = {
         "ctrl+r 运行用例 · ctrl+s 提交 · ctrl+g 显示提示（评分最高为“困难”）· ctrl+e 打开外部编辑器",
     ),
     "drill.hint_line": Text("Hint {i}/{n}: {text}", "提示 {i}/{n}：{text}"),
+    "drill.mock_hint": Text(
+        "Write the function in the editor below: ctrl+r runs it on the cases, ctrl+s hands it in.",
+        "在下方编辑器中写出该函数：ctrl+r 用测试用例运行，ctrl+s 提交。",
+    ),
     "drill.reopened": Text("Your last attempt, reopened.", "已打开你上次的作答。"),
     "drill.no_more_hints": Text("No more hints for this drill.", "这道题没有更多提示了。"),
     "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),

@@ -186,7 +186,7 @@ class StudyScreen(AppScreen[None]):
         code = self.query_one("#code", CodeAnswer)
         code.display = asked
         self.set_class(asked, "coding")
-        self.query_one(KeyBar).show(CODE_KEYS if asked else KEYS, self.lang)
+        self.query_one(KeyBar).show([*CODE_KEYS, ("esc", "action.back")] if asked else KEYS, self.lang)
         if asked and fresh:
             from quizforge.kinds.implement import last_attempt
 

@@ -34,7 +34,7 @@ TYPED = AnswerWidget(typed=True)
 OPTIONS = AnswerWidget(options=True, hint="study.choice_hint", mock_hint="mock.choice_prompt")
 MULTI_OPTIONS = AnswerWidget(options=True, hint="study.multi_hint", mock_hint="mock.multi_prompt")
 REVEAL = AnswerWidget(reveal=True, hint="study.concept_hint", mock_hint="mock.concept_prompt")
-CODE = AnswerWidget(code=True)
+CODE = AnswerWidget(code=True, mock_hint="drill.mock_hint")
 
 
 def _options(card: Presented) -> AnswerWidget:

@@ -37,13 +37,12 @@ if TYPE_CHECKING:
     from quizforge.drills.judge import Verdict
     from quizforge.study.answering import Presented
 
-# the keys a screen shows in its footer while a drill is asked (key label, catalogue key)
+# the keys a screen shows in its footer while a drill is asked (key label, catalogue key), before its own
 KEYS = [
     ("^r", "drill.run"),
     ("^s", "drill.submit"),
     ("^g", "drill.hint"),
     ("^e", "drill.editor"),
-    ("esc", "action.back"),
 ]
 
 
