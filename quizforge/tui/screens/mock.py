@@ -270,6 +270,9 @@ class MockScreen(AppScreen[None]):
     def action_submit(self) -> None:
         if self.card is None or self._ended:
             return
+        if answer_widget(self.card).code:  # judged in the editor's worker first, then handed in
+            self.query_one("#mock-code-editor", CodeAnswer).action_submit()
+            return
         text = self.draft()
         if not text.strip():
             self.notify(t("mock.empty_answer", self.lang), timeout=3)
