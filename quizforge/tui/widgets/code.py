@@ -18,6 +18,7 @@ Every run and submission also posts :class:`CodeAnswer.Attempted`, which the scr
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -213,7 +214,8 @@ class CodeAnswer(Vertical):
         from quizforge.kinds.implement import run_drill
 
         verdict = run_drill(drill, source, seed)
-        self.app.call_from_thread(self._judged, card_id, source, verdict)
+        with contextlib.suppress(RuntimeError):  # the app quit while the judge ran: nobody waits for it
+            self.app.call_from_thread(self._judged, card_id, source, verdict)
 
     def _judged(self, card_id: str, source: str, verdict: Verdict) -> None:
         if self.card is None or self.card.card_id != card_id or self.drill is None:
