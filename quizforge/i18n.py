@@ -68,10 +68,6 @@ _TEXTS: dict[str, Text] = {
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
     ),
-    "study.code_file_hint": Text(
-        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
-        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
-    ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
         "先口头或在心里作答，然后按空格键查看参考答案。",
@@ -599,6 +595,75 @@ _TEXTS: dict[str, Text] = {
     # --- end freetext
     # (next stream)
     # --- drill (issue 18: the code editor)
+    "drill.run": Text("Run", "运行"),
+    "drill.submit": Text("Submit", "提交"),
+    "drill.hint": Text("Hint", "提示"),
+    "drill.editor": Text("$EDITOR", "外部编辑器"),
+    "drill.running": Text("Running your code on the cases…", "正在用测试用例运行你的代码……"),
+    "drill.keys_hint": Text(
+        "ctrl+r runs the cases · ctrl+s submits · ctrl+g shows a hint (caps the rating at Hard) · ctrl+e opens $EDITOR",
+        "ctrl+r 运行用例 · ctrl+s 提交 · ctrl+g 显示提示（评分最高为“困难”）· ctrl+e 打开外部编辑器",
+    ),
+    "drill.hint_line": Text("Hint {i}/{n}: {text}", "提示 {i}/{n}：{text}"),
+    "drill.mock_hint": Text(
+        "Write the function in the editor below: ctrl+r runs it on the cases, ctrl+s hands it in.",
+        "在下方编辑器中写出该函数：ctrl+r 用测试用例运行，ctrl+s 提交。",
+    ),
+    "drill.reopened": Text("Your last attempt, reopened.", "已打开你上次的作答。"),
+    "drill.no_more_hints": Text("No more hints for this drill.", "这道题没有更多提示了。"),
+    "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),
+    "drill.editor_failed": Text("{editor}: {why}", "{editor}：{why}"),
+    "answer.model_solution": Text("Model solution", "参考解答"),
+    "help.section.drill": Text("Coding drill (in the code editor)", "编程题（在代码编辑器中）"),
+    "help.drill_run": Text("run your code on the cases (nothing is graded)", "用测试用例运行你的代码（不计分）"),
+    "help.drill_submit": Text("submit the code: graded, rating proposed", "提交代码：评分并给出建议评分"),
+    "help.drill_hint": Text("the next hint (a hint caps the rating at Hard)", "下一条提示（看过提示评分最高为“困难”）"),
+    "help.drill_editor": Text("edit the code in $VISUAL / $EDITOR", "在 $VISUAL / $EDITOR 中编辑代码"),
+    "drill.verdict": Text(
+        "{mark} {drill}: {passed} of {total} cases passed ({s} s)",
+        "{mark} {drill}：通过 {passed}/{total} 个用例（{s} 秒）",
+    ),
+    "drill.fail.case": Text("case {case} ({label}; {shapes}): {why}", "用例 {case}（{label}；{shapes}）：{why}"),
+    "drill.fail.inputs": Text("inputs: {inputs}", "输入：{inputs}"),
+    "drill.fail.expected": Text("expected: {values}", "期望：{values}"),
+    "drill.fail.got": Text("got:      {values}", "得到：{values}"),
+    "drill.fail.max_error": Text("max error {error} at {where}", "最大误差 {error}，位置 {where}"),
+    "drill.fail.max_error_at": Text(
+        "max error {error} at {where}: expected {expected}, got {got}",
+        "最大误差 {error}，位置 {where}：期望 {expected}，得到 {got}",
+    ),
+    "drill.why.shape": Text("shape {got}, expected {expected}", "形状为 {got}，应为 {expected}"),
+    "drill.why.int_values": Text("wrong values", "数值错误"),
+    "drill.why.nonfinite": Text("inf or nan in the output", "输出中有 inf 或 nan"),
+    "drill.why.values": Text("values differ", "数值不一致"),
+    "drill.why.output": Text("output {n}: {why}", "第 {n} 个输出：{why}"),
+    "drill.why.raised": Text("{error}", "{error}"),
+    "drill.error.timeout": Text(
+        "stopped: no answer within {s} s (an endless loop?)", "已终止：{s} 秒内没有结果（死循环？）"
+    ),
+    "drill.error.cpu": Text("stopped: more than {s} s of CPU time", "已终止：CPU 时间超过 {s} 秒"),
+    "drill.error.output": Text("stopped: wrote more than {mib} MiB of output", "已终止：输出超过 {mib} MiB"),
+    "drill.error.killed": Text(
+        "stopped by signal {signal} (memory limit {gib} GiB, or a crash)",
+        "被信号 {signal} 终止（内存上限 {gib} GiB，或程序崩溃）",
+    ),
+    "drill.error.signal": Text("stopped by signal {signal}", "被信号 {signal} 终止"),
+    "drill.error.status": Text("exited with status {status}", "以状态 {status} 退出"),
+    "drill.error.memory": Text("stopped: more than {gib} GiB of memory", "已终止：内存超过 {gib} GiB"),
+    "drill.error.exit": Text(
+        "your code ended the judge (exit status {status}) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（退出状态 {status}）",
+    ),
+    "drill.error.os_exit": Text(
+        "your code ended the judge (os._exit?) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（os._exit？）",
+    ),
+    "drill.error.incomplete": Text("the judge's result is incomplete", "评测结果不完整"),
+    "drill.error.unreadable": Text(
+        "the judge's result could not be read ({what}); did your code change its files?",
+        "无法读取评测结果（{what}）；你的代码是否改动了评测用的文件？",
+    ),
+    "drill.error.raised": Text("{error}", "{error}"),
     # --- end drill
     # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)

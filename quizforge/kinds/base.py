@@ -92,6 +92,11 @@ class QuestionKind(KindSchema):
         """The seed a review records, to show the same instance again."""
         return None
 
+    def best_rating(self, drawn: Any) -> int | None:
+        """The highest rating an answer to this presentation may be proposed (``None``: no cap), e.g.
+        Hard (2) once a drill's hint was shown."""
+        return None
+
     @abstractmethod
     def expected(self, question: Question, drawn: Any) -> Expected:
         """The right answer of this presentation."""

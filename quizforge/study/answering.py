@@ -134,6 +134,9 @@ def grade_answer(p: Presented, text: str, at: datetime, lang: str) -> Graded:
     else:
         # a self-graded card proposes Again until the user's ticks show what they knew
         proposed = Rating.Again if p.self_graded else Rating.Good
+    cap = kind.best_rating(p.instance)
+    if cap is not None:
+        proposed = Rating(min(int(proposed), cap))
     return Graded(p.expected, verdict, proposed, at, seconds)
 
 

@@ -265,6 +265,7 @@ class QuizforgeApp(App[None]):
             topics=list(choice.topics) or None,
             rng=self.rng,
             lang=self.lang,
+            kinds=list(choice.kinds) or None,
         )
 
         def done() -> None:

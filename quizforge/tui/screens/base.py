@@ -8,6 +8,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from quizforge.tui.app import QuizforgeApp
+    from quizforge.tui.widgets.code import CodeAnswer
 
 ResultT = TypeVar("ResultT")
 
@@ -20,3 +21,9 @@ class AppScreen(Screen[ResultT], Generic[ResultT]):
 
         assert isinstance(self.app, QuizforgeApp)
         return self.app
+
+    def on_code_answer_attempted(self, event: CodeAnswer.Attempted) -> None:
+        """Keep code the user ran or submitted as the card's last attempt (study, quiz and mock alike)."""
+        from quizforge.kinds.implement import save_attempt
+
+        save_attempt(self.qf.store, event.card_id, event.drill, event.source, event.verdict, event.hints, self.qf.now())

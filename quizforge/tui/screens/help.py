@@ -53,6 +53,15 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "help.section.drill",
+        [
+            ("ctrl+r", "help.drill_run"),
+            ("ctrl+s", "help.drill_submit"),
+            ("ctrl+g", "help.drill_hint"),
+            ("ctrl+e", "help.drill_editor"),
+        ],
+    ),
+    (
         "help.section.mock",
         [
             ("ctrl+s", "help.mock_submit"),

@@ -69,7 +69,9 @@ class QuizSummaryScreen(AppScreen[None]):
                 RichText(f"{i}. {p.prompt.get(lang)}", style="bold"),
                 RichText(f"   {t('study.your_answer', lang)}: {r.answer or '—'}", style="red"),
             ]
-            if p.instance is not None:
+            from quizforge.numeric.base import Instance
+
+            if isinstance(p.instance, Instance):  # a generated question's (a drill draws only a seed)
                 from quizforge.render import format_answer
 
                 expected = format_answer(p.instance, lang)

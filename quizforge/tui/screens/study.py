@@ -36,6 +36,8 @@ from quizforge.tui.widgets.card_text import (
     key_points_block,
     option_index,
 )
+from quizforge.tui.widgets.code import KEYS as CODE_KEYS
+from quizforge.tui.widgets.code import CodeAnswer
 from quizforge.tui.widgets.key_bar import KeyBar
 from quizforge.tui.widgets.rating_bar import RatingBar
 
@@ -119,6 +121,7 @@ class StudyScreen(AppScreen[None]):
             yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
             yield Static(id="verdict")
             yield Static(id="card-body")
+        yield CodeAnswer(self.lang, id="code")
         yield RatingBar(self.lang, id="ratings")
         yield KeyBar(KEYS, self.lang)
 
@@ -153,6 +156,7 @@ class StudyScreen(AppScreen[None]):
         ratings = self.query_one("#ratings", RatingBar)
         typed = widget.typed
         answer.display = typed and self.result is None
+        self._show_code(card, widget.code and self.result is None, fresh)
         ratings.display = self.result is not None
         choices = card.choices
         correct: Sequence[int] = ()
@@ -210,6 +214,22 @@ class StudyScreen(AppScreen[None]):
         inst = self.card.instance
         assert inst is not None  # only a generated instance has a snippet
         self.app.push_screen(SnippetScreen(code, format_answer(inst, self.lang), inst.family, self.lang))
+
+    def _show_code(self, card: Presented, asked: bool, fresh: bool) -> None:
+        """The code editor for a drill being asked (its last attempt reopened), hidden otherwise."""
+        code = self.query_one("#code", CodeAnswer)
+        code.display = asked
+        self.set_class(asked, "coding")
+        self.query_one(KeyBar).show([*CODE_KEYS, ("esc", "action.back")] if asked else KEYS, self.lang)
+        if asked and fresh:
+            from quizforge.kinds.implement import last_attempt
+
+            code.show(card, last_attempt(self.qf.store, card.card_id))
+            self.call_after_refresh(code.focus_editor)
+
+    @on(CodeAnswer.Submitted)
+    def _code_submitted(self, event: CodeAnswer.Submitted) -> None:
+        self.answer(event.source)
 
     def _verdict(self) -> RenderableType:
         r = self.result
@@ -280,7 +300,20 @@ class StudyScreen(AppScreen[None]):
         if r.model_answer is not None:
             label = self.card.expected.model_label
             parts += [RichText(""), RichText(t(f"answer.{label}", lang), style="bold underline")]
-            parts.append(RichText(r.model_answer.get(lang)))
+            if self.card.question_kind.answer_is_code:
+                from rich.syntax import Syntax
+
+                parts.append(
+                    Syntax(
+                        r.model_answer.get(lang),
+                        "python",
+                        theme="ansi_dark",
+                        background_color="default",
+                        word_wrap=True,
+                    )
+                )
+            else:
+                parts.append(RichText(r.model_answer.get(lang)))
         return Group(*parts)
 
     def _tick(self) -> None:
@@ -310,6 +343,7 @@ class StudyScreen(AppScreen[None]):
         answer.lang = lang
         answer.query_one("Input").placeholder = t("study.answer_placeholder", lang)  # type: ignore[attr-defined]
         self.query_one("#ratings", RatingBar).lang = lang
+        self.query_one("#code", CodeAnswer).refresh_language(lang)
         self.render_card()
 
     # -- input -------------------------------------------------------------------------------------
@@ -433,7 +467,12 @@ class StudyScreen(AppScreen[None]):
             return False
         if self.result is not None:
             return True
-        return bool(self.selected) or bool(self.query_one("#answer", AnswerInput).value.strip())
+        code = self.query_one("#code", CodeAnswer)
+        return (
+            bool(self.selected)
+            or bool(self.query_one("#answer", AnswerInput).value.strip())
+            or (code.display and code.changed)
+        )
 
     def action_leave(self) -> None:
         if not self.in_progress():
