@@ -472,14 +472,14 @@ _TEXTS: dict[str, Text] = {
         "plan: give --date YYYY-MM-DD, or --show, or --clear", "plan：请给出 --date YYYY-MM-DD，或 --show，或 --clear"
     ),
     "plan.summary": Text(
-        "Interview on {date} ({days} days left): {cards} cards in scope, {new} new a day, "
+        "Interview on {date} (days left: {days}): {cards} cards in scope, {new} new a day, "
         "up to {peak} of {budget} min a day.",
         "面试日期 {date}（还有 {days} 天）：范围内 {cards} 张卡片，每天 {new} 张新卡，"
-        "每天最多约 {peak} 分钟（预算 {budget} 分钟）。",
+        "每天最多 {peak} 分钟（预算 {budget} 分钟）。",
     ),
     "plan.ready": Text(
-        "Predicted on the date: {ready} of the cards at or above {target} (at {spc} s a card).",
-        "预计面试当天：{ready} 的卡片达到 {target} 以上（按每张 {spc} 秒计）。",
+        "Predicted on the date: {ready} of the cards at a recall of {target} or above (at {spc} s a card).",
+        "预计面试当天：{ready} 的卡片记忆率达到 {target} 及以上（按每张 {spc} 秒计）。",
     ),
     "plan.areas": Text("Areas: {areas}", "领域：{areas}"),
     "plan.whole_bank": Text("the whole bank", "整个题库"),
@@ -508,9 +508,9 @@ _TEXTS: dict[str, Text] = {
     "plan.cleared": Text("Plan cleared.", "计划已清除。"),
     "plan.nothing_to_clear": Text("There was no plan to clear.", "没有可清除的计划。"),
     "plan.date_passed": Text("The interview date {date} has passed.", "面试日期 {date} 已过。"),
-    "plan.status.on_track": Text("On track", "按计划进行"),
+    "plan.status.on_track": Text("On track", "进度正常"),
     "plan.status.today": Text(
-        "Today: {new} new ({done} done) · {due} reviews due", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
+        "Today: {new} new ({done} done) · reviews due: {due}", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
     ),
     "plan.status.final": Text(
         "Final review: the cards weakest on the date come first", "考前复习：面试当天最薄弱的卡片优先"
@@ -593,8 +593,8 @@ _TEXTS: dict[str, Text] = {
         "grade {name}: a generator family needs --seed N", "grade {name}：生成题型需要 --seed N"
     ),
     "cli.grade_not_concept": Text(
-        "grade {id}: a {kind} question; `grade ID` grades concept cards (generated: FAMILY --seed N)",
-        "grade {id}：这是{kind}题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
+        "grade {id}: a question of kind {kind}; `grade ID` grades concept cards (generated: FAMILY --seed N)",
+        "grade {id}：这是 {kind} 类型的题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
     ),
     # --- end freetext
     # (next stream)
