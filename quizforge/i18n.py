@@ -532,7 +532,7 @@ _TEXTS: dict[str, Text] = {
     "plan.dialog.clear": Text("Clear plan", "清除计划"),
     "report.heading.plan": Text("Interview plan", "面试计划"),
     "report.plan.summary": Text(
-        "Interview on {date}: {days} days left · {cards} cards in scope · target {target}",
+        "Interview on {date} · days left: {days} · {cards} cards in scope · target {target}",
         "面试日期 {date}：还有 {days} 天 · 范围内 {cards} 张卡片 · 目标 {target}",
     ),
     "report.plan.ready": Text(
