@@ -462,10 +462,10 @@ _TEXTS: dict[str, Text] = {
         "--areas {value}: no such area (areas: {known})", "--areas {value}：没有这个领域（可选：{known}）"
     ),
     "plan.error.minutes": Text(
-        "--minutes-per-day {value}: must be {lo}..{hi}", "--minutes-per-day {value}：必须在 {lo}..{hi} 之间"
+        "--minutes-per-day {value}: must be from {lo} to {hi}", "--minutes-per-day {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.retention": Text(
-        "--retention {value}: must be {lo}..{hi}", "--retention {value}：必须在 {lo}..{hi} 之间"
+        "--retention {value}: must be from {lo} to {hi}", "--retention {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.not_number": Text("{field}: '{value}' is not a number", "{field}：'{value}' 不是数字"),
     "plan.error.show_or_clear": Text(
