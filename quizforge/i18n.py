@@ -666,7 +666,7 @@ _PLURALS: dict[str, Plural] = {
     "scorecard.why_points": Plural(
         "follow-up: answer {i} made {k} of {n} key point",
         "follow-up: answer {i} made {k} of {n} key points",
-        "追问：第 {i} 题的回答答到 {n} 个要点中的 {k} 个",
+        "追问：第 {i} 题只答到 {n} 个要点中的 {k} 个",
     ),
     "scorecard.follow_ups": Plural("{n} follow-up asked", "{n} follow-ups asked", "追问 {n} 次"),
     "scorecard.study_next_keys": Plural(
