@@ -458,24 +458,24 @@ _TEXTS: dict[str, Text] = {
         "--areas {value}: no such area (areas: {known})", "--areas {value}：没有这个领域（可选：{known}）"
     ),
     "plan.error.minutes": Text(
-        "--minutes-per-day {value}: must be {lo}..{hi}", "--minutes-per-day {value}：必须在 {lo}..{hi} 之间"
+        "--minutes-per-day {value}: must be from {lo} to {hi}", "--minutes-per-day {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.retention": Text(
-        "--retention {value}: must be {lo}..{hi}", "--retention {value}：必须在 {lo}..{hi} 之间"
+        "--retention {value}: must be from {lo} to {hi}", "--retention {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.not_number": Text("{field}: '{value}' is not a number", "{field}：'{value}' 不是数字"),
     "plan.error.show_or_clear": Text(
         "plan: give --date YYYY-MM-DD, or --show, or --clear", "plan：请给出 --date YYYY-MM-DD，或 --show，或 --clear"
     ),
     "plan.summary": Text(
-        "Interview on {date} ({days} days left): {cards} cards in scope, {new} new a day, "
+        "Interview on {date} (days left: {days}): {cards} cards in scope, {new} new a day, "
         "up to {peak} of {budget} min a day.",
         "面试日期 {date}（还有 {days} 天）：范围内 {cards} 张卡片，每天 {new} 张新卡，"
-        "每天最多约 {peak} 分钟（预算 {budget} 分钟）。",
+        "每天最多 {peak} 分钟（预算 {budget} 分钟）。",
     ),
     "plan.ready": Text(
-        "Predicted on the date: {ready} of the cards at or above {target} (at {spc} s a card).",
-        "预计面试当天：{ready} 的卡片达到 {target} 以上（按每张 {spc} 秒计）。",
+        "Predicted on the date: {ready} of the cards at a recall of {target} or above (at {spc} s a card).",
+        "预计面试当天：{ready} 的卡片记忆率达到 {target} 及以上（按每张 {spc} 秒计）。",
     ),
     "plan.areas": Text("Areas: {areas}", "领域：{areas}"),
     "plan.whole_bank": Text("the whole bank", "整个题库"),
@@ -504,9 +504,9 @@ _TEXTS: dict[str, Text] = {
     "plan.cleared": Text("Plan cleared.", "计划已清除。"),
     "plan.nothing_to_clear": Text("There was no plan to clear.", "没有可清除的计划。"),
     "plan.date_passed": Text("The interview date {date} has passed.", "面试日期 {date} 已过。"),
-    "plan.status.on_track": Text("On track", "按计划进行"),
+    "plan.status.on_track": Text("On track", "进度正常"),
     "plan.status.today": Text(
-        "Today: {new} new ({done} done) · {due} reviews due", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
+        "Today: {new} new ({done} done) · reviews due: {due}", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
     ),
     "plan.status.final": Text(
         "Final review: the cards weakest on the date come first", "考前复习：面试当天最薄弱的卡片优先"
@@ -528,7 +528,7 @@ _TEXTS: dict[str, Text] = {
     "plan.dialog.clear": Text("Clear plan", "清除计划"),
     "report.heading.plan": Text("Interview plan", "面试计划"),
     "report.plan.summary": Text(
-        "Interview on {date}: {days} days left · {cards} cards in scope · target {target}",
+        "Interview on {date} · days left: {days} · {cards} cards in scope · target {target}",
         "面试日期 {date}：还有 {days} 天 · 范围内 {cards} 张卡片 · 目标 {target}",
     ),
     "report.plan.ready": Text(
@@ -589,8 +589,8 @@ _TEXTS: dict[str, Text] = {
         "grade {name}: a generator family needs --seed N", "grade {name}：生成题型需要 --seed N"
     ),
     "cli.grade_not_concept": Text(
-        "grade {id}: a {kind} question; `grade ID` grades concept cards (generated: FAMILY --seed N)",
-        "grade {id}：这是{kind}题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
+        "grade {id}: a question of kind {kind}; `grade ID` grades concept cards (generated: FAMILY --seed N)",
+        "grade {id}：这是 {kind} 类型的题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
     ),
     # --- end freetext
     # (next stream)
@@ -754,7 +754,7 @@ _PLURALS: dict[str, Plural] = {
     "scorecard.why_points": Plural(
         "follow-up: answer {i} made {k} of {n} key point",
         "follow-up: answer {i} made {k} of {n} key points",
-        "追问：第 {i} 题的回答答到 {n} 个要点中的 {k} 个",
+        "追问：第 {i} 题只答到 {n} 个要点中的 {k} 个",
     ),
     "scorecard.follow_ups": Plural("{n} follow-up asked", "{n} follow-ups asked", "追问 {n} 次"),
     "scorecard.study_next_keys": Plural(

@@ -742,7 +742,7 @@ def draw_stacked_3x3_vs_big(rng: np.random.Generator) -> Draft:
         f"{rf}×{rf} = (2n + 1)×(2n + 1)。\n"
         f"2. 堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
         f"3. 单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
-        f"4. 堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性"
+        f"4. 堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性激活"
         "（这就是 VGG 的论点）。\n"
         f"答案：{fmt_int(answer)}。",
     )
