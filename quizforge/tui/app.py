@@ -70,7 +70,8 @@ class QuizforgeApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", t("action.quit", Lang.EN), show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", t("action.theme", Lang.EN), show=False),
-        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False),
+        # priority: a dialog (help, quiz set-up) and a focused input switch too
+        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -180,7 +181,7 @@ class QuizforgeApp(App[None]):
 
     def _open_study(self, launch: Launch, first: bool) -> None:
         session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
-        self.open_session(session, t("action.study", self.lang))
+        self.open_session(session, partial(t, "action.study"))
 
     def _open_quiz(self, launch: Launch, first: bool) -> None:
         if first:
@@ -250,22 +251,25 @@ class QuizforgeApp(App[None]):
             if quiz.results:
                 self.push_screen(QuizSummaryScreen(quiz.summary()))
 
-        self.open_session(quiz, t("action.quiz", self.lang), then=done)
+        self.open_session(quiz, partial(t, "action.quiz"), then=done)
 
     def study_cards(self, card_ids: list[str]) -> None:
         """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
         session = self.new_session(cram=True, card_ids=card_ids)
-        self.open_session(session, t("quiz.study_misses", self.lang))
+        self.open_session(session, partial(t, "quiz.study_misses"))
 
     def action_start_topics(self, topics: list[str]) -> None:
         """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
         session = self.new_session(topics=topics)
         if session.remaining == 0:
             session = self.new_session(topics=topics, cram=True)
-        self.open_session(session, t("action.study", self.lang))
+        self.open_session(session, partial(t, "action.study"))
 
-    def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
-        """Show ``session`` in a study screen; ``then`` runs when it closes."""
+    def open_session(
+        self, session: StudySession, title: str | Callable[[str], str], then: Callable[[], None] | None = None
+    ) -> None:
+        """Show ``session`` in a study screen titled ``title`` (or ``title(lang)``, which follows the
+        language switch); ``then`` runs when it closes."""
         from quizforge.tui.screens.study import StudyScreen
 
         if session.remaining == 0:
@@ -298,23 +302,41 @@ class QuizforgeApp(App[None]):
 
     async def watch_lang(self, lang: str) -> None:
         """Re-render every open screen in the new language (typed answers are kept)."""
+        from textual.widgets import Button
+
+        from quizforge.tui.screens.base import recompose_in
+        from quizforge.tui.widgets.key_bar import KeyBar
+
         if self._service is not None:
             self._service.lang = lang
         for screen in self.screen_stack:
             apply = getattr(screen, "apply_language", None)
             if apply is not None:
                 await apply()
+            elif isinstance(getattr(screen, "lang", None), str):  # a dialog drawn whole by compose()
+                await recompose_in(screen, lang)
+            for bar in screen.query(KeyBar):
+                bar.show(bar.keys, lang)
+            for button in screen.query(Button):  # a button as wide as its label: measured again
+                button.refresh(layout=True)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search box in the app's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=t("palette.search", self.lang), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's entries: each action once, one line each (no help line repeating its name)."""
         lang = self.lang
         for activity in Activity:
             if activity != Activity.DASHBOARD:
-                name = t(f"action.{activity.value}", lang)
-                yield SystemCommand(name, name, partial(self.action_start, activity))
-        yield SystemCommand("English / 中文", t("settings.language", lang), self.action_toggle_language)
-        yield SystemCommand(t("action.theme", lang), t("action.theme", lang), self.action_toggle_theme)
-        yield SystemCommand(t("action.help", lang), t("help.title", lang), self.action_help)
-        yield SystemCommand(t("action.quit", lang), t("action.quit", lang), self.exit)
+                yield SystemCommand(t(f"action.{activity.value}", lang), "", partial(self.action_start, activity))
+        yield SystemCommand("English / 中文", "", self.action_toggle_language)
+        yield SystemCommand(t("action.theme", lang), "", self.action_toggle_theme)
+        yield SystemCommand(t("action.help", lang), "", self.action_help)
+        yield SystemCommand(t("action.quit", lang), "", self.exit)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text as RichText
 from textual import on, work
@@ -38,7 +39,7 @@ def mastery_bar(value: float, width: int = BAR_WIDTH) -> RichText:
 KEYS = [
     ("s", "action.study"),
     ("z", "action.quiz"),
-    ("m", "action.mock"),
+    ("m", "action.mock_short"),
     ("r", "action.report"),
     ("b", "action.browse"),
     ("o", "action.settings"),
@@ -73,7 +74,7 @@ class DashboardScreen(AppScreen[None]):
                     yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
             yield Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title")
             yield Static(id="topics")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     _mastery: dict[str, float] | None = None
 
@@ -152,11 +153,13 @@ class DashboardScreen(AppScreen[None]):
         target = targets.first(Static)
         available = target.content_region.width or (self.size.width or 80) - 10
         table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(48, available - fixed)))
+        groups = bank.by_topic()
+        names = [bank.topic_name(tid, lang) for tid in bank.topics if groups.get(tid)]
+        longest = max((cell_len(name) for name in names), default=10)  # whole names when the width allows
+        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(longest, available - fixed)))
         table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(justify="right", no_wrap=True, width=5)
         table.add_column(justify="right", no_wrap=True, width=4)
-        groups = bank.by_topic()
         for tid in bank.topics:
             n = len(groups.get(tid, []))
             if n == 0:

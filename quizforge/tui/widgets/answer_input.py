@@ -20,6 +20,9 @@ from quizforge.answer import AnswerKind
 class AnswerInput(Vertical):
     DEFAULT_CSS = """
     AnswerInput { height: auto; }
+    /* one row (not a three-row box): on a small terminal every row goes to the card */
+    AnswerInput > Input.-textual-compact { background: $boost; padding: 0 1; }
+    AnswerInput > Input.-textual-compact:focus { background: $primary 25%; }
     AnswerInput > #answer-preview { height: 1; padding: 0 1; color: $text-muted; }
     AnswerInput > #answer-preview.bad { color: $error; }
     """
@@ -35,7 +38,7 @@ class AnswerInput(Vertical):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, id="answer-input")
+        yield Input(placeholder=self.placeholder, id="answer-input", compact=True)
         yield Static("", id="answer-preview")
 
     @property
