@@ -7,6 +7,7 @@ need from it and call ``quizforge.study`` services. Nothing here knows SQL or Nu
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,10 +29,10 @@ from quizforge.store import Settings, Store
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import utc_now
 from quizforge.text import Lang
-from quizforge.tui.screens.quiz_setup import QuizChoice
 
 if TYPE_CHECKING:
     from quizforge.study.session import StudySession
+    from quizforge.tui.screens.quiz_setup import QuizChoice
 
 
 class Activity(StrEnum):
@@ -92,6 +93,8 @@ class QuizforgeApp(App[None]):
         self.data_dir = data_dir
         self._bank: Bank | None = bank if isinstance(bank, Bank) else None
         self._load_bank = bank if not isinstance(bank, Bank) else None
+        self._bank_lock = threading.Lock()  # the dashboard loads it in a worker; a key may ask meanwhile
+        self.first_frame = threading.Event()  # set once the first screen is on the terminal
         self.now = now
         self.launch = launch or Launch()
         self.store = Store.open(db_path(data_dir))
@@ -131,10 +134,11 @@ class QuizforgeApp(App[None]):
     def bank(self) -> Bank:
         """The question bank, loaded on first use when the CLI passed a loader (so the dashboard's
         first paint does not wait for it)."""
-        if self._bank is None:
-            assert self._load_bank is not None
-            self._bank = self._load_bank()
-        return self._bank
+        with self._bank_lock:
+            if self._bank is None:
+                assert self._load_bank is not None
+                self._bank = self._load_bank()
+            return self._bank
 
     @property
     def bank_loaded(self) -> bool:
@@ -167,6 +171,9 @@ class QuizforgeApp(App[None]):
 
     # -- screens -----------------------------------------------------------------------------------
 
+    def on_ready(self) -> None:
+        self.first_frame.set()
+
     def on_mount(self) -> None:
         from quizforge.tui.screens.dashboard import DashboardScreen
 
@@ -184,10 +191,11 @@ class QuizforgeApp(App[None]):
         self.open_session(session, partial(t, "action.study"))
 
     def _open_quiz(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.quiz_setup import QuizChoice, QuizSetupScreen
+
         if first:
             self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
             return
-        from quizforge.tui.screens.quiz_setup import QuizSetupScreen
 
         self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
 

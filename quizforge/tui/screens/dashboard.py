@@ -96,9 +96,20 @@ class DashboardScreen(AppScreen[None]):
             self._draw_bank()
         else:
             self.query_one("#welcome", Static).update(t("common.loading", self.qf.lang))
-            # a moment after the first frame is on the terminal (call_after_refresh fires before the
-            # frame is written, and loading the bank would hold it back)
-            self.set_timer(FIRST_FRAME_S, self._draw_bank)
+            self._load_bank()
+
+    @work(thread=True, exclusive=True, group="bank")
+    def _load_bank(self) -> None:
+        """Load the bank off the UI thread once the first frame is on the terminal (a first launch
+        parses every YAML file, which would hold the first paint back), then draw what needs it."""
+        qf = self.qf
+        qf.first_frame.wait(timeout=2.0)
+        try:
+            qf.bank  # noqa: B018 (loads it)
+        except Exception as exc:  # the loader's own one-line message, printed once the TUI is gone
+            self.app.call_from_thread(qf.fail, str(exc))
+            return
+        self.app.call_from_thread(self._draw_bank)
 
     def _draw_counts(self) -> None:
         lang = self.qf.lang
