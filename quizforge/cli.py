@@ -167,9 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON lines (a stable contract: docs/architecture.md §7)")
     p.add_argument("--list", action="store_true", help="list the families and their topics")
 
-    p = command("grade", "grade an answer to a generated question", _grade)
-    p.add_argument("family", metavar="FAMILY")
-    p.add_argument("--seed", type=int, required=True, metavar="N")
+    p = command("grade", "grade an answer: a generated question (FAMILY --seed N) or a concept card (ID)", _grade)
+    p.add_argument("family", metavar="FAMILY|ID", help="a generator family (with --seed), or a concept card's id")
+    p.add_argument("--seed", type=int, metavar="N", help="which instance of FAMILY (required for a family)")
     p.add_argument("--answer", required=True, metavar="TEXT")
     p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true")
@@ -588,6 +588,8 @@ def _grade(args: argparse.Namespace) -> int:
 
     from quizforge.kinds.tutor import grade_instance, mistake_json
 
+    if args.seed is None:
+        return _grade_card(args)
     if args.seed < 0:
         raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
     fam = _family(args.family)
@@ -607,6 +609,45 @@ def _grade(args: argparse.Namespace) -> int:
     else:
         # correct feedback already starts with its ✓
         print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
+    return EXIT_OK
+
+
+def _grade_card(args: argparse.Namespace) -> int:
+    """``grade ID --answer TEXT``: a concept card's key points suggested from a free answer, scored as ticks."""
+    import json
+
+    from quizforge.grading.keypoints import suggest_ticks
+    from quizforge.grading.verdict import score_key_points
+    from quizforge.kinds import kind_of
+    from quizforge.numeric.base import families
+
+    if args.family in families():
+        raise UserError(_msg("cli.grade_needs_seed", name=args.family))
+    bank = _load_bank(args)
+    question = bank.questions.get(args.family)
+    if question is None:
+        import difflib
+
+        close = difflib.get_close_matches(args.family, list(bank.questions), n=3)
+        hint = _msg("cli.did_you_mean", names=", ".join(close)) if close else ""
+        raise UserError(_msg("cli.unknown_question", name=repr(args.family), hint=hint))
+    kind = kind_of(question)
+    key_points = kind.expected(question, None).key_points if kind.self_graded else ()
+    if not key_points:
+        raise UserError(_msg("cli.grade_not_concept", id=question.id, kind=str(question.kind)))
+    ticks = suggest_ticks(key_points, args.answer, question.prompt)
+    verdict = score_key_points(ticks, args.lang)
+    if args.json:
+        points = [
+            {"index": i, "text": kp.text.get(args.lang), "suggested": tick}
+            for i, (kp, tick) in enumerate(zip(key_points, ticks, strict=True))
+        ]
+        out = {"correct": verdict.correct, "score": verdict.score, "feedback": verdict.feedback, "key_points": points}
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
+        for kp, tick in zip(key_points, ticks, strict=True):
+            print(f"  [{'x' if tick else ' '}] {kp.text.get(args.lang)}")
     return EXIT_OK
 
 

@@ -457,6 +457,17 @@ _TEXTS: dict[str, Text] = {
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)
+    "cli.unknown_question": Text(
+        "unknown question {name}{hint} (see `quizforge list --kind concept`)",
+        "未知的题目 {name}{hint}（见 `quizforge list --kind concept`）",
+    ),
+    "cli.grade_needs_seed": Text(
+        "grade {name}: a generator family needs --seed N", "grade {name}：生成题型需要 --seed N"
+    ),
+    "cli.grade_not_concept": Text(
+        "grade {id}: a {kind} question; `grade ID` grades concept cards (generated: FAMILY --seed N)",
+        "grade {id}：这是{kind}题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
+    ),
     # --- end freetext
     # (next stream)
     # --- drill (issue 18: the code editor)
