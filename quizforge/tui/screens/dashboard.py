@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     pass
 
 BAR_WIDTH = 20
+TOPICS_CHROME = 8  # the dashboard's padding, the topic box's border and padding, a scroll bar
 FIRST_FRAME_S = 0.03
 ACTIONS = [("study", "s"), ("quiz", "z"), ("mock", "m"), ("report", "r"), ("browse", "b"), ("settings", "o")]
 
@@ -162,7 +163,9 @@ class DashboardScreen(AppScreen[None]):
         # the bar, percentage and count keep their width; the topic names get what is left
         fixed = BAR_WIDTH + 5 + 4 + 6  # and a two-cell gap between each two columns
         target = targets.first(Static)
-        available = target.content_region.width or (self.size.width or 80) - 10
+        # from the screen's width, leaving room for the scroll bar that may come with a longer table (the
+        # box's own width lags behind a language switch or a recompose)
+        available = (self.size.width or 80) - TOPICS_CHROME
         table = Table(box=None, show_header=False, pad_edge=False)
         groups = bank.by_topic()
         names = [bank.topic_name(tid, lang) for tid in bank.topics if groups.get(tid)]
