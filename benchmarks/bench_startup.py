@@ -76,9 +76,15 @@ Empty().run()
 
 
 def time_to_marker(
-    argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 20.0, linger: float = 0.0
+    argv: list[str],
+    marker: bytes | tuple[bytes, ...],
+    env: dict[str, str],
+    timeout: float = 20.0,
+    linger: float = 0.0,
 ) -> float:
-    """Seconds from spawning ``argv`` in a pty until ``marker`` shows in its output (then ``linger`` s more)."""
+    """Seconds from spawning ``argv`` in a pty until ``marker`` (any of them) shows in its output (then
+    ``linger`` s more)."""
+    markers = marker if isinstance(marker, tuple) else (marker,)
     pid, fd = pty.fork()
     if pid == 0:  # child
         os.execvpe(argv[0], argv, env)
@@ -94,7 +100,7 @@ def time_to_marker(
                 except OSError:
                     break
                 seen += chunk
-                if marker in seen:
+                if any(m in seen for m in markers):
                     elapsed = time.perf_counter() - start
                     end = time.perf_counter() + linger
                     while time.perf_counter() < end:  # keep draining the pty so the app never blocks
@@ -132,7 +138,8 @@ def main() -> int:
         empty.append(time_to_marker(empty_argv, b"ready", env))
         ours.append(time_to_marker(qf_argv, b"Settings", env))
         fresh = env | {"QUIZFORGE_DATA_DIR": tempfile.mkdtemp(prefix="qf-bench-first-")}
-        first.append(time_to_marker(qf_argv, b"Settings", fresh))
+        # a first launch opens the interview-plan dialog over the dashboard
+        first.append(time_to_marker(qf_argv, (b"Settings", b"Interview plan"), fresh))
     help_times = []
     for _ in range(args.runs):
         t0 = time.perf_counter()

@@ -30,7 +30,8 @@ async def recompose_in(screen: Screen[Any], lang: str) -> None:
     inputs = {w.id: w.value for w in screen.query(Input) if w.id}
     selects = {w.id: w.value for w in screen.query(Select) if w.id}
     focused = screen.focused.id if screen.focused is not None else None
-    screen.lang = lang  # type: ignore[attr-defined]
+    if "lang" in vars(screen):  # else the screen's language is a property of its own (a choice it shows)
+        screen.lang = lang  # type: ignore[attr-defined]
     await screen.recompose()
     for w in screen.query(Input):
         if w.id in inputs:
