@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _common import Budget, Results  # noqa: E402
 
+# the dashboard's buttons, or the interview-plan dialog over it (until a plan is made or declined)
+FIRST_SCREEN = (b"Settings", b"Interview plan")
 BUDGET_RATIO = 1.3  # a later launch
 FIRST_BUDGET_RATIO = 1.5  # the first launch with a new data dir
 HELP_BUDGET_S = 0.5  # not a budget figure: "--help loads neither torch nor textual" is; this bounds its wall time
@@ -136,10 +138,9 @@ def main() -> int:
     first: list[float] = []
     for _ in range(args.runs):  # interleaved, so all see the same machine load
         empty.append(time_to_marker(empty_argv, b"ready", env))
-        ours.append(time_to_marker(qf_argv, b"Settings", env))
+        ours.append(time_to_marker(qf_argv, FIRST_SCREEN, env))
         fresh = env | {"QUIZFORGE_DATA_DIR": tempfile.mkdtemp(prefix="qf-bench-first-")}
-        # a first launch opens the interview-plan dialog over the dashboard
-        first.append(time_to_marker(qf_argv, (b"Settings", b"Interview plan"), fresh))
+        first.append(time_to_marker(qf_argv, FIRST_SCREEN, fresh))
     help_times = []
     for _ in range(args.runs):
         t0 = time.perf_counter()
@@ -149,7 +150,7 @@ def main() -> int:
     help_run = subprocess.run([sys.executable, "-c", HELP_MODULES], env=env, capture_output=True, text=True, check=True)
     help_modules = json.loads(help_run.stderr.split("MODULES ", 1)[1])
     watch_file = Path(data) / "tui-modules.json"
-    time_to_marker([sys.executable, "-c", TUI_WATCHED, str(watch_file)], b"Settings", env, linger=2.0)
+    time_to_marker([sys.executable, "-c", TUI_WATCHED, str(watch_file)], FIRST_SCREEN, env, linger=2.0)
     tui_torch = json.loads(watch_file.read_text())
 
     e, q, h = statistics.median(empty), statistics.median(ours), statistics.median(help_times)

@@ -99,6 +99,7 @@ class QuizforgeApp(App[None]):
         self._load_bank = bank if not isinstance(bank, Bank) else None
         self._bank_lock = threading.Lock()  # the dashboard loads it in a worker; a key may ask meanwhile
         self.first_frame = threading.Event()  # set once the first screen is on the terminal
+        self._offer_plan = False
         self.now = now
         self.launch = launch or Launch()
         self.store = Store.open(db_path(data_dir))
@@ -189,6 +190,13 @@ class QuizforgeApp(App[None]):
         if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
         elif self.launch.offer_plan:
+            self._offer_plan = True  # once the dashboard has the bank: the dialog lists its areas
+
+    def bank_shown(self) -> None:
+        """The dashboard has drawn the loaded bank: offer the interview plan now if asked to (a first
+        launch parses the whole bank, which must not stand in front of the first paint)."""
+        if self._offer_plan:
+            self._offer_plan = False
             from quizforge.tui.screens.plan import offer_on_first_run
 
             offer_on_first_run(self)

@@ -55,3 +55,24 @@ async def test_a_bank_that_cannot_load_closes_the_app_with_its_message(tmp_path:
             await pilot.pause(0.02)
     assert app.failure == "bank.yaml:3:1: id: missing"
     assert app.return_code == 2
+
+
+async def test_the_first_run_plan_offer_waits_for_the_bank_not_the_first_paint(bank: Bank, tmp_path: Path) -> None:
+    from quizforge.tui.app import Launch
+    from quizforge.tui.screens.dashboard import DashboardScreen
+    from quizforge.tui.screens.plan import PlanDialog
+
+    release = threading.Event()
+
+    def loader() -> Bank:
+        release.wait(timeout=10)
+        return bank
+
+    app = make_app(tmp_path / "data", loader, "en", now=Clock(T0), launch=Launch(offer_plan=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, DashboardScreen)  # painted at once, the bank still loading
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PlanDialog)

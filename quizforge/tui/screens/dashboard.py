@@ -147,6 +147,7 @@ class DashboardScreen(AppScreen[None]):
         self._draw_topics(None)
         # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile
         self.set_timer(FIRST_FRAME_S, self._load_mastery)
+        qf.bank_shown()
         self.set_timer(FIRST_FRAME_S, self._load_plan)
 
     @work(thread=True, exclusive=True, group="plan")
