@@ -30,6 +30,7 @@ from _common import WORK, machine  # noqa: E402
 
 ORDER = [
     "bench_startup.py",
+    "bench_keystroke.py",
     "bench_numeric.py",
     "bench_bank.py",
     "bench_store.py",

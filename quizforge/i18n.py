@@ -696,6 +696,8 @@ _TEXTS: dict[str, Text] = {
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)
+    "action.accept": Text("Accept", "确认评分"),
+    "palette.search": Text("Search for an action…", "搜索操作…"),
     # --- end screens
 }
 

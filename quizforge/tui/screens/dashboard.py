@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text as RichText
 from textual import on, work
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from quizforge.study.planning import PlanStatus
 
 BAR_WIDTH = 20
+TOPICS_CHROME = 8  # the dashboard's padding, the topic box's border and padding, a scroll bar
 FIRST_FRAME_S = 0.03
 ACTIONS = [("study", "s"), ("quiz", "z"), ("mock", "m"), ("report", "r"), ("browse", "b"), ("settings", "o")]
 
@@ -39,7 +41,7 @@ def mastery_bar(value: float, width: int = BAR_WIDTH) -> RichText:
 KEYS = [
     ("s", "action.study"),
     ("z", "action.quiz"),
-    ("m", "action.mock"),
+    ("m", "action.mock_short"),
     ("r", "action.report"),
     ("b", "action.browse"),
     ("o", "action.settings"),
@@ -76,7 +78,7 @@ class DashboardScreen(AppScreen[None]):
                     yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
             yield Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title")
             yield Static(id="topics")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     _mastery: dict[str, float] | None = None
 
@@ -98,9 +100,20 @@ class DashboardScreen(AppScreen[None]):
             self._draw_bank()
         else:
             self.query_one("#welcome", Static).update(t("common.loading", self.qf.lang))
-            # a moment after the first frame is on the terminal (call_after_refresh fires before the
-            # frame is written, and loading the bank would hold it back)
-            self.set_timer(FIRST_FRAME_S, self._draw_bank)
+            self._load_bank()
+
+    @work(thread=True, exclusive=True, group="bank")
+    def _load_bank(self) -> None:
+        """Load the bank off the UI thread once the first frame is on the terminal (a first launch
+        parses every YAML file, which would hold the first paint back), then draw what needs it."""
+        qf = self.qf
+        qf.first_frame.wait(timeout=2.0)
+        try:
+            qf.bank  # noqa: B018 (loads it)
+        except Exception as exc:  # the loader's own one-line message, printed once the TUI is gone
+            self.app.call_from_thread(qf.fail, str(exc))
+            return
+        self.app.call_from_thread(self._draw_bank)
 
     def _draw_counts(self) -> None:
         lang = self.qf.lang
@@ -134,6 +147,7 @@ class DashboardScreen(AppScreen[None]):
         self._draw_topics(None)
         # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile
         self.set_timer(FIRST_FRAME_S, self._load_mastery)
+        qf.bank_shown()
         self.set_timer(FIRST_FRAME_S, self._load_plan)
 
     @work(thread=True, exclusive=True, group="plan")
@@ -171,13 +185,17 @@ class DashboardScreen(AppScreen[None]):
         # the bar, percentage and count keep their width; the topic names get what is left
         fixed = BAR_WIDTH + 5 + 4 + 6  # and a two-cell gap between each two columns
         target = targets.first(Static)
-        available = target.content_region.width or (self.size.width or 80) - 10
+        # from the screen's width, leaving room for the scroll bar that may come with a longer table (the
+        # box's own width lags behind a language switch or a recompose)
+        available = (self.size.width or 80) - TOPICS_CHROME
         table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(48, available - fixed)))
+        groups = bank.by_topic()
+        names = [bank.topic_name(tid, lang) for tid in bank.topics if groups.get(tid)]
+        longest = max((cell_len(name) for name in names), default=10)  # whole names when the width allows
+        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(longest, available - fixed)))
         table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(justify="right", no_wrap=True, width=5)
         table.add_column(justify="right", no_wrap=True, width=4)
-        groups = bank.by_topic()
         for tid in bank.topics:
             n = len(groups.get(tid, []))
             if n == 0:

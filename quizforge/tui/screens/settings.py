@@ -15,7 +15,8 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 from quizforge.i18n import t
 from quizforge.store.models import Settings
 from quizforge.text import Lang
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.screens.base import recompose_in
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 
 # field -> (label key, parse, lower bound, upper bound)
 _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
@@ -41,7 +42,7 @@ def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: 
     return dataclasses.replace(current, **values)  # type: ignore[arg-type]
 
 
-KEYS = [("^s", "action.save"), ("esc", "action.cancel")]
+KEYS = [("^s", "action.save"), ("esc", "action.cancel"), QUIT_KEY]
 
 
 class SettingsScreen(Screen[Settings | None]):
@@ -72,10 +73,16 @@ class SettingsScreen(Screen[Settings | None]):
                 yield Button(f"{t('action.save', lang)} (ctrl+s)", id="save", variant="primary")
                 yield Button(f"{t('action.cancel', lang)} (esc)", id="cancel")
                 yield Button(t("settings.plan", lang), id="plan")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     def on_mount(self) -> None:
         self.query_one("#language", Select).focus()
+
+    async def apply_language(self) -> None:
+        """ctrl+l: the form in the new language, which it shows as chosen; other edits are kept."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        await recompose_in(self, lang)
+        self.query_one("#language", Select).value = lang
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -28,6 +28,7 @@ from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput
 from quizforge.tui.widgets.answers import answer_widget
+from quizforge.tui.widgets.card_part import CardPart
 from quizforge.tui.widgets.card_text import (
     LABELS,
     choices_block,
@@ -38,7 +39,7 @@ from quizforge.tui.widgets.card_text import (
 )
 from quizforge.tui.widgets.code import KEYS as CODE_KEYS
 from quizforge.tui.widgets.code import CodeAnswer
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 from quizforge.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
@@ -67,15 +68,27 @@ class CardSession(Protocol):
     def remaining(self) -> int: ...
 
 
+# the footer's keys while a card is asked, then once it is answered: most useful first, as many as the
+# width shows; the last two (leave, quit) always
 KEYS = [
-    ("⏎", "action.submit_accept"),
+    ("⏎", "action.submit"),
     ("␣", "action.reveal"),
     ("a-f", "action.tick"),
-    ("1-4", "action.rate"),
     ("u", "action.undo"),
     ("s", "action.suspend"),
-    ("esc", "action.back"),
     ("?", "action.help"),
+    ("esc", "action.back"),
+    QUIT_KEY,
+]
+ANSWERED_KEYS = [
+    ("1-4", "action.rate"),
+    ("⏎", "action.accept"),
+    ("a-f", "action.tick"),
+    ("u", "action.undo"),
+    ("s", "action.suspend"),
+    ("?", "action.help"),
+    ("esc", "action.back"),
+    QUIT_KEY,
 ]
 
 
@@ -94,7 +107,8 @@ class StudyScreen(AppScreen[None]):
         Binding("pageup,up", "scroll(-1)", t("action.scroll", Lang.EN), show=False),
     ]
 
-    def __init__(self, session: CardSession, *, title: str = "") -> None:
+    def __init__(self, session: CardSession, *, title: str | Callable[[str], str] = "") -> None:
+        """``title`` is the session's name, or a function of the language giving it."""
         super().__init__()
         self.session = session
         self.title_text = title
@@ -116,14 +130,16 @@ class StudyScreen(AppScreen[None]):
         yield Static(id="study-progress")
         with VerticalScroll(id="card-scroll"):
             yield Static(id="card-prompt")
-            yield Static(id="card-choices")
-            yield Static(id="card-hint", classes="muted")
-            yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
-            yield Static(id="verdict")
-            yield Static(id="card-body")
+            yield CardPart(id="card-choices")
+            yield CardPart(id="card-hint", classes="muted")
+            yield CardPart(id="verdict")
+            yield CardPart(id="card-body")
+        # under the card, not in its scroll: a long prompt (a matrix card's) never pushes the answer box
+        # and its preview out of sight, and the card opens at its first line
+        yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
         yield CodeAnswer(self.lang, id="code")
         yield RatingBar(self.lang, id="ratings")
-        yield KeyBar(KEYS, self.lang)
+        yield KeyBar(KEYS, self.lang, pinned=2)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -141,6 +157,7 @@ class StudyScreen(AppScreen[None]):
             self.finish()
             return
         self.render_card(fresh=True)
+        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)  # every card opens at its top
 
     def render_card(self, *, fresh: bool = False) -> None:
         """Draw the current card in its current state (asked, or answered); ``fresh`` clears the input."""
@@ -150,8 +167,6 @@ class StudyScreen(AppScreen[None]):
         lang = self.lang
         widget = answer_widget(card)
         self.query_one("#card-prompt", Static).update(self._prompt_text(card))
-        # the snippet key beside the ratings, where an 80-column footer still shows it
-        self.query_one(KeyBar).show([*KEYS[:4], ("p", "key.snippet"), *KEYS[4:]] if self._snippet() else KEYS, lang)
         answer = self.query_one("#answer", AnswerInput)
         ratings = self.query_one("#ratings", RatingBar)
         typed = widget.typed
@@ -184,7 +199,18 @@ class StudyScreen(AppScreen[None]):
             self.query_one("#card-body", Static).update(self._body())
             ratings.show({int(k): v for k, v in self.result.intervals.items()}, int(self.result.proposed))
             self.set_focus(None)
+        self.query_one(KeyBar).show(self._keys(coding=widget.code and self.result is None), lang)
         self._tick()
+
+    def _keys(self, *, coding: bool) -> list[tuple[str, str]]:
+        """The footer's keys for the card's state: the editor's while a drill is asked, then the answer
+        keys; once answered the rating keys, with the snippet key beside them (where an 80-column footer
+        still shows it) when the card has one."""
+        if coding:
+            return [*CODE_KEYS, ("esc", "action.back"), QUIT_KEY]
+        if self.result is None:
+            return KEYS
+        return [*ANSWERED_KEYS[:2], ("p", "key.snippet"), *ANSWERED_KEYS[2:]] if self._snippet() else ANSWERED_KEYS
 
     def _prompt_text(self, card: Presented) -> RichText:
         """The prompt, under the line saying why a re-check is asked."""
@@ -220,7 +246,6 @@ class StudyScreen(AppScreen[None]):
         code = self.query_one("#code", CodeAnswer)
         code.display = asked
         self.set_class(asked, "coding")
-        self.query_one(KeyBar).show([*CODE_KEYS, ("esc", "action.back")] if asked else KEYS, self.lang)
         if asked and fresh:
             from quizforge.kinds.implement import last_attempt
 
@@ -325,8 +350,9 @@ class StudyScreen(AppScreen[None]):
         at = self.result.answered_at if self.result is not None else now
         seconds = max(0, int((at - card.shown_at).total_seconds()))
         topic = self.qf.bank.topic_name(card.question.topic, self.lang)
+        title = self.title_text
         parts = [  # the topic last: a long name is what gets cut at 80 columns
-            self.title_text,
+            title if isinstance(title, str) else title(self.lang),
             # the card on screen is one of those left until it is rated: a card failed and due again
             # today stays "left" instead of growing a total under the user
             t("study.progress", self.lang, done=self.reviewed, left=self.session.remaining + 1),
@@ -344,7 +370,22 @@ class StudyScreen(AppScreen[None]):
         answer.query_one("Input").placeholder = t("study.answer_placeholder", lang)  # type: ignore[attr-defined]
         self.query_one("#ratings", RatingBar).lang = lang
         self.query_one("#code", CodeAnswer).refresh_language(lang)
+        if self.result is not None:
+            self.result = self._feedback_in(self.result, lang)
         self.render_card()
+
+    def _feedback_in(self, result: Result, lang: str) -> Result:
+        """``result`` with its feedback said in ``lang`` (the verdict itself does not change)."""
+        card = self.card
+        assert card is not None
+        if card.self_graded:
+            return self.session.self_grade(self.ticked) if any(self.ticked) else result
+        from dataclasses import replace
+
+        from quizforge.study.answering import grade_answer
+
+        verdict = grade_answer(card, result.answer, result.answered_at, lang).verdict
+        return result if verdict is None else replace(result, feedback=verdict.feedback)
 
     # -- input -------------------------------------------------------------------------------------
 
@@ -405,7 +446,21 @@ class StudyScreen(AppScreen[None]):
             self.ticked = [False] * len(self.result.key_points)
         self.query_one("#answer", AnswerInput).set_enabled(False)
         self.render_card()
-        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._show_verdict)
+
+    def _show_verdict(self, tries: int = 3) -> None:
+        """Bring the whole verdict into sight, scrolling the card no further than that (its prompt is
+        ↑ away, the worked solution ↓); a concept card's reveal stays at the card's top."""
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        verdict = self.query_one("#verdict", Static)
+        if not verdict.display:
+            scroll.scroll_home(animate=False)
+            return
+        if not verdict.virtual_region.height and tries:  # shown but not laid out yet
+            self.call_after_refresh(self._show_verdict, tries - 1)
+            return
+        scroll.scroll_home(animate=False, immediate=True)
+        scroll.scroll_to_widget(verdict, animate=False, immediate=True)
 
     def save(self, rating: int | None) -> None:
         if self.result is None:
