@@ -153,6 +153,8 @@ _MAX_INT = (1 << 63) - 1
 _MAX_STEP_S = 10 * 365 * 86400
 # integer settings with a narrower range (the hour becomes a datetime.time; an interval is a day or more)
 _INT_RANGES: dict[str, tuple[int, int]] = {"day_start_hour": (0, 23), "maximum_interval": (1, 10**6)}
+NEW_ORDERS = ("interleaved", "by_topic", "random")  # the values of Settings.new_order
+_MAX_FOCUS = 500  # tokens in Settings.focus (topics, areas, kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,8 @@ class Settings:
     enable_fuzzing: bool = True
     leech_lapses: int = 8
     fsrs_parameters: tuple[float, ...] | None = None  # None: py-fsrs defaults; set by `quizforge optimize`
+    new_order: str = "interleaved"  # how new cards are introduced: one of NEW_ORDERS (study/order.py)
+    focus: tuple[str, ...] = ()  # the last study focus chosen in the TUI, as study/focus.py's tokens
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -194,7 +198,15 @@ class Settings:
         default = getattr(cls(), name)
         if name == "fsrs_parameters" and value is None:
             return None
-        if isinstance(default, bool):
+        if name == "new_order":
+            ok = value in NEW_ORDERS
+        elif name == "focus":
+            ok = (
+                isinstance(value, list | tuple)
+                and len(value) <= _MAX_FOCUS
+                and all(isinstance(x, str) and 0 < len(x) <= 200 for x in value)
+            )
+        elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, int):
             lo, hi = _INT_RANGES.get(name, (0, _MAX_INT))
