@@ -466,6 +466,16 @@ _TEXTS: dict[str, Text] = {
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.ticks": Text(
+        "key points you made, by number (e.g. 1 3; 0 for none; Enter = {default})> ",
+        "你答出的要点编号（例如 1 3；0 表示都没有；回车 = {default}）> ",
+    ),
+    "plain.ticks_none": Text("none", "都没有"),
+    "plain.bad_ticks": Text(
+        "please type key-point numbers from 1 to {n} (e.g. 1 3), 0 for none, Enter for {default}, or q to stop",
+        "请输入 1 到 {n} 之间的要点编号（例如 1 3），0 表示都没有，回车 = {default}，或 q 结束",
+    ),
+    "plain.left": Text("{due} due and {new} new left today.", "今天还有 {due} 张到期、{new} 张新卡。"),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)
@@ -532,6 +542,11 @@ _PLURALS: dict[str, Plural] = {
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.stopped": Plural(
+        "Stopped after {n} card; your reviews are saved.",
+        "Stopped after {n} cards; your reviews are saved.",
+        "已在 {n} 张卡片后停止；你的复习记录已保存。",
+    ),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)
