@@ -361,6 +361,52 @@ def generators_section(report: Report, limit: int = 12) -> RenderableType:
     return Group(*parts)
 
 
+def plan_lines(report: Report) -> list[str]:
+    """The plan section's summary lines (every format shows them)."""
+    lang, p = report.lang, report.plan
+    assert p is not None
+    if p.days_left <= 0:
+        return [t("plan.date_passed", lang, date=p.date)]
+    return [
+        t("report.plan.summary", lang, date=p.date, days=p.days_left, cards=p.cards, target=f"{p.target:g}"),
+        t("plan.areas", lang, areas=", ".join(p.areas) or t("plan.whole_bank", lang)),
+        t("report.plan.ready", lang, ready=pct(p.ready_now)),
+        t("report.plan.predicted", lang, ready=pct(p.predicted_ready), new=p.new_per_day)
+        + " · "
+        + t("plan.feasible" if p.feasible else "plan.infeasible", lang),
+    ]
+
+
+def plan_section(report: Report) -> RenderableType:
+    """The interview plan: where you stand, readiness on the date per topic, planned against done per day."""
+    lang, p = report.lang, report.plan
+    assert p is not None
+    topics = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
+    topics.add_column(t("report.plan.col.topic", lang), no_wrap=True, overflow="ellipsis", max_width=28)
+    topics.add_column(t("report.plan.col.recall", lang), no_wrap=True)
+    topics.add_column("", justify="right", no_wrap=True, width=4)
+    topics.add_column(t("report.plan.col.ready", lang), justify="right", no_wrap=True)
+    topics.add_column(t("report.plan.col.cards", lang), justify="right", no_wrap=True, style="dim")
+    for topic in p.topics:
+        topics.add_row(Text(topic.name), bar(topic.recall, 14), pct(topic.recall), pct(topic.ready), str(topic.cards))
+    days = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
+    days.add_column(t("report.plan.col.date", lang), no_wrap=True)
+    days.add_column(t("report.plan.col.new", lang), justify="right", no_wrap=True)
+    days.add_column(t("report.plan.col.reviews", lang), justify="right", no_wrap=True)
+    for d in p.days:
+        days.add_row(d.date, f"{d.planned_new}/{d.new}", f"{d.planned_reviews}/{d.reviews}")
+    return Group(
+        _title(t("report.heading.plan", lang)),
+        *(Text(line) for line in plan_lines(report)),
+        Text(""),
+        Text(t("report.plan.readiness", lang), style="bold"),
+        topics,
+        Text(""),
+        Text(t("report.plan.days", lang), style="bold"),
+        days,
+    )
+
+
 def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
     """The report's sections in order (an empty store: the header and a friendly note)."""
     lang = report.lang
@@ -369,6 +415,7 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
     return [
         header(report),
         overview(report),
+        *([plan_section(report)] if report.plan is not None else []),
         calendar_section(report, width),
         forecast_section(report),
         retention_section(report),

@@ -32,6 +32,9 @@ from quizforge.store.columns import (
     quiz_scores,
 )
 from quizforge.study.days import day_bounds
+from quizforge.study.planner import forecast as plan_forecast
+from quizforge.study.planner import in_area, seconds_per_card
+from quizforge.study.planning import current_plan, scope_cards, study_day
 from quizforge.study.scheduling import retrievability
 
 SCHEMA_VERSION = 2  # 2: sessions newest first; weakest cards by recent failures
@@ -188,6 +191,7 @@ class Report:
     mocks: ScoreHistory
     generators: list[GeneratorStats]
     schema: int = SCHEMA_VERSION
+    plan: PlanReport | None = None  # the interview plan in force (docs/planner.md)
 
     @property
     def empty(self) -> bool:
@@ -205,6 +209,160 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+# -- the interview plan (docs/planner.md) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTopic:
+    """One in-scope topic on the interview date, if nothing more is studied."""
+
+    id: str
+    name: str
+    cards: int
+    recall: float  # mean predicted retrievability on the date (never reviewed: 0)
+    ready: float  # share of its cards predicted at or above the target
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    """One day since the plan was set: what it planned and what was done (in-scope cards)."""
+
+    date: str
+    planned_new: int
+    new: int
+    planned_reviews: int
+    reviews: int
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    date: str
+    days_left: int
+    areas: list[str]
+    cards: int
+    target: float
+    minutes_per_day: int
+    ready_now: float  # share of in-scope cards at or above the target on the date if nothing more is studied
+    predicted_ready: float  # the same if the plan is followed from today (the planner's forecast)
+    feasible: bool
+    new_per_day: int  # today's re-planned number
+    topics: list[PlanTopic]
+    days: list[PlanDay]
+
+
+def plan_days(
+    schedule: Sequence[tuple[str, int, int]],
+    first_day: np.ndarray,
+    reviews: ReviewColumns,
+    review_day: np.ndarray,
+    in_scope: np.ndarray,
+    grid: DayGrid,
+) -> list[PlanDay]:
+    """Planned against done for each scheduled day up to today.
+
+    Args:
+        schedule: ``(ISO date, planned new, planned reviews)`` per day, from the plan as it was set.
+        first_day: Each card's first review's day index (``-1`` for never).
+        reviews: The review log (cram left out by the caller).
+        review_day: ``grid.index`` of each review.
+        in_scope: Which cards are the plan's.
+        grid: The study days.
+    """
+    days = {d.isoformat(): i for i, d in enumerate(grid.dates)}
+    seen = in_scope & (first_day >= 0)
+    new_counts = np.bincount(first_day[seen], minlength=len(grid.dates) + 1)
+    later = in_scope[reviews.card] & (review_day > first_day[reviews.card]) & (review_day >= 0)
+    pairs = np.unique(reviews.card[later] * (len(grid.dates) + 1) + review_day[later])
+    review_counts = np.bincount(pairs % (len(grid.dates) + 1), minlength=len(grid.dates) + 1)
+    out = []
+    for iso_date, planned_new, planned_reviews in schedule:
+        i = days.get(iso_date)
+        if i is None or i > grid.today:
+            continue
+        out.append(PlanDay(iso_date, planned_new, int(new_counts[i]), planned_reviews, int(review_counts[i])))
+    return out
+
+
+def plan_report(
+    store: Store,
+    bank: Bank,
+    cards: CardColumns,
+    reviews: ReviewColumns,
+    review_day: np.ndarray,
+    grid: DayGrid,
+    now: datetime,
+    tz: tzinfo | None,
+    lang: str,
+) -> PlanReport | None:
+    """The interview plan's section: readiness on the date per topic and planned against done per day."""
+    plan = current_plan(store)
+    if plan is None:
+        return None
+    settings = store.settings()
+    day0, today = study_day(now, settings, tz)
+    days_left = (plan.date - today).days
+    on_date = day0 + timedelta(days=days_left)
+    params = settings.fsrs_parameters or DEFAULT_PARAMETERS
+    recall = retrievability(cards.stability, cards.last_review_s, on_date, params)
+    index = {cid: i for i, cid in enumerate(cards.ids)}
+    scoped = scope_cards(store, bank, plan.areas)
+    by_topic: dict[str, list[float]] = {}
+    for cid, topic, _ in scoped:
+        i = index.get(cid)
+        by_topic.setdefault(topic, []).append(float(recall[i]) if i is not None else 0.0)
+    topics = [
+        PlanTopic(
+            tid,
+            bank.topic_name(tid, lang),
+            len(rs),
+            sum(rs) / len(rs),
+            sum(r >= plan.retention for r in rs) / len(rs),
+        )
+        for tid, rs in by_topic.items()
+    ]
+    total = sum(p.cards for p in topics)
+    ready_now = sum(p.ready * p.cards for p in topics) / total if total else 1.0
+    questions = bank.questions
+    in_scope = np.fromiter(
+        ((q := questions.get(cid)) is not None and in_area(q.topic, plan.areas) for cid in cards.ids),
+        dtype=bool,
+        count=len(cards),
+    )
+    kept = reviews.source != SOURCE_CODES["cram"]
+    first_day = np.full(len(cards), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, reviews.card[kept], review_day[kept])
+    first_day[first_day == np.iinfo(np.int64).max] = -1
+    days = plan_days(
+        [(d.date, d.new, d.reviews) for d in plan.schedule],
+        first_day,
+        reviews.take(kept),
+        review_day[kept],
+        in_scope,
+        grid,
+    )
+    if days_left > 0:
+        f = plan_forecast(
+            [m for _, _, m in scoped], plan, settings, day0, today, seconds_per_card(store.recent_durations())
+        )
+        predicted, feasible, per_day = f.predicted_ready, f.feasible, f.new_per_day
+    else:
+        predicted, feasible, per_day = ready_now, False, 0
+    return PlanReport(
+        date=plan.date.isoformat(),
+        days_left=days_left,
+        areas=list(plan.areas),
+        cards=total,
+        target=plan.retention,
+        minutes_per_day=plan.minutes_per_day,
+        ready_now=ready_now,
+        predicted_ready=predicted,
+        feasible=feasible,
+        new_per_day=per_day,
+        topics=sorted(topics, key=lambda p: (p.recall, p.name)),
+        days=days,
+    )
 
 
 # -- study days -----------------------------------------------------------------------------------
@@ -771,6 +929,7 @@ def build_report(
         quizzes=quizzes,
         mocks=mocks,
         generators=generators,
+        plan=plan_report(store, bank, cards, reviews, review_day, grid, now, tz, lang),
     )
 
 
@@ -783,6 +942,9 @@ __all__ = [
     "DayGrid",
     "ForecastDay",
     "GeneratorStats",
+    "PlanDay",
+    "PlanReport",
+    "PlanTopic",
     "Report",
     "Retention",
     "ScoreHistory",
@@ -800,6 +962,8 @@ __all__ = [
     "generator_accuracy",
     "mature_mask",
     "mock_sessions",
+    "plan_days",
+    "plan_report",
     "quiz_sessions",
     "retention_counts",
     "score_history",

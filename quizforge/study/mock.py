@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from quizforge.bank import Bank, KeyPoint, Question
 from quizforge.bank.schema import in_topics
+from quizforge.grading.keypoints import keyword_hits as keyword_hits
+from quizforge.grading.keypoints import suggest_ticks as suggest_ticks
 from quizforge.kinds import kind_of
 from quizforge.store import Card, MockResult, Source, Store
 from quizforge.study.answering import Presented, after_last_review, build_review, grade_answer, present, record
@@ -231,36 +233,6 @@ def select_questions(
             parent = rng.choice(nexts)
             add(parent, depth)
     return plan
-
-
-# -- key points ------------------------------------------------------------------------------------
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
-
-
-def keyword_hits(key_points: Sequence[KeyPoint], answer: str) -> tuple[str | None, ...]:
-    """For each key point, the first of its keywords (English, then Chinese) that occurs in ``answer``.
-
-    A case-insensitive substring match (Chinese has no word boundaries), with hyphens and runs of
-    spaces read as one space.
-    """
-    text = _normalise(answer)
-    out: list[str | None] = []
-    for kp in key_points:
-        hit = None
-        if text:
-            hit = next((w for w in (*kp.keywords_en, *kp.keywords_zh) if _normalise(w) and _normalise(w) in text), None)
-        out.append(hit)
-    return tuple(out)
-
-
-def suggest_ticks(key_points: Sequence[KeyPoint], answer: str) -> tuple[bool, ...]:
-    """Which key points a free answer seems to make: any of its keywords, in either language, occurs
-    in it (see :func:`keyword_hits`). Only a suggestion: the user ticks or unticks on the scorecard.
-    """
-    return tuple(hit is not None for hit in keyword_hits(key_points, answer))
 
 
 # -- the interview ---------------------------------------------------------------------------------
@@ -604,7 +576,7 @@ class MockInterview:
         self._fill_model(item, p)
         if item.is_concept:
             if a.status == Status.ANSWERED:
-                item.hits = keyword_hits(item.key_points, a.answer)
+                item.hits = keyword_hits(item.key_points, a.answer, p.question.prompt)
                 item.suggested = tuple(h is not None for h in item.hits)
             item.ticks = list(item.suggested)
         elif a.status == Status.ANSWERED:

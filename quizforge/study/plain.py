@@ -123,11 +123,11 @@ class PlainDialogue:
 
     def tick(self, r: Result) -> Result | None:
         """Ask which key points the answer made; the proposal follows the ticks. ``None``: stopped."""
-        from quizforge.study.mock import suggest_ticks
+        from quizforge.grading.keypoints import suggest_ticks
 
         lang = self.lang
         n = len(r.key_points)
-        suggested = [i for i, hit in enumerate(suggest_ticks(r.key_points, r.answer), 1) if hit]
+        suggested = [i for i, hit in enumerate(suggest_ticks(r.key_points, r.answer, r.presented.prompt), 1) if hit]
         default = " ".join(map(str, suggested)) if suggested else t("plain.ticks_none", lang)
         while True:
             line = self.ask(t("plain.ticks", lang, default=default))

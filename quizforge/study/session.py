@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from quizforge.bank import Bank, KeyPoint
 from quizforge.store import Card, Phase, Review, Settings, Source, Store, iso, parse_iso
@@ -35,6 +36,9 @@ from quizforge.study.days import utc_now as utc_now  # re-exported: callers impo
 from quizforge.study.order import NewOrder, order_new
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
 from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from quizforge.study.planning import PlanQueue
 
 LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
 
@@ -192,6 +196,10 @@ class StudySession:
         wanted = self._wanted
         fetch = review_room + len(self._learning) + 50
         due = self.store.due_entries(end, now, fetch if self.kinds is None else 1_000_000, self.topics)
+        planned = self._plan_queue(now, new_done, reviews_done, [c for c, _, _ in due])
+        new_topics = self.topics if planned is None else planned.areas
+        if planned is not None:  # the interview plan sets today's new cards (docs/planner.md)
+            new_room = planned.new_room
         reviews: list[str] = []
         self._learning.clear()
         ahead = iso(now + LEARN_AHEAD)  # iso() text sorts like the time it names
@@ -202,14 +210,25 @@ class StudySession:
                 self._learning[card_id] = parse_iso(due_at)
             elif len(reviews) < review_room:
                 reviews.append(card_id)
-        new = [e for e in self.store.new_entries(now, 1_000_000, self.topics) if wanted(e[0])] if new_room else []
+        final = [] if planned is None else [c for c in planned.final if wanted(c) and c not in reviews]
+        new = [e for e in self.store.new_entries(now, 1_000_000, new_topics) if wanted(e[0])] if new_room else []
+        if final:
+            new = [e for e in new if e[0] not in final]
         if self._order_rng is None and self.settings.new_order == NewOrder.RANDOM:
             self._order_rng = random.Random(self.rng.random())  # seeded once from the session's generator
-        ids = reviews + order_new(new, new_room, self.bank, self.settings.new_order, self._order_rng)
+        ids = reviews + final + order_new(new, new_room, self.bank, self.settings.new_order, self._order_rng)
         if self.card_ids is not None:
             ids = [i for i in ids if i in self.card_ids]
         self._queue = deque(ids)
         return ids
+
+    def _plan_queue(self, now: datetime, new_done: int, reviews_done: int, queued: list[str]) -> PlanQueue | None:
+        """The interview plan's part of today's queue, when a plan is in force and this is plain study."""
+        if self.new_limit is not None or self.topics or self.kinds or self.card_ids is not None:
+            return None
+        from quizforge.study.planning import plan_queue
+
+        return plan_queue(self.store, self.bank, self.settings, now, self.tz, new_done, reviews_done, queued)
 
     @property
     def remaining(self) -> int:

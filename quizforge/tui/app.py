@@ -45,6 +45,7 @@ class Activity(StrEnum):
     REPORT = "report"
     BROWSE = "browse"
     SETTINGS = "settings"
+    PLAN = "plan"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Launch:
     minutes: int = 30  # mock interview
     questions: int = 8
     seed: int | None = None
+    offer_plan: bool = False  # on a fresh data dir, open the interview-plan dialog (the CLI's dashboard)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "screen", Activity(self.screen))  # a plain name ("study") is accepted too
@@ -159,6 +161,10 @@ class QuizforgeApp(App[None]):
     def mastery(self) -> dict[str, float]:
         return self.service.mastery()
 
+    def forget_session(self) -> None:
+        """Drop the cached study service (the plan or the settings changed its queue)."""
+        self._service = None
+
     def save_settings(self, new: Settings) -> None:
         self.settings = self.store.set_settings(**new.to_values())
         self._service = None  # limits and retention changed: rebuild on next use
@@ -173,6 +179,10 @@ class QuizforgeApp(App[None]):
         self.push_screen(DashboardScreen())
         if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
+        elif self.launch.offer_plan:
+            from quizforge.tui.screens.plan import offer_on_first_run
+
+            offer_on_first_run(self)
 
     def action_start(self, what: str, first: bool = False) -> None:
         """Open an activity (keys, buttons, command palette; ``first``: as the CLI asked for it)."""
@@ -259,6 +269,11 @@ class QuizforgeApp(App[None]):
 
         self.push_screen(SettingsScreen(self.settings, self.lang), saved)
 
+    def _open_plan(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.plan import open_plan
+
+        open_plan(self)
+
     def _open_nothing(self, launch: Launch, first: bool) -> None:
         """The dashboard is always the bottom screen: there is nothing to open."""
 
@@ -270,6 +285,7 @@ class QuizforgeApp(App[None]):
         Activity.REPORT: _open_report,
         Activity.BROWSE: _open_browse,
         Activity.SETTINGS: _open_settings,
+        Activity.PLAN: _open_plan,
     }
 
     def start_quiz(self, choice: QuizChoice | None) -> None:

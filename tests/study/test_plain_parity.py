@@ -17,7 +17,12 @@ from quizforge.text import Text
 from tests.conftest import run_cli
 from tests.study.conftest import Clock, make_bank, question
 
-POINTS = tuple(KeyPoint(Text(f"point {i}"), keywords_en=(f"kw{i}",)) for i in range(1, 5))
+POINTS = (
+    KeyPoint(Text("point 1: padding keeps the spatial size"), keywords_en=("padding",)),
+    KeyPoint(Text("point 2: stride shrinks the output"), keywords_en=("stride",)),
+    KeyPoint(Text("point 3: the kernel is shared across positions"), keywords_en=("weight sharing",)),
+    KeyPoint(Text("point 4: channels are summed"), keywords_en=("summed over channels",)),
+)
 
 
 class Typing(io.StringIO):
@@ -58,13 +63,14 @@ def _concept(qid: str = "k1") -> object:
 def test_typed_ticks_decide_the_proposal(store: Store, ticks: str, proposed: str, saved: int) -> None:
     code, out = _run(store, [_concept()], f"my attempt\n{ticks}\n\n")
     assert code == 0
-    assert "  1. point 1" in out and "  4. point 4" in out
+    assert "  1. point 1" in out and "  4. point 4: channels are summed" in out
     assert f"Enter = {proposed}]> " in out
     assert [r.rating for r in store.reviews()] == [saved]
 
 
 def test_enter_takes_the_ticks_the_answers_keywords_suggest(store: Store) -> None:
-    _, out = _run(store, [_concept()], "it is about kw2 and kw4\n\n\n")
+    answer = "A larger stride shrinks the output, and the products are summed over channels."
+    _, out = _run(store, [_concept()], f"{answer}\n\n\n")
     assert "Enter = 2 4)> " in out
     assert "2 of 4 key points" in out
     assert "Enter = 2 hard]> " in out  # 2 of 4 does not pass
