@@ -123,10 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
 
     p = command("mock", "a timed mock interview with a scorecard (TUI)", _mock)
-    p.add_argument("--minutes", type=int, default=30, metavar="M")
-    p.add_argument("--questions", type=int, default=8, metavar="N")
-    p.add_argument("--topic", action="append", metavar="T")
-    p.add_argument("--seed", type=int, metavar="S")
+    p.add_argument("--minutes", type=int, default=30, metavar="M", help="the interview's time (default 30)")
+    p.add_argument("--questions", type=int, default=8, metavar="N", help="main questions (default 8)")
+    p.add_argument("--topic", action="append", metavar="T", help="only this topic or area (repeatable)")
+    p.add_argument("--weakest", action="store_true", help="only your weakest topics")
+    p.add_argument("--code", action="store_true", help="end with a coding question (a NumPy drill)")
+    p.add_argument("--seed", type=int, metavar="S", help="the same seed draws the same questions")
+    p.add_argument("--plan-only", action="store_true", help="print the planned main questions and exit")
+    p.add_argument("--json", action="store_true", help="with --plan-only: one JSON object per line")
 
     p = command("report", "your progress report", _report)
     p.add_argument("--format", choices=[f.value for f in ReportFormat], default=ReportFormat.TEXT.value)
@@ -331,9 +335,46 @@ def _mock(args: argparse.Namespace) -> int:
         raise UserError(_msg("cli.must_be", option="--minutes", allowed="1..600"))
     if not 1 <= args.questions <= 50:
         raise UserError(_msg("cli.must_be", option="--questions", allowed="1..50"))
+    if args.plan_only:
+        return _mock_plan(args)
     return _tui(
-        args, "mock", topics=tuple(args.topic or ()), minutes=args.minutes, questions=args.questions, seed=args.seed
+        args,
+        "mock",
+        topics=tuple(args.topic or ()),
+        minutes=args.minutes,
+        questions=args.questions,
+        seed=args.seed,
+        weakest=args.weakest,
+        code=args.code,
     )
+
+
+def _mock_plan(args: argparse.Namespace) -> int:
+    """``mock --plan-only``: the main questions the mock would ask, one per line (reads the store only)."""
+    import json
+    import random
+
+    from quizforge.study.mock import plan_mock
+    from quizforge.study.session import utc_now
+
+    bank = _load_bank(args)
+    _check_topics(args.topic, bank)
+    with _open_store(args) as store:
+        plan = plan_mock(
+            store,
+            bank,
+            questions=args.questions,
+            topics=args.topic,
+            weakest=args.weakest,
+            include_code=args.code,
+            rng=random.Random(args.seed),
+            now=utc_now(),
+        )
+    for p in plan:
+        q = bank.questions[p.question_id]
+        row = {"id": q.id, "topic": q.topic, "kind": str(q.kind), "concept": p.concept}
+        print(json.dumps(row, ensure_ascii=False) if args.json else "\t".join(row.values()))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:

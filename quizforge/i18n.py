@@ -202,7 +202,6 @@ _TEXTS: dict[str, Text] = {
     ),
     "scorecard.by_topic": Text("Score by topic", "各主题得分"),
     "scorecard.study_next": Text("Study next: ", "接下来复习："),
-    "scorecard.study_next_key": Text("(press t to start a study session on them)", "（按 t 开始复习这些主题）"),
     "scorecard.all_perfect": Text(
         "Nothing to study next: every topic scored 100.", "所有主题都得了满分，没有需要复习的。"
     ),
@@ -446,7 +445,7 @@ _TEXTS: dict[str, Text] = {
     "help.mock_pass": Text("pass this question", "跳过这道题"),
     "help.mock_abandon": Text("abandon the interview (asks first)", "放弃本次面试（会先询问）"),
     "help.scorecard_tick": Text("scorecard: move and tick key points", "成绩单：移动并勾选要点"),
-    "help.scorecard_study": Text("scorecard: study the three weakest topics", "成绩单：复习最薄弱的三个主题"),
+    "help.scorecard_study": Text("scorecard: study every weak topic", "成绩单：复习所有薄弱主题"),
     "help.search": Text("search (text, #tag, id)", "搜索（文字、#标签、id）"),
     "help.move": Text("move through the questions", "在题目之间移动"),
     "help.toggle_suspend": Text("suspend / unsuspend the card", "暂停 / 恢复这张卡片"),
@@ -558,6 +557,31 @@ _TEXTS: dict[str, Text] = {
     # --- end plan
     # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
+    "mock_setup.questions": Text("Questions", "题数"),
+    "mock_setup.minutes": Text("Minutes", "分钟"),
+    "mock_setup.topics": Text("Topics", "主题"),
+    "mock_setup.weakest": Text("My weakest topics", "我最薄弱的主题"),
+    "mock_setup.code": Text("End with a coding question (NumPy)", "最后加一道编程题（NumPy）"),
+    "mock_setup.questions_range": Text("Questions: a number from {lo} to {hi}.", "题数应为 {lo} 到 {hi} 之间的数。"),
+    "mock_setup.minutes_range": Text("Minutes: a number from {lo} to {hi}.", "分钟数应为 {lo} 到 {hi} 之间的数。"),
+    "mock.dig_deeper": Text("The interviewer digs deeper.", "面试官继续追问。"),
+    "mock.recheck": Text("Are you sure? {mistake} Try this one.", "确定吗？{mistake} 再试试这一题。"),
+    "scorecard.by_kind": Text("Score by kind", "各题型得分"),
+    "scorecard.why_weak_graded": Text("follow-up: answer {i} was wrong", "追问：第 {i} 题答错了"),
+    "scorecard.why_partial_graded": Text(
+        "follow-up: answer {i} earned partial credit ({s})", "追问：第 {i} 题只得了部分分（{s}）"
+    ),
+    "scorecard.why_mistake": Text(
+        "re-check: answer {i} looked like a known mistake. {mistake}", "复查：第 {i} 题的答案像是常见错误。{mistake}"
+    ),
+    "scorecard.export_key": Text("Export", "导出"),
+    "scorecard.exported": Text("Scorecard written to {path}", "成绩单已写入 {path}"),
+    "scorecard.export_failed": Text("Could not write the scorecard: {e}", "无法写入成绩单：{e}"),
+    "report.mock_change": Text(
+        "Last two: {before} ({d1}) → {after} ({d2})", "最近两次：{before}（{d1}）→ {after}（{d2}）"
+    ),
+    "report.mock_better": Text("Better: {topics}", "进步：{topics}"),
+    "report.mock_worse": Text("Worse: {topics}", "退步：{topics}"),
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)
@@ -675,6 +699,15 @@ _PLURALS: dict[str, Plural] = {
     # --- end plan
     # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
+    "scorecard.why_points": Plural(
+        "follow-up: answer {i} made {k} of {n} key point",
+        "follow-up: answer {i} made {k} of {n} key points",
+        "追问：第 {i} 题的回答答到 {n} 个要点中的 {k} 个",
+    ),
+    "scorecard.follow_ups": Plural("{n} follow-up asked", "{n} follow-ups asked", "追问 {n} 次"),
+    "scorecard.study_next_keys": Plural(
+        "({n} topic: press t to study it)", "({n} topics: press t to study them)", "（{n} 个主题：按 t 开始复习）"
+    ),
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)

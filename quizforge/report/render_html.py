@@ -13,7 +13,15 @@ from datetime import date, timedelta
 from html import escape
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import calendar_heading, pct, plan_lines, short_date, trend_text, trim_calendar
+from quizforge.report.render_text import (
+    calendar_heading,
+    mock_change_lines,
+    pct,
+    plan_lines,
+    short_date,
+    trend_text,
+    trim_calendar,
+)
 from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
@@ -480,6 +488,8 @@ def render_html(report: Report) -> str:
     ):
         if hist.sessions:
             out.append(_history_line(hist, lang, key))
+            if hist is report.mocks:
+                out += [f"<p>{_e(line)}</p>" for line in mock_change_lines(report)]
             out.append(_history_table(hist, lang))
         else:
             out.append(f'<p class="note">{_e(t(empty, lang))}</p>')

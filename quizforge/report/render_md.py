@@ -6,7 +6,15 @@ import re
 from collections import defaultdict
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import bar, calendar_heading, pct, plan_lines, sparkline, trend_text
+from quizforge.report.render_text import (
+    bar,
+    calendar_heading,
+    mock_change_lines,
+    pct,
+    plan_lines,
+    sparkline,
+    trend_text,
+)
 from quizforge.report.stats import Report, ScoreHistory, session_length
 
 
@@ -225,6 +233,7 @@ def render_md(report: Report) -> str:
         out.append(t("report.none_weak", lang))
     out += _history(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes")
     out += _history(report.mocks, lang, "report.heading.mocks", "report.no_mocks")
+    out += [line for text in mock_change_lines(report) for line in ("", text)]
     out += ["", f"## {t('report.heading.generators', lang)}", ""]
     if report.generators:
         out += _table(

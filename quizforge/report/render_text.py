@@ -329,6 +329,36 @@ def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key:
     return Group(_title(t(title_key, lang)), line, table)
 
 
+def mock_change_lines(report: Report) -> list[str]:
+    """The last two mock interviews compared: the scores, then the topics that got better and worse."""
+    c = report.mock_change
+    if c is None:
+        return []
+    lang = report.lang
+    sign = "+" if c.change > 0 else "−" if c.change < 0 else "±"
+    delta = sign + t("report.points", lang, n=f"{abs(c.change) * 100:.0f}")
+    lines = [
+        t("report.mock_change", lang, before=pct(c.previous), d1=c.previous_date, after=pct(c.last), d2=c.last_date)
+        + f" ({delta})"
+    ]
+    moved = [(x.name, x.after - x.before) for x in c.topics if x.before is not None and x.after is not None]
+    for key, picked in (
+        ("report.mock_better", [(n, d) for n, d in moved if d > 1e-9]),
+        ("report.mock_worse", [(n, d) for n, d in moved if d < -1e-9]),
+    ):
+        if picked:
+            topics = " · ".join(f"{n} {'+' if d > 0 else '−'}{abs(d) * 100:.0f}" for n, d in picked[:5])
+            lines.append(t(key, lang, topics=topics))
+    return lines
+
+
+def mock_history_section(report: Report) -> RenderableType:
+    """Mock interviews: the history and its trend, and the last two compared."""
+    history = history_section(report.mocks, report.lang, "report.heading.mocks", "report.no_mocks")
+    lines = mock_change_lines(report)
+    return Group(history, Text("\n".join(lines))) if lines else history
+
+
 def trend_text(trend: float | None, lang: str) -> Text:
     if trend is None or abs(trend) < 0.005:
         return Text(t("report.trend_flat", lang), style="dim")
@@ -422,7 +452,7 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
         readiness_section(report),
         weakest_section(report),
         history_section(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes"),
-        history_section(report.mocks, lang, "report.heading.mocks", "report.no_mocks"),
+        mock_history_section(report),
         generators_section(report),
     ]
 

@@ -12,7 +12,7 @@ The JSON form of :class:`Report` is documented in ``docs/report-schema.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -150,6 +150,28 @@ class ScoreHistory:
 
 
 @dataclass(frozen=True)
+class TopicChange:
+    """One topic's score (0–1) in the previous and the last mock interview (``None``: not asked there)."""
+
+    topic: str
+    name: str
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True)
+class MockChange:
+    """The last two mock interviews side by side: scores 0–1, dates local, ``change`` = last − previous."""
+
+    previous_date: str
+    last_date: str
+    previous: float
+    last: float
+    change: float
+    topics: list[TopicChange]  # topics asked in both, the biggest change first; then those asked in one
+
+
+@dataclass(frozen=True)
 class GeneratorStats:
     name: str
     title: str
@@ -191,6 +213,7 @@ class Report:
     mocks: ScoreHistory
     generators: list[GeneratorStats]
     schema: int = SCHEMA_VERSION
+    mock_change: MockChange | None = None  # the last two mock interviews compared
     plan: PlanReport | None = None  # the interview plan in force (docs/planner.md)
 
     @property
@@ -655,6 +678,36 @@ def mock_sessions(results: Sequence[Any], grid: DayGrid, days: int) -> ScoreHist
     return score_history(points)
 
 
+def mock_change(results: Sequence[Any], tz: tzinfo | None, topic_name: Callable[[str], str]) -> MockChange | None:
+    """The last two mock interviews (``MockResult``s, any age) compared, or ``None`` below two.
+
+    Per-topic scores come from each result's ``details["by_topic"]`` (0–100).
+    """
+    ordered = sorted(results, key=lambda r: r.started_at)
+    if len(ordered) < 2:
+        return None
+    prev, last = ordered[-2], ordered[-1]
+
+    def by_topic(r: Any) -> dict[str, float]:
+        raw = r.details.get("by_topic") if isinstance(r.details, dict) else None
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): float(v) / 100.0 for k, v in raw.items() if isinstance(v, int | float)}
+
+    before, after = by_topic(prev), by_topic(last)
+    both = sorted(set(before) & set(after), key=lambda t: (-abs(after[t] - before[t]), t))
+    one = sorted(set(before) ^ set(after))
+    topics = [TopicChange(t, topic_name(t), before.get(t), after.get(t)) for t in both + one]
+    return MockChange(
+        previous_date=prev.started_at.astimezone(tz).date().isoformat(),
+        last_date=last.started_at.astimezone(tz).date().isoformat(),
+        previous=round(float(prev.score), 4),
+        last=round(float(last.score), 4),
+        change=round(float(last.score) - float(prev.score), 4),
+        topics=topics,
+    )
+
+
 def generator_accuracy(
     reviews: ReviewColumns, generator_of_card: np.ndarray, names: Sequence[str], titles: Sequence[str]
 ) -> list[GeneratorStats]:
@@ -895,7 +948,8 @@ def build_report(
         keep = quiz_day >= 0
         spent = np.bincount(quiz_day[keep], weights=reviews.duration_ms[quiz_mask][keep])
         quizzes = quiz_sessions(answers, grid, days, {d: int(ms) for d, ms in enumerate(spent.tolist()) if ms})
-    mocks = mock_sessions(store.mock_results(), grid, days)
+    mock_results = store.mock_results()
+    mocks = mock_sessions(mock_results, grid, days)
 
     cal = calendar(reviews, grid, days, review_day)
     first_review = None
@@ -929,6 +983,7 @@ def build_report(
         quizzes=quizzes,
         mocks=mocks,
         generators=generators,
+        mock_change=mock_change(mock_results, tz, lambda tid: bank.topic_name(tid, lang)),
         plan=plan_report(store, bank, cards, reviews, review_day, grid, now, tz, lang),
     )
 
@@ -942,6 +997,7 @@ __all__ = [
     "DayGrid",
     "ForecastDay",
     "GeneratorStats",
+    "MockChange",
     "PlanDay",
     "PlanReport",
     "PlanTopic",
@@ -950,6 +1006,7 @@ __all__ = [
     "ScoreHistory",
     "ScoredSession",
     "Streak",
+    "TopicChange",
     "TopicStats",
     "Totals",
     "WeakCard",
@@ -961,6 +1018,7 @@ __all__ = [
     "forecast",
     "generator_accuracy",
     "mature_mask",
+    "mock_change",
     "mock_sessions",
     "plan_days",
     "plan_report",

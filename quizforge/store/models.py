@@ -152,9 +152,15 @@ class MockResult:
 _MAX_INT = (1 << 63) - 1
 _MAX_STEP_S = 10 * 365 * 86400
 # integer settings with a narrower range (the hour becomes a datetime.time; an interval is a day or more)
-_INT_RANGES: dict[str, tuple[int, int]] = {"day_start_hour": (0, 23), "maximum_interval": (1, 10**6)}
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "day_start_hour": (0, 23),
+    "maximum_interval": (1, 10**6),
+    "mock_questions": (1, 50),
+    "mock_minutes": (1, 600),
+}
+# tuples of short strings (topic ids; the focus's tokens, study/focus.py), not of seconds
+_TEXT_LISTS = frozenset({"mock_topics", "focus"})
 NEW_ORDERS = ("interleaved", "by_topic", "random")  # the values of Settings.new_order
-_MAX_FOCUS = 500  # tokens in Settings.focus (topics, areas, kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +177,12 @@ class Settings:
     maximum_interval: int = 36500
     enable_fuzzing: bool = True
     leech_lapses: int = 8
+    # the mock interview dialog's last choice (docs/mock.md)
+    mock_questions: int = 8
+    mock_minutes: int = 30
+    mock_topics: tuple[str, ...] = ()  # topic ids or area prefixes; empty: every topic
+    mock_weakest: bool = False
+    mock_code: bool = False
     fsrs_parameters: tuple[float, ...] | None = None  # None: py-fsrs defaults; set by `quizforge optimize`
     new_order: str = "interleaved"  # how new cards are introduced: one of NEW_ORDERS (study/order.py)
     focus: tuple[str, ...] = ()  # the last study focus chosen in the TUI, as study/focus.py's tokens
@@ -200,12 +212,6 @@ class Settings:
             return None
         if name == "new_order":
             ok = value in NEW_ORDERS
-        elif name == "focus":
-            ok = (
-                isinstance(value, list | tuple)
-                and len(value) <= _MAX_FOCUS
-                and all(isinstance(x, str) and 0 < len(x) <= 200 for x in value)
-            )
         elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, int):
@@ -215,6 +221,12 @@ class Settings:
             ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1
         elif isinstance(default, str):  # language
             ok = value in ("en", "zh")
+        elif name in _TEXT_LISTS:
+            ok = (
+                isinstance(value, list | tuple)
+                and len(value) <= 100
+                and all(isinstance(x, str) and 0 < len(x) <= 200 for x in value)
+            )
         elif name == "fsrs_parameters":
             ok = isinstance(value, list | tuple) and all(
                 isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in value

@@ -61,6 +61,8 @@ class Launch:
     minutes: int = 30  # mock interview
     questions: int = 8
     seed: int | None = None
+    weakest: bool = False  # mock interview: only the weakest topics
+    code: bool = False  # mock interview: end with a coding question
     offer_plan: bool = False  # on a fresh data dir, open the interview-plan dialog (the CLI's dashboard)
 
     def __post_init__(self) -> None:
@@ -244,10 +246,13 @@ class QuizforgeApp(App[None]):
         self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
 
     def _open_mock(self, launch: Launch, first: bool) -> None:
-        from quizforge.tui.screens.mock import open_mock
+        from quizforge.tui.screens.mock_setup import MockChoice, open_mock_setup, start_mock
 
-        topics = list(launch.topics) or None
-        open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
+        if not first:  # from the dashboard: the dialog, with the last choice
+            open_mock_setup(self)
+            return
+        choice = MockChoice(launch.questions, launch.minutes, launch.topics, launch.weakest, launch.code, self.lang)
+        start_mock(self, choice, seed=launch.seed)
 
     def _open_report(self, launch: Launch, first: bool) -> None:
         from quizforge.tui.screens.report import ReportScreen
