@@ -693,6 +693,42 @@ _TEXTS: dict[str, Text] = {
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.ticks": Text(
+        "key points you made, by number (e.g. 1 3; 0 for none; Enter = {default})> ",
+        "你答出的要点编号（例如 1 3；0 表示都没有；回车 = {default}）> ",
+    ),
+    "plain.ticks_none": Text("none", "都没有"),
+    "plain.bad_ticks": Text(
+        "please type key-point numbers from 1 to {n} (e.g. 1 3), 0 for none, Enter for {default}, or q to stop",
+        "请输入 1 到 {n} 之间的要点编号（例如 1 3），0 表示都没有，回车 = {default}，或 q 结束",
+    ),
+    "plain.left": Text("{due} due and {new} new left today.", "今天还有 {due} 张到期、{new} 张新卡。"),
+    "help.focus": Text("study chosen topics, areas or kinds", "学习选定的主题、领域或题型"),
+    "help.study_topic": Text("study the highlighted topic", "学习选中的主题"),
+    "settings.new_order": Text("Order of new cards", "新卡顺序"),
+    "settings.order.interleaved": Text(
+        "Interleaved: areas and kinds mixed, fundamentals first", "交错：混合领域与题型，基础优先"
+    ),
+    "settings.order.by_topic": Text("By topic, in syllabus order", "按主题，依大纲顺序"),
+    "settings.order.random": Text("Random", "随机"),
+    "focus.title": Text("What to study", "学习什么"),
+    "focus.showing": Text("Study: {what}", "学习：{what}"),
+    "focus.topics": Text("Topics and areas (space ticks, tab moves on)", "主题与领域（空格勾选，Tab 切换）"),
+    "focus.kinds": Text("Kinds (none ticked: every kind)", "题型（都不勾选：全部题型）"),
+    "focus.weakest_option": Text("Only my weakest topics (3)", "只学我最薄弱的主题（3 个）"),
+    "focus.weakest": Text("my weakest topics", "我最薄弱的主题"),
+    "focus.everything": Text("Everything due today", "今天的全部卡片"),
+    "focus.no_weak": Text("No weak topics yet: study some cards first.", "还没有薄弱主题：请先学习一些卡片。"),
+    "focus.choose": Text("Study: choose topics and kinds…", "学习：选择主题与题型…"),
+    "focus.study_weakest": Text("Study my weakest topics", "学习我最薄弱的主题"),
+    "focus.change": Text("Focus", "学习范围"),
+    "dashboard.focus": Text(
+        "Last focus: {what} (s repeats it, f changes it)", "上次的学习范围：{what}（s 继续，f 修改）"
+    ),
+    "dashboard.topics_hint": Text(
+        "↑↓ and Enter study one topic · f chooses topics, areas and kinds",
+        "↑↓ 加回车学习一个主题 · f 选择主题、领域与题型",
+    ),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)
@@ -774,6 +810,11 @@ _PLURALS: dict[str, Plural] = {
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.stopped": Plural(
+        "Stopped after {n} card; your reviews are saved.",
+        "Stopped after {n} cards; your reviews are saved.",
+        "已在 {n} 张卡片后停止；你的复习记录已保存。",
+    ),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)

@@ -95,10 +95,9 @@ class QuizSession(StudySession):
             raise ValueError("a quiz needs at least one question")
         self.n = n
         self.difficulty = difficulty
-        self.kinds = list(kinds) if kinds else None
         self._picked: list[str] | None = None
         self.results: list[Result] = []
-        super().__init__(store, bank, now=now, tz=tz, topics=topics, rng=rng, lang=lang)
+        super().__init__(store, bank, now=now, tz=tz, topics=topics, rng=rng, lang=lang, kinds=kinds)
 
     def _log_source(self) -> Source:
         return Source.QUIZ
@@ -118,7 +117,7 @@ class QuizSession(StudySession):
                 topics=self.topics,
                 difficulty=self.difficulty,
                 exclude=suspended,
-                kinds=self.kinds,
+                kinds=sorted(self.kinds) if self.kinds else None,
             )
             self._picked = [q.id for q in chosen]
             self._queue = deque(self._picked)

@@ -33,6 +33,7 @@ from quizforge.study.answering import propose_rating as propose_rating
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
 from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
+from quizforge.study.order import NewOrder, order_new
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
 from quizforge.study.tutoring import Tutor
 from quizforge.text import Text
@@ -99,6 +100,7 @@ class StudySession:
         rng: Draws the seeds of generated questions.
         lang: Language of grading feedback.
         card_ids: Only these cards; meant for a cram run over a known set (a quiz's misses).
+        kinds: Only questions of these kinds (``None``: every kind).
     """
 
     def __init__(
@@ -114,8 +116,10 @@ class StudySession:
         rng: random.Random | None = None,
         lang: str = "en",
         card_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> None:
         self.store = store
+        self.kinds = frozenset(kinds) if kinds else None
         self.card_ids = frozenset(card_ids) if card_ids is not None else None
         self.bank = bank
         self.now = now
@@ -137,6 +141,7 @@ class StudySession:
         self._new_rated = 0  # new cards answered in this session (``new_limit`` counts them)
         self._day_end = datetime.min.replace(tzinfo=UTC)
         self.tutor = Tutor(store, bank)  # levels and re-checks of generated questions (study/tutoring.py)
+        self._order_rng: random.Random | None = None  # the random new-card order's own generator
         self.build_queue()
 
     # -- the queue ---------------------------------------------------------------------------------
@@ -155,8 +160,14 @@ class StudySession:
     def day(self, at: datetime | None = None) -> tuple[datetime, datetime]:
         return day_bounds(at or self.now(), self.settings.day_start_hour, self.tz)
 
+    def _wanted(self, card_id: str) -> bool:
+        """Whether the card is in the bank and of a kind this session studies."""
+        q = self.bank.questions.get(card_id)
+        return q is not None and (self.kinds is None or q.kind in self.kinds)
+
     def build_queue(self) -> list[str]:
-        """(Re)build today's queue: due reviews (oldest due first), then new cards, topics interleaved.
+        """(Re)build today's queue: due reviews (oldest due first), then new cards in the ``new_order``
+        setting's order (:mod:`quizforge.study.order`).
 
         Returns:
             The queued card ids (learning cards that come back within the day are kept apart).
@@ -170,7 +181,7 @@ class StudySession:
             ids = [
                 c.card_id
                 for c in cards
-                if c.card_id in self.bank.questions
+                if self._wanted(c.card_id)
                 and c.card_id not in self._seen_in_cram
                 and (self.card_ids is None or c.card_id in self.card_ids)
             ]
@@ -184,8 +195,9 @@ class StudySession:
             if self.new_limit is None
             else max(0, self.new_limit - self._new_rated)
         )
-        questions = self.bank.questions
-        due = self.store.due_entries(end, now, review_room + len(self._learning) + 50, self.topics)
+        wanted = self._wanted
+        fetch = review_room + len(self._learning) + 50
+        due = self.store.due_entries(end, now, fetch if self.kinds is None else 1_000_000, self.topics)
         planned = self._plan_queue(now, new_done, reviews_done, [c for c, _, _ in due])
         new_topics = self.topics if planned is None else planned.areas
         if planned is not None:  # the interview plan sets today's new cards (docs/planner.md)
@@ -194,15 +206,19 @@ class StudySession:
         self._learning.clear()
         ahead = iso(now + LEARN_AHEAD)  # iso() text sorts like the time it names
         for card_id, phase, due_at in due:
-            if card_id not in questions:
+            if not wanted(card_id):
                 continue
             if phase != Phase.REVIEW and due_at > ahead:
                 self._learning[card_id] = parse_iso(due_at)
             elif len(reviews) < review_room:
                 reviews.append(card_id)
-        new = [e for e in self.store.new_entries(now, new_room * 4 + 50, new_topics) if e[0] in questions]
-        final = [] if planned is None else [c for c in planned.final if c in questions and c not in reviews]
-        ids = reviews + final + _interleave_topics(new, new_room)
+        final = [] if planned is None else [c for c in planned.final if wanted(c) and c not in reviews]
+        new = [e for e in self.store.new_entries(now, 1_000_000, new_topics) if wanted(e[0])] if new_room else []
+        if final:
+            new = [e for e in new if e[0] not in final]
+        if self._order_rng is None and self.settings.new_order == NewOrder.RANDOM:
+            self._order_rng = random.Random(self.rng.random())  # seeded once from the session's generator
+        ids = reviews + final + order_new(new, new_room, self.bank, self.settings.new_order, self._order_rng)
         if self.card_ids is not None:
             ids = [i for i in ids if i in self.card_ids]
         self._queue = deque(ids)
@@ -210,7 +226,7 @@ class StudySession:
 
     def _plan_queue(self, now: datetime, new_done: int, reviews_done: int, queued: list[str]) -> PlanQueue | None:
         """The interview plan's part of today's queue, when a plan is in force and this is plain study."""
-        if self.new_limit is not None or self.topics or self.card_ids is not None:
+        if self.new_limit is not None or self.topics or self.kinds or self.card_ids is not None:
             return None
         from quizforge.study.planning import plan_queue
 
@@ -476,22 +492,6 @@ class StudySession:
     def mastery(self, now: datetime | None = None) -> dict[str, float]:
         """Mean retrievability per topic (see :func:`mastery`)."""
         return mastery(self.store, self.bank, self.settings, now or self.now())
-
-
-def _interleave_topics(cards: list[tuple[str, str]], limit: int) -> list[str]:
-    """Up to ``limit`` card ids of ``(card_id, topic)`` pairs, round-robin over topics (each keeps bank order)."""
-    by_topic: dict[str, deque[str]] = {}
-    for card_id, topic in cards:
-        by_topic.setdefault(topic, deque()).append(card_id)
-    out: list[str] = []
-    while len(out) < limit and by_topic:
-        for topic in list(by_topic):
-            out.append(by_topic[topic].popleft())
-            if not by_topic[topic]:
-                del by_topic[topic]
-            if len(out) >= limit:
-                break
-    return out
 
 
 def mastery(store: Store, bank: Bank, settings: Settings, now: datetime) -> dict[str, float]:

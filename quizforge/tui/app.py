@@ -31,6 +31,7 @@ from quizforge.study.days import utc_now
 from quizforge.text import Lang
 
 if TYPE_CHECKING:
+    from quizforge.study.focus import Focus
     from quizforge.study.session import StudySession
     from quizforge.tui.screens.quiz_setup import QuizChoice
 
@@ -207,8 +208,50 @@ class QuizforgeApp(App[None]):
         self._openers[Activity(what)](self, launch, first)
 
     def _open_study(self, launch: Launch, first: bool) -> None:
+        if not first:  # a key or the palette: today's cards, or the last focus shown to confirm or change
+            focus = self.last_focus()
+            if focus.everything:
+                self.study_focus(focus)
+            else:
+                self.action_choose_focus()
+            return
         session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
         self.open_session(session, partial(t, "action.study"))
+
+    # -- steering: what to study -------------------------------------------------------------------
+
+    def last_focus(self) -> Focus:
+        """The focus chosen last time (the ``focus`` setting), without what the bank no longer has."""
+        from quizforge.study.focus import Focus
+
+        return Focus.from_tokens(self.settings.focus, self.bank)
+
+    def action_choose_focus(self) -> None:
+        """Choose topics, areas, kinds or the weakest topics, starting from the last focus."""
+        from quizforge.tui.screens.focus import FocusDialog
+
+        def chosen(focus: Focus | None) -> None:
+            if focus is not None:
+                self.study_focus(focus)
+
+        self.push_screen(FocusDialog(self.bank, self.last_focus(), self.lang), chosen)
+
+    def study_focus(self, focus: Focus) -> None:
+        """Study what ``focus`` selects (ahead of schedule when nothing of it is due) and remember it."""
+        from quizforge.study.focus import describe, resolve
+
+        self.settings = self.store.set_settings(focus=list(focus.tokens()))  # a setting event when it changed
+        chosen = resolve(focus, self.store, self.bank, self.settings, self.now())
+        if chosen is None:
+            self.notify(t("focus.no_weak", self.lang))
+            return
+        session = self.new_session(topics=chosen.topics, kinds=chosen.kinds)
+        if session.remaining == 0 and not focus.everything:
+            session = self.new_session(topics=chosen.topics, kinds=chosen.kinds, cram=True)
+        title = t("action.study", self.lang)
+        if not focus.everything:
+            title += " · " + describe(focus, self.bank, self.lang)
+        self.open_session(session, title)
 
     def _open_quiz(self, launch: Launch, first: bool) -> None:
         from quizforge.tui.screens.quiz_setup import QuizChoice, QuizSetupScreen
@@ -371,10 +414,17 @@ class QuizforgeApp(App[None]):
         for activity in Activity:
             if activity != Activity.DASHBOARD:
                 yield SystemCommand(t(f"action.{activity.value}", lang), "", partial(self.action_start, activity))
+        yield SystemCommand(t("focus.choose", lang), "", self.action_choose_focus)
+        yield SystemCommand(t("focus.study_weakest", lang), "", self._study_weakest)
         yield SystemCommand("English / 中文", "", self.action_toggle_language)
         yield SystemCommand(t("action.theme", lang), "", self.action_toggle_theme)
         yield SystemCommand(t("action.help", lang), "", self.action_help)
         yield SystemCommand(t("action.quit", lang), "", self.exit)
+
+    def _study_weakest(self) -> None:
+        from quizforge.study.focus import Focus
+
+        self.study_focus(Focus(weakest=True))
 
     def on_unmount(self) -> None:
         self.store.close()

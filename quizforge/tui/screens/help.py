@@ -31,6 +31,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "help.section.dashboard",
         [
             ("s", "help.study"),
+            ("f", "help.focus"),
+            ("↓ enter", "help.study_topic"),
             ("z", "help.quiz"),
             ("m", "help.mock"),
             ("r", "help.report"),

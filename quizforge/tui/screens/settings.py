@@ -1,4 +1,4 @@
-"""Settings: language, desired retention, daily limits, day start hour. Returns the new settings."""
+"""Settings: language, desired retention, daily limits, day start hour, new-card order. Returns the new settings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizforge.i18n import t
-from quizforge.store.models import Settings
+from quizforge.store.models import NEW_ORDERS, Settings
 from quizforge.text import Lang
 from quizforge.tui.screens.base import recompose_in
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
@@ -27,9 +27,13 @@ _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
 }
 
 
-def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: str) -> Settings | str:
+def parse_settings(
+    current: Settings, language: str, raw: dict[str, str], lang: str, new_order: str | None = None
+) -> Settings | str:
     """New settings from the form's text, or a one-line message naming the first bad field."""
     values: dict[str, object] = {"language": language}
+    if new_order is not None:
+        values["new_order"] = new_order
     for name, (label, kind, lo, hi) in _NUMERIC.items():
         text = raw[name].strip()
         try:
@@ -68,6 +72,13 @@ class SettingsScreen(Screen[Settings | None]):
             for name, (label, _, _, _) in _NUMERIC.items():
                 yield Label(t(label, lang))
                 yield Input(str(getattr(self.settings, name)), id=name)
+            yield Label(t("settings.new_order", lang))
+            yield Select(
+                [(t(f"settings.order.{o}", lang), o) for o in NEW_ORDERS],
+                value=self.settings.new_order,
+                allow_blank=False,
+                id="new_order",
+            )
             yield Static(id="settings-error", classes="muted")
             with Horizontal(id="settings-buttons"):
                 yield Button(f"{t('action.save', lang)} (ctrl+s)", id="save", variant="primary")
@@ -88,7 +99,8 @@ class SettingsScreen(Screen[Settings | None]):
     def action_save(self) -> None:
         language = self.query_one("#language", Select).value
         raw = {name: self.query_one(f"#{name}", Input).value for name in _NUMERIC}
-        result = parse_settings(self.settings, str(language), raw, self.lang)
+        order = str(self.query_one("#new_order", Select).value)
+        result = parse_settings(self.settings, str(language), raw, self.lang, order)
         if isinstance(result, str):
             self.query_one("#settings-error", Static).update(result)
             self.notify(result, severity="error")

@@ -185,10 +185,11 @@ class StudyScreen(AppScreen[None]):
             hint.update(t(widget.hint, lang) if widget.hint else "")
             self.query_one("#verdict", Static).update("")
             self.query_one("#card-body", Static).update("")
+            if fresh:  # a hidden input keeps no answer from the last card (Escape would ask to leave)
+                answer.query_one("Input").value = ""  # type: ignore[attr-defined]
             if typed and fresh:
                 answer.kind = card.answer_kind  # None: free text
                 answer.set_enabled(True)
-                answer.query_one("Input").value = ""  # type: ignore[attr-defined]
                 # the input was hidden until now: focus it once the layout shows it
                 self.call_after_refresh(answer.focus_input)
             elif not typed:
