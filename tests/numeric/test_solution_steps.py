@@ -16,10 +16,6 @@ from quizforge.numeric.base import families
 NOT_NUMBERED_YET = frozenset(
     {
         "activation_derivative",
-        "adadelta_step",
-        "adagrad_step",
-        "adam_step",
-        "adamw_step",
         "alexnet_shapes",
         "backprop_relu_ce",
         "backprop_sigmoid_mse",
@@ -43,10 +39,6 @@ NOT_NUMBERED_YET = frozenset(
         "matmul_shape",
         "mlp_forward",
         "module_param_count",
-        "rmsprop_step",
-        "sgd_momentum_step",
-        "sgd_nesterov_step",
-        "sgd_weight_decay_step",
         "sigmoid_gradient_bound",
         "softmax_ce_gradient",
         "softmax_cross_entropy",
