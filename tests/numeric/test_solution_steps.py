@@ -27,19 +27,13 @@ NOT_NUMBERED_YET = frozenset(
         "definiteness_2x2",
         "directional_derivative",
         "eigenvalues_2x2",
-        "gd_lr_bound",
-        "gd_optimal_lr",
-        "gd_steps",
         "gradient_at_point",
         "hessian_2x2",
-        "init_variance",
         "inverse_2x2",
         "lenet_shapes",
-        "linreg_gd_step",
         "matmul_shape",
         "mlp_forward",
         "module_param_count",
-        "sigmoid_gradient_bound",
         "softmax_ce_gradient",
         "softmax_cross_entropy",
         "softmax_values",
@@ -47,7 +41,6 @@ NOT_NUMBERED_YET = frozenset(
         "taylor_expansion",
         "vgg_shapes",
         "view_permute_shape",
-        "weight_decay_step",
     }
 )
 _STEP = re.compile(r"^(\d+)\. ", re.MULTILINE)

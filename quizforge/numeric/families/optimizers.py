@@ -6,7 +6,9 @@ the pure-function optimisers of :mod:`quizforge.numeric.ops`, which follow ``tor
 momentum buffer = the gradient, ε outside the root in Adam/RMSprop/Adagrad and inside in Adadelta, ...);
 the oracles in :mod:`quizforge.numeric.oracles.optimizers` run real ``torch.optim`` objects.
 
-With one weight the answer is a number, with two a vector; the params always hold lists.
+With one weight the answer is a number, with two a vector; the params always hold lists. The worked
+solution states the update rule, then numbers one line per optimiser step ("1. …", "2. …"), so a named
+mistake's "step N of the solution" is optimiser step N: the first step whose arithmetic the slip changes.
 """
 
 from __future__ import annotations
@@ -118,15 +120,18 @@ def _draft(
         answer=answer,
         answer_kind=kind,
         solution=Text(
-            f"{intro.en}\n{_numbered(en)}\nAnswer: w = {shown}",
-            f"{intro.zh}\n{_numbered(zh)}\n答案：w = {shown}",
+            f"{intro.en}\n{numbered_steps(en)}\nAnswer: w = {shown}",
+            f"{intro.zh}\n{numbered_steps(zh)}\n答案：w = {shown}",
         ),
         tolerance=decimals(digits) if digits else Tolerance(),
     )
 
 
-def _numbered(lines: list[str]) -> str:
-    """Solution lines as steps ``1. …``, ``2. …``: one line per optimiser step, so line N is step N."""
+def numbered_steps(lines: Sequence[str]) -> str:
+    """Worked lines as steps ``1. …``, ``2. …``, even a single one (a mistake's "step 1" needs a line 1).
+
+    The optimiser solutions give one line per optimiser step, so solution step N is optimiser step N.
+    """
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 
@@ -624,7 +629,7 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=answer,
         answer_kind=AnswerKind.VECTOR,
-        solution=Text(f"{_numbered(en)}\nAnswer: {shown}", f"{_numbered(zh)}\n答案：{shown}"),
+        solution=Text(f"{numbered_steps(en)}\nAnswer: {shown}", f"{numbered_steps(zh)}\n答案：{shown}"),
         tolerance=decimals(digits),
     )
 
