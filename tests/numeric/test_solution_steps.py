@@ -40,7 +40,6 @@ NOT_NUMBERED_YET = frozenset(
         "stationary_point_type",
         "taylor_expansion",
         "vgg_shapes",
-        "view_permute_shape",
     }
 )
 _STEP = re.compile(r"^(\d+)\. ", re.MULTILINE)
