@@ -16,10 +16,6 @@ from quizforge.numeric.base import families
 NOT_NUMBERED_YET = frozenset(
     {
         "activation_derivative",
-        "adadelta_step",
-        "adagrad_step",
-        "adam_step",
-        "adamw_step",
         "alexnet_shapes",
         "backprop_relu_ce",
         "backprop_sigmoid_mse",
@@ -28,26 +24,14 @@ NOT_NUMBERED_YET = frozenset(
         "bottleneck_1x1_savings",
         "conv2d_forward",
         "cross_entropy_onehot",
-        "gd_lr_bound",
-        "gd_optimal_lr",
-        "gd_steps",
-        "init_variance",
         "lenet_shapes",
-        "linreg_gd_step",
         "matmul_shape",
         "mlp_forward",
         "module_param_count",
-        "rmsprop_step",
-        "sgd_momentum_step",
-        "sgd_nesterov_step",
-        "sgd_weight_decay_step",
-        "sigmoid_gradient_bound",
         "softmax_ce_gradient",
         "softmax_cross_entropy",
         "softmax_values",
         "vgg_shapes",
-        "view_permute_shape",
-        "weight_decay_step",
     }
 )
 _STEP = re.compile(r"^(\d+)\. ", re.MULTILINE)
