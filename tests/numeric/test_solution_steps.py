@@ -24,8 +24,6 @@ NOT_NUMBERED_YET = frozenset(
         "backprop_sigmoid_mse",
         "batchnorm_forward",
         "batchnorm_running_stats",
-        "bottleneck_1x1_savings",
-        "conv2d_forward",
         "cross_entropy_onehot",
         "definiteness_2x2",
         "directional_derivative",
