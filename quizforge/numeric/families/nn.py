@@ -565,16 +565,16 @@ def draw_mlp_forward(rng: np.random.Generator) -> Draft:
     cut = [i + 1 for i in range(hidden) if z1[i] < 0]
     cut_txt = ", ".join(f"z{sub(i)}" for i in cut)
     solution = Text(
-        "Hidden pre-activations z = W₁x + b₁:\n"
+        "1. Hidden pre-activations z = W₁x + b₁:\n"
         + "\n".join(z_lines)
-        + f"\nReLU keeps positives and zeroes negatives ({cut_txt} < 0): h = {fmt_vec(h)}.\n"
-        + "Output y = W₂h + b₂:\n"
+        + f"\n2. ReLU keeps positives and zeroes negatives ({cut_txt} < 0): h = {fmt_vec(h)}.\n"
+        + "3. Output y = W₂h + b₂:\n"
         + "\n".join(y_lines)
         + f"\nAnswer: {shown_y}",
-        "隐藏层预激活 z = W₁x + b₁：\n"
+        "1. 隐藏层预激活 z = W₁x + b₁：\n"
         + "\n".join(z_lines)
-        + f"\nReLU 保留正数、负数置 0（{cut_txt} < 0）：h = {fmt_vec(h)}。\n"
-        + "输出 y = W₂h + b₂：\n"
+        + f"\n2. ReLU 保留正数、负数置 0（{cut_txt} < 0）：h = {fmt_vec(h)}。\n"
+        + "3. 输出 y = W₂h + b₂：\n"
         + "\n".join(y_lines)
         + f"\n答案：{shown_y}",
     )
@@ -686,9 +686,10 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         f"用反向传播求 ∂L/∂{target_en}，保留 4 位小数。（{hint}。）",
     )
     chain = "Chain rule, from the loss back to the weight:"
-    body = "\n".join(steps)
+    body = "\n".join(f"{i}. {line}" for i, line in enumerate(steps, 1))
     body_zh = "\n".join(
-        line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。" for line in steps
+        f"{i}. " + line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。"
+        for i, line in enumerate(steps, 1)
     )
     solution = Text(
         f"{chain}\n{body}\nAnswer: {fmt_fixed(grad, 4)}",
@@ -794,8 +795,8 @@ def draw_backprop_relu_ce(rng: np.random.Generator) -> Draft:
             f"{fmt_factor(back)}·{gate}·{fmt_factor(x[col])} ≈ {fmt(grad)}。"
         )
     solution = Text(
-        "\n".join(en) + f"\nAnswer: {fmt(grad, 4)}",
-        "\n".join(zh) + f"\n答案：{fmt(grad, 4)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer: {fmt(grad, 4)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：{fmt(grad, 4)}",
     )
     return Draft(
         params={
@@ -943,16 +944,17 @@ def draw_batchnorm_forward(rng: np.random.Generator) -> Draft:
         en.append(f"{s_en}; √σ² = {fmt(sd)}.")
         zh.append(f"{s_zh}；√σ² = {fmt(sd)}。")
         en.append(
-            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}; "
+            f"{lab_en}x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}; "
             f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}."
         )
         zh.append(
-            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}；"
+            f"{lab_zh}x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}；"
             f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}。"
         )
+    # Numbered: 1 the rule, then per column its statistics (2, 4) and its normalised output (3, 5).
     solution = Text(
-        "\n".join(en) + f"\nAnswer:\n{fmt_rows(out, 3)}",
-        "\n".join(zh) + f"\n答案：\n{fmt_rows(out, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer:\n{fmt_rows(out, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：\n{fmt_rows(out, 3)}",
     )
     return Draft(
         params={"x": x.tolist(), "gamma": gamma, "beta": beta, "eps": eps},
@@ -990,14 +992,14 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         unbiased = var * n / (n - 1)
         lab_en = f"Batch {i + 1}: " if n_steps > 1 else ""
         lab_zh = f"第 {i + 1} 个批次：" if n_steps > 1 else ""
+        en.append(f"{lab_en}{s_en}; unbiased variance σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}.")
         en.append(
-            f"{lab_en}{s_en}; unbiased variance σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}.\n"
-            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}; "
+            f"{lab_en}running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}; "
             f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}."
         )
+        zh.append(f"{lab_zh}{s_zh}；无偏方差 σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}。")
         zh.append(
-            f"{lab_zh}{s_zh}；无偏方差 σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}。\n"
-            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}；"
+            f"{lab_zh}running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}；"
             f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}。"
         )
         rm, rv = res.running_mean, res.running_var
@@ -1014,13 +1016,20 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         f"训练模式下依次输入以下单特征批次：\n{shown_zh}\n之后 (running_mean, running_var) 是多少？保留 3 位小数。"
         f"{VECTOR_HINT.zh}",
     )
-    solution = Text(
+    # Numbered: 1 the rule, then per batch its statistics (2, 4) and the running update (3, 5).
+    en.insert(
+        0,
         "Each training step: running = (1 − momentum)·running + momentum·batch statistic. The batch is normalised "
-        "with the biased variance, but running_var is updated with the unbiased one (× N/(N − 1)).\n"
-        + "\n".join(en)
-        + f"\nAnswer: {fmt_vec(answer, 3)}",
+        "with the biased variance, but running_var is updated with the unbiased one (× N/(N − 1)).",
+    )
+    zh.insert(
+        0,
         "每个训练步：running = (1 − momentum)·running + momentum·本批统计量。归一化本批数据用的是有偏方差，"
-        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。\n" + "\n".join(zh) + f"\n答案：{fmt_vec(answer, 3)}",
+        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。",
+    )
+    solution = Text(
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer: {fmt_vec(answer, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：{fmt_vec(answer, 3)}",
     )
     return Draft(
         params={
@@ -1525,7 +1534,7 @@ def _bn_unbiased(q: Params) -> Answer:
 @mistake(
     "batchnorm_forward",
     "divided-by-variance",
-    step=2,
+    step=3,
     text=Text("You divided by σ² instead of √(σ² + ε).", "你除以了 σ²，应当除以 √(σ² + ε)。"),
     applies=lambda q: bool(np.any(np.asarray(q["x"], dtype=np.float64).var(axis=0) != 1)),
 )
@@ -1561,7 +1570,7 @@ def _running(q: Params, *, biased: bool = False, swapped: bool = False) -> Answe
 @mistake(
     "batchnorm_running_stats",
     "biased-running-var",
-    step=1,
+    step=2,
     text=Text(
         "You updated running_var with the biased variance; PyTorch uses the unbiased one (× N/(N − 1)).",
         "你用有偏方差更新了 running_var；PyTorch 用无偏方差（乘以 N/(N − 1)）。",
@@ -1574,7 +1583,7 @@ def _running_biased(q: Params) -> Answer:
 @mistake(
     "batchnorm_running_stats",
     "momentum-reversed",
-    step=1,
+    step=3,
     text=Text(
         "You weighted the old value by momentum; PyTorch keeps (1 − momentum) of it: "
         "running ← (1 − m)·running + m·batch.",
