@@ -1,8 +1,7 @@
 """Numbered solution steps: "step N of the solution" in a mistake's sentence points at a real line.
 
-Every family whose worked solution is numbered ("1. …", "2. …") must number the step each of its
-mistakes names, on every level, in both languages. The families below do not number their
-solutions yet (issue 17, item 5: not finished); the list may only shrink.
+Every family numbers its worked solution ("1. …", "2. …") the same way in both languages, and the step
+each of its mistakes names is one of those lines, on every level.
 """
 
 from __future__ import annotations
@@ -13,27 +12,6 @@ import pytest
 
 from quizforge.numeric.base import families
 
-NOT_NUMBERED_YET = frozenset(
-    {
-        "activation_derivative",
-        "alexnet_shapes",
-        "backprop_relu_ce",
-        "backprop_sigmoid_mse",
-        "batchnorm_forward",
-        "batchnorm_running_stats",
-        "bottleneck_1x1_savings",
-        "conv2d_forward",
-        "cross_entropy_onehot",
-        "lenet_shapes",
-        "matmul_shape",
-        "mlp_forward",
-        "module_param_count",
-        "softmax_ce_gradient",
-        "softmax_cross_entropy",
-        "softmax_values",
-        "vgg_shapes",
-    }
-)
 _STEP = re.compile(r"^(\d+)\. ", re.MULTILINE)
 SEEDS = range(12)
 
@@ -45,31 +23,12 @@ def _steps(text: str) -> set[int]:
 @pytest.mark.parametrize("name", sorted(families()))
 def test_the_step_a_mistake_names_is_a_numbered_line_of_the_solution(name: str) -> None:
     fam = families()[name]
-    if name in NOT_NUMBERED_YET:
-        pytest.skip("solution not numbered yet")
     for level in range(1, fam.levels + 1):
         for seed in SEEDS:
             inst = fam.generate(seed, level)
-            for lang in ("en", "zh"):
-                steps = _steps(inst.solution.get(lang))
-                assert steps and min(steps) == 1, (name, level, seed, lang)
-                assert steps == set(range(1, max(steps) + 1)), (name, level, seed, lang, sorted(steps))
-                for m in fam.mistakes:
-                    assert m.step in steps, (name, m.id, m.step, level, seed, lang)
-
-
-def test_the_list_of_unnumbered_families_only_shrinks() -> None:
-    """A family numbered since stays numbered: drop it from the list (the test above then checks it)."""
-    names = families()
-    assert set(names) >= NOT_NUMBERED_YET
-    numbered_now = {
-        n
-        for n in NOT_NUMBERED_YET
-        if all(
-            _steps(names[n].generate(seed, level).solution.get(lang))
-            for level in range(1, names[n].levels + 1)
-            for seed in SEEDS
-            for lang in ("en", "zh")
-        )
-    }
-    assert not numbered_now, f"numbered now, take them off NOT_NUMBERED_YET: {sorted(numbered_now)}"
+            steps = _steps(inst.solution.en)
+            assert steps and min(steps) == 1, (name, level, seed)
+            assert steps == set(range(1, max(steps) + 1)), (name, level, seed, sorted(steps))
+            assert _steps(inst.solution.zh) == steps, (name, level, seed, "zh numbers its steps differently")
+            for m in fam.mistakes:
+                assert m.step in steps, (name, m.id, m.step, level, seed)

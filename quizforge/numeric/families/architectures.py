@@ -359,8 +359,8 @@ def draw_lenet_shapes(rng: np.random.Generator) -> Draft:
         f"的灰度图：\n{arch_zh}。\n{q_zh}",
     )
     solution = Text(
-        f"Layer by layer from 1×{size}×{size} (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
-        f"从 1×{size}×{size} 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
+        f"1. Layer by layer from 1×{size}×{size} (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
+        f"1. 从 1×{size}×{size} 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
     )
     return Draft(
         params={"input_size": size, "c1_padding": pad, "layer": name, "ask": ask},
@@ -436,8 +436,8 @@ def draw_alexnet_shapes(rng: np.random.Generator) -> Draft:
         f"{arch_zh}。\n{q_zh}",
     )
     solution = Text(
-        "Layer by layer from 3×227×227 (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
-        "从 3×227×227 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
+        "1. Layer by layer from 3×227×227 (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
+        "1. 从 3×227×227 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
     )
     return Draft(
         params={"input_size": 227, "layer": name, "ask": ask},
@@ -509,13 +509,13 @@ def draw_vgg_shapes(rng: np.random.Generator) -> Draft:
     )
     rest_zh = rest_en
     solution = Text(
-        f"A 3×3 conv with padding 1 keeps the size: ⌊({h} + 2 − 3)/1⌋ + 1 = {h}; the channels become {c_out}.\n"
-        f"The 2×2/2 max-pool halves it: {size_text}. Shape {fmt_shape(shape)}.\n"
-        f"Parameters: (3·3·{c_in} + 1)·{c_out}{rest_en} = {fmt_int(params)} (the pool has none).\n"
+        f"1. A 3×3 conv with padding 1 keeps the size: ⌊({h} + 2 − 3)/1⌋ + 1 = {h}; the channels become {c_out}.\n"
+        f"2. The 2×2/2 max-pool halves it: {size_text}. Shape {fmt_shape(shape)}.\n"
+        f"3. Parameters: (3·3·{c_in} + 1)·{c_out}{rest_en} = {fmt_int(params)} (the pool has none).\n"
         f"Answer: {fmt_shape(shape) if ask == 'shape' else fmt_int(params)}.",
-        f"3×3 卷积加填充 1 不改变尺寸：⌊({h} + 2 − 3)/1⌋ + 1 = {h}；通道数变为 {c_out}。\n"
-        f"2×2、步长 2 的最大池化把尺寸减半：{size_text}。形状为 {fmt_shape(shape)}。\n"
-        f"参数量：(3·3·{c_in} + 1)·{c_out}{rest_zh} = {fmt_int(params)}（池化层没有参数）。\n"
+        f"1. 3×3 卷积加填充 1 不改变尺寸：⌊({h} + 2 − 3)/1⌋ + 1 = {h}；通道数变为 {c_out}。\n"
+        f"2. 2×2、步长 2 的最大池化把尺寸减半：{size_text}。形状为 {fmt_shape(shape)}。\n"
+        f"3. 参数量：(3·3·{c_in} + 1)·{c_out}{rest_zh} = {fmt_int(params)}（池化层没有参数）。\n"
         f"答案：{fmt_shape(shape) if ask == 'shape' else fmt_int(params)}。",
     )
     return Draft(
@@ -610,8 +610,8 @@ def draw_module_param_count(rng: np.random.Generator) -> Draft:
         f"model = {code}\nWhat does sum(p.numel() for p in model.parameters()) return?",
         f"model = {code}\nsum(p.numel() for p in model.parameters()) 的结果是多少？",
     )
-    en = ["Count each layer (Linear: in·out + out; Conv2d: k·k·in·out + out; one bias per output):"]
-    zh = ["逐层计算（Linear：in·out + out；Conv2d：k·k·in·out + out；每个输出一个偏置）："]
+    en = ["1. Count each layer (Linear: in·out + out; Conv2d: k·k·in·out + out; one bias per output):"]
+    zh = ["1. 逐层计算（Linear：in·out + out；Conv2d：k·k·in·out + out；每个输出一个偏置）："]
     for layer, _n, text_en, text_zh in counted:
         if layer["type"] in ("Linear", "Conv2d"):
             en.append(f"  {module_code(layer)}: {text_en}")
@@ -620,8 +620,8 @@ def draw_module_param_count(rng: np.random.Generator) -> Draft:
     en.append(f"  {free} {'have' if ' and ' in free else 'has'} no parameters.")
     zh.append(f"  {free.replace(' and ', ' 和 ')} 没有参数。")
     terms = " + ".join(fmt_int(n) for _, n, _, _ in counted if n)
-    en.append(f"Total: {terms} = {fmt_int(total)}.")
-    zh.append(f"合计：{terms} = {fmt_int(total)}。")
+    en.append(f"2. Total: {terms} = {fmt_int(total)}.")
+    zh.append(f"2. 合计：{terms} = {fmt_int(total)}。")
     return Draft(
         params={"layers": layers},
         prompt=prompt,
@@ -816,7 +816,7 @@ def draw_matmul_shape(rng: np.random.Generator) -> Draft:
         answer=answer,
         answer_kind=AnswerKind.CHOICE,
         tolerance=Tolerance.exact(),
-        solution=Text(f"{rule_en}\n{why_en}", f"{rule_zh}\n{why_zh}"),
+        solution=Text(f"1. {rule_en}\n2. {why_en}", f"1. {rule_zh}\n2. {why_zh}"),
         choices=choices,
     )
 

@@ -257,8 +257,8 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
 
     xp = np.pad(x, ((0, 0), (p, p), (p, p)))
     size_text, _ = size_formula(n, k, p, s)
-    en: list[str] = [f"Output size: ⌊(n + 2p − k)/s⌋ + 1 = {size_text}, so the output is {o}×{o}."]
-    zh: list[str] = [f"输出尺寸：⌊(n + 2p − k)/s⌋ + 1 = {size_text}，所以输出为 {o}×{o}。"]
+    en: list[str] = [f"1. Output size: ⌊(n + 2p − k)/s⌋ + 1 = {size_text}, so the output is {o}×{o}."]
+    zh: list[str] = [f"1. 输出尺寸：⌊(n + 2p − k)/s⌋ + 1 = {size_text}，所以输出为 {o}×{o}。"]
     if p:
         for ci in range(c):
             label_en = f" (channel {ci + 1})" if multi else ""
@@ -266,11 +266,12 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
             en.append(f"Input after zero padding p = {p}{label_en}:\n{fmt_grid(xp[ci])}")
             zh.append(f"补零填充 p = {p} 后的输入{label_zh}：\n{fmt_grid(xp[ci])}")
     en.append(
-        "Each output = Σ (window ⊙ kernel) + b, the window moving by the stride "
+        "2. Each output = Σ (window ⊙ kernel) + b, the window moving by the stride "
         "(rows and columns counted from 1" + (", in the padded input)." if p else ").")
     )
     zh.append(
-        "每个输出 = Σ（窗口 ⊙ 卷积核）+ b，窗口按步长滑动（行列从 1 开始计" + ("，指补零后的输入）。" if p else "）。")
+        "2. 每个输出 = Σ（窗口 ⊙ 卷积核）+ b，窗口按步长滑动（行列从 1 开始计"
+        + ("，指补零后的输入）。" if p else "）。")
     )
     for i in range(o):
         for j in range(o):
@@ -302,8 +303,8 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
                     f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: Σ = {sum_txt}; + {fmt_factor(b)} = {val}"
                 )
                 zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：乘积之和 = {sum_txt}；加偏置得 {val}")
-    en.append(f"Output:\n{fmt_grid(answer)}")
-    zh.append(f"输出：\n{fmt_grid(answer)}")
+    en.append(f"3. Output:\n{fmt_grid(answer)}")
+    zh.append(f"3. 输出：\n{fmt_grid(answer)}")
     return Draft(
         params={"input": params_input, "kernel": params_kernel, "bias": b, "stride": s, "padding": p},
         prompt=prompt,
@@ -803,21 +804,30 @@ def draw_bottleneck_1x1_savings(rng: np.random.Generator) -> Draft:
         f"只计乘加运算（MAC），忽略偏置。{q_zh}以百万（M = 10⁶）为单位，保留 1 位小数。",
     )
     ratio = direct / bottleneck
-    solution = Text(
-        f"A conv's MACs = H·W (output positions) · c_out · k·k·c_in (one dot product each).\n"
-        f"Direct {k}×{k}: {h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M.\n"
+    # Step 2 is the count the question asks for (the step a named mistake breaks), step 3 the other one.
+    direct_en = f"Direct {k}×{k}: {h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M."
+    direct_zh = f"直接做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M。"
+    bottleneck_en = (
         f"With the bottleneck:\n"
         f"  1×1 reduction: {h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
         f"  {k}×{k} on {c_mid} channels: {h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
-        f"  total {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M.\n"
-        f"The bottleneck is about {ratio:.1f}× cheaper. Answer: {millions(exact):.1f}.",
-        f"卷积的乘加运算量 = H·W（输出位置数）· c_out · k·k·c_in（每个位置一次点积）。\n"
-        f"直接做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M。\n"
+        f"  total {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M."
+    )
+    bottleneck_zh = (
         f"加 1×1 降维：\n"
         f"  1×1 降维：{h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
         f"  在 {c_mid} 个通道上做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
-        f"  合计 {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M。\n"
-        f"降维后计算量约为原来的 1/{ratio:.1f}。答案：{millions(exact):.1f}。",
+        f"  合计 {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M。"
+    )
+    asked_en, other_en = (direct_en, bottleneck_en) if ask == "direct" else (bottleneck_en, direct_en)
+    asked_zh, other_zh = (direct_zh, bottleneck_zh) if ask == "direct" else (bottleneck_zh, direct_zh)
+    solution = Text(
+        f"1. A conv's MACs = H·W (output positions) · c_out · k·k·c_in (one dot product each).\n"
+        f"2. {asked_en}\n3. {other_en}\n"
+        f"4. The bottleneck is about {ratio:.1f}× cheaper. Answer: {millions(exact):.1f}.",
+        f"1. 卷积的乘加运算量 = H·W（输出位置数）· c_out · k·k·c_in（每个位置一次点积）。\n"
+        f"2. {asked_zh}\n3. {other_zh}\n"
+        f"4. 降维后计算量约为原来的 1/{ratio:.1f}。答案：{millions(exact):.1f}。",
     )
     return Draft(
         params={"h": h, "w": h, "c_in": c_in, "c_mid": c_mid, "c_out": c_out, "k": k, "ask": ask},
