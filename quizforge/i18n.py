@@ -112,6 +112,7 @@ _TEXTS: dict[str, Text] = {
     "quiz.no_misses": Text("No misses. Well done!", "全部答对，做得好！"),
     "quiz.study_misses": Text("Study the misses", "复习错题"),
     "quiz.area": Text("Area", "领域"),
+    "quiz.area_option": Text("Area: {prefix}.*", "领域：{prefix}.*"),
     "quiz.any_difficulty": Text("Any difficulty", "任意难度"),
     "quiz.count": Text("Number of questions", "题目数量"),
     "quiz.count_range": Text("Give a number of questions from 1 to 200.", "题目数量应为 1 到 200。"),
@@ -449,20 +450,25 @@ _TEXTS: dict[str, Text] = {
     "action.plan": Text("Plan", "计划"),
     "settings.plan": Text("Interview plan…", "面试计划…"),
     "plan.error.bad_date": Text(
-        "--date {value}: not a date (use YYYY-MM-DD)", "--date {value}：不是日期（格式 YYYY-MM-DD）"
+        "{field} {value}: not a date (use YYYY-MM-DD)", "{field} {value}：不是日期（格式 YYYY-MM-DD）"
     ),
     "plan.error.past_date": Text(
-        "--date {value}: the interview must be after today ({today})", "--date {value}：面试日期必须晚于今天（{today}）"
+        "{field} {value}: the interview must be after today ({today})",
+        "{field} {value}：面试日期必须晚于今天（{today}）",
     ),
     "plan.error.unknown_area": Text(
-        "--areas {value}: no such area (areas: {known})", "--areas {value}：没有这个领域（可选：{known}）"
+        "{field} {value}: no such area (areas: {known})", "{field} {value}：没有这个领域（可选：{known}）"
     ),
     "plan.error.minutes": Text(
-        "--minutes-per-day {value}: must be from {lo} to {hi}", "--minutes-per-day {value}：必须在 {lo} 到 {hi} 之间"
+        "{field} {value}: must be from {lo} to {hi}", "{field} {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.retention": Text(
-        "--retention {value}: must be from {lo} to {hi}", "--retention {value}：必须在 {lo} 到 {hi} 之间"
+        "{field} {value}: must be from {lo} to {hi}", "{field} {value}：必须在 {lo} 到 {hi} 之间"
     ),
+    "plan.field.date": Text("Interview date", "面试日期"),
+    "plan.field.areas": Text("Areas", "领域"),
+    "plan.field.minutes": Text("Minutes a day", "每天分钟数"),
+    "plan.field.retention": Text("Target recall", "目标记忆率"),
     "plan.error.not_number": Text("{field}: '{value}' is not a number", "{field}：'{value}' 不是数字"),
     "plan.error.show_or_clear": Text(
         "plan: give --date YYYY-MM-DD, or --show, or --clear", "plan：请给出 --date YYYY-MM-DD，或 --show，或 --clear"

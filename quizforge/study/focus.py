@@ -15,6 +15,7 @@ from datetime import datetime
 
 from quizforge.bank import Bank
 from quizforge.bank.schema import in_topics
+from quizforge.i18n import t
 from quizforge.store import Settings, Store
 
 WEAKEST_TOPICS = 3  # how many topics "my weakest topics" studies
@@ -56,6 +57,16 @@ class Focus:
             elif bank is None or any(in_topics(t, [token]) for t in bank.topics):
                 topics.append(token)
         return cls(tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(kinds)), weakest)
+
+
+def area_prefixes(bank: Bank) -> list[str]:
+    """The areas as ``--topic`` names them: each topic id's first part, in catalogue order."""
+    return list(dict.fromkeys(tid.split(".", 1)[0] for tid in bank.topics))
+
+
+def area_label(prefix: str, lang: str) -> str:
+    """An area as a topic selector lists it ("Area: cnn.*")."""
+    return t("quiz.area_option", lang, prefix=prefix)
 
 
 def weakest_topics(
@@ -117,8 +128,6 @@ def resolve(focus: Focus, store: Store, bank: Bank, settings: Settings, now: dat
 
 def describe(focus: Focus, bank: Bank, lang: str) -> str:
     """The focus in words: ``Pooling, cnn.* · generated, numeric · weakest topics``."""
-    from quizforge.i18n import t
-
     if focus.everything:
         return t("focus.everything", lang)
     sep = t("list.separator", lang)

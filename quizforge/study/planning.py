@@ -5,7 +5,7 @@ what the plan asks of today (the dashboard's panel and the study queue). The ari
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -47,10 +47,27 @@ def known_areas(bank: Bank) -> list[str]:
     return list(dict.fromkeys(area_of(q.topic) for q in bank))
 
 
+# how an error names each field on the command line; the dialog names them by its labels
+CLI_FIELDS: Mapping[str, str] = {
+    "date": "--date",
+    "areas": "--areas",
+    "minutes": "--minutes-per-day",
+    "retention": "--retention",
+}
+
+
 def check_request(
-    bank: Bank, when: str, areas: Sequence[str], minutes: int, retention: float, today: date, lang: str = "en"
+    bank: Bank,
+    when: str,
+    areas: Sequence[str],
+    minutes: int,
+    retention: float,
+    today: date,
+    lang: str = "en",
+    fields: Mapping[str, str] = CLI_FIELDS,
 ) -> Plan:
-    """A plan from what the user typed (the CLI's flags or the dialog's fields).
+    """A plan from what the user typed (the CLI's flags or the dialog's fields; ``fields`` names them in
+    an error).
 
     Raises:
         PlanError: one line naming the first bad field (a bad or past date, an unknown area, minutes
@@ -59,20 +76,24 @@ def check_request(
     try:
         day = date.fromisoformat(when.strip())
     except ValueError:
-        raise PlanError(t("plan.error.bad_date", lang, value=when)) from None
+        raise PlanError(t("plan.error.bad_date", lang, field=fields["date"], value=when)) from None
     if day <= today:
-        raise PlanError(t("plan.error.past_date", lang, value=day.isoformat(), today=today.isoformat()))
+        raise PlanError(
+            t("plan.error.past_date", lang, field=fields["date"], value=day.isoformat(), today=today.isoformat())
+        )
     names = [a.strip() for a in areas if a.strip()]
     topics = {q.topic for q in bank}
     for a in names:
         if not any(in_area(tp, [a]) for tp in topics):
-            raise PlanError(t("plan.error.unknown_area", lang, value=a, known=", ".join(known_areas(bank))))
+            raise PlanError(
+                t("plan.error.unknown_area", lang, field=fields["areas"], value=a, known=", ".join(known_areas(bank)))
+            )
     lo, hi = MINUTES_RANGE
     if not lo <= minutes <= hi:
-        raise PlanError(t("plan.error.minutes", lang, value=minutes, lo=lo, hi=hi))
+        raise PlanError(t("plan.error.minutes", lang, field=fields["minutes"], value=minutes, lo=lo, hi=hi))
     rlo, rhi = RETENTION_RANGE
     if not rlo <= retention <= rhi:
-        raise PlanError(t("plan.error.retention", lang, value=retention, lo=rlo, hi=rhi))
+        raise PlanError(t("plan.error.retention", lang, field=fields["retention"], value=retention, lo=rlo, hi=rhi))
     return Plan(date=day, areas=tuple(dict.fromkeys(names)), minutes_per_day=minutes, retention=retention)
 
 

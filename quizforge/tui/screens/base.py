@@ -28,6 +28,7 @@ class AppScreen(Screen[ResultT], Generic[ResultT]):
 
         save_attempt(self.qf.store, event.card_id, event.drill, event.source, event.verdict, event.hints, self.qf.now())
 
+
 async def recompose_in(screen: Screen[Any], lang: str) -> None:
     """Draw again, in ``lang``, a screen that builds all its text in ``compose`` (a dialog, a form),
     keeping what the user typed or chose and where the focus was."""

@@ -16,13 +16,8 @@ from textual.widgets import Button, Checkbox, Label, SelectionList, Static
 
 from quizforge.bank import Bank, Kind
 from quizforge.i18n import t
-from quizforge.study.focus import Focus, describe
+from quizforge.study.focus import Focus, area_label, area_prefixes, describe
 from quizforge.text import Lang
-
-
-def area_prefixes(bank: Bank) -> list[str]:
-    """The areas as ``--topic`` names them: each topic id's first part, in catalogue order."""
-    return list(dict.fromkeys(tid.split(".", 1)[0] for tid in bank.topics))
 
 
 class FocusDialog(ModalScreen[Focus | None]):
@@ -42,10 +37,9 @@ class FocusDialog(ModalScreen[Focus | None]):
 
     def compose(self) -> ComposeResult:
         lang, bank, current = self.lang, self.bank, self.current
-        area = t("quiz.area", lang)
         topics: list[tuple[str, str, bool]] = []
         for prefix in area_prefixes(bank):
-            topics.append((f"{area}: {prefix}.*", prefix, prefix in current.topics))
+            topics.append((area_label(prefix, lang), prefix, prefix in current.topics))
             for tid in bank.topics:
                 if tid.split(".", 1)[0] == prefix:
                     topics.append((f"  {bank.topic_name(tid, lang)}", tid, tid in current.topics))

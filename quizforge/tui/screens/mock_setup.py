@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from quizforge.bank.schema import Bank
 from quizforge.i18n import t
 from quizforge.store import Settings
+from quizforge.study.focus import area_label, area_prefixes
 from quizforge.text import Lang
 
 if TYPE_CHECKING:
@@ -53,11 +54,8 @@ class MockChoice:
 
 def topic_options(bank: Bank, lang: str) -> list[tuple[str, str]]:
     """The topic selector's options: my weakest, every area, every topic (label, value)."""
-    areas: dict[str, str] = {}
-    for tid, topic in bank.topics.items():
-        areas.setdefault(tid.split(".")[0], topic.area)
     options = [(t("mock_setup.weakest", lang), WEAKEST)]
-    options += [(f"{t('quiz.area', lang)}: {prefix}.*", prefix) for prefix in areas]
+    options += [(area_label(prefix, lang), prefix) for prefix in area_prefixes(bank)]
     options += [(f"{tid} · {bank.topic_name(tid, lang)}", tid) for tid in bank.topics]
     return options
 

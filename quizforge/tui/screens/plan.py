@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 from quizforge.bank.schema import Bank
 from quizforge.i18n import t
 from quizforge.study.planner import DEFAULT_MINUTES, DEFAULT_RETENTION, Plan
-from quizforge.study.planning import PlanError, check_request, known_areas
+from quizforge.study.planning import CLI_FIELDS, PlanError, check_request, known_areas
 from quizforge.text import Lang
 
 if TYPE_CHECKING:
@@ -92,8 +92,16 @@ class PlanDialog(ModalScreen[PlanRequest | None]):
         except ValueError:
             return t("plan.error.not_number", lang, field=t("plan.dialog.retention", lang), value=retention_text)
         try:
+            fields = {name: t(f"plan.field.{name}", lang) for name in CLI_FIELDS}
             return check_request(
-                self.bank, self._value("date"), self._value("areas").split(","), minutes, retention, self.today, lang
+                self.bank,
+                self._value("date"),
+                self._value("areas").split(","),
+                minutes,
+                retention,
+                self.today,
+                lang,
+                fields,
             )
         except PlanError as exc:
             return str(exc)

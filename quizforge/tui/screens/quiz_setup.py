@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from quizforge.bank.schema import Bank
 from quizforge.i18n import t
+from quizforge.study.focus import area_label, area_prefixes
 from quizforge.text import Lang
 
 
@@ -36,10 +37,7 @@ class QuizSetupScreen(ModalScreen[QuizChoice | None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        areas: dict[str, str] = {}
-        for tid, topic in self.bank.topics.items():
-            areas.setdefault(tid.split(".")[0], topic.area)
-        options = [(f"{t('quiz.area', lang)}: {prefix}.*", prefix) for prefix in areas]
+        options = [(area_label(prefix, lang), prefix) for prefix in area_prefixes(self.bank)]
         options += [(f"{tid} · {self.bank.topic_name(tid, lang)}", tid) for tid in self.bank.topics]
         with Vertical(id="confirm-box"):
             yield Static(t("action.quiz", lang), classes="title")
