@@ -6,9 +6,15 @@ sampled: every k-th mutant in mutmut's (stable) order, so a run fits a 2-core ma
 written with their diffs to ``benchmarks/.work/mutation/NAME/survivors.md`` for a person to sort into
 equivalent / message-only / real; the sorted result is kept by hand in ``benchmarks/RESULTS-mutation.md``.
 
+A target may also be limited to some functions (``functions``: the judge's comparison, not its process
+handling, whose tests start child processes). A target whose module does not exist yet is skipped with a
+note. ``--again`` keeps a target's previous run and re-runs only the mutants that were not killed, with the
+current tests (a killed mutant stays killed when tests are added): the way to check new gap tests cheaply.
+
 Usage:
     python benchmarks/mutation.py                 # every target
     python benchmarks/mutation.py grading.verdict store.repository
+    python benchmarks/mutation.py --again grading.preview
     python benchmarks/mutation.py --list
 """
 
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +40,15 @@ class Target:
     tests: tuple[str, ...]  # the test files or folders that own it
     every: int = 1  # run every k-th mutant (1 = all)
     marks: str = ""  # a pytest -m expression limiting the tests (the store's slow tests take minutes per mutant)
+    functions: tuple[str, ...] = ()  # mutate only these functions/methods ("compare", "Verdict.text"); () = all
+
+    def wants(self, key: str) -> bool:
+        """Whether the mutant ``key`` (``pkg.mod.x_fn__mutmut_3``, ``pkg.mod.xǁClassǁfn__mutmut_3``) is in scope."""
+        if not self.functions:
+            return True
+        name = key.rpartition(".")[2].rpartition("__mutmut_")[0]
+        name = name[1:].strip("ǁ").replace("ǁ", ".") if name.startswith("xǁ") else name.removeprefix("x_")
+        return name in self.functions
 
 
 TARGETS: dict[str, Target] = {
@@ -49,6 +65,33 @@ TARGETS: dict[str, Target] = {
     "numeric.ops": Target(
         "quizforge/numeric/ops.py", ("tests/numeric/test_ops.py", "tests/numeric/test_ops_torch_gaps.py"), every=3
     ),
+    # the verdict and comparison logic, in this process; the child's process handling is tested by starting
+    # children (tests/drills/test_judge.py, tests/faults/), seconds per mutant, and is not mutated here
+    "drills.judge": Target(
+        "quizforge/drills/judge.py",
+        ("tests/drills/",),
+        marks="not slow",
+        functions=(
+            "Verdict.text",
+            "Verdict.to_json",
+            "case_rng",
+            "_fmt",
+            "describe",
+            "compare",
+            "_failure",
+            "make_cases",
+            "judge_in_process",
+            "Judge.judge",
+        ),
+    ),
+    # the event replay through a shared folder: what is sent, what is read, torn lines, the state kept;
+    # the last-writer-wins merge itself is store/repository.py's `merge` (target store.repository)
+    "study.sync": Target(
+        "quizforge/study/sync.py",
+        ("tests/study/test_sync_gaps.py", "tests/store/test_events.py", "tests/store/test_sync_lines.py"),
+        marks="not slow",
+    ),
+    "study.planner": Target("quizforge/study/planner.py", ("tests/study/",), marks="not slow"),
 }
 
 STATUS_KILLED = {"killed", "timeout", "segfault"}
@@ -73,14 +116,28 @@ def prepare(name: str, target: Target) -> Path:
         'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
         f' "--hypothesis-profile=mutation"{marks}]\n'
         'also_copy = ["question_bank/"]\n'
+        # mutmut's default CPU limit, (estimate + 1 s) × 15 × 2, lets an endless loop hold one of the 2 cores
+        # for minutes; 3 instead of 15 still leaves a survivor's full test run ~6× its clean time
+        "timeout_multiplier = 3.0\n"
     )
     (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8") + config)
     return work
 
 
+MEMORY_BYTES = 3 << 30  # address space of mutmut and its test processes (torch needs ~0.7 GiB)
+
+
+def _limit_memory() -> None:  # in the mutmut process before exec; its forked test runs inherit it
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
 def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run mutmut in ``work``. A mutant that loops while appending to a list (``i = j`` → ``i = i``) would grow
+    by gigabytes until its CPU-time limit; under the address-space limit it fails at once and counts as killed."""
     exe = Path(sys.executable).with_name("mutmut")
-    return subprocess.run([str(exe), *args], cwd=work, capture_output=True, text=True)
+    return subprocess.run([str(exe), *args], cwd=work, capture_output=True, text=True, preexec_fn=_limit_memory)
 
 
 def mutant_names(work: Path, target: Target) -> list[str]:
@@ -102,38 +159,80 @@ def statuses(work: Path) -> dict[str, str]:
     return result
 
 
-def run_target(name: str, target: Target, max_children: int) -> dict[str, object]:
+_STRING = re.compile(r"""[rRbBfFuU]{0,2}("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+
+
+def strings_only(diff: str) -> bool:
+    """Whether a mutant's diff changes nothing but the text inside string literals (a first sort, checked by hand:
+    a string compared with input is behaviour, a string shown to a person is a message)."""
+    lines = diff.splitlines()
+    old = [ln[1:] for ln in lines if ln.startswith("-") and not ln.startswith("---")]
+    new = [ln[1:] for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
+
+    def blank(text: list[str]) -> list[str]:
+        return [_STRING.sub('""', ln).strip() for ln in text]
+
+    return bool(old) and old != new and blank(old) == blank(new)
+
+
+def refresh_tests(work: Path) -> None:
+    """Copy the current tests over a kept run (and over mutmut's own copy it runs them from)."""
+    ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", "*.pyc")
+    for dest in (work / "tests", work / "mutants" / "tests"):
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(ROOT / "tests", dest, ignore=ignore)
+
+
+def run_target(name: str, target: Target, max_children: int, again: bool = False) -> dict[str, object]:
     start = time.monotonic()
-    work = prepare(name, target)
-    names = mutant_names(work, target)
-    chosen = names[:: target.every]
-    if target.every == 1:
+    work = WORK / name
+    previous = work / "result.json"
+    if again and previous.exists():
+        refresh_tests(work)
+        before = json.loads(previous.read_text(encoding="utf-8"))
+        names = mutant_names(work, target)
+        chosen = [k for k in names[:: target.every] if target.wants(k)]
+        rerun = [k for k in chosen if k in set(before["survivors"]) or k in set(before.get("not_killed", []))]
+    else:
+        work = prepare(name, target)
+        names = mutant_names(work, target)
+        chosen = [k for k in names[:: target.every] if target.wants(k)]
+        rerun = chosen
+    if rerun == names:
         mutmut(work, "run", "--max-children", str(max_children))
     else:
-        for i in range(0, len(chosen), 200):  # keep the command line short
-            mutmut(work, "run", "--max-children", str(max_children), *chosen[i : i + 200])
-    status = {k: v for k, v in statuses(work).items() if k in set(chosen)}
+        for i in range(0, len(rerun), 200):  # keep the command line short
+            mutmut(work, "run", "--max-children", str(max_children), *rerun[i : i + 200])
+    wanted = set(chosen)
+    status = {k: v for k, v in statuses(work).items() if k in wanted}
     killed = sum(1 for v in status.values() if v in STATUS_KILLED)
     survived = sorted(k for k, v in status.items() if v == "survived")
     other = sorted(f"{k}: {v}" for k, v in status.items() if v not in STATUS_KILLED and v != "survived")
     with (work / "survivors.md").open("w", encoding="utf-8") as fh:
         fh.write(f"# {name}: {len(survived)} survivors of {len(status)} mutants\n\n")
         for key in survived:
-            fh.write(mutmut(work, "show", key).stdout + "\n")
+            diff = mutmut(work, "show", key).stdout
+            hint = " — [changes a string literal only: message-only or equivalent?]" if strings_only(diff) else ""
+            fh.write(f"## {key}{hint}\n\n{diff}\n")
         if other:
             fh.write("## not run or unclear\n\n" + "\n".join(other) + "\n")
-    return {
+    result: dict[str, object] = {
         "target": name,
         "module": target.module,
         "mutants": len(names),
         "run": len(status),
+        "rerun": len(rerun),
         "killed": killed,
         "survived": len(survived),
         "other": len(other),
         "score": killed / len(status) if status else 0.0,
         "seconds": round(time.monotonic() - start, 1),
         "survivors": survived,
+        "not_killed": [k for k, v in status.items() if v not in STATUS_KILLED],
     }
+    previous.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
 
 
 def main() -> int:
@@ -141,6 +240,7 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", help="target names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
     parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--again", action="store_true", help="re-run only the last run's surviving mutants")
     args = parser.parse_args()
     if args.list:
         for name, t in TARGETS.items():
@@ -152,15 +252,19 @@ def main() -> int:
         return 2
     results = []
     for name in args.targets or list(TARGETS):
-        r = run_target(name, TARGETS[name], args.max_children)
+        if not (ROOT / TARGETS[name].module).exists():
+            print(f"{name:18} skipped: {TARGETS[name].module} does not exist yet", flush=True)
+            continue
+        r = run_target(name, TARGETS[name], args.max_children, again=args.again)
         results.append(r)
         print(
             f"{name:18} {r['killed']:>5}/{r['run']:<5} killed  score {100 * float(r['score']):5.1f} %"  # type: ignore[arg-type]
-            f"  ({r['survived']} survived, {r['other']} other, {r['mutants']} mutants, {r['seconds']} s)",
+            f"  ({r['survived']} survived, {r['other']} other, {r['mutants']} mutants, {r['rerun']} run now,"
+            f" {r['seconds']} s)",
             flush=True,
         )
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "summary.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (WORK / "summary.json").write_text(json.dumps(results, indent=2), encoding="utf-8")  # this run's targets
     print(f"survivors with diffs: {WORK}/<target>/survivors.md")
     return 0
 
