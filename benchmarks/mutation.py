@@ -8,8 +8,9 @@ equivalent / message-only / real; the sorted result is kept by hand in ``benchma
 
 A target may also be limited to some functions (``functions``: the judge's comparison, not its process
 handling, whose tests start child processes). A target whose module does not exist yet is skipped with a
-note. ``--again`` keeps a target's previous run and re-runs only the mutants that were not killed, with the
-current tests (a killed mutant stays killed when tests are added): the way to check new gap tests cheaply.
+note. ``--again`` keeps a target's previous (or interrupted) run and re-runs only the mutants that were not
+killed, with the current tests (a killed mutant stays killed when tests are added): the way to check new gap
+tests cheaply.
 
 Usage:
     python benchmarks/mutation.py                 # every target
@@ -41,6 +42,7 @@ class Target:
     every: int = 1  # run every k-th mutant (1 = all)
     marks: str = ""  # a pytest -m expression limiting the tests (the store's slow tests take minutes per mutant)
     functions: tuple[str, ...] = ()  # mutate only these functions/methods ("compare", "Verdict.text"); () = all
+    keyword: str = ""  # a pytest -k expression (test files whose names are not known yet)
 
     def wants(self, key: str) -> bool:
         """Whether the mutant ``key`` (``pkg.mod.x_fn__mutmut_3``, ``pkg.mod.xǁClassǁfn__mutmut_3``) is in scope."""
@@ -52,7 +54,7 @@ class Target:
 
 
 TARGETS: dict[str, Target] = {
-    "grading.parse": Target("quizforge/grading/parse.py", ("tests/grading/",)),
+    "grading.parse": Target("quizforge/grading/parse.py", ("tests/grading/",), every=4),
     "grading.tokens": Target("quizforge/grading/tokens.py", ("tests/grading/",)),
     "grading.preview": Target("quizforge/grading/preview.py", ("tests/grading/",)),
     "grading.verdict": Target("quizforge/grading/verdict.py", ("tests/grading/",)),
@@ -65,11 +67,12 @@ TARGETS: dict[str, Target] = {
     "numeric.ops": Target(
         "quizforge/numeric/ops.py", ("tests/numeric/test_ops.py", "tests/numeric/test_ops_torch_gaps.py"), every=3
     ),
-    # the verdict and comparison logic, in this process; the child's process handling is tested by starting
-    # children (tests/drills/test_judge.py, tests/faults/), seconds per mutant, and is not mutated here
+    # the verdict and comparison logic, in this process, against the in-process tests; the child's process
+    # handling and Judge.judge are tested by starting children (tests/drills/test_judge.py, tests/faults/), a
+    # second or more per test and per mutant: not mutated here
     "drills.judge": Target(
         "quizforge/drills/judge.py",
-        ("tests/drills/",),
+        ("tests/drills/test_judge_gaps.py", "tests/drills/test_references.py"),
         marks="not slow",
         functions=(
             "Verdict.text",
@@ -81,7 +84,6 @@ TARGETS: dict[str, Target] = {
             "_failure",
             "make_cases",
             "judge_in_process",
-            "Judge.judge",
         ),
     ),
     # the event replay through a shared folder: what is sent, what is read, torn lines, the state kept;
@@ -91,10 +93,38 @@ TARGETS: dict[str, Target] = {
         ("tests/study/test_sync_gaps.py", "tests/store/test_events.py", "tests/store/test_sync_lines.py"),
         marks="not slow",
     ),
-    "study.planner": Target("quizforge/study/planner.py", ("tests/study/",), marks="not slow"),
+    # the interview planner (being written on another branch): skipped with a note until the module exists
+    "study.planner": Target("quizforge/study/planner.py", ("tests/study/",), marks="not slow", keyword="planner"),
 }
 
 STATUS_KILLED = {"killed", "timeout", "segfault"}
+
+
+def config(target: Target) -> str:
+    """The ``[tool.mutmut]`` section for ``target``."""
+    tests = ", ".join(json.dumps(t) for t in target.tests)
+    marks = f', "-m", {json.dumps(target.marks)}' if target.marks else ""
+    marks += f', "-k", {json.dumps(target.keyword)}' if target.keyword else ""
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["quizforge/"]\n'
+        f"only_mutate = [{json.dumps(target.module)}]\n"
+        f"pytest_add_cli_args_test_selection = [{tests}]\n"
+        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
+        f' "--hypothesis-profile=mutation"{marks}]\n'
+        'also_copy = ["question_bank/"]\n'
+        # a mutant's tests get (estimate + constant) × multiplier seconds of wall clock (twice that of CPU), the
+        # estimate being their clean run under tracing on the same loaded machine; mutmut's default (1 s, × 15)
+        # let each endless loop hold a core for 2 minutes. (estimate + 2 s) × 4 still leaves a surviving
+        # mutant four times its clean run before it would be counted as a timeout (= killed)
+        "timeout_constant = 2.0\n"
+        "timeout_multiplier = 4.0\n"
+    )
+
+
+def write_config(work: Path, target: Target) -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + config(target)
+    (work / "pyproject.toml").write_text(text, encoding="utf-8")
 
 
 def prepare(name: str, target: Target) -> Path:
@@ -106,25 +136,11 @@ def prepare(name: str, target: Target) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", "*.pyc")
     for part in ("quizforge", "tests", "question_bank"):
         shutil.copytree(ROOT / part, work / part, ignore=ignore)
-    tests = ", ".join(json.dumps(t) for t in target.tests)
-    marks = f', "-m", {json.dumps(target.marks)}' if target.marks else ""
-    config = (
-        "\n[tool.mutmut]\n"
-        'source_paths = ["quizforge/"]\n'
-        f"only_mutate = [{json.dumps(target.module)}]\n"
-        f"pytest_add_cli_args_test_selection = [{tests}]\n"
-        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-x",'
-        f' "--hypothesis-profile=mutation"{marks}]\n'
-        'also_copy = ["question_bank/"]\n'
-        # mutmut's default CPU limit, (estimate + 1 s) × 15 × 2, lets an endless loop hold one of the 2 cores
-        # for minutes; 3 instead of 15 still leaves a survivor's full test run ~6× its clean time
-        "timeout_multiplier = 3.0\n"
-    )
-    (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8") + config)
+    write_config(work, target)
     return work
 
 
-MEMORY_BYTES = 3 << 30  # address space of mutmut and its test processes (torch needs ~0.7 GiB)
+MEMORY_BYTES = 2 << 30  # address space of mutmut and its test processes (torch needs ~0.7 GiB)
 
 
 def _limit_memory() -> None:  # in the mutmut process before exec; its forked test runs inherit it
@@ -184,16 +200,21 @@ def refresh_tests(work: Path) -> None:
         shutil.copytree(ROOT / "tests", dest, ignore=ignore)
 
 
+def run_some(work: Path, keys: list[str], max_children: int) -> None:
+    for i in range(0, len(keys), 200):  # keep the command line short
+        mutmut(work, "run", "--max-children", str(max_children), *keys[i : i + 200])
+
+
 def run_target(name: str, target: Target, max_children: int, again: bool = False) -> dict[str, object]:
     start = time.monotonic()
     work = WORK / name
-    previous = work / "result.json"
-    if again and previous.exists():
+    if again and (work / "mutants").exists():  # keep the mutants and results: run what is not killed yet
         refresh_tests(work)
-        before = json.loads(previous.read_text(encoding="utf-8"))
+        write_config(work, target)
         names = mutant_names(work, target)
         chosen = [k for k in names[:: target.every] if target.wants(k)]
-        rerun = [k for k in chosen if k in set(before["survivors"]) or k in set(before.get("not_killed", []))]
+        done = statuses(work)
+        rerun = [k for k in chosen if done.get(k) not in STATUS_KILLED]
     else:
         work = prepare(name, target)
         names = mutant_names(work, target)
@@ -202,9 +223,11 @@ def run_target(name: str, target: Target, max_children: int, again: bool = False
     if rerun == names:
         mutmut(work, "run", "--max-children", str(max_children))
     else:
-        for i in range(0, len(rerun), 200):  # keep the command line short
-            mutmut(work, "run", "--max-children", str(max_children), *rerun[i : i + 200])
+        run_some(work, rerun, max_children)
     wanted = set(chosen)
+    # a changed timeout setting makes mutmut forget its timeouts during the run above: run those now
+    forgotten = [k for k, v in statuses(work).items() if k in wanted and v == "not checked"]
+    run_some(work, forgotten, max_children)
     status = {k: v for k, v in statuses(work).items() if k in wanted}
     killed = sum(1 for v in status.values() if v in STATUS_KILLED)
     survived = sorted(k for k, v in status.items() if v == "survived")
@@ -231,7 +254,7 @@ def run_target(name: str, target: Target, max_children: int, again: bool = False
         "survivors": survived,
         "not_killed": [k for k, v in status.items() if v not in STATUS_KILLED],
     }
-    previous.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (work / "result.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 
 
@@ -244,7 +267,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.list:
         for name, t in TARGETS.items():
-            print(f"{name:18} {t.module:36} every {t.every}  tests: {' '.join(t.tests)}")
+            limits = (f"  -m {t.marks!r}" if t.marks else "") + (f"  -k {t.keyword!r}" if t.keyword else "")
+            scope = f"  functions: {', '.join(t.functions)}" if t.functions else ""
+            print(f"{name:18} {t.module:36} every {t.every}  tests: {' '.join(t.tests)}{limits}{scope}")
         return 0
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:

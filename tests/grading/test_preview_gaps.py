@@ -8,7 +8,7 @@ import random
 import pytest
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.grading.preview import describe, format_expected
+from quizforge.grading.preview import describe, format_choice, format_expected, format_given, format_number
 from quizforge.text import Lang
 
 
@@ -33,6 +33,7 @@ def test_choice_preview_by_number_uses_the_option_count() -> None:
         (0.000123456789, Tolerance(rel=0.0, abs=1e-9), "0.000123457"),  # abs alone: 6 digits
         (2 / 3, Tolerance.exact(), "0.666666667"),  # 9 digits are within 5e-10
         (1 / 7, Tolerance(rel=0.0, abs=0.0), repr(1 / 7)),  # nothing but the float itself passes
+        (1 / 7, Tolerance(rel=0.0, abs=2e-13), repr(1 / 7)),  # 13 digits would pass: past the 12-digit cap
         (2.5e20, Tolerance(), "2.5e+20"),  # not an int below 1e15
     ],
 )
@@ -56,3 +57,31 @@ def test_format_expected_shown_value_grades_right_and_one_digit_less_would_not()
         if 4 < digits <= 12:
             shorter = f"{expected:.{digits - 1}g}"
             assert abs(float(shorter) - expected) > half, (expected, tolerance, shown)
+
+
+def test_an_unreadable_answer_is_quoted_whole_up_to_30_characters() -> None:
+    thirty = "1" * 29 + "/"
+    assert describe(thirty, AnswerKind.NUMBER).startswith(f"can't read `{thirty}`: ")
+    longer = "1" * 30 + "/"
+    assert describe(longer, AnswerKind.NUMBER).startswith("can't read `" + "1" * 29 + "…`: ")
+    assert describe(longer, AnswerKind.NUMBER, Lang.ZH).startswith("无法解析 `" + "1" * 29 + "…`：")
+
+
+def test_choices_are_shown_as_letters_and_past_z_as_numbers() -> None:
+    assert format_choice([0, 2, 25]) == "a, c, z"
+    assert format_choice((26, 30)) == "27, 31"
+
+
+def test_preview_of_zero_and_of_a_six_value_vector() -> None:
+    assert describe("0", AnswerKind.NUMBER) == "number 0"
+    assert describe("0.0", AnswerKind.NUMBER, Lang.ZH) == "数值 0"
+    assert describe("1 2 3 4 5 6", AnswerKind.VECTOR) == "vector of 6: [1, 2, 3, 4, 5, 6]"
+    assert describe("1 2 3 4 5 6 7", AnswerKind.VECTOR) == "vector of 7: [1, 2, 3, 4, 5, 6, …]"
+
+
+def test_whole_numbers_are_written_out_below_1e15_only() -> None:
+    tolerance = Tolerance()
+    for fmt in (format_number, format_given, lambda x: format_expected(x, tolerance)):
+        assert fmt(999_999_999_999_999.0) == "999999999999999"
+        assert fmt(-999_999_999_999_999.0) == "-999999999999999"
+        assert fmt(1e15) == "1e+15"
