@@ -4,6 +4,7 @@ is reported first, the error shown, and the verdict's flags. Found missing by mu
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -232,3 +233,52 @@ def test_verdict_json_keys() -> None:
     data = v.to_json()
     assert set(data) == {"drill", "ok", "passed", "total", "first_failure", "error", "seconds"}
     assert data["ok"] is False and data["first_failure"]["case"] == 1
+
+
+def _add(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return x + y
+
+
+def _add_cases(rng: np.random.Generator, i: int, n: int) -> Case:
+    return Case((rng.standard_normal((2, 2)), rng.standard_normal(2)), "pair")
+
+
+ADD = Drill("add", "numpy", 1, Text(en="x", zh="x"), (), _add, _add_cases)
+
+
+def test_failure_fields_hold_inputs_expected_and_got() -> None:
+    """`quizforge drill --json` reports these strings in first_failure."""
+    x, y = np.array([[0.0, 1.0], [2.0, 3.0]]), np.array([1.0, 1.0])
+    expected = (np.array([1 / 3, 1.0]),)
+    f = _failure(ADD, 0, "pair", (x, y), expected, (np.array([0.5, 1.0]),), "values differ")
+    assert f.inputs == "x=[[0., 1.],\n [2., 3.]]; y=[1., 1.]"
+    assert f.expected == "[0.33333, 1.     ]"
+    assert f.got == "[0.5, 1. ]"
+    lines = f.message.split("\n")
+    assert lines[0] == "case 1 (pair; x (2, 2), y (2,)): values differ"
+    assert lines[-1] == "max error 0.167 at (0,): expected 0.333333, got 0.5"
+    assert "expected: [0.33333, 1.     ]" in f.message and "got:      [0.5, 1. ]" in f.message
+
+
+def test_failure_of_several_outputs_joins_them() -> None:
+    ints, floats = np.array([1, 2]), np.array([0.5, 1.0])
+    f = _failure(TWO, 0, "ints", (floats,), (ints, floats), (ints, floats + 1), "output 2: values differ")
+    assert f.expected == "[1, 2] ; [0.5, 1. ]"
+    assert f.got == "[1, 2] ; [1.5, 2. ]"
+
+
+def test_failure_shows_large_arrays_by_shape() -> None:
+    e = np.zeros(25)
+    f = _failure(make_drill(), 0, "edge", (e, 0), (e,), (e + 1,), "values differ")
+    assert (f.expected, f.got) == ("array of shape (25,)", "array of shape (25,)")
+    assert f.inputs == "x: shape (25,); k=0"
+    whole = _failure(make_drill(), 0, "edge", (np.zeros(24), 0), (np.zeros(24),), (np.ones(24),), "values differ")
+    assert whole.expected.startswith("[0., 0.,") and "..." not in whole.expected
+
+
+def test_failure_with_infinities_in_both_raises_no_warning() -> None:
+    e = np.array([np.inf, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = _failure(make_drill(), 0, "edge", (e, 0), (e,), (np.array([np.inf, 2.0]),), "inf or nan")
+    assert f.where == [0] and f.max_error == np.inf  # the output's inf is what compare refused: pointed at
