@@ -54,7 +54,7 @@ class Target:
 
 
 TARGETS: dict[str, Target] = {
-    "grading.parse": Target("quizforge/grading/parse.py", ("tests/grading/",), every=4),
+    "grading.parse": Target("quizforge/grading/parse.py", ("tests/grading/",), every=10),
     "grading.tokens": Target("quizforge/grading/tokens.py", ("tests/grading/",)),
     "grading.preview": Target("quizforge/grading/preview.py", ("tests/grading/",)),
     "grading.verdict": Target("quizforge/grading/verdict.py", ("tests/grading/",)),

@@ -51,3 +51,21 @@ def test_an_unexpected_character_is_located_where_it_was_typed(text: str, positi
     assert err.value.position == position
     assert text[position] in err.value.text.en  # the character as typed, full-width included
     assert err.value.text.zh.startswith("无法识别的字符")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10³+1", 1001.0),  # a superscript run ends before the operator after it
+        ("2⁻¹⁰+1", 1.0 + 2.0**-10),  # an odd-length run
+        ("3²X2", 18.0),  # an uppercase X after a superscript multiplies
+        ("2³³", 2.0**33),
+    ],
+)
+def test_superscript_runs_end_where_they_end(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1\u200b5", 15.0), ("\ufeff7", 7.0), ("1\u200b+\u200b5", 6.0)])
+def test_invisible_characters_are_dropped_alone(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
