@@ -69,3 +69,27 @@ def test_superscript_runs_end_where_they_end(text: str, expected: float) -> None
 @pytest.mark.parametrize(("text", "expected"), [("1\u200b5", 15.0), ("\ufeff7", 7.0), ("1\u200b+\u200b5", 6.0)])
 def test_invisible_characters_are_dropped_alone(text: str, expected: float) -> None:
     assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("½", 0.5),
+        ("2½", 2.5),
+        ("-2½", -2.5),
+        ("1¾+1", 2.75),
+        ("１２¼", 12.25),
+        ("3/½", 6.0),
+        ("3×½", 1.5),
+        ("½²", 0.25),
+    ],
+)
+def test_vulgar_fractions_alone_and_in_mixed_numbers(text: str, expected: float) -> None:
+    """2½ is two and a half (it was read as 2 × ½ = 1, graded wrong for 2.5)."""
+    assert value(text) == pytest.approx(expected)
+
+
+def test_an_error_after_a_mixed_number_points_into_the_original_text() -> None:
+    with pytest.raises(AnswerParseError) as info:
+        parse_answer("2½+", AnswerKind.NUMBER)
+    assert info.value.position == 3
