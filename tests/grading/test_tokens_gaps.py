@@ -93,3 +93,9 @@ def test_an_error_after_a_mixed_number_points_into_the_original_text() -> None:
     with pytest.raises(AnswerParseError) as info:
         parse_answer("2½+", AnswerKind.NUMBER)
     assert info.value.position == 3
+
+
+def test_a_line_break_inside_parentheses_separates_values_like_a_space() -> None:
+    assert value("(1\n-2)", AnswerKind.VECTOR) == (1.0, -2.0)  # not 1 - 2
+    assert value("(1\n2)", AnswerKind.VECTOR) == (1.0, 2.0)
+    assert value("(1\n- 2)", AnswerKind.NUMBER) == -1.0  # a spaced operator still subtracts
