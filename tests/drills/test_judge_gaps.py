@@ -282,3 +282,19 @@ def test_failure_with_infinities_in_both_raises_no_warning() -> None:
         warnings.simplefilter("error")
         f = _failure(make_drill(), 0, "edge", (e, 0), (e,), (np.array([np.inf, 2.0]),), "inf or nan")
     assert f.where == [0] and f.max_error == np.inf  # the output's inf is what compare refused: pointed at
+
+
+def test_verdict_of_a_wrong_solution_names_the_drill_the_reason_and_the_original_inputs() -> None:
+    drill = make_drill()
+
+    def wrong_in_place(x: np.ndarray, k: int) -> np.ndarray:
+        x *= 2  # changes its input, then answers wrong
+        return x + k + 1
+
+    verdict = judge_in_process(drill, wrong_in_place, seed=4, n=3)
+    first = verdict.first_failure
+    assert verdict.drill == "double" and first is not None
+    ((_, args, _), *_rest) = make_cases(drill, 4, 3)
+    assert first.inputs == describe(drill, args)  # as drawn, not as the solution left them
+    assert first.message.startswith("case 1 (small; x (2, 3)): values differ")
+    assert 0 <= verdict.seconds < 60

@@ -29,3 +29,25 @@ def test_errors_point_at_their_cause_in_both_languages(text: str, position: int,
     e = error(text)
     assert e.position == position
     assert e.message_in(Lang.ZH) == zh
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("[1, 2]\n", AnswerKind.VECTOR, (1.0, 2.0)),  # a pasted answer often ends with a line break
+        ("\n[1, 2]\n\n", AnswerKind.VECTOR, (1.0, 2.0)),
+        ("1 2\n3 4\n", AnswerKind.MATRIX, ((1.0, 2.0), (3.0, 4.0))),
+        ("(2, 3)\n", AnswerKind.SHAPE, (2, 3)),
+        ("16\n10\n10", AnswerKind.SHAPE, (16, 10, 10)),  # one dimension per line
+        ("1,234\n", AnswerKind.NUMBER, 1234.0),  # thousands separators and a line break
+        ("-1,234,567.5", AnswerKind.NUMBER, -1234567.5),
+    ],
+)
+def test_line_breaks_around_an_answer(text: str, kind: AnswerKind, expected: object) -> None:
+    assert parse_answer(text, kind).value == expected  # type: ignore[union-attr]
+
+
+def test_x_is_an_option_letter_on_a_card_with_24_or_more_options() -> None:
+    assert parse_answer("x", AnswerKind.CHOICE, n_choices=26).value == (23,)
+    assert parse_answer("X, y", AnswerKind.CHOICE, n_choices=26).value == (23, 24)
+    assert error("x").position == 0  # as a number, x alone is nothing
