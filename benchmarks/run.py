@@ -36,6 +36,7 @@ ORDER = [
     "bench_report.py",
     "bench_anki.py",
     "bench_judge.py",
+    "bench_keypoints.py",
 ]
 SIZE_LABEL = {"1000:10000": "1k / 10k", "10000:100000": "10k / 100k", "100000:1000000": "100k / 1M"}
 SCALING_ROWS = {

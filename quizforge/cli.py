@@ -123,10 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=int, default=10, metavar="N", help="number of questions (default 10)")
 
     p = command("mock", "a timed mock interview with a scorecard (TUI)", _mock)
-    p.add_argument("--minutes", type=int, default=30, metavar="M")
-    p.add_argument("--questions", type=int, default=8, metavar="N")
-    p.add_argument("--topic", action="append", metavar="T")
-    p.add_argument("--seed", type=int, metavar="S")
+    p.add_argument("--minutes", type=int, default=30, metavar="M", help="the interview's time (default 30)")
+    p.add_argument("--questions", type=int, default=8, metavar="N", help="main questions (default 8)")
+    p.add_argument("--topic", action="append", metavar="T", help="only this topic or area (repeatable)")
+    p.add_argument("--weakest", action="store_true", help="only your weakest topics")
+    p.add_argument("--code", action="store_true", help="end with a coding question (a NumPy drill)")
+    p.add_argument("--seed", type=int, metavar="S", help="the same seed draws the same questions")
+    p.add_argument("--plan-only", action="store_true", help="print the planned main questions and exit")
+    p.add_argument("--json", action="store_true", help="with --plan-only: one JSON object per line")
 
     p = command("report", "your progress report", _report)
     p.add_argument("--format", choices=[f.value for f in ReportFormat], default=ReportFormat.TEXT.value)
@@ -167,9 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON lines (a stable contract: docs/architecture.md §7)")
     p.add_argument("--list", action="store_true", help="list the families and their topics")
 
-    p = command("grade", "grade an answer to a generated question", _grade)
-    p.add_argument("family", metavar="FAMILY")
-    p.add_argument("--seed", type=int, required=True, metavar="N")
+    p = command("grade", "grade an answer: a generated question (FAMILY --seed N) or a concept card (ID)", _grade)
+    p.add_argument("family", metavar="FAMILY|ID", help="a generator family (with --seed), or a concept card's id")
+    p.add_argument("--seed", type=int, metavar="N", help="which instance of FAMILY (required for a family)")
     p.add_argument("--answer", required=True, metavar="TEXT")
     p.add_argument("--level", type=int, metavar="L", help="difficulty level (default: the family's default)")
     p.add_argument("--json", action="store_true")
@@ -193,6 +197,16 @@ def build_parser() -> argparse.ArgumentParser:
     auto = p.add_mutually_exclusive_group()
     auto.add_argument("--auto", action="store_true", help="also sync with DIR whenever quizforge starts and quits")
     auto.add_argument("--no-auto", action="store_true", help="stop syncing on start and quit")
+
+    p = command("plan", "plan each day's study for an interview date (docs/planner.md)", _plan)
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the interview date (sets the plan)")
+    p.add_argument("--areas", metavar="A,B", help="areas that matter, e.g. cnn,optim,attn (default: the whole bank)")
+    p.add_argument("--minutes-per-day", type=int, default=30, metavar="N", help="study time a day (default 30)")
+    p.add_argument("--retention", type=float, default=0.9, metavar="R", help="target recall on the date (default 0.9)")
+    p.add_argument("--json", action="store_true", help="one JSON object (a stable contract: docs/planner.md)")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--show", action="store_true", help="re-plan the plan in force from today and show it")
+    shown.add_argument("--clear", action="store_true", help="drop the plan")
 
     p = command("optimize", "fit FSRS parameters to your review history", _optimize)
     p.add_argument("--reschedule", action="store_true", help="also rebuild every card's schedule with them")
@@ -299,7 +313,7 @@ def _tui(args: argparse.Namespace, screen: str = "dashboard", **launch: Any) -> 
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    return _tui(args)
+    return _tui(args, offer_plan=True)
 
 
 def _study(args: argparse.Namespace) -> int:
@@ -321,9 +335,46 @@ def _mock(args: argparse.Namespace) -> int:
         raise UserError(_msg("cli.must_be", option="--minutes", allowed="1..600"))
     if not 1 <= args.questions <= 50:
         raise UserError(_msg("cli.must_be", option="--questions", allowed="1..50"))
+    if args.plan_only:
+        return _mock_plan(args)
     return _tui(
-        args, "mock", topics=tuple(args.topic or ()), minutes=args.minutes, questions=args.questions, seed=args.seed
+        args,
+        "mock",
+        topics=tuple(args.topic or ()),
+        minutes=args.minutes,
+        questions=args.questions,
+        seed=args.seed,
+        weakest=args.weakest,
+        code=args.code,
     )
+
+
+def _mock_plan(args: argparse.Namespace) -> int:
+    """``mock --plan-only``: the main questions the mock would ask, one per line (reads the store only)."""
+    import json
+    import random
+
+    from quizforge.study.mock import plan_mock
+    from quizforge.study.session import utc_now
+
+    bank = _load_bank(args)
+    _check_topics(args.topic, bank)
+    with _open_store(args) as store:
+        plan = plan_mock(
+            store,
+            bank,
+            questions=args.questions,
+            topics=args.topic,
+            weakest=args.weakest,
+            include_code=args.code,
+            rng=random.Random(args.seed),
+            now=utc_now(),
+        )
+    for p in plan:
+        q = bank.questions[p.question_id]
+        row = {"id": q.id, "topic": q.topic, "kind": str(q.kind), "concept": p.concept}
+        print(json.dumps(row, ensure_ascii=False) if args.json else "\t".join(row.values()))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -444,7 +495,7 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_AUTO_SYNCED = (None, "study", "quiz", "mock", "report")  # the commands that sync on start and quit (--auto)
+_AUTO_SYNCED = (None, "study", "quiz", "mock", "report", "plan")  # the commands that sync on start and quit (--auto)
 
 
 def _auto_sync(args: argparse.Namespace) -> None:
@@ -500,6 +551,55 @@ def _sync(args: argparse.Namespace) -> int:
         )
         + (_msg("cli.sync_auto_on", folder=folder) if args.auto else "")
     )
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import json
+
+    from quizforge.study.days import utc_now
+    from quizforge.study.planning import (
+        PlanError,
+        check_request,
+        clear_plan,
+        current_plan,
+        describe,
+        make_forecast,
+        set_plan,
+        study_day,
+    )
+
+    now = utc_now()
+    if args.clear:
+        with _open_store(args) as store:
+            print(_msg("plan.cleared" if clear_plan(store, now) else "plan.nothing_to_clear"))
+        return EXIT_OK
+    if not args.show and args.date is None:
+        raise UserError(_msg("plan.error.show_or_clear"))
+    bank = _load_bank(args)
+    with _open_store(args) as store:
+        if args.show:
+            plan = current_plan(store)
+            if plan is None:
+                print("null" if args.json else _msg("plan.none"))
+                return EXIT_OK
+            result = make_forecast(store, bank, plan, now)
+        else:
+            _, today = study_day(now, store.settings())
+            areas = (args.areas or "").split(",")
+            try:
+                plan = check_request(
+                    bank, args.date, areas, args.minutes_per_day, args.retention, today, _Messages.lang
+                )
+            except PlanError as exc:
+                raise UserError(str(exc)) from None
+            plan, result = set_plan(store, bank, plan, now)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    elif result.days_left <= 0:
+        print(_msg("plan.date_passed", date=result.date))
+    else:
+        print("\n".join(describe(result, plan, _Messages.lang)))
     return EXIT_OK
 
 
@@ -588,6 +688,8 @@ def _grade(args: argparse.Namespace) -> int:
 
     from quizforge.kinds.tutor import grade_instance, mistake_json
 
+    if args.seed is None:
+        return _grade_card(args)
     if args.seed < 0:
         raise UserError(_msg("cli.must_be", option="--seed", allowed="≥ 0"))
     fam = _family(args.family)
@@ -607,6 +709,45 @@ def _grade(args: argparse.Namespace) -> int:
     else:
         # correct feedback already starts with its ✓
         print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
+    return EXIT_OK
+
+
+def _grade_card(args: argparse.Namespace) -> int:
+    """``grade ID --answer TEXT``: a concept card's key points suggested from a free answer, scored as ticks."""
+    import json
+
+    from quizforge.grading.keypoints import suggest_ticks
+    from quizforge.grading.verdict import score_key_points
+    from quizforge.kinds import kind_of
+    from quizforge.numeric.base import families
+
+    if args.family in families():
+        raise UserError(_msg("cli.grade_needs_seed", name=args.family))
+    bank = _load_bank(args)
+    question = bank.questions.get(args.family)
+    if question is None:
+        import difflib
+
+        close = difflib.get_close_matches(args.family, list(bank.questions), n=3)
+        hint = _msg("cli.did_you_mean", names=", ".join(close)) if close else ""
+        raise UserError(_msg("cli.unknown_question", name=repr(args.family), hint=hint))
+    kind = kind_of(question)
+    key_points = kind.expected(question, None).key_points if kind.self_graded else ()
+    if not key_points:
+        raise UserError(_msg("cli.grade_not_concept", id=question.id, kind=str(question.kind)))
+    ticks = suggest_ticks(key_points, args.answer, question.prompt)
+    verdict = score_key_points(ticks, args.lang)
+    if args.json:
+        points = [
+            {"index": i, "text": kp.text.get(args.lang), "suggested": tick}
+            for i, (kp, tick) in enumerate(zip(key_points, ticks, strict=True))
+        ]
+        out = {"correct": verdict.correct, "score": verdict.score, "feedback": verdict.feedback, "key_points": points}
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(verdict.feedback if verdict.correct else "✗ " + verdict.feedback)
+        for kp, tick in zip(key_points, ticks, strict=True):
+            print(f"  [{'x' if tick else ' '}] {kp.text.get(args.lang)}")
     return EXIT_OK
 
 

@@ -202,7 +202,6 @@ _TEXTS: dict[str, Text] = {
     ),
     "scorecard.by_topic": Text("Score by topic", "各主题得分"),
     "scorecard.study_next": Text("Study next: ", "接下来复习："),
-    "scorecard.study_next_key": Text("(press t to start a study session on them)", "（按 t 开始复习这些主题）"),
     "scorecard.all_perfect": Text(
         "Nothing to study next: every topic scored 100.", "所有主题都得了满分，没有需要复习的。"
     ),
@@ -446,17 +445,157 @@ _TEXTS: dict[str, Text] = {
     "help.mock_pass": Text("pass this question", "跳过这道题"),
     "help.mock_abandon": Text("abandon the interview (asks first)", "放弃本次面试（会先询问）"),
     "help.scorecard_tick": Text("scorecard: move and tick key points", "成绩单：移动并勾选要点"),
-    "help.scorecard_study": Text("scorecard: study the three weakest topics", "成绩单：复习最薄弱的三个主题"),
+    "help.scorecard_study": Text("scorecard: study every weak topic", "成绩单：复习所有薄弱主题"),
     "help.search": Text("search (text, #tag, id)", "搜索（文字、#标签、id）"),
     "help.move": Text("move through the questions", "在题目之间移动"),
     "help.toggle_suspend": Text("suspend / unsuspend the card", "暂停 / 恢复这张卡片"),
     # --- plan (issue 20: the interview plan)
+    "action.plan": Text("Plan", "计划"),
+    "settings.plan": Text("Interview plan…", "面试计划…"),
+    "plan.error.bad_date": Text(
+        "--date {value}: not a date (use YYYY-MM-DD)", "--date {value}：不是日期（格式 YYYY-MM-DD）"
+    ),
+    "plan.error.past_date": Text(
+        "--date {value}: the interview must be after today ({today})", "--date {value}：面试日期必须晚于今天（{today}）"
+    ),
+    "plan.error.unknown_area": Text(
+        "--areas {value}: no such area (areas: {known})", "--areas {value}：没有这个领域（可选：{known}）"
+    ),
+    "plan.error.minutes": Text(
+        "--minutes-per-day {value}: must be {lo}..{hi}", "--minutes-per-day {value}：必须在 {lo}..{hi} 之间"
+    ),
+    "plan.error.retention": Text(
+        "--retention {value}: must be {lo}..{hi}", "--retention {value}：必须在 {lo}..{hi} 之间"
+    ),
+    "plan.error.not_number": Text("{field}: '{value}' is not a number", "{field}：'{value}' 不是数字"),
+    "plan.error.show_or_clear": Text(
+        "plan: give --date YYYY-MM-DD, or --show, or --clear", "plan：请给出 --date YYYY-MM-DD，或 --show，或 --clear"
+    ),
+    "plan.summary": Text(
+        "Interview on {date} ({days} days left): {cards} cards in scope, {new} new a day, "
+        "up to {peak} of {budget} min a day.",
+        "面试日期 {date}（还有 {days} 天）：范围内 {cards} 张卡片，每天 {new} 张新卡，"
+        "每天最多约 {peak} 分钟（预算 {budget} 分钟）。",
+    ),
+    "plan.ready": Text(
+        "Predicted on the date: {ready} of the cards at or above {target} (at {spc} s a card).",
+        "预计面试当天：{ready} 的卡片达到 {target} 以上（按每张 {spc} 秒计）。",
+    ),
+    "plan.areas": Text("Areas: {areas}", "领域：{areas}"),
+    "plan.whole_bank": Text("the whole bank", "整个题库"),
+    "plan.feasible": Text("The plan is feasible.", "计划可行。"),
+    "plan.infeasible": Text("Not feasible as it stands.", "按现在的设置不可行。"),
+    "plan.no_alternative": Text(
+        "No alternative within reach: try a later date and more minutes.",
+        "没有可行的替代方案：请推迟日期并增加每天的时间。",
+    ),
+    "plan.alternatives": Text("Feasible alternatives:", "可行的替代方案："),
+    "plan.alt.date": Text(
+        "a later date: {date} ({ready} ready, {new} new a day)", "推迟日期：{date}（{ready} 达标，每天 {new} 张新卡）"
+    ),
+    "plan.alt.minutes": Text(
+        "more time: {minutes} min a day ({ready} ready)", "增加时间：每天 {minutes} 分钟（{ready} 达标）"
+    ),
+    "plan.alt.areas": Text(
+        "fewer areas: {areas} ({cards} cards, {ready} ready, {new} new a day)",
+        "减少领域：{areas}（{cards} 张卡片，{ready} 达标，每天 {new} 张新卡）",
+    ),
+    "plan.none": Text(
+        "No interview plan. Set one with `quizforge plan --date YYYY-MM-DD`.",
+        "还没有面试计划。用 `quizforge plan --date YYYY-MM-DD` 设定一个。",
+    ),
+    "plan.saved": Text("Plan saved.", "计划已保存。"),
+    "plan.cleared": Text("Plan cleared.", "计划已清除。"),
+    "plan.nothing_to_clear": Text("There was no plan to clear.", "没有可清除的计划。"),
+    "plan.date_passed": Text("The interview date {date} has passed.", "面试日期 {date} 已过。"),
+    "plan.status.on_track": Text("On track", "按计划进行"),
+    "plan.status.today": Text(
+        "Today: {new} new ({done} done) · {due} reviews due", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
+    ),
+    "plan.status.final": Text(
+        "Final review: the cards weakest on the date come first", "考前复习：面试当天最薄弱的卡片优先"
+    ),
+    "plan.status.interview_day": Text("Interview day: good luck!", "面试日：祝你好运！"),
+    "plan.status.seen": Text("{seen} of {cards} cards in scope studied", "范围内 {cards} 张卡片已学 {seen} 张"),
+    "plan.status.change": Text("p: change the plan", "p：修改计划"),
+    "plan.dialog.title": Text("Interview plan", "面试计划"),
+    "plan.dialog.intro": Text(
+        "When is your interview, and which areas matter? Each day's study will be planned to get you there.",
+        "面试在哪天？哪些领域最重要？每天的学习会按此安排。",
+    ),
+    "plan.dialog.date": Text("Interview date (YYYY-MM-DD)", "面试日期（YYYY-MM-DD）"),
+    "plan.dialog.areas": Text(
+        "Areas, comma-separated (empty: the whole bank): {known}", "领域，用逗号分隔（留空：整个题库）：{known}"
+    ),
+    "plan.dialog.minutes": Text("Minutes a day", "每天分钟数"),
+    "plan.dialog.retention": Text("Target recall on the date (0.70–0.99)", "面试当天的目标记忆率（0.70–0.99）"),
+    "plan.dialog.clear": Text("Clear plan", "清除计划"),
+    "report.heading.plan": Text("Interview plan", "面试计划"),
+    "report.plan.summary": Text(
+        "Interview on {date}: {days} days left · {cards} cards in scope · target {target}",
+        "面试日期 {date}：还有 {days} 天 · 范围内 {cards} 张卡片 · 目标 {target}",
+    ),
+    "report.plan.ready": Text(
+        "Ready on the date if nothing more is studied: {ready} of the cards at or above the target",
+        "若不再学习，面试当天达标的卡片：{ready}",
+    ),
+    "report.plan.predicted": Text(
+        "If you follow the plan: {ready} of the cards at or above the target · {new} new a day",
+        "按计划学习：{ready} 的卡片达到目标 · 每天 {new} 张新卡",
+    ),
+    "report.plan.readiness": Text(
+        "Readiness on the date, per topic (predicted recall)", "面试当天各主题的准备度（预测记忆率）"
+    ),
+    "report.plan.days": Text("Planned vs done, per day", "每日计划与完成"),
+    "report.plan.col.topic": Text("Topic", "主题"),
+    "report.plan.col.cards": Text("Cards", "卡片"),
+    "report.plan.col.recall": Text("Recall on date", "当天记忆率"),
+    "report.plan.col.ready": Text("At target", "达标"),
+    "report.plan.col.date": Text("Day", "日期"),
+    "report.plan.col.new": Text("New planned/done", "新卡 计划/完成"),
+    "report.plan.col.reviews": Text("Reviews planned/done", "复习 计划/完成"),
     # --- end plan
     # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
+    "mock_setup.questions": Text("Questions", "题数"),
+    "mock_setup.minutes": Text("Minutes", "分钟"),
+    "mock_setup.topics": Text("Topics", "主题"),
+    "mock_setup.weakest": Text("My weakest topics", "我最薄弱的主题"),
+    "mock_setup.code": Text("End with a coding question (NumPy)", "最后加一道编程题（NumPy）"),
+    "mock_setup.questions_range": Text("Questions: a number from {lo} to {hi}.", "题数应为 {lo} 到 {hi} 之间的数。"),
+    "mock_setup.minutes_range": Text("Minutes: a number from {lo} to {hi}.", "分钟数应为 {lo} 到 {hi} 之间的数。"),
+    "mock.dig_deeper": Text("The interviewer digs deeper.", "面试官继续追问。"),
+    "mock.recheck": Text("Are you sure? {mistake} Try this one.", "确定吗？{mistake} 再试试这一题。"),
+    "scorecard.by_kind": Text("Score by kind", "各题型得分"),
+    "scorecard.why_weak_graded": Text("follow-up: answer {i} was wrong", "追问：第 {i} 题答错了"),
+    "scorecard.why_partial_graded": Text(
+        "follow-up: answer {i} earned partial credit ({s})", "追问：第 {i} 题只得了部分分（{s}）"
+    ),
+    "scorecard.why_mistake": Text(
+        "re-check: answer {i} looked like a known mistake. {mistake}", "复查：第 {i} 题的答案像是常见错误。{mistake}"
+    ),
+    "scorecard.export_key": Text("Export", "导出"),
+    "scorecard.exported": Text("Scorecard written to {path}", "成绩单已写入 {path}"),
+    "scorecard.export_failed": Text("Could not write the scorecard: {e}", "无法写入成绩单：{e}"),
+    "report.mock_change": Text(
+        "Last two: {before} ({d1}) → {after} ({d2})", "最近两次：{before}（{d1}）→ {after}（{d2}）"
+    ),
+    "report.mock_better": Text("Better: {topics}", "进步：{topics}"),
+    "report.mock_worse": Text("Worse: {topics}", "退步：{topics}"),
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)
+    "cli.unknown_question": Text(
+        "unknown question {name}{hint} (see `quizforge list --kind concept`)",
+        "未知的题目 {name}{hint}（见 `quizforge list --kind concept`）",
+    ),
+    "cli.grade_needs_seed": Text(
+        "grade {name}: a generator family needs --seed N", "grade {name}：生成题型需要 --seed N"
+    ),
+    "cli.grade_not_concept": Text(
+        "grade {id}: a {kind} question; `grade ID` grades concept cards (generated: FAMILY --seed N)",
+        "grade {id}：这是{kind}题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
+    ),
     # --- end freetext
     # (next stream)
     # --- drill (issue 18: the code editor)
@@ -517,9 +656,22 @@ _PLURALS: dict[str, Plural] = {
         "这张卡已成为难点卡（遗忘 {n} 次），已暂停。",
     ),
     # --- plan (issue 20: the interview plan)
+    "plan.status.countdown": Plural(
+        "{n} day to your interview ({date})", "{n} days to your interview ({date})", "距离面试（{date}）还有 {n} 天"
+    ),
+    "plan.status.behind": Plural("Behind by {n} card", "Behind by {n} cards", "落后 {n} 张卡片"),
     # --- end plan
     # (next stream)
     # --- mock (issue 19: dialog, follow-ups, scorecard)
+    "scorecard.why_points": Plural(
+        "follow-up: answer {i} made {k} of {n} key point",
+        "follow-up: answer {i} made {k} of {n} key points",
+        "追问：第 {i} 题的回答答到 {n} 个要点中的 {k} 个",
+    ),
+    "scorecard.follow_ups": Plural("{n} follow-up asked", "{n} follow-ups asked", "追问 {n} 次"),
+    "scorecard.study_next_keys": Plural(
+        "({n} topic: press t to study it)", "({n} topics: press t to study them)", "（{n} 个主题：按 t 开始复习）"
+    ),
     # --- end mock
     # (next stream)
     # --- freetext (issue 19: key-point suggestions)

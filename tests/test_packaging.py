@@ -68,3 +68,5 @@ def test_installed_wheel_finds_the_shipped_bank(tmp_path: Path) -> None:
     shipped_css = {p.relative_to(ROOT / "quizforge") for p in (ROOT / "quizforge").rglob("*.tcss")}
     installed_css = {p.relative_to(target / "quizforge") for p in (target / "quizforge").rglob("*.tcss")}
     assert shipped_css and shipped_css == installed_css
+    # and so do the free-text matcher's synonyms
+    assert (target / "quizforge" / "grading" / "synonyms.yaml").is_file()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from quizforge.bank.schema import Bank
 from quizforge.report.formats import ReportFormat
 from quizforge.report.stats import Report, build_report
 from quizforge.store import Store
+from quizforge.study.days import utc_now
 
 # Each renderer is imported when its format is asked for: the HTML one alone is a few hundred lines.
 Renderer = Callable[[Report, int, bool], str]
@@ -113,7 +114,7 @@ def run(
         raise ValueError(
             f"cannot write the report to {target}: " + ("it is a directory" if target.is_dir() else "no such directory")
         )
-    report = build_report(store, bank, now or datetime.now(UTC), days=days, topics=topics, tz=tz, lang=lang)
+    report = build_report(store, bank, now or utc_now(), days=days, topics=topics, tz=tz, lang=lang)
     if target is not None:
         from quizforge.i18n import t
 

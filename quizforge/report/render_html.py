@@ -13,7 +13,15 @@ from datetime import date, timedelta
 from html import escape
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import calendar_heading, pct, short_date, trend_text, trim_calendar
+from quizforge.report.render_text import (
+    calendar_heading,
+    mock_change_lines,
+    pct,
+    plan_lines,
+    short_date,
+    trend_text,
+    trim_calendar,
+)
 from quizforge.report.stats import DayActivity, ForecastDay, Report, ScoreHistory, session_length
 
 HEAT = ("var(--heat0)", "var(--heat1)", "var(--heat2)", "var(--heat3)", "var(--heat4)")
@@ -258,6 +266,53 @@ def _history_line(h: ScoreHistory, lang: str, key: str) -> str:
     )
 
 
+def _plan_section(report: Report) -> list[str]:
+    """The interview plan (docs/planner.md): where you stand, readiness per topic, planned against done."""
+    lang, p = report.lang, report.plan
+    if p is None:
+        return []
+    out = [f"<section><h2>{_e(t('report.heading.plan', lang))}</h2>"]
+    out += [f"<p>{_e(line)}</p>" for line in plan_lines(report)]
+    out.append(f"<h3>{_e(t('report.plan.readiness', lang))}</h3>")
+    out.append(
+        _table(
+            [
+                ("name", _e(t("report.plan.col.topic", lang))),
+                ("n", _e(t("report.plan.col.recall", lang))),
+                ("", ""),
+                ("n", _e(t("report.plan.col.ready", lang))),
+                ("n", _e(t("report.plan.col.cards", lang))),
+            ],
+            [
+                [
+                    ("name", _e(x.name)),
+                    ("n", _e(pct(x.recall))),
+                    ("bar", svg_bar(x.recall)),
+                    ("n", _e(pct(x.ready))),
+                    ("n", str(x.cards)),
+                ]
+                for x in p.topics
+            ],
+        )
+    )
+    out.append(f"<h3>{_e(t('report.plan.days', lang))}</h3>")
+    out.append(
+        _table(
+            [
+                ("", _e(t("report.plan.col.date", lang))),
+                ("n", _e(t("report.plan.col.new", lang))),
+                ("n", _e(t("report.plan.col.reviews", lang))),
+            ],
+            [
+                [("", _e(d.date)), ("n", f"{d.planned_new}/{d.new}"), ("n", f"{d.planned_reviews}/{d.reviews}")]
+                for d in p.days
+            ],
+        )
+    )
+    out.append("</section>")
+    return out
+
+
 def render_html(report: Report) -> str:
     """The whole report as one HTML page (an empty store: the title and a friendly note)."""
     lang = report.lang
@@ -310,6 +365,7 @@ def render_html(report: Report) -> str:
     if s.not_in_bank:
         out.append(f"<span>{_e(t('report.not_in_bank', lang))} {s.not_in_bank:,}</span>")
     out.append("</div></section>")
+    out += _plan_section(report)
 
     shown = trim_calendar(report.calendar, min_weeks=20)
     out.append(f"<section><h2>{_e(calendar_heading(shown, lang))}</h2>")
@@ -432,6 +488,8 @@ def render_html(report: Report) -> str:
     ):
         if hist.sessions:
             out.append(_history_line(hist, lang, key))
+            if hist is report.mocks:
+                out += [f"<p>{_e(line)}</p>" for line in mock_change_lines(report)]
             out.append(_history_table(hist, lang))
         else:
             out.append(f'<p class="note">{_e(t(empty, lang))}</p>')

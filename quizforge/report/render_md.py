@@ -6,7 +6,15 @@ import re
 from collections import defaultdict
 
 from quizforge.i18n import duration_text, rating_name, t, tn
-from quizforge.report.render_text import bar, calendar_heading, pct, sparkline, trend_text
+from quizforge.report.render_text import (
+    bar,
+    calendar_heading,
+    mock_change_lines,
+    pct,
+    plan_lines,
+    sparkline,
+    trend_text,
+)
 from quizforge.report.stats import Report, ScoreHistory, session_length
 
 
@@ -58,6 +66,35 @@ def _history(h: ScoreHistory, lang: str, title: str, empty: str) -> list[str]:
     )
 
 
+def _plan(report: Report) -> list[str]:
+    """The interview plan's section (docs/planner.md)."""
+    lang, p = report.lang, report.plan
+    if p is None:
+        return []
+    out = ["", f"## {t('report.heading.plan', lang)}", ""]
+    for line in plan_lines(report):
+        out += [_escape(line), ""]
+    out += [f"### {t('report.plan.readiness', lang)}", ""]
+    out += _table(
+        [
+            t("report.plan.col.topic", lang),
+            t("report.plan.col.recall", lang),
+            "",
+            t("report.plan.col.ready", lang),
+            t("report.plan.col.cards", lang),
+        ],
+        [[x.name, pct(x.recall), _bar(x.recall), pct(x.ready), x.cards] for x in p.topics],
+        {1, 3, 4},
+    )
+    out += ["", f"### {t('report.plan.days', lang)}", ""]
+    out += _table(
+        [t("report.plan.col.date", lang), t("report.plan.col.new", lang), t("report.plan.col.reviews", lang)],
+        [[d.date, f"{d.planned_new}/{d.new}", f"{d.planned_reviews}/{d.reviews}"] for d in p.days],
+        {1, 2},
+    )
+    return out
+
+
 def render_md(report: Report) -> str:
     """The whole report as one Markdown document (an empty store: the title and a friendly note)."""
     lang = report.lang
@@ -95,6 +132,7 @@ def render_md(report: Report) -> str:
     )
     if s.not_in_bank:
         out.append(f"- {t('report.not_in_bank', lang)}: {s.not_in_bank}")
+    out += _plan(report)
 
     # the calendar as one row per month: Markdown has no grid of coloured cells
     out += ["", f"## {calendar_heading(report.calendar, lang)}", ""]
@@ -195,6 +233,7 @@ def render_md(report: Report) -> str:
         out.append(t("report.none_weak", lang))
     out += _history(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes")
     out += _history(report.mocks, lang, "report.heading.mocks", "report.no_mocks")
+    out += [line for text in mock_change_lines(report) for line in ("", text)]
     out += ["", f"## {t('report.heading.generators', lang)}", ""]
     if report.generators:
         out += _table(

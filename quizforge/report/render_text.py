@@ -329,6 +329,36 @@ def history_section(history: ScoreHistory, lang: str, title_key: str, empty_key:
     return Group(_title(t(title_key, lang)), line, table)
 
 
+def mock_change_lines(report: Report) -> list[str]:
+    """The last two mock interviews compared: the scores, then the topics that got better and worse."""
+    c = report.mock_change
+    if c is None:
+        return []
+    lang = report.lang
+    sign = "+" if c.change > 0 else "−" if c.change < 0 else "±"
+    delta = sign + t("report.points", lang, n=f"{abs(c.change) * 100:.0f}")
+    lines = [
+        t("report.mock_change", lang, before=pct(c.previous), d1=c.previous_date, after=pct(c.last), d2=c.last_date)
+        + f" ({delta})"
+    ]
+    moved = [(x.name, x.after - x.before) for x in c.topics if x.before is not None and x.after is not None]
+    for key, picked in (
+        ("report.mock_better", [(n, d) for n, d in moved if d > 1e-9]),
+        ("report.mock_worse", [(n, d) for n, d in moved if d < -1e-9]),
+    ):
+        if picked:
+            topics = " · ".join(f"{n} {'+' if d > 0 else '−'}{abs(d) * 100:.0f}" for n, d in picked[:5])
+            lines.append(t(key, lang, topics=topics))
+    return lines
+
+
+def mock_history_section(report: Report) -> RenderableType:
+    """Mock interviews: the history and its trend, and the last two compared."""
+    history = history_section(report.mocks, report.lang, "report.heading.mocks", "report.no_mocks")
+    lines = mock_change_lines(report)
+    return Group(history, Text("\n".join(lines))) if lines else history
+
+
 def trend_text(trend: float | None, lang: str) -> Text:
     if trend is None or abs(trend) < 0.005:
         return Text(t("report.trend_flat", lang), style="dim")
@@ -361,6 +391,52 @@ def generators_section(report: Report, limit: int = 12) -> RenderableType:
     return Group(*parts)
 
 
+def plan_lines(report: Report) -> list[str]:
+    """The plan section's summary lines (every format shows them)."""
+    lang, p = report.lang, report.plan
+    assert p is not None
+    if p.days_left <= 0:
+        return [t("plan.date_passed", lang, date=p.date)]
+    return [
+        t("report.plan.summary", lang, date=p.date, days=p.days_left, cards=p.cards, target=f"{p.target:g}"),
+        t("plan.areas", lang, areas=", ".join(p.areas) or t("plan.whole_bank", lang)),
+        t("report.plan.ready", lang, ready=pct(p.ready_now)),
+        t("report.plan.predicted", lang, ready=pct(p.predicted_ready), new=p.new_per_day)
+        + " · "
+        + t("plan.feasible" if p.feasible else "plan.infeasible", lang),
+    ]
+
+
+def plan_section(report: Report) -> RenderableType:
+    """The interview plan: where you stand, readiness on the date per topic, planned against done per day."""
+    lang, p = report.lang, report.plan
+    assert p is not None
+    topics = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
+    topics.add_column(t("report.plan.col.topic", lang), no_wrap=True, overflow="ellipsis", max_width=28)
+    topics.add_column(t("report.plan.col.recall", lang), no_wrap=True)
+    topics.add_column("", justify="right", no_wrap=True, width=4)
+    topics.add_column(t("report.plan.col.ready", lang), justify="right", no_wrap=True)
+    topics.add_column(t("report.plan.col.cards", lang), justify="right", no_wrap=True, style="dim")
+    for topic in p.topics:
+        topics.add_row(Text(topic.name), bar(topic.recall, 14), pct(topic.recall), pct(topic.ready), str(topic.cards))
+    days = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim", expand=False)
+    days.add_column(t("report.plan.col.date", lang), no_wrap=True)
+    days.add_column(t("report.plan.col.new", lang), justify="right", no_wrap=True)
+    days.add_column(t("report.plan.col.reviews", lang), justify="right", no_wrap=True)
+    for d in p.days:
+        days.add_row(d.date, f"{d.planned_new}/{d.new}", f"{d.planned_reviews}/{d.reviews}")
+    return Group(
+        _title(t("report.heading.plan", lang)),
+        *(Text(line) for line in plan_lines(report)),
+        Text(""),
+        Text(t("report.plan.readiness", lang), style="bold"),
+        topics,
+        Text(""),
+        Text(t("report.plan.days", lang), style="bold"),
+        days,
+    )
+
+
 def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
     """The report's sections in order (an empty store: the header and a friendly note)."""
     lang = report.lang
@@ -369,13 +445,14 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
     return [
         header(report),
         overview(report),
+        *([plan_section(report)] if report.plan is not None else []),
         calendar_section(report, width),
         forecast_section(report),
         retention_section(report),
         readiness_section(report),
         weakest_section(report),
         history_section(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes"),
-        history_section(report.mocks, lang, "report.heading.mocks", "report.no_mocks"),
+        mock_history_section(report),
         generators_section(report),
     ]
 

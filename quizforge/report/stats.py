@@ -12,7 +12,7 @@ The JSON form of :class:`Report` is documented in ``docs/report-schema.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -32,6 +32,9 @@ from quizforge.store.columns import (
     quiz_scores,
 )
 from quizforge.study.days import day_bounds
+from quizforge.study.planner import forecast as plan_forecast
+from quizforge.study.planner import in_area, seconds_per_card
+from quizforge.study.planning import current_plan, scope_cards, study_day
 from quizforge.study.scheduling import retrievability
 
 SCHEMA_VERSION = 2  # 2: sessions newest first; weakest cards by recent failures
@@ -147,6 +150,28 @@ class ScoreHistory:
 
 
 @dataclass(frozen=True)
+class TopicChange:
+    """One topic's score (0–1) in the previous and the last mock interview (``None``: not asked there)."""
+
+    topic: str
+    name: str
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True)
+class MockChange:
+    """The last two mock interviews side by side: scores 0–1, dates local, ``change`` = last − previous."""
+
+    previous_date: str
+    last_date: str
+    previous: float
+    last: float
+    change: float
+    topics: list[TopicChange]  # topics asked in both, the biggest change first; then those asked in one
+
+
+@dataclass(frozen=True)
 class GeneratorStats:
     name: str
     title: str
@@ -188,6 +213,8 @@ class Report:
     mocks: ScoreHistory
     generators: list[GeneratorStats]
     schema: int = SCHEMA_VERSION
+    mock_change: MockChange | None = None  # the last two mock interviews compared
+    plan: PlanReport | None = None  # the interview plan in force (docs/planner.md)
 
     @property
     def empty(self) -> bool:
@@ -205,6 +232,160 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+# -- the interview plan (docs/planner.md) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTopic:
+    """One in-scope topic on the interview date, if nothing more is studied."""
+
+    id: str
+    name: str
+    cards: int
+    recall: float  # mean predicted retrievability on the date (never reviewed: 0)
+    ready: float  # share of its cards predicted at or above the target
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    """One day since the plan was set: what it planned and what was done (in-scope cards)."""
+
+    date: str
+    planned_new: int
+    new: int
+    planned_reviews: int
+    reviews: int
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    date: str
+    days_left: int
+    areas: list[str]
+    cards: int
+    target: float
+    minutes_per_day: int
+    ready_now: float  # share of in-scope cards at or above the target on the date if nothing more is studied
+    predicted_ready: float  # the same if the plan is followed from today (the planner's forecast)
+    feasible: bool
+    new_per_day: int  # today's re-planned number
+    topics: list[PlanTopic]
+    days: list[PlanDay]
+
+
+def plan_days(
+    schedule: Sequence[tuple[str, int, int]],
+    first_day: np.ndarray,
+    reviews: ReviewColumns,
+    review_day: np.ndarray,
+    in_scope: np.ndarray,
+    grid: DayGrid,
+) -> list[PlanDay]:
+    """Planned against done for each scheduled day up to today.
+
+    Args:
+        schedule: ``(ISO date, planned new, planned reviews)`` per day, from the plan as it was set.
+        first_day: Each card's first review's day index (``-1`` for never).
+        reviews: The review log (cram left out by the caller).
+        review_day: ``grid.index`` of each review.
+        in_scope: Which cards are the plan's.
+        grid: The study days.
+    """
+    days = {d.isoformat(): i for i, d in enumerate(grid.dates)}
+    seen = in_scope & (first_day >= 0)
+    new_counts = np.bincount(first_day[seen], minlength=len(grid.dates) + 1)
+    later = in_scope[reviews.card] & (review_day > first_day[reviews.card]) & (review_day >= 0)
+    pairs = np.unique(reviews.card[later] * (len(grid.dates) + 1) + review_day[later])
+    review_counts = np.bincount(pairs % (len(grid.dates) + 1), minlength=len(grid.dates) + 1)
+    out = []
+    for iso_date, planned_new, planned_reviews in schedule:
+        i = days.get(iso_date)
+        if i is None or i > grid.today:
+            continue
+        out.append(PlanDay(iso_date, planned_new, int(new_counts[i]), planned_reviews, int(review_counts[i])))
+    return out
+
+
+def plan_report(
+    store: Store,
+    bank: Bank,
+    cards: CardColumns,
+    reviews: ReviewColumns,
+    review_day: np.ndarray,
+    grid: DayGrid,
+    now: datetime,
+    tz: tzinfo | None,
+    lang: str,
+) -> PlanReport | None:
+    """The interview plan's section: readiness on the date per topic and planned against done per day."""
+    plan = current_plan(store)
+    if plan is None:
+        return None
+    settings = store.settings()
+    day0, today = study_day(now, settings, tz)
+    days_left = (plan.date - today).days
+    on_date = day0 + timedelta(days=days_left)
+    params = settings.fsrs_parameters or DEFAULT_PARAMETERS
+    recall = retrievability(cards.stability, cards.last_review_s, on_date, params)
+    index = {cid: i for i, cid in enumerate(cards.ids)}
+    scoped = scope_cards(store, bank, plan.areas)
+    by_topic: dict[str, list[float]] = {}
+    for cid, topic, _ in scoped:
+        i = index.get(cid)
+        by_topic.setdefault(topic, []).append(float(recall[i]) if i is not None else 0.0)
+    topics = [
+        PlanTopic(
+            tid,
+            bank.topic_name(tid, lang),
+            len(rs),
+            sum(rs) / len(rs),
+            sum(r >= plan.retention for r in rs) / len(rs),
+        )
+        for tid, rs in by_topic.items()
+    ]
+    total = sum(p.cards for p in topics)
+    ready_now = sum(p.ready * p.cards for p in topics) / total if total else 1.0
+    questions = bank.questions
+    in_scope = np.fromiter(
+        ((q := questions.get(cid)) is not None and in_area(q.topic, plan.areas) for cid in cards.ids),
+        dtype=bool,
+        count=len(cards),
+    )
+    kept = reviews.source != SOURCE_CODES["cram"]
+    first_day = np.full(len(cards), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, reviews.card[kept], review_day[kept])
+    first_day[first_day == np.iinfo(np.int64).max] = -1
+    days = plan_days(
+        [(d.date, d.new, d.reviews) for d in plan.schedule],
+        first_day,
+        reviews.take(kept),
+        review_day[kept],
+        in_scope,
+        grid,
+    )
+    if days_left > 0:
+        f = plan_forecast(
+            [m for _, _, m in scoped], plan, settings, day0, today, seconds_per_card(store.recent_durations())
+        )
+        predicted, feasible, per_day = f.predicted_ready, f.feasible, f.new_per_day
+    else:
+        predicted, feasible, per_day = ready_now, False, 0
+    return PlanReport(
+        date=plan.date.isoformat(),
+        days_left=days_left,
+        areas=list(plan.areas),
+        cards=total,
+        target=plan.retention,
+        minutes_per_day=plan.minutes_per_day,
+        ready_now=ready_now,
+        predicted_ready=predicted,
+        feasible=feasible,
+        new_per_day=per_day,
+        topics=sorted(topics, key=lambda p: (p.recall, p.name)),
+        days=days,
+    )
 
 
 # -- study days -----------------------------------------------------------------------------------
@@ -497,6 +678,36 @@ def mock_sessions(results: Sequence[Any], grid: DayGrid, days: int) -> ScoreHist
     return score_history(points)
 
 
+def mock_change(results: Sequence[Any], tz: tzinfo | None, topic_name: Callable[[str], str]) -> MockChange | None:
+    """The last two mock interviews (``MockResult``s, any age) compared, or ``None`` below two.
+
+    Per-topic scores come from each result's ``details["by_topic"]`` (0–100).
+    """
+    ordered = sorted(results, key=lambda r: r.started_at)
+    if len(ordered) < 2:
+        return None
+    prev, last = ordered[-2], ordered[-1]
+
+    def by_topic(r: Any) -> dict[str, float]:
+        raw = r.details.get("by_topic") if isinstance(r.details, dict) else None
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): float(v) / 100.0 for k, v in raw.items() if isinstance(v, int | float)}
+
+    before, after = by_topic(prev), by_topic(last)
+    both = sorted(set(before) & set(after), key=lambda t: (-abs(after[t] - before[t]), t))
+    one = sorted(set(before) ^ set(after))
+    topics = [TopicChange(t, topic_name(t), before.get(t), after.get(t)) for t in both + one]
+    return MockChange(
+        previous_date=prev.started_at.astimezone(tz).date().isoformat(),
+        last_date=last.started_at.astimezone(tz).date().isoformat(),
+        previous=round(float(prev.score), 4),
+        last=round(float(last.score), 4),
+        change=round(float(last.score) - float(prev.score), 4),
+        topics=topics,
+    )
+
+
 def generator_accuracy(
     reviews: ReviewColumns, generator_of_card: np.ndarray, names: Sequence[str], titles: Sequence[str]
 ) -> list[GeneratorStats]:
@@ -737,7 +948,8 @@ def build_report(
         keep = quiz_day >= 0
         spent = np.bincount(quiz_day[keep], weights=reviews.duration_ms[quiz_mask][keep])
         quizzes = quiz_sessions(answers, grid, days, {d: int(ms) for d, ms in enumerate(spent.tolist()) if ms})
-    mocks = mock_sessions(store.mock_results(), grid, days)
+    mock_results = store.mock_results()
+    mocks = mock_sessions(mock_results, grid, days)
 
     cal = calendar(reviews, grid, days, review_day)
     first_review = None
@@ -771,6 +983,8 @@ def build_report(
         quizzes=quizzes,
         mocks=mocks,
         generators=generators,
+        mock_change=mock_change(mock_results, tz, lambda tid: bank.topic_name(tid, lang)),
+        plan=plan_report(store, bank, cards, reviews, review_day, grid, now, tz, lang),
     )
 
 
@@ -783,11 +997,16 @@ __all__ = [
     "DayGrid",
     "ForecastDay",
     "GeneratorStats",
+    "MockChange",
+    "PlanDay",
+    "PlanReport",
+    "PlanTopic",
     "Report",
     "Retention",
     "ScoreHistory",
     "ScoredSession",
     "Streak",
+    "TopicChange",
     "TopicStats",
     "Totals",
     "WeakCard",
@@ -799,7 +1018,10 @@ __all__ = [
     "forecast",
     "generator_accuracy",
     "mature_mask",
+    "mock_change",
     "mock_sessions",
+    "plan_days",
+    "plan_report",
     "quiz_sessions",
     "retention_counts",
     "score_history",

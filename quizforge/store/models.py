@@ -152,7 +152,13 @@ class MockResult:
 _MAX_INT = (1 << 63) - 1
 _MAX_STEP_S = 10 * 365 * 86400
 # integer settings with a narrower range (the hour becomes a datetime.time; an interval is a day or more)
-_INT_RANGES: dict[str, tuple[int, int]] = {"day_start_hour": (0, 23), "maximum_interval": (1, 10**6)}
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "day_start_hour": (0, 23),
+    "maximum_interval": (1, 10**6),
+    "mock_questions": (1, 50),
+    "mock_minutes": (1, 600),
+}
+_TEXT_LISTS = frozenset({"mock_topics"})  # tuples of short strings (topic ids), not of seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,12 @@ class Settings:
     maximum_interval: int = 36500
     enable_fuzzing: bool = True
     leech_lapses: int = 8
+    # the mock interview dialog's last choice (docs/mock.md)
+    mock_questions: int = 8
+    mock_minutes: int = 30
+    mock_topics: tuple[str, ...] = ()  # topic ids or area prefixes; empty: every topic
+    mock_weakest: bool = False
+    mock_code: bool = False
     fsrs_parameters: tuple[float, ...] | None = None  # None: py-fsrs defaults; set by `quizforge optimize`
 
     @classmethod
@@ -203,6 +215,12 @@ class Settings:
             ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1
         elif isinstance(default, str):  # language
             ok = value in ("en", "zh")
+        elif name in _TEXT_LISTS:
+            ok = (
+                isinstance(value, list | tuple)
+                and len(value) <= 100
+                and all(isinstance(x, str) and 0 < len(x) <= 200 for x in value)
+            )
         elif name == "fsrs_parameters":
             ok = isinstance(value, list | tuple) and all(
                 isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in value

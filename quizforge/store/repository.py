@@ -599,6 +599,15 @@ class Store:
                 yield review_from_row(row)
             last = (rows[-1][3], rows[-1][0])
 
+    def recent_durations(self, limit: int = 500) -> list[int]:
+        """The answer times (ms) of the latest ``limit`` timed, scheduled reviews (the planner's seconds per card)."""
+        rows = self._q(
+            "SELECT duration_ms FROM review_log WHERE duration_ms > 0 AND source != 'cram' "
+            "ORDER BY reviewed_at DESC LIMIT ?",
+            (_limit(limit),),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
     def undone_ids(self) -> list[str]:
         return [r[0] for r in self._q("SELECT id FROM undone ORDER BY id").fetchall()]
 

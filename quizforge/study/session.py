@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from quizforge.bank import Bank, KeyPoint
 from quizforge.store import Card, Phase, Review, Settings, Source, Store, iso, parse_iso
@@ -34,6 +35,9 @@ from quizforge.study.days import day_bounds
 from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
 from quizforge.text import Text
+
+if TYPE_CHECKING:
+    from quizforge.study.planning import PlanQueue
 
 LEARN_AHEAD = timedelta(minutes=20)  # a (re)learning card this close to due may be shown when nothing else is
 
@@ -180,6 +184,10 @@ class StudySession:
         )
         questions = self.bank.questions
         due = self.store.due_entries(end, now, review_room + len(self._learning) + 50, self.topics)
+        planned = self._plan_queue(now, new_done, reviews_done, [c for c, _, _ in due])
+        new_topics = self.topics if planned is None else planned.areas
+        if planned is not None:  # the interview plan sets today's new cards (docs/planner.md)
+            new_room = planned.new_room
         reviews: list[str] = []
         self._learning.clear()
         ahead = iso(now + LEARN_AHEAD)  # iso() text sorts like the time it names
@@ -190,12 +198,21 @@ class StudySession:
                 self._learning[card_id] = parse_iso(due_at)
             elif len(reviews) < review_room:
                 reviews.append(card_id)
-        new = [e for e in self.store.new_entries(now, new_room * 4 + 50, self.topics) if e[0] in questions]
-        ids = reviews + _interleave_topics(new, new_room)
+        new = [e for e in self.store.new_entries(now, new_room * 4 + 50, new_topics) if e[0] in questions]
+        final = [] if planned is None else [c for c in planned.final if c in questions and c not in reviews]
+        ids = reviews + final + _interleave_topics(new, new_room)
         if self.card_ids is not None:
             ids = [i for i in ids if i in self.card_ids]
         self._queue = deque(ids)
         return ids
+
+    def _plan_queue(self, now: datetime, new_done: int, reviews_done: int, queued: list[str]) -> PlanQueue | None:
+        """The interview plan's part of today's queue, when a plan is in force and this is plain study."""
+        if self.new_limit is not None or self.topics or self.card_ids is not None:
+            return None
+        from quizforge.study.planning import plan_queue
+
+        return plan_queue(self.store, self.bank, self.settings, now, self.tz, new_done, reviews_done, queued)
 
     @property
     def remaining(self) -> int:

@@ -44,6 +44,7 @@ class Activity(StrEnum):
     REPORT = "report"
     BROWSE = "browse"
     SETTINGS = "settings"
+    PLAN = "plan"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Launch:
     minutes: int = 30  # mock interview
     questions: int = 8
     seed: int | None = None
+    weakest: bool = False  # mock interview: only the weakest topics
+    code: bool = False  # mock interview: end with a coding question
+    offer_plan: bool = False  # on a fresh data dir, open the interview-plan dialog (the CLI's dashboard)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "screen", Activity(self.screen))  # a plain name ("study") is accepted too
@@ -158,6 +162,10 @@ class QuizforgeApp(App[None]):
     def mastery(self) -> dict[str, float]:
         return self.service.mastery()
 
+    def forget_session(self) -> None:
+        """Drop the cached study service (the plan or the settings changed its queue)."""
+        self._service = None
+
     def save_settings(self, new: Settings) -> None:
         self.settings = self.store.set_settings(**new.to_values())
         self._service = None  # limits and retention changed: rebuild on next use
@@ -172,6 +180,10 @@ class QuizforgeApp(App[None]):
         self.push_screen(DashboardScreen())
         if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
+        elif self.launch.offer_plan:
+            from quizforge.tui.screens.plan import offer_on_first_run
+
+            offer_on_first_run(self)
 
     def action_start(self, what: str, first: bool = False) -> None:
         """Open an activity (keys, buttons, command palette; ``first``: as the CLI asked for it)."""
@@ -191,10 +203,13 @@ class QuizforgeApp(App[None]):
         self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
 
     def _open_mock(self, launch: Launch, first: bool) -> None:
-        from quizforge.tui.screens.mock import open_mock
+        from quizforge.tui.screens.mock_setup import MockChoice, open_mock_setup, start_mock
 
-        topics = list(launch.topics) or None
-        open_mock(self, minutes=launch.minutes, questions=launch.questions, topics=topics, seed=launch.seed)
+        if not first:  # from the dashboard: the dialog, with the last choice
+            open_mock_setup(self)
+            return
+        choice = MockChoice(launch.questions, launch.minutes, launch.topics, launch.weakest, launch.code, self.lang)
+        start_mock(self, choice, seed=launch.seed)
 
     def _open_report(self, launch: Launch, first: bool) -> None:
         from quizforge.tui.screens.report import ReportScreen
@@ -216,6 +231,11 @@ class QuizforgeApp(App[None]):
 
         self.push_screen(SettingsScreen(self.settings, self.lang), saved)
 
+    def _open_plan(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.plan import open_plan
+
+        open_plan(self)
+
     def _open_nothing(self, launch: Launch, first: bool) -> None:
         """The dashboard is always the bottom screen: there is nothing to open."""
 
@@ -227,6 +247,7 @@ class QuizforgeApp(App[None]):
         Activity.REPORT: _open_report,
         Activity.BROWSE: _open_browse,
         Activity.SETTINGS: _open_settings,
+        Activity.PLAN: _open_plan,
     }
 
     def start_quiz(self, choice: QuizChoice | None) -> None:

@@ -19,8 +19,14 @@ DEFAULT = Tolerance()
 LANGS = ("en", "zh")
 
 
-def verdict(expected: object, text: str, kind: AnswerKind, tol: Tolerance = DEFAULT, lang: str = "en",
-            n_choices: int | None = None) -> tuple[bool, float]:
+def verdict(
+    expected: object,
+    text: str,
+    kind: AnswerKind,
+    tol: Tolerance = DEFAULT,
+    lang: str = "en",
+    n_choices: int | None = None,
+) -> tuple[bool, float]:
     v = grade(expected, text, kind, tol, lang=lang, n_choices=n_choices)
     return v.correct, v.score
 
@@ -230,10 +236,16 @@ def test_number_feedback_near_zero_gives_the_absolute_difference(lang: str, phra
 @pytest.mark.parametrize(
     ("lang", "want"),
     [
-        ("en", "2 of 6 values right — value 1: expected 1, got 0; value 2: expected 2, got 0; "
-               "value 3: expected 3, got 0; and 1 more"),
-        ("zh", "6 个值中对了 2 个：第 1 个值：应为 1，你的是 0；第 2 个值：应为 2，你的是 0；"
-               "第 3 个值：应为 3，你的是 0；另有 1 处"),
+        (
+            "en",
+            "2 of 6 values right — value 1: expected 1, got 0; value 2: expected 2, got 0; "
+            "value 3: expected 3, got 0; and 1 more",
+        ),
+        (
+            "zh",
+            "6 个值中对了 2 个：第 1 个值：应为 1，你的是 0；第 2 个值：应为 2，你的是 0；"
+            "第 3 个值：应为 3，你的是 0；另有 1 处",
+        ),
     ],
 )
 def test_vector_feedback_lists_three_wrong_values_then_counts(lang: str, want: str) -> None:

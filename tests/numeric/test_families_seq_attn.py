@@ -142,6 +142,7 @@ def _typed(answer: object, kind: AnswerKind) -> str:
 # --- named mistakes ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ALL)
 def test_every_mistake_differs_from_the_answer_on_most_instances(name: str) -> None:
     fam = get_family(name)

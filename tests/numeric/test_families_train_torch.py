@@ -86,6 +86,7 @@ def test_family_agrees_with_torch_oracle_on_every_level(name: str) -> None:
             assert answers_agree(inst.answer, expected, inst.answer_kind, inst.tolerance), where
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ALL)
 def test_mistakes_differ_from_the_answer(name: str) -> None:
     fam = get_family(name)

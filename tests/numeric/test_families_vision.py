@@ -113,6 +113,7 @@ def test_bilingual_numbered_solution_with_the_answer(name: str, level: int) -> N
             assert shown in inst.solution.en and shown in inst.solution.zh
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "level"), LEVELS)
 def test_each_mistake_differs_from_the_answer(name: str, level: int) -> None:
     fam = get_family(name)

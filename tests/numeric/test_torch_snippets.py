@@ -14,6 +14,10 @@ import pytest
 from quizforge.grading.parse import parse_answer
 from quizforge.numeric.base import answers_agree, families
 
+# every family × level × seed in one torch process (~20 s): the slow tier; the bank files' own tests run
+# their families' snippets in the quick tier
+pytestmark = pytest.mark.slow
+
 SEEDS = (0, 1, 2)
 
 _RUNNER = r"""

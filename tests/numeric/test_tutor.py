@@ -50,6 +50,26 @@ def _levels(fam: Family) -> range:
 
 
 @pytest.mark.parametrize("name", FAMILIES)
+def test_each_mistake_is_named_and_the_right_answer_never_is(name: str) -> None:
+    """The quick tier's check (a few seeds per level); the 200-seed sweep below also measures how often."""
+    fam = families()[name]
+    for level in _levels(fam):
+        for seed in range(4):
+            inst = fam.generate(seed, level)
+            assert diagnose_text(inst, format_value(inst.answer, inst.answer_kind, inst.tolerance)) == ()
+            for m in fam.mistakes:
+                wrong = mistake_answer(inst, m)
+                if wrong is not None:
+                    assert m in diagnose_text(inst, format_value(wrong, inst.answer_kind, inst.tolerance)), (
+                        name,
+                        level,
+                        seed,
+                        m.id,
+                    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FAMILIES)
 def test_mistakes_differ_from_the_answer_and_are_diagnosed(name: str) -> None:
     fam = families()[name]
     total_applies = {m.id: 0 for m in fam.mistakes}

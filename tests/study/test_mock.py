@@ -6,7 +6,6 @@ import random
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
-from itertools import pairwise
 
 import pytest
 
@@ -14,16 +13,19 @@ from quizforge.bank import Bank, KeyPoint, Kind
 from quizforge.kinds import load
 from quizforge.store import Card, Memory, Phase, Settings, Source, Store, StoreError
 from quizforge.study.mock import (
-    MAX_FOLLOW_UP_DEPTH,
+    CODE_TOPIC,
+    WEAKEST_MIN_TOPICS,
     MockInterview,
     Slot,
     Status,
     TopicStrength,
+    concept_groups,
     keyword_hits,
     select_questions,
     slot_of,
     suggest_ticks,
     topic_strengths,
+    weakest_topics,
 )
 from quizforge.study.scheduling import Rating, Scheduling
 from quizforge.text import Text
@@ -94,35 +96,92 @@ def test_never_studied_topics_count_as_weak_and_lapses_add_weakness() -> None:
     assert plan[0].question_id == "c1"
 
 
-def test_follow_ups_come_right_after_their_parent_up_to_two_deep() -> None:
+def test_a_follow_up_chain_is_one_concept_group_and_is_not_planned() -> None:
     bank = make_bank(
         [
             question("root", Kind.CONCEPT, "t.a", follow_ups=("f1",)),
             question("f1", Kind.CONCEPT, "t.a", follow_ups=("f2",)),
             question("f2", Kind.CONCEPT, "t.a", follow_ups=("f3",)),
             question("f3", Kind.CONCEPT, "t.a"),
+            question("other", Kind.CONCEPT, "t.a"),
         ]
     )
-    plan = select_questions(bank, {}, random.Random(3), count=4)
-    ids = [p.question_id for p in plan]
-    assert ids[:3] == ["root", "f1", "f2"]  # the chain, in order, from its root (nobody's follow-up)
-    assert [p.depth for p in plan[:3]] == [0, 1, 2]
-    assert max(p.depth for p in plan) == MAX_FOLLOW_UP_DEPTH
-    assert ids[3] == "f3" and plan[3].depth == 0  # asked on its own, not as a third follow-up
-
-
-def test_the_shipped_bank_gives_a_mix_with_follow_ups_after_parents(shipped: Bank) -> None:
+    groups = concept_groups(bank)
+    assert groups["f1"] == groups["f2"] == groups["f3"] == groups["root"] == "root"
+    assert groups["other"] == "other"
     for seed in range(20):
+        plan = select_questions(bank, {}, random.Random(seed), count=4)
+        assert sorted(p.question_id for p in plan) == ["other", "root"]  # the root (nobody's follow-up) stands for it
+        assert all(p.depth == 0 for p in plan)
+
+
+def test_near_identical_prompts_and_one_family_are_one_group(shipped: Bank) -> None:
+    groups = concept_groups(shipped)
+    # the repeat: 5 sigmoid layers as a numeric card, then 10 sigmoid layers as a choice card
+    assert groups["stab-sigmoid-five-layers"] == groups["stab-choice-sigmoid-bound"]
+    by_family: dict[str, set[str]] = {}
+    for q in shipped:
+        if q.generator is not None:
+            by_family.setdefault(q.generator, set()).add(groups[q.id])
+    assert all(len(g) == 1 for g in by_family.values())
+    assert groups["stab-xavier-vs-kaiming"] != groups["conv-output-size-dilated"]  # different topics never merge
+    assert len(set(groups.values())) > len(shipped.questions) // 3  # groups, not a few big lumps
+
+
+def test_no_two_questions_of_one_concept_group_over_500_seeds(shipped: Bank) -> None:
+    groups = concept_groups(shipped)
+    for seed in range(500):
+        topics = [["train.stability"], ["cnn"], None][seed % 3]
+        plan = select_questions(shipped, {}, random.Random(seed), count=8, topics=topics, include_code=seed % 2 == 0)
+        concepts = [groups[p.question_id] for p in plan]
+        assert len(concepts) == len(set(concepts)), (seed, [p.question_id for p in plan])
+        assert [p.concept for p in plan] == concepts
+
+
+def test_the_shipped_bank_gives_a_mix_of_kinds(shipped: Bank) -> None:
+    for seed in range(50):
         plan = select_questions(shipped, {}, random.Random(seed), count=8)
         assert len(plan) == 8
         assert len({p.question_id for p in plan}) == 8
         slots = {slot_of(shipped.questions[p.question_id]) for p in plan}
         assert slots == set(Slot), (seed, slots)
-        assert plan[0].depth == 0
-        for parent, after in pairwise(plan):
-            if after.depth:  # a follow-up comes right after the question it digs into
-                assert after.depth == parent.depth + 1
-                assert after.question_id in shipped.questions[parent.question_id].follow_ups
+        assert all(shipped.questions[p.question_id].kind != "implement" for p in plan)
+
+
+def test_a_coding_question_when_opted_in(shipped: Bank) -> None:
+    for seed in range(30):
+        plan = select_questions(shipped, {}, random.Random(seed), count=8, include_code=True)
+        kinds = [shipped.questions[p.question_id].kind for p in plan]
+        assert len(plan) == 8 and kinds.count("implement") == 1 and kinds[-1] == "implement"
+        assert shipped.questions[plan[-1].question_id].topic == CODE_TOPIC
+        assert len({slot_of(shipped.questions[p.question_id]) for p in plan[:-1]}) == len(Slot)
+
+
+def test_weakest_topics_are_asked_more_often(shipped: Bank) -> None:
+    topics = sorted({q.topic for q in shipped if q.topic.startswith("cnn.")})
+    weak = topics[0]
+    strengths = {t: strength(t, 0.95) for t in topics} | {weak: strength(weak, 0.1, lapses=4)}
+    counts: Counter[str] = Counter()
+    for seed in range(100):
+        plan = select_questions(shipped, strengths, random.Random(seed), count=8, topics=["cnn"])
+        counts.update(shipped.questions[p.question_id].topic for p in plan)
+        assert shipped.questions[plan[0].question_id].topic == weak
+    others = [counts[t] for t in topics if t != weak]
+    assert counts[weak] > max(others)
+
+
+def test_my_weakest_asks_only_the_weakest_topics(shipped: Bank) -> None:
+    topics = sorted({q.topic for q in shipped})
+    weak = topics[3:7]
+    strengths = {t: strength(t, 0.97) for t in topics} | {t: strength(t, 0.2 + 0.1 * i) for i, t in enumerate(weak)}
+    for seed in range(30):
+        plan = select_questions(shipped, strengths, random.Random(seed), count=8, weakest=True)
+        asked = {shipped.questions[p.question_id].topic for p in plan}
+        chosen = weakest_topics(shipped, strengths, random.Random(seed), count=8, topics=None)
+        n = min(len(chosen), len(weak))
+        assert chosen[:n] == weak[:n]  # weakest first
+        assert asked <= set(chosen) and len(plan) == 8
+        assert len(chosen) >= WEAKEST_MIN_TOPICS
 
 
 def test_the_seed_makes_the_draw_reproducible(shipped: Bank) -> None:
@@ -170,9 +229,9 @@ def test_key_points_are_pre_ticked_by_keywords_in_either_language(answer: str, e
 
 def test_hyphens_and_spaces_are_read_alike() -> None:
     kp = (KeyPoint(Text("end to end"), ("end-to-end",)),)
-    assert suggest_ticks(kp, "trained end to end") == (True,)
-    assert suggest_ticks(kp, "trained End-to-End") == (True,)
-    assert suggest_ticks(kp, "trained  end   to\nend") == (True,)
+    assert suggest_ticks(kp, "it is trained end to end") == (True,)
+    assert suggest_ticks(kp, "it is trained End-to-End") == (True,)
+    assert suggest_ticks(kp, "it is trained  end   to\nend") == (True,)
 
 
 # -- a whole interview -----------------------------------------------------------------------------
@@ -181,7 +240,7 @@ def test_hyphens_and_spaces_are_read_alike() -> None:
 def scored_bank() -> Bank:
     return make_bank(
         [
-            question("concept", Kind.CONCEPT, "t.a", key_points=KEY_POINTS, follow_ups=("numeric",)),
+            question("concept", Kind.CONCEPT, "t.a", key_points=KEY_POINTS),
             question("numeric", Kind.NUMERIC, "t.a"),
             question("choice", Kind.CHOICE, "t.b"),
             question("gen", Kind.GENERATED, "t.c"),
@@ -204,7 +263,7 @@ def run(interview: MockInterview, clock: Clock, answers: dict[str, str | None]) 
 def test_scoring_totals_per_topic_and_study_next(store: Store, clock: Clock) -> None:
     bank = scored_bank()
     interview = MockInterview(store, bank, questions=4, seed=5, now=clock)
-    assert [p.question_id for p in interview.plan][:2] == ["concept", "numeric"]
+    assert [p.question_id for p in interview.plan][:1] == ["concept"]
     run(interview, clock, {"concept": "It mixes channels: 先降维", "numeric": "20", "choice": "b", "gen": None})
     card = interview.finish()
     by_id = {i.question.id: i for i in card.items}
@@ -232,14 +291,21 @@ def test_scoring_totals_per_topic_and_study_next(store: Store, clock: Clock) -> 
 def test_save_writes_the_result_and_mock_reviews_that_move_the_schedule(store: Store, clock: Clock) -> None:
     bank = scored_bank()
     interview = MockInterview(store, bank, questions=4, seed=5, now=clock, minutes=10)
-    run(interview, clock, {"concept": "通道 and bottleneck", "numeric": "20", "choice": "b", "gen": None})
+    run(interview, clock, {"concept": "它混合通道, a bottleneck", "numeric": "20", "choice": "b", "gen": None})
     card = interview.finish()
     result = interview.save()
     [stored] = store.mock_results()
     assert stored == result
     assert stored.score == pytest.approx(card.total / 100)
     details = stored.details
-    assert details["options"] == {"minutes": 10, "questions": 4, "topics": None, "seed": 5}
+    assert details["options"] == {
+        "minutes": 10,
+        "questions": 4,
+        "topics": None,
+        "seed": 5,
+        "weakest": False,
+        "code": False,
+    }
     assert [q["id"] for q in details["questions"]] == [i.question.id for i in card.items]
     gen = next(q for q in details["questions"] if q["id"] == "gen")
     assert gen["status"] == "passed" and gen["seed"] is not None
@@ -364,7 +430,7 @@ def test_keyword_hits_name_the_keyword_behind_each_suggestion() -> None:
 
 def test_a_tick_that_changes_only_the_score_is_logged_too(store: Store, clock: Clock) -> None:
     interview = MockInterview(store, scored_bank(), questions=4, seed=5, now=clock)
-    run(interview, clock, {"concept": "通道 and bottleneck", "numeric": "20", "choice": "a", "gen": None})
+    run(interview, clock, {"concept": "它混合通道, a bottleneck", "numeric": "20", "choice": "a", "gen": None})
     card = interview.finish()
     interview.save()
     [before] = [r for r in store.reviews() if r.card_id == "concept"]

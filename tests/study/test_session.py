@@ -313,6 +313,7 @@ def test_a_month_over_the_shipped_bank_cache_equals_replay(store: Store, clock: 
         assert sched.replay(store.reviews(cid)) == cards[cid].memory, cid
 
 
+@pytest.mark.slow
 def test_days_over_the_shipped_bank_match_py_fsrs_replayed_independently(store: Store, clock: Clock) -> None:
     """With fuzz off, every card's state is what py-fsrs's own Scheduler gives for the logged ratings."""
     bank = load()

@@ -719,7 +719,7 @@ def draw_stacked_3x3_vs_big(rng: np.random.Generator) -> Draft:
         f"Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
         f"One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
         f"The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
-        "non-linearities (the VGG argument).\n"
+        f"{'non-linearity' if n == 2 else 'non-linearities'} (the VGG argument).\n"
         f"Answer: {fmt_int(answer)}.",
         f"每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
         f"{rf}×{rf} = (2n + 1)×(2n + 1)。\n"
@@ -1397,12 +1397,29 @@ def _stack_no_channels(q: Params) -> Answer:
         "You added 3 per layer; each stride-1 3×3 layer widens the field by 3 − 1 = 2, to 2n + 1.",
         "你每层加了 3；每个步长为 1 的 3×3 层只把感受野扩大 3 − 1 = 2，共 2n + 1。",
     ),
+    # the stack's own weights do not depend on its receptive field
+    applies=lambda q: q["ask"] != "stack_weights",
 )
 def _stack_3n(q: Params) -> Answer:
     n: int = q["n"]
     c: int = q["c"]
-    counts = {"receptive_field": 3 * n, "stack_weights": n * 9 * c, "big_weights": (3 * n) ** 2 * c * c}
-    return counts[q["ask"]]
+    return 3 * n if q["ask"] == "receptive_field" else (3 * n) ** 2 * c * c
+
+
+@mistake(
+    "stacked_3x3_vs_big",
+    "one-channel-factor",
+    step=2,
+    text=Text(
+        "You multiplied by C once; a C→C conv has k·k·C_in·C_out = k·k·C·C weights.",
+        "你只乘了一次 C；C→C 的卷积有 k·k·C_in·C_out = k·k·C·C 个权重。",
+    ),
+    applies=lambda q: q["ask"] != "receptive_field",
+)
+def _stack_one_channel_factor(q: Params) -> Answer:
+    n: int = q["n"]
+    c: int = q["c"]
+    return n * 9 * c if q["ask"] == "stack_weights" else (2 * n + 1) ** 2 * c
 
 
 @torch_snippet("stacked_3x3_vs_big")

@@ -397,6 +397,15 @@ RMS_MISTAKES: list[MistakeSpec] = [
 ]
 
 
+def _rms_row(rng: np.random.Generator, d: int) -> list[int]:
+    """``d`` integers in [−3, 4], not all zero, whose mean square is an integer (so the root is the only
+    irrational step); drawn row by row, each row until it qualifies."""
+    while True:
+        row = [int(v) for v in rng.integers(-3, 5, size=d)]
+        if any(row) and sum(v * v for v in row) % d == 0:
+            return row
+
+
 @family(
     "rmsnorm_forward",
     topic="train.norms",
@@ -409,9 +418,7 @@ def draw_rmsnorm_forward(rng: np.random.Generator, level: int) -> Draft:
     """Level 1: one sample of 4 features, weight 1; 2: two samples with a weight; 3: six features."""
     n, d = (1, 4) if level == 1 else (2, 4) if level == 2 else (2, 6)
     while True:
-        x = [[int(v) for v in rng.integers(-3, 5, size=d)] for _ in range(n)]
-        if any(sum(v * v for v in row) % d or not any(row) for row in x):
-            continue  # mean(x²) an integer: the root is the only irrational step
+        x = [_rms_row(rng, d) for _ in range(n)]
         weight = [1] * d if level == 1 else [int(pick(rng, [1, 2, 3, -1])) for _ in range(d)]
         params: Params = {"x": x, "eps": 1e-6, "weight": weight}
         y = mat(ops.rms_norm(x, (d,), weight, eps=1e-6))

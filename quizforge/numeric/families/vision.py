@@ -208,6 +208,54 @@ def nms(boxes: list[list[int]], scores: list[int], threshold: float) -> list[int
     return kept
 
 
+# Every box the NMS questions may use: corners on a 12 × 6 grid, sides 4–8.
+_NMS_GRID = np.array(
+    [[x, y, x + w, y + h] for x in range(12) for y in range(6) for w in range(4, 9) for h in range(4, 9)],
+    dtype=np.float64,
+)
+_NMS_AREAS = (_NMS_GRID[:, 2] - _NMS_GRID[:, 0]) * (_NMS_GRID[:, 3] - _NMS_GRID[:, 1])
+
+
+def _ious_with_grid(box: list[int]) -> np.ndarray:
+    """IoU of ``box`` with every box of :data:`_NMS_GRID` (the same arithmetic as :func:`iou`)."""
+    g = _NMS_GRID
+    w = np.clip(np.minimum(g[:, 2], box[2]) - np.maximum(g[:, 0], box[0]), 0, None)
+    h = np.clip(np.minimum(g[:, 3], box[3]) - np.maximum(g[:, 1], box[1]), 0, None)
+    inter = w * h
+    return np.asarray(inter / (_NMS_AREAS + (box[2] - box[0]) * (box[3] - box[1]) - inter))
+
+
+def _nms_layout(rng: np.random.Generator, n: int, threshold: float) -> tuple[list[list[int]], list[int]] | None:
+    """``n`` boxes and distinct scores in which the chain of suppressions matters, or None to draw again.
+
+    Built rather than rejection-sampled (random boxes rarely form a chain): most boxes overlap the box
+    before them above the threshold and the earlier ones below it, so a suppressed box would have
+    suppressed the next; the rest overlap nothing. Three boxes always form one chain: a box that
+    overlapped nothing would make the chain not matter. Scores fall along the chain (one neighbouring
+    pair may swap when there are more than three boxes), then the letters are shuffled. No IoU lies
+    within 0.01 of the threshold: the prompt shows IoUs to two decimals.
+    """
+    boxes = [[int(v) for v in _NMS_GRID[int(rng.integers(len(_NMS_GRID)))]]]
+    last = _ious_with_grid(boxes[0])
+    clear = np.abs(last - threshold) > 0.01  # clear of every box so far
+    below = np.ones(len(_NMS_GRID), dtype=bool)  # at or below the threshold with every box before the last
+    for k in range(1, n):
+        link = k == 1 or n == 3 or rng.random() < 0.75
+        options = np.flatnonzero(clear & below & ((last > threshold) if link else (last <= threshold)))
+        if options.size == 0:
+            return None
+        boxes.append([int(v) for v in _NMS_GRID[int(options[int(rng.integers(options.size))])]])
+        below &= last <= threshold
+        last = _ious_with_grid(boxes[-1])
+        clear &= np.abs(last - threshold) > 0.01
+    scores = sorted((int(v) for v in rng.permutation(9)[:n] + 1), reverse=True)
+    if n > 3 and rng.random() < 0.5:
+        k = int(rng.integers(n - 1))
+        scores[k], scores[k + 1] = scores[k + 1], scores[k]
+    order = rng.permutation(n)
+    return [boxes[i] for i in order], [scores[i] for i in order]
+
+
 @family(
     "nms_survivors",
     topic="cv.detection",
@@ -221,17 +269,13 @@ def draw_nms_survivors(rng: np.random.Generator, level: int) -> Draft:
     n = level + 2
     threshold = pick(rng, [0.3, 0.5]) if level < 3 else pick(rng, [0.3, 0.4, 0.5])
     while True:
-        boxes = []
-        for _ in range(n):
-            x1, y1 = int(rng.integers(0, 12)), int(rng.integers(0, 6))
-            boxes.append([x1, y1, x1 + int(rng.integers(4, 9)), y1 + int(rng.integers(4, 9))])
-        scores = [int(v) for v in (rng.permutation(9)[:n] + 1)]
+        drawn = _nms_layout(rng, n, threshold)
+        if drawn is None:
+            continue
+        boxes, scores = drawn
         kept = nms(boxes, scores, threshold)
-        # The prompt shows IoUs to 2 decimals: none may round onto the threshold.
-        clear = all(abs(iou(boxes[i], boxes[j]) - threshold) > 0.01 for i in range(n) for j in range(i + 1, n))
         if (
-            clear
-            and 1 < len(kept) < n
+            1 < len(kept) < n
             and sorted(kept) != sorted(_nms_any_higher(boxes, scores, threshold))
             and sorted(kept) != sorted(_nms_in_given_order(boxes, threshold))
         ):

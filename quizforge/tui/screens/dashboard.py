@@ -16,9 +16,10 @@ from quizforge.i18n import t, tn
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.plan_panel import PlanPanel
 
 if TYPE_CHECKING:
-    pass
+    from quizforge.study.planning import PlanStatus
 
 BAR_WIDTH = 20
 FIRST_FRAME_S = 0.03
@@ -55,6 +56,7 @@ class DashboardScreen(AppScreen[None]):
         Binding("r", "app.start('report')", t("action.report", Lang.EN)),
         Binding("b", "app.start('browse')", t("action.browse", Lang.EN)),
         Binding("o", "app.start('settings')", t("action.settings", Lang.EN)),
+        Binding("p", "app.start('plan')", t("action.plan", Lang.EN), show=False),
         Binding("question_mark", "app.help", t("action.help", Lang.EN)),
         Binding("q", "app.quit", t("action.quit", Lang.EN)),
     ]
@@ -67,6 +69,7 @@ class DashboardScreen(AppScreen[None]):
             with Horizontal(id="counts"):
                 for key in ("due_today", "new_available", "done_today", "streak"):
                     yield Static(id=f"count-{key}", classes="count")
+            yield PlanPanel(id="plan-panel")
             with Horizontal(id="actions"):
                 for name, key in ACTIONS:
                     label = t("action.mock_short" if name == "mock" else f"action.{name}", lang)
@@ -131,6 +134,24 @@ class DashboardScreen(AppScreen[None]):
         self._draw_topics(None)
         # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile
         self.set_timer(FIRST_FRAME_S, self._load_mastery)
+        self.set_timer(FIRST_FRAME_S, self._load_plan)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def _load_plan(self) -> None:
+        """The interview plan's figures for today (docs/planner.md), off the UI thread."""
+        from quizforge.study.planning import plan_status
+
+        status = plan_status(self.qf.store, self.qf.bank, self.qf.now())
+        self.app.call_from_thread(self._draw_plan, status)
+
+    def _draw_plan(self, status: PlanStatus | None) -> None:
+        lang = self.qf.lang
+        for panel in self.query(PlanPanel):  # none when the screen was recomposed meanwhile
+            panel.show(status, lang)
+        if status is not None and status.days_left > 0:  # while a plan is in force, today's new cards are its
+            left = max(0, status.new_today - status.new_done)
+            for tile in self.query("#count-new_available").results(Static):
+                tile.update(RichText.assemble((f"{left}\n", "bold"), t("dashboard.new_available", lang)))
 
     @work(thread=True, exclusive=True, group="mastery")
     def _load_mastery(self) -> None:

@@ -1,5 +1,8 @@
 """The mock interview screen: one question at a time under a countdown, no verdicts until the scorecard.
 
+After each answer the interview decides whether the next question is a follow-up (a line above its
+prompt says the interviewer digs deeper, or names the mistake a re-check is about).
+
 Concept questions are answered in a multi-line text area (Enter is a new line, ctrl+s submits);
 numeric and generated ones in the study screen's answer box; choices with letter keys. F2 or ctrl+n
 passes. Escape asks before abandoning. When the time is up, whatever is typed is kept as the answer
@@ -47,15 +50,19 @@ def open_mock(
     questions: int = 8,
     topics: Sequence[str] | None = None,
     seed: int | None = None,
+    weakest: bool = False,
+    include_code: bool = False,
 ) -> None:
     """Build a mock interview from the app's store and bank and push its screen.
 
     Args:
         app: The running app (its store, bank, clock and random source are used).
         minutes: The whole interview's time.
-        questions: How many questions, follow-ups included.
+        questions: How many main questions (follow-ups come on top when the time allows).
         topics: Only these topics (ids or area prefixes).
         seed: Makes the draw reproducible; ``None`` draws it from the app's random source.
+        weakest: Only the user's weakest topics.
+        include_code: End with a coding question.
     """
     import random
 
@@ -63,7 +70,16 @@ def open_mock(
 
     rng = random.Random(seed if seed is not None else app.rng.randrange(2**63))
     interview = MockInterview(
-        app.store, app.bank, minutes=minutes, questions=questions, topics=topics, seed=seed, now=app.now, rng=rng
+        app.store,
+        app.bank,
+        minutes=minutes,
+        questions=questions,
+        topics=topics,
+        seed=seed,
+        now=app.now,
+        rng=rng,
+        weakest=weakest,
+        include_code=include_code,
     )
     if not interview.plan:
         app.notify(t("mock.nothing_to_ask", app.lang), severity="warning")
@@ -105,6 +121,7 @@ class MockScreen(AppScreen[None]):
         yield Header()
         yield Static(id="mock-status")
         with VerticalScroll(id="mock-scroll"):
+            yield Static(id="mock-why", classes="muted")
             yield Static(id="mock-prompt")
             yield Static(id="mock-choices")
             yield Static(id="mock-hint", classes="muted")
@@ -160,13 +177,26 @@ class MockScreen(AppScreen[None]):
         self.query_one("#mock-choices", Static).update(
             choices_block(card.choices, lang, self.selected) if card.choices else ""
         )
-        hint = widget.mock_hint  # typed answers: none, the answer box's placeholder says it
+        hint = widget.mock_hint or widget.hint  # typed answers: none, the answer box's placeholder says it
         lines = [t(hint, lang)] if hint else []
         self.query_one("#mock-hint", Static).update(RichText("\n".join([*lines, t("mock.no_verdicts", lang)])))
+        why = self._why()
+        self.query_one("#mock-why", Static).update(why)
+        self.query_one("#mock-why", Static).display = bool(why.plain)
         self.query_one("#mock-text", TextArea).display = concept
         self.query_one("#mock-answer", AnswerInput).display = not concept and not choice
         self.query_one(KeyBar).show(CHOICE_KEYS if choice else KEYS, lang)
         self.tick()
+
+    def _why(self) -> RichText:
+        """The interviewer's line before a follow-up: the re-check names the mistake, the rest dig deeper."""
+        follow_up = self.interview.current_follow_up
+        if follow_up is None:
+            return RichText("")
+        lang = self.lang
+        if follow_up.mistake is not None:
+            return RichText(t("mock.recheck", lang, mistake=follow_up.mistake.get(lang)), style="italic")
+        return RichText(t("mock.dig_deeper", lang), style="italic")
 
     def tick(self) -> None:
         """Refresh the countdowns from the app's clock; end the interview when the time is up."""

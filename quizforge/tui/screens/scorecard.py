@@ -1,12 +1,15 @@
 """The mock interview's scorecard: every answer beside the model answer, key points to tick, the totals.
 
 The interview is saved when the scorecard opens, and saved again (with the user's ticks) when it is
-left; :meth:`quizforge.study.mock.MockInterview.save` makes that idempotent. ``t`` starts a study
-session on the three weakest topics of the interview.
+left; :meth:`quizforge.study.mock.MockInterview.save` makes that idempotent. Scores per topic and per
+kind; each follow-up says why it was asked. ``t`` starts a study session on every topic that scored
+below 100; ``e`` writes the scorecard as Markdown (:mod:`quizforge.report.scorecard_md`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
@@ -18,7 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
-from quizforge.i18n import t
+from quizforge.i18n import t, tn
+from quizforge.report.scorecard_md import choice_text, counts_line, expected_text, follow_up_reason
 from quizforge.study.mock import ScoredAnswer, Status
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
@@ -34,6 +38,7 @@ KEYS = [
     ("↑↓", "scorecard.move"),
     ("␣ a-f", "scorecard.toggle"),
     ("t", "scorecard.study_topics"),
+    ("e", "scorecard.export_key"),
     ("esc", "action.back"),
 ]
 BAR_WIDTH = 12
@@ -50,12 +55,14 @@ class ScorecardScreen(AppScreen[None]):
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("t", "study_next", t("scorecard.study_topics", Lang.EN)),
+        Binding("e", "export", t("scorecard.export_key", Lang.EN)),
     ]
 
     def __init__(self, interview: MockInterview) -> None:
         super().__init__()
         self.interview = interview
         self.scorecard: Scorecard = interview.finish()
+        self.exported: Path | None = None  # where ``e`` last wrote the scorecard
 
     @property
     def lang(self) -> str:
@@ -72,6 +79,8 @@ class ScorecardScreen(AppScreen[None]):
             for item in self.scorecard.items:
                 with Vertical(classes="score-item", id=f"score-item-{item.index}"):
                     yield Static(self._head(item), classes="score-head", id=f"score-head-{item.index}")
+                    if item.follow_up is not None:
+                        yield Static(RichText(f"↳ {follow_up_reason(item, lang)}"), classes="score-why")
                     yield Static(RichText(item.prompt.get(lang) or "…"), classes="score-prompt")
                     if item.status == Status.NOT_REACHED:
                         continue
@@ -114,29 +123,17 @@ class ScorecardScreen(AppScreen[None]):
     def _summary(self) -> RenderableType:
         lang = self.lang
         card = self.scorecard
-        passed = sum(1 for i in card.items if i.status == Status.PASSED)
-        limit = clock(self.interview.minutes * 60)
         score = round(card.total)
         style = "bold green" if score >= 80 else "bold yellow" if score >= 50 else "bold red"
         parts: list[RenderableType] = [
             RichText(t("scorecard.total", lang, s=score), style=style),
-            RichText(
-                t(
-                    "scorecard.answered_of",
-                    lang,
-                    a=card.answered,
-                    n=len(card.items),
-                    p=passed,
-                    m=clock(card.seconds),
-                    limit=limit,
-                )
-            ),
+            RichText(counts_line(card, lang, self.interview.minutes)),
         ]
         nexts = card.study_next
         line = RichText(t("scorecard.study_next", lang), style="bold")
         if nexts:
             line.append(" · ".join(self.qf.bank.topic_name(tid, lang) for tid in nexts))
-            line.append("  " + t("scorecard.study_next_key", lang), style="dim")
+            line.append("  " + tn("scorecard.study_next_keys", len(nexts), lang), style="dim")
         else:
             line = RichText(t("scorecard.all_perfect", lang))
         parts.append(line)
@@ -144,13 +141,12 @@ class ScorecardScreen(AppScreen[None]):
 
     def _topics(self) -> RenderableType:
         lang = self.lang
-        table = Table(box=None, show_header=False, pad_edge=False, expand=True, title_justify="left")
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=BAR_WIDTH, no_wrap=True)
-        table.add_column(justify="right", width=4, no_wrap=True)
-        for tid, score in self.scorecard.by_topic.items():
-            table.add_row(RichText(self.qf.bank.topic_name(tid, lang)), _bar(score / 100.0), f"{score:.0f}")
-        return Group(RichText(t("scorecard.by_topic", lang), style="bold underline"), table)
+        card = self.scorecard
+        return Group(
+            _breakdown(t("scorecard.by_topic", lang), card.by_topic, lambda tid: self.qf.bank.topic_name(tid, lang)),
+            RichText(""),
+            _breakdown(t("scorecard.by_kind", lang), card.by_kind, lambda kind: t(f"kind.{kind}", lang)),
+        )
 
     def _head(self, item: ScoredAnswer) -> RenderableType:
         lang = self.lang
@@ -180,7 +176,7 @@ class ScorecardScreen(AppScreen[None]):
         elif item.status == Status.TIMED_OUT:
             parts.append(RichText(t("scorecard.timed_out", lang), style="italic"))
         elif item.choices:
-            parts.append(RichText(_choice_text(item, item.answer, lang) or item.answer))
+            parts.append(RichText(choice_text(item, item.answer, lang) or item.answer))
         else:
             parts.append(RichText(item.answer.strip() or t("scorecard.no_answer", lang)))
         if item.status == Status.ANSWERED and not item.is_concept and item.feedback.get(lang):
@@ -194,15 +190,9 @@ class ScorecardScreen(AppScreen[None]):
             parts.append(RichText(t("answer.model_answer", lang), style="bold underline"))
             parts.append(RichText(item.model_answer.get(lang) if item.model_answer else ""))
             return Group(*parts)
-        parts.append(RichText(t("answer.expected", lang), style="bold underline"))
-        if item.instance is not None:
-            from quizforge.render import format_answer
-
-            parts.append(RichText(format_answer(item.instance, lang)))
-        elif item.choices:
-            parts.append(RichText(_choice_text(item, item.expected, lang)))
-        else:
-            parts.append(RichText(item.expected))  # formatted by the interview, with its digits
+        expected = expected_text(item, lang)
+        if expected:  # a coding drill has none: its model solution follows
+            parts += [RichText(t("answer.expected", lang), style="bold underline"), RichText(expected)]
         if item.model_answer is not None:
             label = item.model_label
             parts += [
@@ -283,6 +273,28 @@ class ScorecardScreen(AppScreen[None]):
         self.save()
         self.dismiss(None)
 
+    def action_export(self) -> None:
+        """Write the scorecard (with the current ticks) as Markdown under the data dir; say where."""
+        from quizforge.report.scorecard_md import export_path, scorecard_markdown
+
+        lang = self.lang
+        path = export_path(self.qf.data_dir, self.scorecard.started_at)
+        text = scorecard_markdown(
+            self.scorecard,
+            lang,
+            topic_name=lambda tid: self.qf.bank.topic_name(tid, lang),
+            minutes=self.interview.minutes,
+            title=f"{t('mock.title', lang)} · {self.scorecard.started_at.astimezone():%Y-%m-%d %H:%M}",
+        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.notify(t("scorecard.export_failed", lang, e=exc), severity="error")
+            return
+        self.exported = path
+        self.notify(t("scorecard.exported", lang, path=path), timeout=8)
+
     def action_study_next(self) -> None:
         topics = self.scorecard.study_next
         if not topics:
@@ -326,8 +338,12 @@ def _mark(item: ScoredAnswer, lang: str) -> RichText:
     return RichText(f"✗ {score}", style="bold red")
 
 
-def _choice_text(item: ScoredAnswer, letters: str, lang: str) -> str:
-    """``b) Adagrad`` lines for the letters in ``letters`` (``a,c`` or ``ac``)."""
-    choices = item.choices
-    picked = [LABELS.index(c) for c in letters.lower() if c in LABELS[: len(choices)]]
-    return "\n".join(f"{LABELS[i]}) {choices[i].get(lang)}" for i in picked)
+def _breakdown(title: str, scores: dict[str, float], name: Callable[[str], str]) -> RenderableType:
+    """A titled table of scores out of 100 with bars (per topic, per kind)."""
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True, title_justify="left")
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(width=BAR_WIDTH, no_wrap=True)
+    table.add_column(justify="right", width=4, no_wrap=True)
+    for key, score in scores.items():
+        table.add_row(RichText(name(key)), _bar(score / 100.0), f"{score:.0f}")
+    return Group(RichText(title, style="bold underline"), table)

@@ -71,6 +71,7 @@ class SettingsScreen(Screen[Settings | None]):
             with Horizontal(id="settings-buttons"):
                 yield Button(f"{t('action.save', lang)} (ctrl+s)", id="save", variant="primary")
                 yield Button(f"{t('action.cancel', lang)} (esc)", id="cancel")
+                yield Button(t("settings.plan", lang), id="plan")
         yield KeyBar(KEYS, lang)
 
     def on_mount(self) -> None:
@@ -90,6 +91,10 @@ class SettingsScreen(Screen[Settings | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
+
+    @on(Button.Pressed, "#plan")
+    async def _plan(self) -> None:
+        await self.run_action("app.start('plan')")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
