@@ -44,10 +44,21 @@ def test_errors_point_at_their_cause_in_both_languages(text: str, position: int,
     ],
 )
 def test_line_breaks_around_an_answer(text: str, kind: AnswerKind, expected: object) -> None:
-    assert parse_answer(text, kind).value == expected  # type: ignore[union-attr]
+    assert parse_answer(text, kind).value == expected
 
 
 def test_x_is_an_option_letter_on_a_card_with_24_or_more_options() -> None:
     assert parse_answer("x", AnswerKind.CHOICE, n_choices=26).value == (23,)
     assert parse_answer("X, y", AnswerKind.CHOICE, n_choices=26).value == (23, 24)
     assert error("x").position == 0  # as a number, x alone is nothing
+
+
+def test_a_function_argument_is_one_expression_even_with_spaced_signs() -> None:
+    assert parse_answer("exp(1 -1)", AnswerKind.NUMBER).value == pytest.approx(1.0)
+    assert parse_answer("exp(2 -2) 3", AnswerKind.VECTOR).value == pytest.approx((1.0, 3.0))
+
+
+def test_a_bracketed_row_after_plain_numbers_is_refused() -> None:
+    e = error("1 2\n[3, 4]", AnswerKind.MATRIX)
+    assert e.position == 4
+    assert "[[1, 2], [3, 4]]" in e.message
