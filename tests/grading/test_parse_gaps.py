@@ -62,3 +62,17 @@ def test_a_bracketed_row_after_plain_numbers_is_refused() -> None:
     e = error("1 2\n[3, 4]", AnswerKind.MATRIX)
     assert e.position == 4
     assert "[[1, 2], [3, 4]]" in e.message
+
+
+def test_parentheses_hold_one_expression_even_with_spaced_signs() -> None:
+    assert parse_answer("(1 -2)", AnswerKind.NUMBER).value == -1.0
+    assert parse_answer("(1 -2) 3", AnswerKind.VECTOR).value == (-1.0, 3.0)
+    assert parse_answer("\n1 -2\n", AnswerKind.NUMBER).value == -1.0  # line breaks around an expression
+
+
+@pytest.mark.parametrize("text", ["(" * 60 + "1" + ")" * 60, "√" + "(√" * 60 + "4" + ")" * 60])
+def test_too_deep_nesting_is_a_parse_error_in_both_languages(text: str) -> None:
+    e = error(text)  # a root past the depth limit too: never another exception
+    assert e.position == 50
+    assert e.message == "too deeply nested (more than 50 levels)"
+    assert e.message_in(Lang.ZH) == "嵌套太深（超过 50 层）"
