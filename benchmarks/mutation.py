@@ -195,14 +195,18 @@ def strings_only(diff: str) -> bool:
     return bool(old) and old != new and blank(old) == blank(new)
 
 
-def refresh_tests(work: Path) -> None:
-    """Copy the current tests over a kept run (and over mutmut's own copy it runs them from), and drop mutmut's
-    record of which tests reach which function: its incremental update missed tests added to a known file."""
+def refresh(work: Path) -> None:
+    """Copy the current code and tests over a kept run (mutmut regenerates the mutants of functions that changed
+    and keeps the results of the others), and drop mutmut's record of which tests reach which function: its
+    incremental update missed tests added to a known file."""
     ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", "*.pyc")
-    for dest in (work / "tests", work / "mutants" / "tests"):
-        if dest.exists():
-            shutil.rmtree(dest)
-        shutil.copytree(ROOT / "tests", dest, ignore=ignore)
+    for part in ("quizforge", "tests", "question_bank"):
+        shutil.rmtree(work / part)
+        shutil.copytree(ROOT / part, work / part, ignore=ignore)
+    tests = work / "mutants" / "tests"
+    if tests.exists():
+        shutil.rmtree(tests)
+    shutil.copytree(ROOT / "tests", tests, ignore=ignore)
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
 
 
@@ -215,7 +219,7 @@ def run_target(name: str, target: Target, max_children: int, again: bool = False
     start = time.monotonic()
     work = WORK / name
     if again and (work / "mutants").exists():  # keep the mutants and results: run what is not killed yet
-        refresh_tests(work)
+        refresh(work)
         write_config(work, target)
         names = mutant_names(work, target)
         chosen = [k for k in names[:: target.every] if target.wants(k)]
