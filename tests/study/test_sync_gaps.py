@@ -174,3 +174,19 @@ def test_auto_folder_setting(tmp_path: Path, folder: Path) -> None:
     set_auto_folder(tmp_path, None)  # already off: fine
     with pytest.raises(SyncError, match="cannot write"):
         set_auto_folder(tmp_path / "missing" / "dir", folder)
+
+
+def test_lines_already_read_are_not_read_again(tmp_path: Path, folder: Path) -> None:
+    with open_store(tmp_path, "b") as b:
+        b.set_settings(new_per_day=9)
+        sync(b, folder)
+    with open_store(tmp_path, "a") as a:
+        first = sync(a, folder).received
+        assert first is not None and first.events_added == 1
+        assert sync(a, folder).received is None  # nothing new in b's file: nothing merged, nothing counted
+    with open_store(tmp_path, "b") as b:
+        b.set_settings(new_per_day=10)
+        sync(b, folder)
+    with open_store(tmp_path, "a") as a:
+        got = sync(a, folder).received
+        assert got is not None and (got.events_added, got.events_known) == (1, 0)  # only the new line
