@@ -99,3 +99,8 @@ def test_a_line_break_inside_parentheses_separates_values_like_a_space() -> None
     assert value("(1\n-2)", AnswerKind.VECTOR) == (1.0, -2.0)  # not 1 - 2
     assert value("(1\n2)", AnswerKind.VECTOR) == (1.0, 2.0)
     assert value("(1\n- 2)", AnswerKind.NUMBER) == -1.0  # a spaced operator still subtracts
+
+
+def test_line_breaks_count_as_spaces_only_inside_open_parentheses() -> None:
+    assert value("(1) 2\n3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))  # closed: a new row
+    assert value("((1)\n-2)") == -1.0  # still open: a space
