@@ -171,7 +171,8 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif c.isdigit() or (c == "." and i + 1 < n and s[i + 1].isdigit()):
             m = _NUMBER.match(s, i)
-            assert m is not None  # a digit, or '.' before one, always starts a number
+            if m is None:
+                raise AnswerParseError(Text(f"unexpected character {c!r}", f"无法识别的字符 {c!r}"), origin[i])
             add("num", m.group(), i, m.end())
             i = m.end()
         elif c.isalpha() and (c.isascii() or c == "π"):

@@ -104,3 +104,11 @@ def test_a_line_break_inside_parentheses_separates_values_like_a_space() -> None
 def test_line_breaks_count_as_spaces_only_inside_open_parentheses() -> None:
     assert value("(1) 2\n3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))  # closed: a new row
     assert value("((1)\n-2)") == -1.0  # still open: a space
+
+
+@pytest.mark.parametrize("text", ["३", "1+٣"])
+def test_a_digit_of_another_script_is_an_unexpected_character(text: str) -> None:
+    with pytest.raises(AnswerParseError) as info:
+        parse_answer(text, AnswerKind.NUMBER)
+    assert info.value.position == len(text) - 1
+    assert info.value.message == f"unexpected character {text[-1]!r}"
