@@ -30,6 +30,7 @@ from _common import WORK, machine  # noqa: E402
 
 ORDER = [
     "bench_startup.py",
+    "bench_keystroke.py",
     "bench_numeric.py",
     "bench_bank.py",
     "bench_store.py",
@@ -37,6 +38,7 @@ ORDER = [
     "bench_anki.py",
     "bench_judge.py",
     "bench_keypoints.py",
+    "bench_order.py",
 ]
 SIZE_LABEL = {"1000:10000": "1k / 10k", "10000:100000": "10k / 100k", "100000:1000000": "100k / 1M"}
 SCALING_ROWS = {

@@ -68,10 +68,6 @@ _TEXTS: dict[str, Text] = {
         "Type your answer, then Enter (e.g. 15, 1/4, [1, 2], 1 2; 3 4, 16x10x10)",
         "输入答案后按回车（例如 15、1/4、[1, 2]、1 2; 3 4、16x10x10）",
     ),
-    "study.code_file_hint": Text(
-        "Write the function in a .py file, type the file's path and press Enter: it runs on 20 generated cases.",
-        "在 .py 文件中写好该函数，输入文件路径后按回车：它会在 20 个生成的用例上运行。",
-    ),
     "study.concept_hint": Text(
         "Answer out loud or in your head, then press Space to reveal the model answer.",
         "先口头或在心里作答，然后按空格键查看参考答案。",
@@ -462,24 +458,24 @@ _TEXTS: dict[str, Text] = {
         "--areas {value}: no such area (areas: {known})", "--areas {value}：没有这个领域（可选：{known}）"
     ),
     "plan.error.minutes": Text(
-        "--minutes-per-day {value}: must be {lo}..{hi}", "--minutes-per-day {value}：必须在 {lo}..{hi} 之间"
+        "--minutes-per-day {value}: must be from {lo} to {hi}", "--minutes-per-day {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.retention": Text(
-        "--retention {value}: must be {lo}..{hi}", "--retention {value}：必须在 {lo}..{hi} 之间"
+        "--retention {value}: must be from {lo} to {hi}", "--retention {value}：必须在 {lo} 到 {hi} 之间"
     ),
     "plan.error.not_number": Text("{field}: '{value}' is not a number", "{field}：'{value}' 不是数字"),
     "plan.error.show_or_clear": Text(
         "plan: give --date YYYY-MM-DD, or --show, or --clear", "plan：请给出 --date YYYY-MM-DD，或 --show，或 --clear"
     ),
     "plan.summary": Text(
-        "Interview on {date} ({days} days left): {cards} cards in scope, {new} new a day, "
+        "Interview on {date} (days left: {days}): {cards} cards in scope, {new} new a day, "
         "up to {peak} of {budget} min a day.",
         "面试日期 {date}（还有 {days} 天）：范围内 {cards} 张卡片，每天 {new} 张新卡，"
-        "每天最多约 {peak} 分钟（预算 {budget} 分钟）。",
+        "每天最多 {peak} 分钟（预算 {budget} 分钟）。",
     ),
     "plan.ready": Text(
-        "Predicted on the date: {ready} of the cards at or above {target} (at {spc} s a card).",
-        "预计面试当天：{ready} 的卡片达到 {target} 以上（按每张 {spc} 秒计）。",
+        "Predicted on the date: {ready} of the cards at a recall of {target} or above (at {spc} s a card).",
+        "预计面试当天：{ready} 的卡片记忆率达到 {target} 及以上（按每张 {spc} 秒计）。",
     ),
     "plan.areas": Text("Areas: {areas}", "领域：{areas}"),
     "plan.whole_bank": Text("the whole bank", "整个题库"),
@@ -508,9 +504,9 @@ _TEXTS: dict[str, Text] = {
     "plan.cleared": Text("Plan cleared.", "计划已清除。"),
     "plan.nothing_to_clear": Text("There was no plan to clear.", "没有可清除的计划。"),
     "plan.date_passed": Text("The interview date {date} has passed.", "面试日期 {date} 已过。"),
-    "plan.status.on_track": Text("On track", "按计划进行"),
+    "plan.status.on_track": Text("On track", "进度正常"),
     "plan.status.today": Text(
-        "Today: {new} new ({done} done) · {due} reviews due", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
+        "Today: {new} new ({done} done) · reviews due: {due}", "今天：{new} 张新卡（已学 {done}）· {due} 张待复习"
     ),
     "plan.status.final": Text(
         "Final review: the cards weakest on the date come first", "考前复习：面试当天最薄弱的卡片优先"
@@ -532,7 +528,7 @@ _TEXTS: dict[str, Text] = {
     "plan.dialog.clear": Text("Clear plan", "清除计划"),
     "report.heading.plan": Text("Interview plan", "面试计划"),
     "report.plan.summary": Text(
-        "Interview on {date}: {days} days left · {cards} cards in scope · target {target}",
+        "Interview on {date} · days left: {days} · {cards} cards in scope · target {target}",
         "面试日期 {date}：还有 {days} 天 · 范围内 {cards} 张卡片 · 目标 {target}",
     ),
     "report.plan.ready": Text(
@@ -593,21 +589,151 @@ _TEXTS: dict[str, Text] = {
         "grade {name}: a generator family needs --seed N", "grade {name}：生成题型需要 --seed N"
     ),
     "cli.grade_not_concept": Text(
-        "grade {id}: a {kind} question; `grade ID` grades concept cards (generated: FAMILY --seed N)",
-        "grade {id}：这是{kind}题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
+        "grade {id}: a question of kind {kind}; `grade ID` grades concept cards (generated: FAMILY --seed N)",
+        "grade {id}：这是 {kind} 类型的题；`grade ID` 只评概念题（生成题用 FAMILY --seed N）",
     ),
     # --- end freetext
     # (next stream)
     # --- drill (issue 18: the code editor)
+    "drill.run": Text("Run", "运行"),
+    "drill.submit": Text("Submit", "提交"),
+    "drill.hint": Text("Hint", "提示"),
+    "drill.editor": Text("$EDITOR", "外部编辑器"),
+    "drill.running": Text("Running your code on the cases…", "正在用测试用例运行你的代码……"),
+    "drill.keys_hint": Text(
+        "ctrl+r runs the cases · ctrl+s submits · ctrl+g shows a hint (caps the rating at Hard) · ctrl+e opens $EDITOR",
+        "ctrl+r 运行用例 · ctrl+s 提交 · ctrl+g 显示提示（评分最高为“困难”）· ctrl+e 打开外部编辑器",
+    ),
+    "drill.hint_line": Text("Hint {i}/{n}: {text}", "提示 {i}/{n}：{text}"),
+    "drill.mock_hint": Text(
+        "Write the function in the editor below: ctrl+r runs it on the cases, ctrl+s hands it in.",
+        "在下方编辑器中写出该函数：ctrl+r 用测试用例运行，ctrl+s 提交。",
+    ),
+    "drill.reopened": Text("Your last attempt, reopened.", "已打开你上次的作答。"),
+    "drill.no_more_hints": Text("No more hints for this drill.", "这道题没有更多提示了。"),
+    "drill.no_suspend": Text("This terminal cannot hand over to an external editor.", "当前终端无法切换到外部编辑器。"),
+    "drill.editor_failed": Text("{editor}: {why}", "{editor}：{why}"),
+    "answer.model_solution": Text("Model solution", "参考解答"),
+    "help.section.drill": Text("Coding drill (in the code editor)", "编程题（在代码编辑器中）"),
+    "help.drill_run": Text("run your code on the cases (nothing is graded)", "用测试用例运行你的代码（不计分）"),
+    "help.drill_submit": Text("submit the code: graded, rating proposed", "提交代码：评分并给出建议评分"),
+    "help.drill_hint": Text("the next hint (a hint caps the rating at Hard)", "下一条提示（看过提示评分最高为“困难”）"),
+    "help.drill_editor": Text("edit the code in $VISUAL / $EDITOR", "在 $VISUAL / $EDITOR 中编辑代码"),
+    "drill.verdict": Text(
+        "{mark} {drill}: {passed} of {total} cases passed ({s} s)",
+        "{mark} {drill}：通过 {passed}/{total} 个用例（{s} 秒）",
+    ),
+    "drill.fail.case": Text("case {case} ({label}; {shapes}): {why}", "用例 {case}（{label}；{shapes}）：{why}"),
+    "drill.fail.inputs": Text("inputs: {inputs}", "输入：{inputs}"),
+    "drill.fail.expected": Text("expected: {values}", "期望：{values}"),
+    "drill.fail.got": Text("got:      {values}", "得到：{values}"),
+    "drill.fail.max_error": Text("max error {error} at {where}", "最大误差 {error}，位置 {where}"),
+    "drill.fail.max_error_at": Text(
+        "max error {error} at {where}: expected {expected}, got {got}",
+        "最大误差 {error}，位置 {where}：期望 {expected}，得到 {got}",
+    ),
+    "drill.why.shape": Text("shape {got}, expected {expected}", "形状为 {got}，应为 {expected}"),
+    "drill.why.int_values": Text("wrong values", "数值错误"),
+    "drill.why.nonfinite": Text("inf or nan in the output", "输出中有 inf 或 nan"),
+    "drill.why.values": Text("values differ", "数值不一致"),
+    "drill.why.output": Text("output {n}: {why}", "第 {n} 个输出：{why}"),
+    "drill.why.raised": Text("{error}", "{error}"),
+    "drill.error.timeout": Text(
+        "stopped: no answer within {s} s (an endless loop?)", "已终止：{s} 秒内没有结果（死循环？）"
+    ),
+    "drill.error.cpu": Text("stopped: more than {s} s of CPU time", "已终止：CPU 时间超过 {s} 秒"),
+    "drill.error.output": Text("stopped: wrote more than {mib} MiB of output", "已终止：输出超过 {mib} MiB"),
+    "drill.error.killed": Text(
+        "stopped by signal {signal} (memory limit {gib} GiB, or a crash)",
+        "被信号 {signal} 终止（内存上限 {gib} GiB，或程序崩溃）",
+    ),
+    "drill.error.signal": Text("stopped by signal {signal}", "被信号 {signal} 终止"),
+    "drill.error.status": Text("exited with status {status}", "以状态 {status} 退出"),
+    "drill.error.memory": Text("stopped: more than {gib} GiB of memory", "已终止：内存超过 {gib} GiB"),
+    "drill.error.exit": Text(
+        "your code ended the judge (exit status {status}) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（退出状态 {status}）",
+    ),
+    "drill.error.os_exit": Text(
+        "your code ended the judge (os._exit?) before the cases finished",
+        "你的代码在用例跑完之前结束了评测进程（os._exit？）",
+    ),
+    "drill.error.incomplete": Text("the judge's result is incomplete", "评测结果不完整"),
+    "drill.error.unreadable": Text(
+        "the judge's result could not be read ({what}); did your code change its files?",
+        "无法读取评测结果（{what}）；你的代码是否改动了评测用的文件？",
+    ),
+    "drill.error.raised": Text("{error}", "{error}"),
     # --- end drill
     # (next stream)
     # --- tutor (issue 17: re-check, levels, PyTorch snippet)
+    "tutor.recheck": Text("Re-check, after your earlier slip: {mistake}", "复查（针对你之前的错误）：{mistake}"),
+    "tutor.level": Text("level {level} of {levels}", "难度 {level}/{levels}"),
+    "help.snippet": Text("answered generated card: run its PyTorch snippet", "已作答的生成题：运行其 PyTorch 代码"),
+    "key.snippet": Text("PyTorch", "PyTorch"),
+    "snippet.title": Text("PyTorch · {family}", "PyTorch · {family}"),
+    "snippet.running": Text(
+        "Running it in a separate Python (torch loads there)…", "正在独立的 Python 进程中运行（torch 在其中加载）…"
+    ),
+    "snippet.ours": Text("quizforge's answer: {x}", "quizforge 的答案：{x}"),
+    "snippet.torch": Text("torch printed:", "torch 输出："),
+    "snippet.failed": Text("The snippet failed (exit {code}):", "代码运行失败（退出码 {code}）："),
+    "snippet.timeout": Text("Stopped after {s} s: the snippet took too long.", "运行超过 {s} 秒，已停止。"),
+    "snippet.none": Text("This card has no PyTorch snippet.", "这张卡片没有 PyTorch 代码。"),
+    "snippet.close": Text("close", "关闭"),
+    "report.heading.tutoring": Text("Generated questions: level and mistakes", "生成题：难度与常见错误"),
+    "report.tutor.family": Text("Family", "题型"),
+    "report.tutor.level": Text("Level", "难度"),
+    "report.tutor.answers": Text("Answers", "作答"),
+    "report.tutor.accuracy": Text("Accuracy", "正确率"),
+    "report.tutor.mistake": Text("Mistake", "错误"),
+    "report.tutor.count": Text("Times", "次数"),
+    "report.tutor.none": Text("No generated question answered yet.", "还没有作答过生成题。"),
+    "report.tutor.no_mistakes": Text("No named mistake made yet.", "还没有出现可识别的常见错误。"),
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.ticks": Text(
+        "key points you made, by number (e.g. 1 3; 0 for none; Enter = {default})> ",
+        "你答出的要点编号（例如 1 3；0 表示都没有；回车 = {default}）> ",
+    ),
+    "plain.ticks_none": Text("none", "都没有"),
+    "plain.bad_ticks": Text(
+        "please type key-point numbers from 1 to {n} (e.g. 1 3), 0 for none, Enter for {default}, or q to stop",
+        "请输入 1 到 {n} 之间的要点编号（例如 1 3），0 表示都没有，回车 = {default}，或 q 结束",
+    ),
+    "plain.left": Text("{due} due and {new} new left today.", "今天还有 {due} 张到期、{new} 张新卡。"),
+    "help.focus": Text("study chosen topics, areas or kinds", "学习选定的主题、领域或题型"),
+    "help.study_topic": Text("study the highlighted topic", "学习选中的主题"),
+    "settings.new_order": Text("Order of new cards", "新卡顺序"),
+    "settings.order.interleaved": Text(
+        "Interleaved: areas and kinds mixed, fundamentals first", "交错：混合领域与题型，基础优先"
+    ),
+    "settings.order.by_topic": Text("By topic, in syllabus order", "按主题，依大纲顺序"),
+    "settings.order.random": Text("Random", "随机"),
+    "focus.title": Text("What to study", "学习什么"),
+    "focus.showing": Text("Study: {what}", "学习：{what}"),
+    "focus.topics": Text("Topics and areas (space ticks, tab moves on)", "主题与领域（空格勾选，Tab 切换）"),
+    "focus.kinds": Text("Kinds (none ticked: every kind)", "题型（都不勾选：全部题型）"),
+    "focus.weakest_option": Text("Only my weakest topics (3)", "只学我最薄弱的主题（3 个）"),
+    "focus.weakest": Text("my weakest topics", "我最薄弱的主题"),
+    "focus.everything": Text("Everything due today", "今天的全部卡片"),
+    "focus.no_weak": Text("No weak topics yet: study some cards first.", "还没有薄弱主题：请先学习一些卡片。"),
+    "focus.choose": Text("Study: choose topics and kinds…", "学习：选择主题与题型…"),
+    "focus.study_weakest": Text("Study my weakest topics", "学习我最薄弱的主题"),
+    "focus.change": Text("Focus", "学习范围"),
+    "dashboard.focus": Text(
+        "Last focus: {what} (s repeats it, f changes it)", "上次的学习范围：{what}（s 继续，f 修改）"
+    ),
+    "dashboard.topics_hint": Text(
+        "↑↓ and Enter study one topic · f chooses topics, areas and kinds",
+        "↑↓ 加回车学习一个主题 · f 选择主题、领域与题型",
+    ),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)
+    "action.accept": Text("Accept", "确认评分"),
+    "palette.search": Text("Search for an action…", "搜索操作…"),
     # --- end screens
 }
 
@@ -666,7 +792,7 @@ _PLURALS: dict[str, Plural] = {
     "scorecard.why_points": Plural(
         "follow-up: answer {i} made {k} of {n} key point",
         "follow-up: answer {i} made {k} of {n} key points",
-        "追问：第 {i} 题的回答答到 {n} 个要点中的 {k} 个",
+        "追问：第 {i} 题只答到 {n} 个要点中的 {k} 个",
     ),
     "scorecard.follow_ups": Plural("{n} follow-up asked", "{n} follow-ups asked", "追问 {n} 次"),
     "scorecard.study_next_keys": Plural(
@@ -684,6 +810,11 @@ _PLURALS: dict[str, Plural] = {
     # --- end tutor
     # (next stream)
     # --- steer (issue 13: order, focus, plain mode)
+    "plain.stopped": Plural(
+        "Stopped after {n} card; your reviews are saved.",
+        "Stopped after {n} cards; your reviews are saved.",
+        "已在 {n} 张卡片后停止；你的复习记录已保存。",
+    ),
     # --- end steer
     # (next stream)
     # --- screens (issue 13: layout and speed)

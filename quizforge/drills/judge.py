@@ -25,13 +25,14 @@ import tempfile
 import threading
 import time
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from quizforge.drills.base import Drill
+from quizforge.i18n import t
 
 RUNNER = Path(__file__).with_name("runner.py")
 CASES = 20
@@ -43,10 +44,24 @@ RESULT_BYTES = 1 << 20  # result.json is read only up to this size
 UID_BASE = 2_000_000  # as in runner.py
 SHOWN_VALUES = 24  # an input or output with at most this many numbers is shown whole
 
+Said = tuple[str, dict[str, Any]]  # a text of the catalogue (quizforge.i18n): its key and fields
+
+
+def _say(said: Said, lang: str) -> str:
+    key, fields = said
+    return t(key, lang, **fields)
+
+
+def _why_text(why: Said, lang: str) -> str:
+    """What is wrong with a case's output; ``output`` names which one when a drill returns several."""
+    key, fields = why
+    text = t(key, lang, **{k: v for k, v in fields.items() if k != "output"})
+    return t("drill.why.output", lang, n=fields["output"], why=text) if fields.get("output") else text
+
 
 @dataclass(frozen=True)
 class Failure:
-    """The first case a solution got wrong."""
+    """The first case a solution got wrong. ``message`` is :meth:`text` in English (the JSON's)."""
 
     case: int  # 1-based
     label: str
@@ -56,6 +71,39 @@ class Failure:
     max_error: float | None = None
     where: list[int] | None = None
     message: str = ""
+    # what the texts are made of (not in the JSON)
+    why: Said = ("drill.why.values", {})
+    shapes: str = ""
+    has_output: bool = True  # the function returned (else ``why`` is its error)
+    at_values: tuple[float, float] | None = None  # expected and got where the error is largest
+
+    def text(self, lang: str) -> str:
+        """The case, its inputs, and (when the function returned) expected, got and the largest error."""
+        why = _why_text(self.why, lang)
+        lines = [t("drill.fail.case", lang, case=self.case, label=self.label, shapes=self.shapes, why=why)]
+        lines.append(t("drill.fail.inputs", lang, inputs=self.inputs))
+        if self.has_output:
+            lines += [t("drill.fail.expected", lang, values=self.expected), t("drill.fail.got", lang, values=self.got)]
+            if self.max_error is not None:
+                error, where = f"{self.max_error:.3g}", str(tuple(self.where or ()))
+                if self.at_values is None:
+                    lines.append(t("drill.fail.max_error", lang, error=error, where=where))
+                else:
+                    e, g = (f"{v:.6g}" for v in self.at_values)
+                    lines.append(t("drill.fail.max_error_at", lang, error=error, where=where, expected=e, got=g))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "label": self.label,
+            "inputs": self.inputs,
+            "expected": self.expected,
+            "got": self.got,
+            "max_error": self.max_error,
+            "where": self.where,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -67,25 +115,37 @@ class Verdict:
     passed: int
     total: int
     first_failure: Failure | None
-    error: str | None
+    error: str | None  # in English (the JSON's); ``said`` makes it in any language
     seconds: float
+    said: Said | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "drill": self.drill,
+            "ok": self.ok,
+            "passed": self.passed,
+            "total": self.total,
+            "first_failure": None if self.first_failure is None else self.first_failure.to_json(),
+            "error": self.error,
+            "seconds": self.seconds,
+        }
 
     def text(self, lang: str) -> str:
         """The verdict for a person: passed count, then the run's error or the first failing case."""
-        zh = lang == "zh"
         mark = "✓" if self.ok else "✗"
-        head = f"{mark} {self.drill}: " + (
-            f"通过 {self.passed}/{self.total} 个用例（{self.seconds:.2f} 秒）"
-            if zh
-            else f"{self.passed} of {self.total} cases passed ({self.seconds:.2f} s)"
+        head = t(
+            "drill.verdict",
+            lang,
+            mark=mark,
+            drill=self.drill,
+            passed=self.passed,
+            total=self.total,
+            s=f"{self.seconds:.2f}",
         )
         if self.error is not None:
-            return f"{head}\n{self.error}"
+            return f"{head}\n{_say(self.said, lang) if self.said is not None else self.error}"
         if self.first_failure is not None:
-            return f"{head}\n{self.first_failure.message}"
+            return f"{head}\n{self.first_failure.text(lang)}"
         return head
 
 
@@ -116,30 +176,36 @@ def describe(drill: Drill, args: tuple[Any, ...]) -> str:
     return "; ".join(parts)
 
 
-def compare(drill: Drill, expected: tuple[Any, ...], got: tuple[Any, ...]) -> str | None:
+def mismatch(drill: Drill, expected: tuple[Any, ...], got: tuple[Any, ...]) -> Said | None:
     """``None`` when ``got`` matches ``expected`` within the drill's tolerance, else why not."""
     for j, (e, g) in enumerate(zip(expected, got, strict=True)):
         e, g = np.asarray(e), np.asarray(g)
-        which = f"output {j + 1}: " if len(expected) > 1 else ""
+        which = j + 1 if len(expected) > 1 else 0
         if e.shape != g.shape:
-            return f"{which}shape {g.shape}, expected {e.shape}"
+            return "drill.why.shape", {"output": which, "got": str(g.shape), "expected": str(e.shape)}
         if e.dtype.kind in "biu":
             if not np.array_equal(e, g):
-                return f"{which}wrong values"
+                return "drill.why.int_values", {"output": which}
             continue
         g = g.astype(np.float64)
         if not np.all(np.isfinite(g)):
-            return f"{which}inf or nan in the output"
+            return "drill.why.nonfinite", {"output": which}
         if not np.allclose(g, e, rtol=drill.rtol, atol=drill.atol):
-            return f"{which}values differ"
+            return "drill.why.values", {"output": which}
     return None
 
 
+def compare(drill: Drill, expected: tuple[Any, ...], got: tuple[Any, ...]) -> str | None:
+    """``None`` when ``got`` matches ``expected`` within the drill's tolerance, else why not (English)."""
+    why = mismatch(drill, expected, got)
+    return None if why is None else _why_text(why, "en")
+
+
 def _failure(
-    drill: Drill, i: int, label: str, args: tuple[Any, ...], expected: tuple[Any, ...], got: Any, why: str
+    drill: Drill, i: int, label: str, args: tuple[Any, ...], expected: tuple[Any, ...], got: Any, why: Said
 ) -> Failure:
     max_error = where = None
-    at = ""
+    at: tuple[float, float] | None = None
     if got is not None:
         for e, g in zip(expected, got, strict=True):
             e, g = np.asarray(e, dtype=np.float64), np.asarray(g, dtype=np.float64)
@@ -151,19 +217,28 @@ def _failure(
                 if err.flat[k] > 0:
                     max_error = float(err.flat[k])
                     where = [int(x) for x in np.unravel_index(k, e.shape)]
-                    at = f": expected {e.flat[k]:.6g}, got {g.flat[k]:.6g}"
+                    at = (float(e.flat[k]), float(g.flat[k]))
                     break
     shown_expected = " ; ".join(_fmt(e) for e in expected)
-    shown_got = why if got is None else " ; ".join(_fmt(g) for g in got)
+    shown_got = _why_text(why, "en") if got is None else " ; ".join(_fmt(g) for g in got)
     shapes = ", ".join(
         f"{n} {v.shape}" for n, v in zip(drill.arg_names, args, strict=True) if isinstance(v, np.ndarray)
     )
-    lines = [f"case {i + 1} ({label}; {shapes}): {why}", f"inputs: {describe(drill, args)}"]
-    if got is not None:
-        lines += [f"expected: {shown_expected}", f"got:      {shown_got}"]
-        if max_error is not None:
-            lines.append(f"max error {max_error:.3g} at {tuple(where or ())}{at}")
-    return Failure(i + 1, label, describe(drill, args), shown_expected, shown_got, max_error, where, "\n".join(lines))
+    failure = Failure(
+        i + 1,
+        label,
+        describe(drill, args),
+        shown_expected,
+        shown_got,
+        max_error,
+        where,
+        "",
+        why,
+        shapes,
+        has_output=got is not None,
+        at_values=at,
+    )
+    return replace(failure, message=failure.text("en"))
 
 
 def make_cases(drill: Drill, seed: int, n: int = CASES) -> list[tuple[str, tuple[Any, ...], tuple[Any, ...]]]:
@@ -185,7 +260,7 @@ def judge_in_process(drill: Drill, fn: Any, seed: int, n: int = CASES) -> Verdic
     for i, (label, args, expected) in enumerate(make_cases(drill, seed, n)):
         value = fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
         got = tuple(value) if drill.outputs > 1 else (value,)
-        why = compare(drill, expected, got)
+        why = mismatch(drill, expected, got)
         if why is None:
             passed += 1
         elif first is None:
@@ -267,15 +342,17 @@ def _kill_uid(uid: int) -> None:
                 break
 
 
-def _killed_reason(returncode: int) -> str:
+def _killed_reason(returncode: int) -> Said:
     sig = -returncode
     if sig == signal.SIGXCPU:
-        return f"stopped: more than {CPU_SECONDS} s of CPU time"
+        return "drill.error.cpu", {"s": CPU_SECONDS}
     if sig == signal.SIGXFSZ:
-        return f"stopped: wrote more than {OUTPUT_BYTES >> 20} MiB of output"
+        return "drill.error.output", {"mib": OUTPUT_BYTES >> 20}
     if sig in (signal.SIGKILL, signal.SIGSEGV):
-        return f"stopped by signal {signal.Signals(sig).name} (memory limit {MEMORY_BYTES >> 30} GiB, or a crash)"
-    return f"stopped by signal {signal.Signals(sig).name}" if sig > 0 else f"exited with status {returncode}"
+        return "drill.error.killed", {"signal": signal.Signals(sig).name, "gib": MEMORY_BYTES >> 30}
+    if sig > 0:
+        return "drill.error.signal", {"signal": signal.Signals(sig).name}
+    return "drill.error.status", {"status": returncode}
 
 
 class Judge:
@@ -323,15 +400,21 @@ class Judge:
         if error is None:
             for i, (label, args, expected) in enumerate(cases):
                 entry = got[i]
-                why = entry if isinstance(entry, str) else compare(drill, expected, entry)
+                why = (
+                    ("drill.why.raised", {"error": entry})
+                    if isinstance(entry, str)
+                    else mismatch(drill, expected, entry)
+                )
                 if why is None:
                     passed += 1
                 elif first is None:
                     first = _failure(drill, i, label, args, expected, None if isinstance(entry, str) else entry, why)
         seconds = time.perf_counter() - start
-        return Verdict(drill.name, error is None and passed == n, passed, n, first, error, round(seconds, 4))
+        ok = error is None and passed == n
+        english = None if error is None else _say(error, "en")
+        return Verdict(drill.name, ok, passed, n, first, english, round(seconds, 4), error)
 
-    def _run(self, child: _Child, drill: Drill, source: str, cases: list[Any]) -> tuple[str | None, list[Any]]:
+    def _run(self, child: _Child, drill: Drill, source: str, cases: list[Any]) -> tuple[Said | None, list[Any]]:
         """Send the job, wait; ``(error, per-case outputs or error texts)``."""
         arrays: dict[str, np.ndarray] = {}
         specs = []
@@ -358,31 +441,31 @@ class Judge:
             returncode = child.proc.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             child.kill()
-            return f"stopped: no answer within {self.timeout:g} s (an endless loop?)", []
+            return ("drill.error.timeout", {"s": f"{self.timeout:g}"}), []
         if returncode != 0:
             return _killed_reason(returncode) if returncode < 0 else self._exited(child, returncode), []
         return self._read(child, drill, len(cases))
 
     @staticmethod
-    def _exited(child: _Child, returncode: int) -> str:
+    def _exited(child: _Child, returncode: int) -> Said:
         with open(child.dir / "printed.txt", "rb") as f:
             tail = f.read(4000).decode("utf-8", "replace").strip()
         if "MemoryError" in tail:
-            return f"stopped: more than {MEMORY_BYTES >> 30} GiB of memory"
-        return f"your code ended the judge (exit status {returncode}) before the cases finished"
+            return "drill.error.memory", {"gib": MEMORY_BYTES >> 30}
+        return "drill.error.exit", {"status": returncode}
 
     @staticmethod
-    def _read(child: _Child, drill: Drill, n: int) -> tuple[str | None, list[Any]]:
+    def _read(child: _Child, drill: Drill, n: int) -> tuple[Said | None, list[Any]]:
         if not (child.dir / "result.json").exists():
-            return "your code ended the judge (os._exit?) before the cases finished", []
+            return ("drill.error.os_exit", {}), []
         try:
             with open(child.dir / "result.json", "rb") as f:
                 result = json.loads(f.read(RESULT_BYTES))
             if result.get("error"):
-                return str(result["error"]), []
+                return ("drill.error.raised", {"error": str(result["error"])}), []
             entries = result["cases"]
             if len(entries) != n:
-                return "the judge's result is incomplete", []
+                return ("drill.error.incomplete", {}), []
             got: list[Any] = []
             with np.load(child.dir / "out.npz", allow_pickle=False) as npz:
                 for i, entry in enumerate(entries):
@@ -392,4 +475,4 @@ class Judge:
                         got.append(tuple(npz[f"c{i}_{j}"] for j in range(drill.outputs)))
             return None, got
         except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
-            return f"the judge's result could not be read ({type(exc).__name__}); did your code change its files?", []
+            return ("drill.error.unreadable", {"what": type(exc).__name__}), []

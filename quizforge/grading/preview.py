@@ -121,8 +121,16 @@ def describe(text: str, kind: AnswerKind | str, lang: Lang | str = Lang.EN, *, n
         For example ``number 0.25``, ``vector of 3: [1, 2, 3]``, ``matrix 2×2``,
         ``shape (16, 10, 10)``, ``choice b, d``, or ``can't read `1/`: expected a number after '/'``.
     """
+    return read(text, kind, lang, n_choices=n_choices)[0]
+
+
+def read(
+    text: str, kind: AnswerKind | str, lang: Lang | str = Lang.EN, *, n_choices: int | None = None
+) -> tuple[str, bool]:
+    """:func:`describe`'s line and whether ``text`` could be read, from one parse (a live preview
+    needs both on every keystroke)."""
     try:
         parsed = parse_answer(text, kind, n_choices=n_choices)
     except AnswerParseError as error:
-        return unreadable(text, error, lang)
-    return describe_parsed(parsed, lang)
+        return unreadable(text, error, lang), False
+    return describe_parsed(parsed, lang), True

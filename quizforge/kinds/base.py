@@ -92,6 +92,11 @@ class QuestionKind(KindSchema):
         """The seed a review records, to show the same instance again."""
         return None
 
+    def best_rating(self, drawn: Any) -> int | None:
+        """The highest rating an answer to this presentation may be proposed (``None``: no cap), e.g.
+        Hard (2) once a drill's hint was shown."""
+        return None
+
     @abstractmethod
     def expected(self, question: Question, drawn: Any) -> Expected:
         """The right answer of this presentation."""
@@ -108,6 +113,11 @@ class QuestionKind(KindSchema):
             return None
         n_choices = len(self.choices(question, drawn)) or None
         return grade(e.value, text, e.answer_kind, e.tolerance, lang=lang, n_choices=n_choices)
+
+    def level_and_mistake(self, question: Question, drawn: Any, text: str) -> tuple[int | None, str | None]:
+        """What a review of ``text`` records for numeric tutoring: the drawn instance's difficulty
+        level and the id of the named mistake the answer was diagnosed as (``None``: not applicable)."""
+        return None, None
 
     def anki_seeds(self, question: Question) -> list[int | None]:
         """The fixed presentations an Anki deck gets (``None``: the question as written)."""

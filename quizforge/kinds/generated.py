@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from quizforge.bank.loader import FieldReader
     from quizforge.bank.yamlsafe import MarkedDict
+    from quizforge.grading.verdict import Verdict
     from quizforge.numeric.base import Instance
 
 INSTANCES_PER_ANKI_NOTE = 3  # Anki cannot draw fresh numbers: a few fixed instances (seeds 0, 1, …)
@@ -56,10 +57,33 @@ class GeneratedKind(QuestionKind):
     # -- a review ------------------------------------------------------------------------------------
 
     def draw(self, question: Question, rng: random.Random) -> Instance:
+        return self.draw_at(question, rng, None)
+
+    def draw_at(self, question: Question, rng: random.Random, level: int | None) -> Instance:
+        """A fresh instance at ``level`` (``None``: the family's default level); the seed is drawn
+        from ``rng`` the same way whatever the level."""
         from quizforge.numeric.base import get_family
 
         assert question.body.generator is not None
-        return get_family(question.body.generator).generate(rng.randrange(2**31))
+        return get_family(question.body.generator).generate(rng.randrange(2**31), level)
+
+    def grade(self, question: Question, drawn: Any, text: str, lang: str) -> Verdict | None:
+        """The verdict, ending with the named mistake a wrong answer matches ("Looks like …")."""
+        inst = _instance(drawn)
+        if inst is None:
+            return super().grade(question, drawn, text, lang)
+        from quizforge.kinds.tutor import grade_instance
+
+        return grade_instance(inst, text, lang=lang)[0]
+
+    def level_and_mistake(self, question: Question, drawn: Any, text: str) -> tuple[int | None, str | None]:
+        inst = _instance(drawn)
+        if inst is None:
+            return None, None
+        from quizforge.kinds.tutor import diagnose_text
+
+        found = diagnose_text(inst, text)
+        return inst.level, found[0].id if found else None
 
     def prompt(self, question: Question, drawn: Any) -> Text:
         inst = _instance(drawn)
@@ -98,4 +122,5 @@ class GeneratedKind(QuestionKind):
         return front, f"<b>{anki_text(shown)}</b><br>{anki_text(inst.solution.get(lang))}"
 
 
-GENERATED = register(GeneratedKind())
+GENERATED = GeneratedKind()
+register(GENERATED)

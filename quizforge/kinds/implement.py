@@ -2,12 +2,18 @@
 
 A card names a drill (``kind: implement``, ``drill: NAME``); the drill itself (task, cases, reference,
 model solution, hints) lives in :mod:`quizforge.drills`, so a bank file never supplies code that runs.
-A presentation draws the seed of the cases; the answer is the user's source code, judged by
-:mod:`quizforge.drills.judge` (all cases pass = correct, the score the share of cases passed).
+A presentation draws the seed of the cases (:class:`DrillDraw`, which also counts the hints shown: a
+hint caps the proposed rating at Hard); the answer is the user's source code, judged by
+:mod:`quizforge.drills.judge` (all cases pass = correct, the score the share of cases passed). A run
+without grading (the editor's ctrl+r) and the grade of the same code share one verdict.
+
+The last attempt at a card is a ``drill.attempt`` event (key: the card id; data: drill, source,
+passed, total, hints), so it travels with export, import and sync and reopens in the editor.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +23,18 @@ from quizforge.text import Text
 
 if TYPE_CHECKING:
     import random
+    from datetime import datetime
 
     from quizforge.bank.loader import FieldReader
     from quizforge.bank.yamlsafe import MarkedDict
     from quizforge.drills.base import Drill
     from quizforge.drills.judge import Judge
+    from quizforge.drills.judge import Verdict as JudgeVerdict
     from quizforge.grading.verdict import Verdict
+    from quizforge.store import Event, Store
 
 _judge: Judge | None = None
+HARD = 2  # the best rating proposed once a hint was shown (study.scheduling.Rating.Hard)
 
 
 def shared_judge() -> Judge:
@@ -52,6 +62,93 @@ def source_of(answer: str) -> str:
         except (OSError, UnicodeDecodeError):
             return answer  # judged as code: the verdict says no function is defined
     return answer
+
+
+def prepare_judge() -> None:
+    """Start the warm judge child in a thread: Python and NumPy load while the user reads the task."""
+    threading.Thread(target=shared_judge().prepare, name="quizforge-judge-warmup", daemon=True).start()
+
+
+@dataclass
+class DrillDraw:
+    """One presentation of a drill: the seed of its cases and how many hints the user has seen."""
+
+    seed: int
+    hints_shown: int = 0
+
+
+def draw_seed(drawn: Any) -> int:
+    """The cases' seed of a presentation (a bare seed is accepted too)."""
+    if isinstance(drawn, DrillDraw):
+        return drawn.seed
+    return drawn if isinstance(drawn, int) else 0
+
+
+_verdicts: dict[tuple[str, int, str], JudgeVerdict] = {}
+_verdicts_lock = threading.Lock()
+
+
+def run_drill(drill: Drill, source: str, seed: int) -> JudgeVerdict:
+    """Judge ``source`` on the drill's cases for ``seed`` (blocking: call it from a worker thread).
+
+    The verdict is kept for the same code and cases, so grading what was just run costs nothing (a
+    mock grades each answer in both languages). A fresh warm child is started for the next run.
+    """
+    key = (drill.name, seed, source)
+    with _verdicts_lock:
+        verdict = _verdicts.get(key)
+    if verdict is None:
+        judge = shared_judge()
+        verdict = judge.judge(drill, source, seed=seed)
+        with _verdicts_lock:
+            _verdicts.clear()  # the last few verdicts are all that is asked again
+            _verdicts[key] = verdict
+        judge.prepare()
+    return verdict
+
+
+def save_attempt(
+    store: Store,
+    card_id: str,
+    drill: Drill,
+    source: str,
+    verdict: JudgeVerdict | None,
+    hints: int,
+    at: datetime | None = None,
+) -> None:
+    """Keep ``source`` as the card's last attempt (a ``drill.attempt`` event), unless it is unchanged.
+
+    The event is stamped after the card's latest attempt (``at`` may be a frozen or lagging clock), so
+    the latest is always the last one saved.
+    """
+    from datetime import timedelta
+
+    from quizforge.store import EventKind
+
+    latest = _latest_attempt(store, card_id)
+    if latest is not None and latest.data.get("source") == source:
+        return
+    data: dict[str, Any] = {"drill": drill.name, "source": source, "hints": hints}
+    if verdict is not None:
+        data.update(passed=verdict.passed, total=verdict.total, ok=verdict.ok)
+    if at is not None and latest is not None and at <= latest.at:
+        at = latest.at + timedelta(microseconds=1)
+    store.add_event(EventKind.DRILL_ATTEMPT, card_id, data, at=at)
+
+
+def _latest_attempt(store: Store, card_id: str) -> Event | None:
+    from quizforge.store import EventKind
+
+    for event in reversed(store.events([EventKind.DRILL_ATTEMPT], key=card_id)):
+        if isinstance(event.data.get("source"), str):
+            return event
+    return None
+
+
+def last_attempt(store: Store, card_id: str) -> str | None:
+    """The source of the card's latest attempt (on any device that synced it), or ``None``."""
+    event = _latest_attempt(store, card_id)
+    return None if event is None else str(event.data["source"])
 
 
 @dataclass(frozen=True)
@@ -100,25 +197,27 @@ class ImplementKind(QuestionKind):
 
     # -- a review ------------------------------------------------------------------------------------
 
-    def draw(self, question: Question, rng: random.Random) -> int:
-        shared_judge().prepare()  # the drill is about to be shown: start the child now
-        return rng.randrange(2**31)
+    def draw(self, question: Question, rng: random.Random) -> DrillDraw:
+        prepare_judge()  # the drill is about to be shown: start the child now
+        return DrillDraw(rng.randrange(2**31))
 
     def seed(self, drawn: Any) -> int | None:
-        return drawn if isinstance(drawn, int) else None
+        return draw_seed(drawn) if isinstance(drawn, DrillDraw | int) else None
+
+    def best_rating(self, drawn: Any) -> int | None:
+        return HARD if isinstance(drawn, DrillDraw) and drawn.hints_shown else None
 
     def prompt(self, question: Question, drawn: Any) -> Text:
         drill = drill_of(question)
         return Text(f"{drill.prompt.en}\n\n{drill.signature}", f"{drill.prompt.zh}\n\n{drill.signature}")
 
     def expected(self, question: Question, drawn: Any) -> Expected:
-        return Expected(model=Text.same(drill_of(question).model_solution), model_label="solution")
+        return Expected(model=Text.same(drill_of(question).model_solution), model_label="model_solution")
 
     def grade(self, question: Question, drawn: Any, text: str, lang: str) -> Verdict:
         from quizforge.grading.verdict import Verdict
 
-        seed = drawn if isinstance(drawn, int) else 0
-        v = shared_judge().judge(drill_of(question), source_of(text), seed=seed)
+        v = run_drill(drill_of(question), source_of(text), draw_seed(drawn))
         return Verdict(v.ok, v.passed / v.total, v.text(lang))
 
     def anki_sides(self, question: Question, lang: str, seed: int | None) -> tuple[str, str]:

@@ -11,8 +11,9 @@ right one on an instance is never reported there: on that instance it is not a m
 
 from __future__ import annotations
 
+import contextlib
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -137,3 +138,52 @@ def targeted_recheck(family_name: str, mistake_id: str, seed: int, level: int | 
         if mistake_answer(fam.generate(c, lvl), m) is not None:
             return c
     raise ValueError(f"no seed separates mistake {mistake_id!r} of {family_name!r} at level {lvl}")
+
+
+SNIPPET_TIMEOUT = 60.0  # seconds: importing torch alone takes a few on a busy machine
+
+
+@dataclass(frozen=True)
+class SnippetRun:
+    """What an instance's PyTorch snippet printed when run (:func:`run_torch_code`)."""
+
+    stdout: str
+    stderr: str
+    returncode: int | None  # None: stopped at the timeout
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run_torch_code(code: str, timeout: float = SNIPPET_TIMEOUT) -> SnippetRun:
+    """Run ``code`` in a child ``python -I -c`` (torch loads there, never in this process).
+
+    The child gets its own session; at the timeout its whole process group is killed. Blocks until
+    it ends: call it from a worker thread.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    start = time.monotonic()
+    with subprocess.Popen(
+        [sys.executable, "-I", "-c", code],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as child:
+        try:
+            out, err = child.communicate(timeout=timeout)
+            code_ = child.returncode
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            out, err = child.communicate()
+            code_ = None
+    return SnippetRun(out, err, code_, time.monotonic() - start)

@@ -266,6 +266,31 @@ def _history_line(h: ScoreHistory, lang: str, key: str) -> str:
     )
 
 
+def _tutoring(report: Report) -> list[str]:
+    """Each answered family's level and accuracy, then the named mistakes made most."""
+    lang, tut = report.lang, report.tutoring
+    out = [f"<section><h2>{_e(t('report.heading.tutoring', lang))}</h2>"]
+    if not tut.families:
+        return [*out, f"<p>{_e(t('report.tutor.none', lang))}</p>", "</section>"]
+    head = [("", _e(t("report.tutor.family", lang)))] + [
+        ("n", _e(t(f"report.tutor.{k}", lang))) for k in ("level", "answers", "accuracy")
+    ]
+    rows = [
+        [("name", _e(f.title)), ("n", f"{f.level}/{f.levels}"), ("n", f"{f.answers:,}"), ("n", pct(f.accuracy))]
+        for f in tut.families
+    ]
+    out.append(_table(head, rows))
+    if tut.mistakes:
+        head = [("n", _e(t("report.tutor.count", lang))), ("", _e(t("report.tutor.family", lang)))]
+        head.append(("", _e(t("report.tutor.mistake", lang))))
+        rows = [[("n", f"{m.count:,}"), ("name", _e(m.family)), ("", _e(m.text))] for m in tut.mistakes]
+        out.append(_table(head, rows))
+    else:
+        out.append(f"<p>{_e(t('report.tutor.no_mistakes', lang))}</p>")
+    out.append("</section>")
+    return out
+
+
 def _plan_section(report: Report) -> list[str]:
     """The interview plan (docs/planner.md): where you stand, readiness per topic, planned against done."""
     lang, p = report.lang, report.plan
@@ -519,6 +544,7 @@ def render_html(report: Report) -> str:
     else:
         out.append(f"<p>{_e(t('report.no_generated', lang))}</p>")
     out.append("</section>")
+    out += _tutoring(report)
     out.append(f"<footer>{_e(t('report.footer', lang, at=report.generated_at))}</footer>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

@@ -46,6 +46,27 @@ def _bar(value: float | None, width: int = 10) -> _Code:
     return _Code("`" + bar(value, width).plain + "`")
 
 
+def _tutoring(report: Report) -> list[str]:
+    """Each answered family's level and accuracy, then the named mistakes made most."""
+    lang, tut = report.lang, report.tutoring
+    out = ["", f"## {t('report.heading.tutoring', lang)}", ""]
+    if not tut.families:
+        return [*out, t("report.tutor.none", lang)]
+    out += _table(
+        [t(f"report.tutor.{k}", lang) for k in ("family", "level", "answers", "accuracy")],
+        [[f.title, f"{f.level}/{f.levels}", f.answers, pct(f.accuracy)] for f in tut.families],
+        {1, 2, 3},
+    )
+    out.append("")
+    if not tut.mistakes:
+        return [*out, t("report.tutor.no_mistakes", lang)]
+    return out + _table(
+        [t(f"report.tutor.{k}", lang) for k in ("count", "family", "mistake")],
+        [[m.count, m.family, m.text] for m in tut.mistakes],
+        {0},
+    )
+
+
 def _history(h: ScoreHistory, lang: str, title: str, empty: str) -> list[str]:
     out = ["", f"## {t(title, lang)}", ""]
     if not h.sessions:
@@ -243,5 +264,6 @@ def render_md(report: Report) -> str:
         )
     else:
         out.append(t("report.no_generated", lang))
+    out += _tutoring(report)
     out += ["", "_" + t("report.footer", lang, at=report.generated_at) + "_", ""]
     return "\n".join(out)

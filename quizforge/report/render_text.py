@@ -391,6 +391,34 @@ def generators_section(report: Report, limit: int = 12) -> RenderableType:
     return Group(*parts)
 
 
+def tutoring_section(report: Report) -> RenderableType:
+    """Each answered family's current level and accuracy, then the named mistakes made most."""
+    lang = report.lang
+    tut = report.tutoring
+    title = _title(t("report.heading.tutoring", lang))
+    if not tut.families:
+        return Group(title, Text(t("report.tutor.none", lang), style="dim"))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
+    table.add_column(t("report.tutor.family", lang), no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column(t("report.tutor.level", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.tutor.answers", lang), justify="right", no_wrap=True)
+    table.add_column(t("report.tutor.accuracy", lang), justify="right", no_wrap=True)
+    for f in tut.families:
+        table.add_row(Text(f.title), f"{f.level}/{f.levels}", f"{f.answers:,}", pct(f.accuracy))
+    parts: list[RenderableType] = [title, table]
+    if tut.mistakes:
+        made = Table(box=None, pad_edge=False, padding=(0, 1), header_style="dim")
+        made.add_column(t("report.tutor.count", lang), justify="right", no_wrap=True)
+        made.add_column(t("report.tutor.family", lang), no_wrap=True, overflow="ellipsis", max_width=24)
+        made.add_column(t("report.tutor.mistake", lang), overflow="fold")
+        for m in tut.mistakes:
+            made.add_row(f"{m.count:,}", m.family, Text(m.text))
+        parts += [Text(""), made]
+    else:
+        parts.append(Text(t("report.tutor.no_mistakes", lang), style="dim"))
+    return Group(*parts)
+
+
 def plan_lines(report: Report) -> list[str]:
     """The plan section's summary lines (every format shows them)."""
     lang, p = report.lang, report.plan
@@ -454,6 +482,7 @@ def sections(report: Report, width: int = WIDTH) -> list[RenderableType]:
         history_section(report.quizzes, lang, "report.heading.quizzes", "report.no_quizzes"),
         mock_history_section(report),
         generators_section(report),
+        tutoring_section(report),
     ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -44,6 +44,7 @@ FORECAST_DAYS = 30
 WEAKEST_COUNT = 10
 RECENT_FAIL_DAYS = 7  # a failed review this many study days back (today included) makes a card weak first
 PROMPT_CHARS = 90
+TOP_MISTAKES = 10
 
 
 # -- the report's pieces -------------------------------------------------------------------------
@@ -181,6 +182,35 @@ class GeneratorStats:
 
 
 @dataclass(frozen=True)
+class FamilyLevel:
+    """A generator family's current level (the ability estimate's pick) and its leveled answers."""
+
+    name: str
+    title: str
+    level: int
+    levels: int
+    answers: int
+    correct: int
+    accuracy: float | None
+
+
+@dataclass(frozen=True)
+class MistakeCount:
+    family: str
+    id: str
+    text: str  # what the user probably did, in the report's language
+    count: int
+
+
+@dataclass(frozen=True)
+class Tutoring:
+    """Numeric tutoring: each answered family's level and accuracy, and the named mistakes made most."""
+
+    families: list[FamilyLevel] = field(default_factory=list)  # by title
+    mistakes: list[MistakeCount] = field(default_factory=list)  # most made first, at most TOP_MISTAKES
+
+
+@dataclass(frozen=True)
 class Totals:
     cards: int
     reviews: int  # every review of the selected cards, all time
@@ -212,6 +242,7 @@ class Report:
     quizzes: ScoreHistory
     mocks: ScoreHistory
     generators: list[GeneratorStats]
+    tutoring: Tutoring = field(default_factory=Tutoring)
     schema: int = SCHEMA_VERSION
     mock_change: MockChange | None = None  # the last two mock interviews compared
     plan: PlanReport | None = None  # the interview plan in force (docs/planner.md)
@@ -983,9 +1014,53 @@ def build_report(
         quizzes=quizzes,
         mocks=mocks,
         generators=generators,
+        tutoring=tutoring_stats(store, bank, chosen, lang),
         mock_change=mock_change(mock_results, tz, lambda tid: bank.topic_name(tid, lang)),
         plan=plan_report(store, bank, cards, reviews, review_day, grid, now, tz, lang),
     )
+
+
+def tutoring_stats(store: Store, bank: Bank, topics: Sequence[str], lang: str) -> Tutoring:
+    """Every answered family's current level and accuracy, and the named mistakes made most.
+
+    Replays the review log's leveled answers (generated answers since schema 3) of the bank's
+    generated questions in ``topics`` (empty: all): the level is what the study session would
+    pick next (:func:`quizforge.study.tutoring.abilities`).
+    """
+    from quizforge.numeric.base import get_family
+    from quizforge.study.tutoring import abilities
+
+    questions = bank.questions
+    answers: dict[str, list[int]] = {}  # family → [answers, correct]
+    made: dict[tuple[str, str], int] = {}
+    for card_id, _level, correct, _score, mistake in store.leveled_answers():
+        q = questions.get(card_id)
+        if q is None or not q.generator or not in_topics(q.topic, list(topics)):
+            continue
+        tally = answers.setdefault(q.generator, [0, 0])
+        tally[0] += 1
+        tally[1] += bool(correct)
+        if mistake is not None:
+            made[(q.generator, mistake)] = made.get((q.generator, mistake), 0) + 1
+    if not answers:
+        return Tutoring()
+    estimates = abilities(store, bank)
+    from quizforge.study.ability import next_level, starting_ability
+
+    families: list[FamilyLevel] = []
+    texts: dict[tuple[str, str], str] = {}
+    for name, (n, ok) in answers.items():
+        try:
+            fam = get_family(name)
+        except KeyError:
+            continue
+        texts.update({(name, m.id): m.text.get(lang) for m in fam.mistakes})
+        level = next_level(estimates.get(name) or starting_ability(fam.default_level), fam.levels)
+        families.append(FamilyLevel(name, fam.title.get(lang), level, fam.levels, n, ok, _rate(ok, n)))
+    families.sort(key=lambda f: (f.title, f.name))
+    ranked = sorted(made.items(), key=lambda kv: (-kv[1], kv[0]))
+    mistakes = [MistakeCount(f, m, texts.get((f, m), m), c) for (f, m), c in ranked[:TOP_MISTAKES]]
+    return Tutoring(families, mistakes)
 
 
 __all__ = [
@@ -995,8 +1070,10 @@ __all__ = [
     "CardStates",
     "DayActivity",
     "DayGrid",
+    "FamilyLevel",
     "ForecastDay",
     "GeneratorStats",
+    "MistakeCount",
     "MockChange",
     "PlanDay",
     "PlanReport",
@@ -1009,6 +1086,7 @@ __all__ = [
     "TopicChange",
     "TopicStats",
     "Totals",
+    "Tutoring",
     "WeakCard",
     "build_report",
     "calendar",
@@ -1028,5 +1106,6 @@ __all__ = [
     "session_length",
     "streak",
     "topic_readiness",
+    "tutoring_stats",
     "weakest",
 ]

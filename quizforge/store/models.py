@@ -78,6 +78,8 @@ class Review:
     correct: bool | None = None
     score: float | None = None
     duration_ms: int | None = None
+    level: int | None = None  # a generated question's difficulty level (schema 3)
+    mistake: str | None = None  # the named mistake a wrong generated answer was diagnosed as (schema 3)
     # the device that logged it (None: this one, when it is saved); provenance, not part of equality
     device: str | None = field(default=None, compare=False)
 
@@ -158,7 +160,9 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "mock_questions": (1, 50),
     "mock_minutes": (1, 600),
 }
-_TEXT_LISTS = frozenset({"mock_topics"})  # tuples of short strings (topic ids), not of seconds
+# tuples of short strings (topic ids; the focus's tokens, study/focus.py), not of seconds
+_TEXT_LISTS = frozenset({"mock_topics", "focus"})
+NEW_ORDERS = ("interleaved", "by_topic", "random")  # the values of Settings.new_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,8 @@ class Settings:
     mock_weakest: bool = False
     mock_code: bool = False
     fsrs_parameters: tuple[float, ...] | None = None  # None: py-fsrs defaults; set by `quizforge optimize`
+    new_order: str = "interleaved"  # how new cards are introduced: one of NEW_ORDERS (study/order.py)
+    focus: tuple[str, ...] = ()  # the last study focus chosen in the TUI, as study/focus.py's tokens
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -206,7 +212,9 @@ class Settings:
         default = getattr(cls(), name)
         if name == "fsrs_parameters" and value is None:
             return None
-        if isinstance(default, bool):
+        if name == "new_order":
+            ok = value in NEW_ORDERS
+        elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, int):
             lo, hi = _INT_RANGES.get(name, (0, _MAX_INT))

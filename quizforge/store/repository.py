@@ -69,7 +69,10 @@ _CARD_COLUMNS = (
     "leech, suspended, buried_until"
 )
 _CARD_MARKS = ", ".join("?" * 14)
-_REVIEW_COLUMNS = "id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, device"
+_REVIEW_COLUMNS = (
+    "id, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, level, mistake, device"
+)
+_REVIEW_MARKS = ", ".join("?" * 14)  # _REVIEW_COLUMNS and seq
 _EVENT_COLUMNS = "id, kind, key, at, device, data"
 
 
@@ -117,8 +120,10 @@ def _card_to_row(card: Card) -> tuple[Any, ...]:
 
 
 def review_from_row(row: Sequence[Any]) -> Review:
-    """A review from a row of ``_REVIEW_COLUMNS`` (the ten columns of schema 1, then ``device``)."""
+    """A review from a row of ``_REVIEW_COLUMNS``: the ten columns of schema 1, then ``level`` and
+    ``mistake`` (schema 3) and ``device``; a shorter row (ten columns, or ten and ``device``) has none."""
     rid, card_id, rating, reviewed_at, source, seed, answer, correct, score, duration_ms, *rest = row
+    level, mistake, device = (None, None, rest[0]) if len(rest) == 1 else (*rest, None, None, None)[:3]
     return Review(
         id=rid,
         card_id=card_id,
@@ -130,7 +135,9 @@ def review_from_row(row: Sequence[Any]) -> Review:
         correct=None if correct is None else bool(correct),
         score=score,
         duration_ms=duration_ms,
-        device=rest[0] if rest else None,
+        level=level,
+        mistake=mistake,
+        device=device,
     )
 
 
@@ -154,7 +161,7 @@ def _escaped_only(text: str) -> bool:
 
 
 def review_to_row(r: Review) -> tuple[Any, ...]:
-    """The first ten columns of ``_REVIEW_COLUMNS`` (the device is filled in by the store)."""
+    """``_REVIEW_COLUMNS`` but the device (which the store fills in)."""
     return (
         r.id,
         r.card_id,
@@ -166,6 +173,8 @@ def review_to_row(r: Review) -> tuple[Any, ...]:
         None if r.correct is None else int(r.correct),
         r.score,
         r.duration_ms,
+        r.level,
+        r.mistake,
     )
 
 
@@ -490,7 +499,7 @@ class Store:
         """
         with self.transaction():
             self._conn.execute(
-                f"INSERT INTO review_log ({_REVIEW_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO review_log ({_REVIEW_COLUMNS}, seq) VALUES ({_REVIEW_MARKS})",
                 (*review_to_row(review), review.device or self.device, self._next_seq()),
             )
             self._log_changed(iso(review.reviewed_at))
@@ -560,7 +569,7 @@ class Store:
             for r in reviews:
                 cur = self._conn.execute(
                     f"INSERT OR IGNORE INTO review_log ({_REVIEW_COLUMNS}, seq) "
-                    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM undone WHERE id = ?)",
+                    f"SELECT {_REVIEW_MARKS} WHERE NOT EXISTS (SELECT 1 FROM undone WHERE id = ?)",
                     (*review_to_row(r), r.device or self.device, seq, r.id),
                 )
                 if cur.rowcount:
@@ -598,6 +607,16 @@ class Store:
             for row in rows:
                 yield review_from_row(row)
             last = (rows[-1][3], rows[-1][0])
+
+    def leveled_answers(self) -> list[tuple[str, int, bool | None, float | None, str | None]]:
+        """``(card_id, level, correct, score, mistake)`` of every review that records a level (the
+        generated questions' answers since schema 3), in replay order: the per-family ability and
+        the report's tutoring section are replays of these."""
+        rows = self._q(
+            "SELECT card_id, level, correct, score, mistake FROM review_log WHERE level IS NOT NULL "
+            "ORDER BY reviewed_at, id"
+        ).fetchall()
+        return [(c, int(lv), None if ok is None else bool(ok), sc, m) for c, lv, ok, sc, m in rows]
 
     def recent_durations(self, limit: int = 500) -> list[int]:
         """The answer times (ms) of the latest ``limit`` timed, scheduled reviews (the planner's seconds per card)."""

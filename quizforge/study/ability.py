@@ -6,12 +6,15 @@ estimate moves by an Elo step, K · (outcome − expected); K starts large, so a
 its level in a few answers, and shrinks towards a floor as answers accumulate, so a learner whose
 ability is steady sees a steady level instead of one that bounces with every slip.
 
-Pure: no storage, no clock; the caller keeps an :class:`Ability` per family.
+Pure: no storage, no clock. The estimate is never stored: :func:`replay` derives it from the review
+log's graded answers (each generated answer records its level), so export, import and sync carry it
+with the reviews and an undone answer takes its update back with it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # The level is picked where the learner is expected to be right this often: hard enough to
@@ -61,3 +64,30 @@ def next_level(ability: Ability, levels: int) -> int:
     # σ(θ − L) = p  ⇔  L = θ − logit(p)
     ideal = ability.theta - math.log(TARGET_SUCCESS / (1.0 - TARGET_SUCCESS))
     return min(max(round(ideal), 1), levels)
+
+
+def starting_ability(default_level: int) -> Ability:
+    """The estimate of a family never answered: the one whose next level is the family's default
+    (a new user sees the instances the family shows when no level is asked for)."""
+    return Ability(theta=default_level + math.log(TARGET_SUCCESS / (1.0 - TARGET_SUCCESS)))
+
+
+def replay(
+    answers: Iterable[tuple[str, int, bool | float]], family_levels: Callable[[str], tuple[int, int] | None]
+) -> dict[str, Ability]:
+    """Every family's estimate after the graded ``answers``, oldest first.
+
+    Args:
+        answers: ``(family, level, outcome)`` per graded answer (``outcome`` as :func:`update` takes it).
+        family_levels: ``(levels, default_level)`` of a family; ``None`` for a family that no longer
+            exists (its answers are skipped).
+    """
+    out: dict[str, Ability] = {}
+    for family, level, outcome in answers:
+        shape = family_levels(family)
+        if shape is None:
+            continue
+        levels, default = shape
+        before = out.get(family) or starting_ability(default)
+        out[family] = update(before, min(max(level, 1), levels), outcome, levels)
+    return out

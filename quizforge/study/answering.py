@@ -81,9 +81,11 @@ class Presented:
         return self.question_kind.seed(self.instance)
 
 
-def present(question: Question, card: Card | None, at: datetime, rng: random.Random) -> Presented:
-    """``question`` as shown at ``at``: its kind draws what it needs (a generated instance) from ``rng``."""
-    drawn: Any = kind_of(question).draw(question, rng)
+def present(question: Question, card: Card | None, at: datetime, rng: random.Random, drawn: Any = None) -> Presented:
+    """``question`` as shown at ``at``: its kind draws what it needs (a generated instance) from ``rng``,
+    unless the caller chose it (``drawn``: a generated instance at the learner's level, or a re-check)."""
+    if drawn is None:
+        drawn = kind_of(question).draw(question, rng)
     card = card or Card(question.id, topic=question.topic)
     return Presented(question, card, str(uuid.uuid4()), at, drawn)
 
@@ -132,6 +134,9 @@ def grade_answer(p: Presented, text: str, at: datetime, lang: str) -> Graded:
     else:
         # a self-graded card proposes Again until the user's ticks show what they knew
         proposed = Rating.Again if p.self_graded else Rating.Good
+    cap = kind.best_rating(p.instance)
+    if cap is not None:
+        proposed = Rating(min(int(proposed), cap))
     return Graded(p.expected, verdict, proposed, at, seconds)
 
 
@@ -175,7 +180,9 @@ def build_review(
     score: float | None,
     duration_ms: int,
 ) -> Review:
-    """The review-log row of an answer to ``p``."""
+    """The review-log row of an answer to ``p`` (with, for a generated question, the instance's level
+    and the named mistake a wrong answer matches)."""
+    level, mistake = p.question_kind.level_and_mistake(p.question, p.instance, answer)
     return Review(
         id=review_id,
         card_id=p.card_id,
@@ -187,6 +194,8 @@ def build_review(
         correct=correct,
         score=score,
         duration_ms=duration_ms,
+        level=level,
+        mistake=mistake,
     )
 
 

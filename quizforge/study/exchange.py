@@ -74,7 +74,17 @@ def review_to_json(r: Review) -> dict[str, Any]:
         "score": r.score,
         "duration_ms": r.duration_ms,
         "device": r.device,
-    }
+    } | _tutoring_to_json(r)
+
+
+def _tutoring_to_json(r: Review) -> dict[str, Any]:
+    """A generated answer's ``level`` and ``mistake`` (schema 3), only when set: older files stay byte-identical."""
+    out: dict[str, Any] = {}
+    if r.level is not None:
+        out["level"] = r.level
+    if r.mistake is not None:
+        out["mistake"] = r.mistake
+    return out
 
 
 def event_to_json(e: Event) -> dict[str, Any]:
@@ -163,6 +173,9 @@ def review_from_json(obj: dict[str, Any]) -> Review:
     _text(answer, "answer")
     score = _optional(obj, "score", (int, float))
     device = _optional(obj, "device", (str,))
+    mistake = _optional(obj, "mistake", (str,))
+    if mistake is not None:
+        _text(mistake, "mistake")
     return Review(
         id=rid,
         card_id=card_id,
@@ -174,6 +187,8 @@ def review_from_json(obj: dict[str, Any]) -> Review:
         correct=_optional(obj, "correct", (bool,)),
         score=None if score is None else float(score),
         duration_ms=_optional(obj, "duration_ms", (int,)),
+        level=_optional(obj, "level", (int,)),
+        mistake=mistake,
         device=None if device is None else _device(device),
     )
 

@@ -2,9 +2,13 @@
 
 Each card is printed, then one line is read as the answer (for a concept card, the user's attempt,
 which may be empty). The verdict, or the model answer with its key points, and the worked solution
-are printed; then one line is read as the rating: ``1``–``4``, or empty to accept the proposal.
-An unreadable answer or rating is asked again with a hint. ``q`` or the end of input ends the
-session; every rating given so far is already saved.
+are printed. For a concept card one more line says which key points the answer made (``1 3 4``;
+empty: the ones its keywords suggest; ``0``: none), and the proposed rating follows those ticks
+(nothing ticked proposes Again, as in the TUI). Then one line is read as the rating: ``1``–``4``, or
+empty to accept the proposal. An unreadable answer, tick list or rating is refused with the reason
+(an answer with the live preview's message) and asked again; nothing is graded until it reads.
+``q`` or the end of input ends the session ("Stopped after N cards"); every rating given so far is
+already saved.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import TextIO
 
 from quizforge.i18n import RATING_KEYS, rating_name, t, tn
 from quizforge.study.scheduling import Rating
-from quizforge.study.session import Presented, Result, StudySession
+from quizforge.study.session import Presented, Result, StudySession, UnreadableAnswer
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -65,14 +69,23 @@ class PlainDialogue:
         return None if line.strip().lower() in ("q", "quit") else line
 
     def run(self) -> int:
+        stopped = False
         while (p := self.session.next_card()) is not None:
             self.show(p)
             result = self.answer(p)
+            if result is not None and p.self_graded and result.key_points:
+                result = self.tick(result)
             if result is None or not self.rate(result):
+                stopped = True
                 break
         c = self.session.counts()
-        key = "plain.done" if self.rated else "plain.nothing"
-        self.say(t(key, self.lang, n=self.rated, due=c.due, new=c.new))
+        if stopped:
+            self.say(
+                tn("plain.stopped", self.rated, self.lang) + " " + t("plain.left", self.lang, due=c.due, new=c.new)
+            )
+        else:
+            key = "plain.done" if self.rated else "plain.nothing"
+            self.say(t(key, self.lang, n=self.rated, due=c.due, new=c.new))
         return 0
 
     def show(self, p: Presented) -> None:
@@ -80,13 +93,13 @@ class PlainDialogue:
         status = t("plain.new", self.lang) if p.is_new else t("plain.review", self.lang)
         self.say()
         self.say(f"[{q.topic} · {q.kind} · {status}] {q.id}")
+        if (why := self.session.tutor.recheck_line(p, self.lang)) is not None:
+            self.say(why)
         self.say(p.prompt.get(self.lang))
         for i, choice in enumerate(p.choices):
             self.say(f"  {_LETTERS[i]}) {choice.get(self.lang)}")
 
     def answer(self, p: Presented) -> Result | None:
-        from quizforge.grading import AnswerParseError, parse_answer
-
         kind = p.answer_kind
         while True:
             code = p.question_kind.answer_is_code
@@ -102,14 +115,33 @@ class PlainDialogue:
                 except (OSError, UnicodeDecodeError) as exc:
                     self.say(t("plain.bad_file", self.lang, path=path, why=getattr(exc, "strerror", None) or exc))
                     continue
-            if kind is not None and text.strip():
-                try:
-                    parse_answer(text, kind, n_choices=len(p.choices) or None)
-                except AnswerParseError as exc:
-                    self.say(t("plain.bad_answer", self.lang, why=exc.message_in(self.lang)))
-                    continue
-            result = self.session.submit(text)
+            try:
+                result = self.session.submit(text)
+            except UnreadableAnswer as refused:  # not graded: the same card is asked again
+                self.say(t("plain.bad_answer", self.lang, why=refused.message))
+                continue
             self.report(result)
+            return result
+
+    def tick(self, r: Result) -> Result | None:
+        """Ask which key points the answer made; the proposal follows the ticks. ``None``: stopped."""
+        from quizforge.grading.keypoints import suggest_ticks
+
+        lang = self.lang
+        n = len(r.key_points)
+        suggested = [i for i, hit in enumerate(suggest_ticks(r.key_points, r.answer, r.presented.prompt), 1) if hit]
+        default = " ".join(map(str, suggested)) if suggested else t("plain.ticks_none", lang)
+        while True:
+            line = self.ask(t("plain.ticks", lang, default=default))
+            if line is None:
+                return None
+            picked = parse_ticks(line, n) if line.strip() else suggested
+            if picked is None:
+                self.say(t("plain.bad_ticks", lang, n=n, default=default))
+                continue
+            result = self.session.self_grade([i in picked for i in range(1, n + 1)])
+            if result.feedback:
+                self.say(result.feedback)
             return result
 
     def report(self, r: Result) -> None:
@@ -158,6 +190,17 @@ class PlainDialogue:
             if saved.became_leech:
                 self.say(tn("plain.leech", saved.card.memory.lapses, lang))
             return True
+
+
+def parse_ticks(line: str, n: int) -> list[int] | None:
+    """Key-point numbers from ``1 3 4`` (or ``1,3``; ``0`` or ``-`` for none), each 1..``n``;
+    ``None`` when the line is not such a list."""
+    words = line.replace(",", " ").replace("，", " ").split()
+    if words in (["0"], ["-"]):
+        return []
+    if not words or not all(w.isdigit() and w.isascii() and 1 <= int(w) <= n for w in words):
+        return None
+    return sorted({int(w) for w in words})
 
 
 def run_plain(session: StudySession, stdin: TextIO, stdout: TextIO, lang: str = "en") -> int:

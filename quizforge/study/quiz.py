@@ -32,8 +32,10 @@ def pick_questions(
     topics: Sequence[str] | None = None,
     difficulty: int | None = None,
     exclude: set[str] | frozenset[str] = frozenset(),
+    kinds: Sequence[str] | None = None,
 ) -> list[Question]:
-    """``n`` questions at random from ``topics`` at ``difficulty``.
+    """``n`` questions at random from ``topics`` at ``difficulty`` (only of ``kinds``, when given: a quiz
+    of coding drills is ``kinds=["implement"]``).
 
     When fewer than ``n`` questions have exactly that difficulty, the nearest difficulties fill the
     set (so "difficulty 5 on pooling" still gives a full quiz, hardest first).
@@ -41,7 +43,7 @@ def pick_questions(
     Returns:
         The questions in the order to ask them.
     """
-    pool = [q for q in bank if in_topics(q.topic, topics) and q.id not in exclude]
+    pool = [q for q in bank if in_topics(q.topic, topics) and q.id not in exclude and (not kinds or q.kind in kinds)]
     if difficulty is None:
         rng.shuffle(pool)
         return pool[:n]
@@ -87,6 +89,7 @@ class QuizSession(StudySession):
         topics: Sequence[str] | None = None,
         rng: random.Random | None = None,
         lang: str = "en",
+        kinds: Sequence[str] | None = None,
     ) -> None:
         if n < 1:
             raise ValueError("a quiz needs at least one question")
@@ -94,7 +97,7 @@ class QuizSession(StudySession):
         self.difficulty = difficulty
         self._picked: list[str] | None = None
         self.results: list[Result] = []
-        super().__init__(store, bank, now=now, tz=tz, topics=topics, rng=rng, lang=lang)
+        super().__init__(store, bank, now=now, tz=tz, topics=topics, rng=rng, lang=lang, kinds=kinds)
 
     def _log_source(self) -> Source:
         return Source.QUIZ
@@ -108,7 +111,13 @@ class QuizSession(StudySession):
         if self._picked is None:
             suspended = {c.card_id for c in self.store.cards() if c.suspended}
             chosen = pick_questions(
-                self.bank, self.rng, self.n, topics=self.topics, difficulty=self.difficulty, exclude=suspended
+                self.bank,
+                self.rng,
+                self.n,
+                topics=self.topics,
+                difficulty=self.difficulty,
+                exclude=suspended,
+                kinds=sorted(self.kinds) if self.kinds else None,
             )
             self._picked = [q.id for q in chosen]
             self._queue = deque(self._picked)

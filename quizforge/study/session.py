@@ -33,7 +33,9 @@ from quizforge.study.answering import propose_rating as propose_rating
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import day_bounds
 from quizforge.study.days import utc_now as utc_now  # re-exported: callers import the clock from here
+from quizforge.study.order import NewOrder, order_new
 from quizforge.study.scheduling import Rating, Scheduling, retrievability
+from quizforge.study.tutoring import Tutor
 from quizforge.text import Text
 
 if TYPE_CHECKING:
@@ -98,6 +100,7 @@ class StudySession:
         rng: Draws the seeds of generated questions.
         lang: Language of grading feedback.
         card_ids: Only these cards; meant for a cram run over a known set (a quiz's misses).
+        kinds: Only questions of these kinds (``None``: every kind).
     """
 
     def __init__(
@@ -113,8 +116,10 @@ class StudySession:
         rng: random.Random | None = None,
         lang: str = "en",
         card_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> None:
         self.store = store
+        self.kinds = frozenset(kinds) if kinds else None
         self.card_ids = frozenset(card_ids) if card_ids is not None else None
         self.bank = bank
         self.now = now
@@ -135,6 +140,8 @@ class StudySession:
         self._seen_in_cram: set[str] = set()
         self._new_rated = 0  # new cards answered in this session (``new_limit`` counts them)
         self._day_end = datetime.min.replace(tzinfo=UTC)
+        self.tutor = Tutor(store, bank)  # levels and re-checks of generated questions (study/tutoring.py)
+        self._order_rng: random.Random | None = None  # the random new-card order's own generator
         self.build_queue()
 
     # -- the queue ---------------------------------------------------------------------------------
@@ -153,8 +160,14 @@ class StudySession:
     def day(self, at: datetime | None = None) -> tuple[datetime, datetime]:
         return day_bounds(at or self.now(), self.settings.day_start_hour, self.tz)
 
+    def _wanted(self, card_id: str) -> bool:
+        """Whether the card is in the bank and of a kind this session studies."""
+        q = self.bank.questions.get(card_id)
+        return q is not None and (self.kinds is None or q.kind in self.kinds)
+
     def build_queue(self) -> list[str]:
-        """(Re)build today's queue: due reviews (oldest due first), then new cards, topics interleaved.
+        """(Re)build today's queue: due reviews (oldest due first), then new cards in the ``new_order``
+        setting's order (:mod:`quizforge.study.order`).
 
         Returns:
             The queued card ids (learning cards that come back within the day are kept apart).
@@ -168,7 +181,7 @@ class StudySession:
             ids = [
                 c.card_id
                 for c in cards
-                if c.card_id in self.bank.questions
+                if self._wanted(c.card_id)
                 and c.card_id not in self._seen_in_cram
                 and (self.card_ids is None or c.card_id in self.card_ids)
             ]
@@ -182,8 +195,9 @@ class StudySession:
             if self.new_limit is None
             else max(0, self.new_limit - self._new_rated)
         )
-        questions = self.bank.questions
-        due = self.store.due_entries(end, now, review_room + len(self._learning) + 50, self.topics)
+        wanted = self._wanted
+        fetch = review_room + len(self._learning) + 50
+        due = self.store.due_entries(end, now, fetch if self.kinds is None else 1_000_000, self.topics)
         planned = self._plan_queue(now, new_done, reviews_done, [c for c, _, _ in due])
         new_topics = self.topics if planned is None else planned.areas
         if planned is not None:  # the interview plan sets today's new cards (docs/planner.md)
@@ -192,15 +206,19 @@ class StudySession:
         self._learning.clear()
         ahead = iso(now + LEARN_AHEAD)  # iso() text sorts like the time it names
         for card_id, phase, due_at in due:
-            if card_id not in questions:
+            if not wanted(card_id):
                 continue
             if phase != Phase.REVIEW and due_at > ahead:
                 self._learning[card_id] = parse_iso(due_at)
             elif len(reviews) < review_room:
                 reviews.append(card_id)
-        new = [e for e in self.store.new_entries(now, new_room * 4 + 50, new_topics) if e[0] in questions]
-        final = [] if planned is None else [c for c in planned.final if c in questions and c not in reviews]
-        ids = reviews + final + _interleave_topics(new, new_room)
+        final = [] if planned is None else [c for c in planned.final if wanted(c) and c not in reviews]
+        new = [e for e in self.store.new_entries(now, 1_000_000, new_topics) if wanted(e[0])] if new_room else []
+        if final:
+            new = [e for e in new if e[0] not in final]
+        if self._order_rng is None and self.settings.new_order == NewOrder.RANDOM:
+            self._order_rng = random.Random(self.rng.random())  # seeded once from the session's generator
+        ids = reviews + final + order_new(new, new_room, self.bank, self.settings.new_order, self._order_rng)
         if self.card_ids is not None:
             ids = [i for i in ids if i in self.card_ids]
         self._queue = deque(ids)
@@ -208,7 +226,7 @@ class StudySession:
 
     def _plan_queue(self, now: datetime, new_done: int, reviews_done: int, queued: list[str]) -> PlanQueue | None:
         """The interview plan's part of today's queue, when a plan is in force and this is plain study."""
-        if self.new_limit is not None or self.topics or self.card_ids is not None:
+        if self.new_limit is not None or self.topics or self.kinds or self.card_ids is not None:
             return None
         from quizforge.study.planning import plan_queue
 
@@ -217,7 +235,7 @@ class StudySession:
     @property
     def remaining(self) -> int:
         """Cards still to show today (queue plus learning cards coming back)."""
-        return len(self._queue) + len(self._learning)
+        return len(self._queue) + len(self._learning) + self.tutor.pending(self._learning)
 
     def next_card(self) -> Presented | None:
         """The next card to show, or ``None`` when today's study is done.
@@ -239,7 +257,8 @@ class StudySession:
         if card_id is None:
             self._current = None
             return None
-        self._current = present(self.bank.questions[card_id], self.store.card(card_id), now, self.rng)
+        question = self.bank.questions[card_id]
+        self._current = present(question, self.store.card(card_id), now, self.rng, self.tutor.draw(question, self.rng))
         self._result = None
         return self._current
 
@@ -247,6 +266,10 @@ class StudySession:
         due_learning = sorted((d, c) for c, d in self._learning.items() if d <= now)
         if due_learning:
             return self._take_learning(due_learning[0][1])
+        recheck = self.tutor.due_recheck(anything_else=bool(self._queue))
+        if recheck is not None:
+            self._learning.pop(recheck, None)  # the re-check is the card's next step
+            return recheck
         while self._queue:
             card_id = self._queue.popleft()
             if card_id in self.bank.questions and card_id not in self._learning:
@@ -384,6 +407,7 @@ class StudySession:
             if buried_before:
                 self.store.bury(follow_ups, self._day_end)
         saved = Saved(review, after, became_leech=after.leech and not before.leech)
+        self.tutor.answered(p, review, follow_up=self._schedules_within_day)
         self._undo.append(_Undo(saved, before, buried_before, was_new=before.is_new))
         self._new_rated += before.is_new
         if self.cram:
@@ -415,6 +439,7 @@ class StudySession:
             if u.buried_before:
                 self.store.put_cards(u.buried_before)
         self._undo.pop()  # only once the store has taken it back: a failed write can be retried
+        self.tutor.undone(u.saved.review.id)
         self._new_rated -= u.was_new
         self._learning.pop(card_id, None)
         self._seen_in_cram.discard(card_id)
@@ -451,6 +476,7 @@ class StudySession:
         self.store.set_suspended(card_id, True)
         self._queue = deque(c for c in self._queue if c != card_id)
         self._learning.pop(card_id, None)
+        self.tutor.drop(card_id)
         if self._current is not None and self._current.card_id == card_id:
             self._current = None
             self._result = None
@@ -466,22 +492,6 @@ class StudySession:
     def mastery(self, now: datetime | None = None) -> dict[str, float]:
         """Mean retrievability per topic (see :func:`mastery`)."""
         return mastery(self.store, self.bank, self.settings, now or self.now())
-
-
-def _interleave_topics(cards: list[tuple[str, str]], limit: int) -> list[str]:
-    """Up to ``limit`` card ids of ``(card_id, topic)`` pairs, round-robin over topics (each keeps bank order)."""
-    by_topic: dict[str, deque[str]] = {}
-    for card_id, topic in cards:
-        by_topic.setdefault(topic, deque()).append(card_id)
-    out: list[str] = []
-    while len(out) < limit and by_topic:
-        for topic in list(by_topic):
-            out.append(by_topic[topic].popleft())
-            if not by_topic[topic]:
-                del by_topic[topic]
-            if len(out) >= limit:
-                break
-    return out
 
 
 def mastery(store: Store, bank: Bank, settings: Settings, now: datetime) -> dict[str, float]:

@@ -7,6 +7,7 @@ need from it and call ``quizforge.study`` services. Nothing here knows SQL or Nu
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,10 +29,11 @@ from quizforge.store import Settings, Store
 from quizforge.study.dashboard import Counts, counts
 from quizforge.study.days import utc_now
 from quizforge.text import Lang
-from quizforge.tui.screens.quiz_setup import QuizChoice
 
 if TYPE_CHECKING:
+    from quizforge.study.focus import Focus
     from quizforge.study.session import StudySession
+    from quizforge.tui.screens.quiz_setup import QuizChoice
 
 
 class Activity(StrEnum):
@@ -74,7 +76,8 @@ class QuizforgeApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", t("action.quit", Lang.EN), show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", t("action.theme", Lang.EN), show=False),
-        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False),
+        # priority: a dialog (help, quiz set-up) and a focused input switch too
+        Binding("ctrl+l", "toggle_language", t("help.language", Lang.EN), show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -95,6 +98,9 @@ class QuizforgeApp(App[None]):
         self.data_dir = data_dir
         self._bank: Bank | None = bank if isinstance(bank, Bank) else None
         self._load_bank = bank if not isinstance(bank, Bank) else None
+        self._bank_lock = threading.Lock()  # the dashboard loads it in a worker; a key may ask meanwhile
+        self.first_frame = threading.Event()  # set once the first screen is on the terminal
+        self._offer_plan = False
         self.now = now
         self.launch = launch or Launch()
         self.store = Store.open(db_path(data_dir))
@@ -134,10 +140,11 @@ class QuizforgeApp(App[None]):
     def bank(self) -> Bank:
         """The question bank, loaded on first use when the CLI passed a loader (so the dashboard's
         first paint does not wait for it)."""
-        if self._bank is None:
-            assert self._load_bank is not None
-            self._bank = self._load_bank()
-        return self._bank
+        with self._bank_lock:
+            if self._bank is None:
+                assert self._load_bank is not None
+                self._bank = self._load_bank()
+            return self._bank
 
     @property
     def bank_loaded(self) -> bool:
@@ -174,6 +181,9 @@ class QuizforgeApp(App[None]):
 
     # -- screens -----------------------------------------------------------------------------------
 
+    def on_ready(self) -> None:
+        self.first_frame.set()
+
     def on_mount(self) -> None:
         from quizforge.tui.screens.dashboard import DashboardScreen
 
@@ -181,6 +191,13 @@ class QuizforgeApp(App[None]):
         if self.launch.screen != Activity.DASHBOARD:
             self.action_start(self.launch.screen, first=True)
         elif self.launch.offer_plan:
+            self._offer_plan = True  # once the dashboard has the bank: the dialog lists its areas
+
+    def bank_shown(self) -> None:
+        """The dashboard has drawn the loaded bank: offer the interview plan now if asked to (a first
+        launch parses the whole bank, which must not stand in front of the first paint)."""
+        if self._offer_plan:
+            self._offer_plan = False
             from quizforge.tui.screens.plan import offer_on_first_run
 
             offer_on_first_run(self)
@@ -191,14 +208,57 @@ class QuizforgeApp(App[None]):
         self._openers[Activity(what)](self, launch, first)
 
     def _open_study(self, launch: Launch, first: bool) -> None:
+        if not first:  # a key or the palette: today's cards, or the last focus shown to confirm or change
+            focus = self.last_focus()
+            if focus.everything:
+                self.study_focus(focus)
+            else:
+                self.action_choose_focus()
+            return
         session = self.new_session(topics=list(launch.topics) or None, new_limit=launch.new, cram=launch.cram)
-        self.open_session(session, t("action.study", self.lang))
+        self.open_session(session, partial(t, "action.study"))
+
+    # -- steering: what to study -------------------------------------------------------------------
+
+    def last_focus(self) -> Focus:
+        """The focus chosen last time (the ``focus`` setting), without what the bank no longer has."""
+        from quizforge.study.focus import Focus
+
+        return Focus.from_tokens(self.settings.focus, self.bank)
+
+    def action_choose_focus(self) -> None:
+        """Choose topics, areas, kinds or the weakest topics, starting from the last focus."""
+        from quizforge.tui.screens.focus import FocusDialog
+
+        def chosen(focus: Focus | None) -> None:
+            if focus is not None:
+                self.study_focus(focus)
+
+        self.push_screen(FocusDialog(self.bank, self.last_focus(), self.lang), chosen)
+
+    def study_focus(self, focus: Focus) -> None:
+        """Study what ``focus`` selects (ahead of schedule when nothing of it is due) and remember it."""
+        from quizforge.study.focus import describe, resolve
+
+        self.settings = self.store.set_settings(focus=list(focus.tokens()))  # a setting event when it changed
+        chosen = resolve(focus, self.store, self.bank, self.settings, self.now())
+        if chosen is None:
+            self.notify(t("focus.no_weak", self.lang))
+            return
+        session = self.new_session(topics=chosen.topics, kinds=chosen.kinds)
+        if session.remaining == 0 and not focus.everything:
+            session = self.new_session(topics=chosen.topics, kinds=chosen.kinds, cram=True)
+        title = t("action.study", self.lang)
+        if not focus.everything:
+            title += " · " + describe(focus, self.bank, self.lang)
+        self.open_session(session, title)
 
     def _open_quiz(self, launch: Launch, first: bool) -> None:
+        from quizforge.tui.screens.quiz_setup import QuizChoice, QuizSetupScreen
+
         if first:
             self.start_quiz(QuizChoice(tuple(launch.topics), launch.difficulty, launch.count))
             return
-        from quizforge.tui.screens.quiz_setup import QuizSetupScreen
 
         self.push_screen(QuizSetupScreen(self.bank, self.lang), self.start_quiz)
 
@@ -265,28 +325,32 @@ class QuizforgeApp(App[None]):
             topics=list(choice.topics) or None,
             rng=self.rng,
             lang=self.lang,
+            kinds=list(choice.kinds) or None,
         )
 
         def done() -> None:
             if quiz.results:
                 self.push_screen(QuizSummaryScreen(quiz.summary()))
 
-        self.open_session(quiz, t("action.quiz", self.lang), then=done)
+        self.open_session(quiz, partial(t, "action.quiz"), then=done)
 
     def study_cards(self, card_ids: list[str]) -> None:
         """Cram the given cards now (e.g. a quiz's misses) without moving their schedule."""
         session = self.new_session(cram=True, card_ids=card_ids)
-        self.open_session(session, t("quiz.study_misses", self.lang))
+        self.open_session(session, partial(t, "quiz.study_misses"))
 
     def action_start_topics(self, topics: list[str]) -> None:
         """Study today's cards of ``topics`` (e.g. the weakest topics after a mock interview)."""
         session = self.new_session(topics=topics)
         if session.remaining == 0:
             session = self.new_session(topics=topics, cram=True)
-        self.open_session(session, t("action.study", self.lang))
+        self.open_session(session, partial(t, "action.study"))
 
-    def open_session(self, session: StudySession, title: str, then: Callable[[], None] | None = None) -> None:
-        """Show ``session`` in a study screen; ``then`` runs when it closes."""
+    def open_session(
+        self, session: StudySession, title: str | Callable[[str], str], then: Callable[[], None] | None = None
+    ) -> None:
+        """Show ``session`` in a study screen titled ``title`` (or ``title(lang)``, which follows the
+        language switch); ``then`` runs when it closes."""
         from quizforge.tui.screens.study import StudyScreen
 
         if session.remaining == 0:
@@ -319,23 +383,48 @@ class QuizforgeApp(App[None]):
 
     async def watch_lang(self, lang: str) -> None:
         """Re-render every open screen in the new language (typed answers are kept)."""
+        from textual.widgets import Button
+
+        from quizforge.tui.screens.base import recompose_in
+        from quizforge.tui.widgets.key_bar import KeyBar
+
         if self._service is not None:
             self._service.lang = lang
         for screen in self.screen_stack:
             apply = getattr(screen, "apply_language", None)
             if apply is not None:
                 await apply()
+            elif isinstance(getattr(screen, "lang", None), str):  # a dialog drawn whole by compose()
+                await recompose_in(screen, lang)
+            for bar in screen.query(KeyBar):
+                bar.show(bar.keys, lang)
+            for button in screen.query(Button):  # a button as wide as its label: measured again
+                button.refresh(layout=True)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search box in the app's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=t("palette.search", self.lang), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's entries: each action once, one line each (no help line repeating its name)."""
         lang = self.lang
         for activity in Activity:
             if activity != Activity.DASHBOARD:
-                name = t(f"action.{activity.value}", lang)
-                yield SystemCommand(name, name, partial(self.action_start, activity))
-        yield SystemCommand("English / 中文", t("settings.language", lang), self.action_toggle_language)
-        yield SystemCommand(t("action.theme", lang), t("action.theme", lang), self.action_toggle_theme)
-        yield SystemCommand(t("action.help", lang), t("help.title", lang), self.action_help)
-        yield SystemCommand(t("action.quit", lang), t("action.quit", lang), self.exit)
+                yield SystemCommand(t(f"action.{activity.value}", lang), "", partial(self.action_start, activity))
+        yield SystemCommand(t("focus.choose", lang), "", self.action_choose_focus)
+        yield SystemCommand(t("focus.study_weakest", lang), "", self._study_weakest)
+        yield SystemCommand("English / 中文", "", self.action_toggle_language)
+        yield SystemCommand(t("action.theme", lang), "", self.action_toggle_theme)
+        yield SystemCommand(t("action.help", lang), "", self.action_help)
+        yield SystemCommand(t("action.quit", lang), "", self.exit)
+
+    def _study_weakest(self) -> None:
+        from quizforge.study.focus import Focus
+
+        self.study_focus(Focus(weakest=True))
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -130,31 +130,3 @@ def test_a_quiz_of_drills_scores_by_cases(bank: Bank, store: Store) -> None:
 def test_a_mock_interview_leaves_drills_out(bank: Bank, store: Store) -> None:
     interview = MockInterview(store, bank, questions=2, seed=3, now=Clock())
     assert interview.start() is None
-
-
-async def test_the_study_screen_judges_a_solution_file(bank: Bank, tmp_path: Path) -> None:
-    from textual.widgets import Input
-
-    from quizforge.tui.app import Launch, make_app
-    from quizforge.tui.screens.study import StudyScreen
-
-    files = {}
-    for name in ("softmax", "relu_backward"):
-        files[name] = tmp_path / f"{name}.py"
-        files[name].write_text(get_drill(name).model_solution, encoding="utf-8")
-    app = make_app(tmp_path / "data", bank, "en", now=Clock(), launch=Launch(screen="study"), seed=5)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, StudyScreen)
-        for _ in range(2):
-            card = screen.card
-            assert card is not None
-            screen.query_one(Input).value = str(files[card.question.body.drill])  # type: ignore[attr-defined]
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.result is not None and screen.result.correct is True
-            await pilot.press("enter")
-            await pilot.pause()
-        reviews = app.store.reviews()
-        assert len(reviews) == 2 and all(r.correct for r in reviews)

@@ -54,7 +54,7 @@ def test_bad_names_are_one_line_errors_with_exit_2() -> None:
     for args, fragment in [
         (["grade", "norm-layernorm-trian-eval", "--answer", "x"], "unknown question 'norm-layernorm-trian-eval'"),
         (["grade", "conv_params", "--answer", "3"], "conv_params: a generator family needs --seed N"),
-        (["grade", "ai-choice-alphago", "--answer", "a"], "ai-choice-alphago: a choice question"),
+        (["grade", "ai-choice-alphago", "--answer", "a"], "ai-choice-alphago: a question of kind choice"),
     ]:
         result = run_cli(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

@@ -58,7 +58,7 @@ def test_gd_steps_writes_simplified_formulas() -> None:
 
 def test_definiteness_shows_the_eigenvalues_before_the_conclusion() -> None:
     for seed in SEEDS:
-        lines = generate("definiteness_2x2", seed).solution.en.splitlines()
+        lines = [re.sub(r"^\d+\. ", "", line) for line in generate("definiteness_2x2", seed).solution.en.splitlines()]
         eig = next(i for i, line in enumerate(lines) if line.startswith("Eigenvalues"))
         verdict = next(i for i, line in enumerate(lines) if line.startswith("D₂ =") or line.startswith("D₁ ="))
         assert eig < verdict

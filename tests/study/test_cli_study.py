@@ -47,7 +47,7 @@ def test_plain_study_dialogue(
     assert "please type 1, 2, 3 or 4" in out  # bad rating re-asked
     assert "Expected: 20" in out  # wrong numeric answer shows the right one
     assert "Model answer:" in out and "  1. p1" in out  # concept card revealed with key points
-    assert "Session over: 2 rated" in out
+    assert "Stopped after 2 cards; your reviews are saved." in out  # q at the concept card's key points
     with db(tmp_path) as s:
         reviews = s.reviews()
     assert [(r.card_id, r.rating, r.answer, r.correct) for r in reviews] == [
@@ -66,7 +66,7 @@ def test_plain_study_in_chinese_names_the_ratings_in_chinese(
     )
     assert code == 0
     assert "评分 [1 重来、2 困难、3 良好、4 简单；回车 = 4 简单]> " in out  # "a" is right: Easy proposed
-    assert "本次结束：已评分 1 张。" in out
+    assert "已在 1 张卡片后停止；你的复习记录已保存。" in out
 
 
 def test_plain_study_ends_at_end_of_input(
@@ -74,15 +74,18 @@ def test_plain_study_ends_at_end_of_input(
 ) -> None:
     monkeypatch.setattr(cli, "_load_bank", lambda args: BANK)
     code, out, _ = run_main(monkeypatch, capsys, "--data-dir", str(tmp_path), "study", "--plain", stdin="a\n2\nb")
-    assert code == 0 and "Session over: 1 rated" in out
+    assert code == 0 and "Stopped after 1 card; your reviews are saved." in out
     code, out, _ = run_main(monkeypatch, capsys, "--data-dir", str(tmp_path), "study", "--plain", stdin="")
-    assert code == 0 and "Session over: 0" not in out
+    assert code == 0 and "Stopped after 0 cards" in out and "Session over" not in out
 
 
 def test_plain_study_in_a_subprocess_over_the_shipped_bank(tmp_path: Path) -> None:
-    result = run_cli("--data-dir", str(tmp_path), "study", "--plain", "--topic", "cnn.conv", "--new", "2", stdin="\n\n")
+    # the first card is a concept card: reveal, no ticks, accept the rating; then the input ends
+    stdin = "\n0\n\n"
+    result = run_cli("--data-dir", str(tmp_path), "study", "--plain", "--topic", "cnn.conv", "--new", "2", stdin=stdin)
     assert result.returncode == 0, result.stderr
-    assert "Session over: 1 rated" in result.stdout
+    assert "· concept · new]" in result.stdout.split("\n")[1]
+    assert "Stopped after 1 card" in result.stdout
     result = run_cli("--data-dir", str(tmp_path), "study", "--plain", "--topic", "nope")
     assert result.returncode == 2 and "unknown topic" in result.stderr
 
@@ -247,7 +250,7 @@ def test_plain_study_speaks_chinese(
     code, out, _ = run_main(
         monkeypatch, capsys, "--data-dir", str(tmp_path), "--lang", "zh", "study", "--plain", stdin="a\n\n"
     )
-    assert code == 0 and "c1？" in out and "评分" in out and "本次结束：已评分 1 张" in out
+    assert code == 0 and "c1？" in out and "评分" in out and "已在 1 张卡片后停止" in out
 
 
 def test_format_interval() -> None:

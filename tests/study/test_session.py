@@ -39,15 +39,15 @@ def test_proposed_rating_follows_correctness_and_speed() -> None:
     assert propose_rating(Kind.GENERATED, True, 60) == Rating.Good
 
 
-def test_new_cards_are_limited_and_interleaved_across_topics(store: Store, clock: Clock) -> None:
+def test_new_cards_are_limited_and_interleaved_across_areas(store: Store, clock: Clock) -> None:
     bank = make_bank(
-        [question(f"a{i}", topic="t.a") for i in range(5)] + [question(f"b{i}", topic="t.b") for i in range(5)]
+        [question(f"a{i}", topic="a.x") for i in range(5)] + [question(f"b{i}", topic="b.x") for i in range(5)]
     )
     store.set_settings(new_per_day=4)
     s = session(store, bank, clock)
     assert s.build_queue() == ["a0", "b0", "a1", "b1"]
     assert session(store, bank, clock, new_limit=1).build_queue() == ["a0"]
-    assert session(store, bank, clock, topics=["t.b"]).build_queue() == ["b0", "b1", "b2", "b3"]
+    assert session(store, bank, clock, topics=["b.x"]).build_queue() == ["b0", "b1", "b2", "b3"]
 
 
 def test_a_day_of_study_saves_what_fsrs_says(store: Store, clock: Clock) -> None:
@@ -211,7 +211,7 @@ def test_the_day_rolls_over_at_the_configured_local_hour(store: Store, clock: Cl
 def test_follow_ups_are_buried_for_the_day_and_restored_by_undo(store: Store, clock: Clock) -> None:
     bank = make_bank([question("a", follow_ups=("b",)), question("b"), question("c")])
     s = session(store, bank, clock)
-    assert s.build_queue() == ["a", "b", "c"]
+    assert s.build_queue() == ["a", "c", "b"]  # a follow-up waits behind the other new cards
     answer(s, clock, rating=4)
     p = s.next_card()
     assert p is not None and p.card_id == "c"
@@ -268,7 +268,7 @@ def test_cram_logs_answers_without_touching_the_schedule(store: Store, clock: Cl
 
 
 def test_counts_and_mastery(store: Store, clock: Clock) -> None:
-    bank = make_bank([question(f"q{i}", topic="t.a" if i < 3 else "t.b") for i in range(6)])
+    bank = make_bank([question(f"q{i}", topic="a.x" if i < 3 else "b.x") for i in range(6)])
     s = session(store, bank, clock)
     assert s.counts() == s.counts(clock()) and s.counts().new == 6 and s.counts().streak == 0
     answer(s, clock, rating=4)
@@ -276,7 +276,7 @@ def test_counts_and_mastery(store: Store, clock: Clock) -> None:
     c = s.counts()
     assert (c.done, c.streak, c.new) == (2, 1, 4)
     m = s.mastery()
-    assert m == pytest.approx({"t.a": 1 / 3, "t.b": 1 / 3})  # new cards interleave topics: one fresh card each
+    assert m == pytest.approx({"a.x": 1 / 3, "b.x": 1 / 3})  # new cards interleave areas: one fresh card each
     clock.advance(days=1)
     assert s.counts().streak == 1
     answer(s, clock, rating=4)

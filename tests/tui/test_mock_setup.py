@@ -183,12 +183,16 @@ async def test_a_coding_question_is_judged_on_the_scorecard(tmp_path: Path, bank
         assert isinstance(screen, MockScreen)
         card = screen.card
         assert card is not None and card.kind == "implement"
-        assert "20 generated cases" in plain(screen.query_one("#mock-hint"))  # the widget table's hint
-        solution = tmp_path / "solution.py"
+        assert "ctrl+s hands it in" in plain(screen.query_one("#mock-hint"))  # the widget table's hint
+        # answered in the drill's code editor, as in a study session (submitting runs the judge first)
+        from quizforge.tui.widgets.code import CodeAnswer
+
+        code = screen.query_one(CodeAnswer)
+        assert code.display and not screen.query_one("#mock-answer").display
         assert card.expected.model is not None
-        solution.write_text(card.expected.model.en, encoding="utf-8")
-        screen.query_one("#mock-answer").query_one(Input).value = str(solution)
-        await pilot.press("enter")
+        code.editor.load_text(card.expected.model.en)
+        await pilot.click("#mock-submit")  # the button hands the code in as ctrl+s does
+        await app.workers.wait_for_complete()
         await pilot.pause()
         card_screen = app.screen
         assert isinstance(card_screen, ScorecardScreen)

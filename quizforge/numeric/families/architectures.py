@@ -58,17 +58,17 @@ def draw_depthwise_separable_ratio(rng: np.random.Generator) -> Draft:
     )
     dk2 = k * k
     solution = Text(
-        f"On a D_F×D_F output with D_K = {k}, M = {c_in}, N = {c_out}:\n"
+        f"1. On a D_F×D_F output with D_K = {k}, M = {c_in}, N = {c_out}:\n"
         f"  standard: D_K²·M·N·D_F² = {dk2}·{c_in}·{c_out}·D_F²\n"
         f"  depthwise: D_K²·M·D_F² = {dk2}·{c_in}·D_F²;  pointwise: M·N·D_F² = {c_in}·{c_out}·D_F²\n"
-        "Ratio = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K² (M and D_F cancel)\n"
-        f"= 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}, "
+        "2. Ratio = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K² (M and D_F cancel)\n"
+        f"   = 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}, "
         f"i.e. about {float(1 / ratio):.1f}× fewer MACs.",
-        f"设输出为 D_F×D_F，D_K = {k}，M = {c_in}，N = {c_out}：\n"
+        f"1. 设输出为 D_F×D_F，D_K = {k}，M = {c_in}，N = {c_out}：\n"
         f"  标准卷积：D_K²·M·N·D_F² = {dk2}·{c_in}·{c_out}·D_F²\n"
         f"  逐通道卷积：D_K²·M·D_F² = {dk2}·{c_in}·D_F²；逐点卷积：M·N·D_F² = {c_in}·{c_out}·D_F²\n"
-        "比值 = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K²（M 和 D_F 约掉）\n"
-        f"= 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}，"
+        "2. 比值 = (D_K²·M·D_F² + M·N·D_F²)/(D_K²·M·N·D_F²) = 1/N + 1/D_K²（M 和 D_F 约掉）\n"
+        f"   = 1/{c_out} + 1/{dk2} = {ratio.numerator}/{ratio.denominator} ≈ {float(ratio):.4f}，"
         f"即乘加运算约减少到原来的 1/{float(1 / ratio):.1f}。",
     )
     return Draft(
@@ -119,19 +119,21 @@ def draw_depthwise_separable_cost(rng: np.random.Generator) -> Draft:
         f"特征图变为 {h}×{h}×{c_out}。{q_zh}（忽略偏置，给出精确数值。）",
     )
     solution = Text(
-        f"D_F = {h}, D_K = {k}, M = {c_in}, N = {c_out}.\n"
-        f"Depthwise: D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
-        f"Pointwise: M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
-        f"Separable total: {fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
-        f"Standard: D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
-        f"(ratio 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f})\n"
+        f"1. D_F = {h}, D_K = {k}, M = {c_in}, N = {c_out}; each cost is per output position, times "
+        f"D_F² = {fmt_int(hw)} positions:\n"
+        f"   Depthwise: D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
+        f"   Pointwise: M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
+        f"   Separable total: {fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
+        f"   Standard: D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
+        f"   (ratio 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f})\n"
         f"Answer: {fmt_int(answer)}.",
-        f"D_F = {h}，D_K = {k}，M = {c_in}，N = {c_out}。\n"
-        f"逐通道：D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
-        f"逐点：M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
-        f"可分离合计：{fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
-        f"标准卷积：D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
-        f"（比值 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f}）\n"
+        f"1. D_F = {h}，D_K = {k}，M = {c_in}，N = {c_out}；每项代价都是单个输出位置的，"
+        f"还要乘以 D_F² = {fmt_int(hw)} 个位置：\n"
+        f"   逐通道：D_K²·M·D_F² = {k * k}·{c_in}·{fmt_int(hw)} = {fmt_int(dw)}\n"
+        f"   逐点：M·N·D_F² = {c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(pw)}\n"
+        f"   可分离合计：{fmt_int(dw)} + {fmt_int(pw)} = {fmt_int(dw + pw)}\n"
+        f"   标准卷积：D_K²·M·N·D_F² = {k * k}·{c_in}·{c_out}·{fmt_int(hw)} = {fmt_int(std)}\n"
+        f"   （比值 1/N + 1/D_K² = 1/{c_out} + 1/{k * k} ≈ {(dw + pw) / std:.4f}）\n"
         f"答案：{fmt_int(answer)}。",
     )
     return Draft(
@@ -166,23 +168,24 @@ def draw_densenet_channels(rng: np.random.Generator) -> Draft:
         q_en = f"How many channels does the block output after its {layers} layers (the concatenation)?"
         q_zh = f"经过 {layers} 层后，稠密块输出（拼接后）有多少个通道？"
         sol_en = (
-            f"Every layer adds k = {k} new feature maps, and all are concatenated with the input:\n"
-            f"k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}."
+            f"1. Every layer adds k = {k} new feature maps, and all are concatenated with the input:\n"
+            f"   k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}."
         )
         sol_zh = (
-            f"每层新增 k = {k} 个特征图，并与之前所有特征图拼接：\nk₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}。"
+            f"1. 每层新增 k = {k} 个特征图，并与之前所有特征图拼接：\n"
+            f"   k₀ + l·k = {k0} + {layers}·{k} = {fmt_int(answer)}。"
         )
     else:
         answer = k0 + (layers - 1) * k
         q_en = f"How many input channels does layer {layers} of the block receive?"
         q_zh = f"稠密块的第 {layers} 层接收多少个输入通道？"
         sol_en = (
-            f"Layer {layers} sees the block input and the outputs of the {layers - 1} layers before it:\n"
-            f"k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}."
+            f"1. Layer {layers} sees the block input and the outputs of the {layers - 1} layers before it:\n"
+            f"   k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}."
         )
         sol_zh = (
-            f"第 {layers} 层接收稠密块的输入以及前面 {layers - 1} 层的输出：\n"
-            f"k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}。"
+            f"1. 第 {layers} 层接收稠密块的输入以及前面 {layers - 1} 层的输出：\n"
+            f"   k₀ + (l − 1)·k = {k0} + {layers - 1}·{k} = {fmt_int(answer)}。"
         )
     prompt = Text(
         f"A DenseNet dense block gets k₀ = {k0} input channels and has growth rate k = {k} (each layer "
@@ -356,8 +359,8 @@ def draw_lenet_shapes(rng: np.random.Generator) -> Draft:
         f"的灰度图：\n{arch_zh}。\n{q_zh}",
     )
     solution = Text(
-        f"Layer by layer from 1×{size}×{size} (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
-        f"从 1×{size}×{size} 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
+        f"1. Layer by layer from 1×{size}×{size} (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
+        f"1. 从 1×{size}×{size} 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
     )
     return Draft(
         params={"input_size": size, "c1_padding": pad, "layer": name, "ask": ask},
@@ -433,8 +436,8 @@ def draw_alexnet_shapes(rng: np.random.Generator) -> Draft:
         f"{arch_zh}。\n{q_zh}",
     )
     solution = Text(
-        "Layer by layer from 3×227×227 (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
-        "从 3×227×227 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
+        "1. Layer by layer from 3×227×227 (size: ⌊(n + 2p − k)/s⌋ + 1):\n" + "\n".join(en) + f"\n{ans_en}",
+        "1. 从 3×227×227 开始逐层计算（尺寸：⌊(n + 2p − k)/s⌋ + 1）：\n" + "\n".join(zh) + f"\n{ans_zh}",
     )
     return Draft(
         params={"input_size": 227, "layer": name, "ask": ask},
@@ -506,13 +509,13 @@ def draw_vgg_shapes(rng: np.random.Generator) -> Draft:
     )
     rest_zh = rest_en
     solution = Text(
-        f"A 3×3 conv with padding 1 keeps the size: ⌊({h} + 2 − 3)/1⌋ + 1 = {h}; the channels become {c_out}.\n"
-        f"The 2×2/2 max-pool halves it: {size_text}. Shape {fmt_shape(shape)}.\n"
-        f"Parameters: (3·3·{c_in} + 1)·{c_out}{rest_en} = {fmt_int(params)} (the pool has none).\n"
+        f"1. A 3×3 conv with padding 1 keeps the size: ⌊({h} + 2 − 3)/1⌋ + 1 = {h}; the channels become {c_out}.\n"
+        f"2. The 2×2/2 max-pool halves it: {size_text}. Shape {fmt_shape(shape)}.\n"
+        f"3. Parameters: (3·3·{c_in} + 1)·{c_out}{rest_en} = {fmt_int(params)} (the pool has none).\n"
         f"Answer: {fmt_shape(shape) if ask == 'shape' else fmt_int(params)}.",
-        f"3×3 卷积加填充 1 不改变尺寸：⌊({h} + 2 − 3)/1⌋ + 1 = {h}；通道数变为 {c_out}。\n"
-        f"2×2、步长 2 的最大池化把尺寸减半：{size_text}。形状为 {fmt_shape(shape)}。\n"
-        f"参数量：(3·3·{c_in} + 1)·{c_out}{rest_zh} = {fmt_int(params)}（池化层没有参数）。\n"
+        f"1. 3×3 卷积加填充 1 不改变尺寸：⌊({h} + 2 − 3)/1⌋ + 1 = {h}；通道数变为 {c_out}。\n"
+        f"2. 2×2、步长 2 的最大池化把尺寸减半：{size_text}。形状为 {fmt_shape(shape)}。\n"
+        f"3. 参数量：(3·3·{c_in} + 1)·{c_out}{rest_zh} = {fmt_int(params)}（池化层没有参数）。\n"
         f"答案：{fmt_shape(shape) if ask == 'shape' else fmt_int(params)}。",
     )
     return Draft(
@@ -607,8 +610,8 @@ def draw_module_param_count(rng: np.random.Generator) -> Draft:
         f"model = {code}\nWhat does sum(p.numel() for p in model.parameters()) return?",
         f"model = {code}\nsum(p.numel() for p in model.parameters()) 的结果是多少？",
     )
-    en = ["Count each layer (Linear: in·out + out; Conv2d: k·k·in·out + out; one bias per output):"]
-    zh = ["逐层计算（Linear：in·out + out；Conv2d：k·k·in·out + out；每个输出一个偏置）："]
+    en = ["1. Count each layer (Linear: in·out + out; Conv2d: k·k·in·out + out; one bias per output):"]
+    zh = ["1. 逐层计算（Linear：in·out + out；Conv2d：k·k·in·out + out；每个输出一个偏置）："]
     for layer, _n, text_en, text_zh in counted:
         if layer["type"] in ("Linear", "Conv2d"):
             en.append(f"  {module_code(layer)}: {text_en}")
@@ -617,8 +620,8 @@ def draw_module_param_count(rng: np.random.Generator) -> Draft:
     en.append(f"  {free} {'have' if ' and ' in free else 'has'} no parameters.")
     zh.append(f"  {free.replace(' and ', ' 和 ')} 没有参数。")
     terms = " + ".join(fmt_int(n) for _, n, _, _ in counted if n)
-    en.append(f"Total: {terms} = {fmt_int(total)}.")
-    zh.append(f"合计：{terms} = {fmt_int(total)}。")
+    en.append(f"2. Total: {terms} = {fmt_int(total)}.")
+    zh.append(f"2. 合计：{terms} = {fmt_int(total)}。")
     return Draft(
         params={"layers": layers},
         prompt=prompt,
@@ -813,7 +816,7 @@ def draw_matmul_shape(rng: np.random.Generator) -> Draft:
         answer=answer,
         answer_kind=AnswerKind.CHOICE,
         tolerance=Tolerance.exact(),
-        solution=Text(f"{rule_en}\n{why_en}", f"{rule_zh}\n{why_zh}"),
+        solution=Text(f"1. {rule_en}\n2. {why_en}", f"1. {rule_zh}\n2. {why_zh}"),
         choices=choices,
     )
 

@@ -152,22 +152,23 @@ def draw_conv_output_size(rng: np.random.Generator) -> Draft:
     if d > 1:
         span = d * (f - 1) + 1
         pre_en = (
-            f"A dilated kernel spans d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} input pixels.\n"
-            "Output size = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
+            f"1. A dilated kernel spans d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} input pixels; "
+            "output size = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
         )
         pre_zh = (
-            f"空洞卷积核实际覆盖 d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} 个像素。\n"
+            f"1. 空洞卷积核实际覆盖 d·(f−1) + 1 = {d}·{f - 1} + 1 = {span} 个像素；"
             "输出尺寸 = ⌊(n + 2p − d·(f−1) − 1)/s⌋ + 1\n"
         )
     else:
-        pre_en = "Output size = ⌊(n + 2p − f)/s⌋ + 1\n"
-        pre_zh = "输出尺寸 = ⌊(n + 2p − f)/s⌋ + 1\n"
+        pre_en = "1. Output size = ⌊(n + 2p − f)/s⌋ + 1\n"
+        pre_zh = "1. 输出尺寸 = ⌊(n + 2p − f)/s⌋ + 1\n"
     rem = (n + 2 * p - d * (f - 1) - 1) % s
-    floor_en = f"\nThe division leaves a remainder of {rem}: the last partial window is dropped (floor)." if rem else ""
-    floor_zh = f"\n除不尽（余 {rem}），最后不完整的窗口被舍去（向下取整）。" if rem else ""
+    floor_en = f"\n2. The division leaves a remainder of {rem}: the last partial window is dropped (floor)."
+    floor_en = floor_en if rem else ""
+    floor_zh = f"\n2. 除不尽（余 {rem}），最后不完整的窗口被舍去（向下取整）。" if rem else ""
     solution = Text(
-        f"{pre_en}= {formula}.{floor_en}\nAnswer: {out}×{out}, i.e. {out}.",
-        f"{pre_zh}= {formula}。{floor_zh}\n答案：输出为 {out}×{out}，即 {out}。",
+        f"{pre_en}   = {formula}.{floor_en}\nAnswer: {out}×{out}, i.e. {out}.",
+        f"{pre_zh}   = {formula}。{floor_zh}\n答案：输出为 {out}×{out}，即 {out}。",
     )
     return Draft(
         params={"n": n, "f": f, "p": p, "s": s, "d": d},
@@ -256,8 +257,8 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
 
     xp = np.pad(x, ((0, 0), (p, p), (p, p)))
     size_text, _ = size_formula(n, k, p, s)
-    en: list[str] = [f"Output size: ⌊(n + 2p − k)/s⌋ + 1 = {size_text}, so the output is {o}×{o}."]
-    zh: list[str] = [f"输出尺寸：⌊(n + 2p − k)/s⌋ + 1 = {size_text}，所以输出为 {o}×{o}。"]
+    en: list[str] = [f"1. Output size: ⌊(n + 2p − k)/s⌋ + 1 = {size_text}, so the output is {o}×{o}."]
+    zh: list[str] = [f"1. 输出尺寸：⌊(n + 2p − k)/s⌋ + 1 = {size_text}，所以输出为 {o}×{o}。"]
     if p:
         for ci in range(c):
             label_en = f" (channel {ci + 1})" if multi else ""
@@ -265,11 +266,12 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
             en.append(f"Input after zero padding p = {p}{label_en}:\n{fmt_grid(xp[ci])}")
             zh.append(f"补零填充 p = {p} 后的输入{label_zh}：\n{fmt_grid(xp[ci])}")
     en.append(
-        "Each output = Σ (window ⊙ kernel) + b, the window moving by the stride "
+        "2. Each output = Σ (window ⊙ kernel) + b, the window moving by the stride "
         "(rows and columns counted from 1" + (", in the padded input)." if p else ").")
     )
     zh.append(
-        "每个输出 = Σ（窗口 ⊙ 卷积核）+ b，窗口按步长滑动（行列从 1 开始计" + ("，指补零后的输入）。" if p else "）。")
+        "2. 每个输出 = Σ（窗口 ⊙ 卷积核）+ b，窗口按步长滑动（行列从 1 开始计"
+        + ("，指补零后的输入）。" if p else "）。")
     )
     for i in range(o):
         for j in range(o):
@@ -301,8 +303,8 @@ def draw_conv2d_forward(rng: np.random.Generator) -> Draft:
                     f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: Σ = {sum_txt}; + {fmt_factor(b)} = {val}"
                 )
                 zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：乘积之和 = {sum_txt}；加偏置得 {val}")
-    en.append(f"Output:\n{fmt_grid(answer)}")
-    zh.append(f"输出：\n{fmt_grid(answer)}")
+    en.append(f"3. Output:\n{fmt_grid(answer)}")
+    zh.append(f"3. 输出：\n{fmt_grid(answer)}")
     return Draft(
         params={"input": params_input, "kernel": params_kernel, "bias": b, "stride": s, "padding": p},
         prompt=prompt,
@@ -339,20 +341,26 @@ def draw_conv_params(rng: np.random.Generator) -> Draft:
     )
     if bias:
         en = (
-            f"Each output channel has one {k}×{k}×{c_in} kernel ({k}·{k}·{c_in} = {fmt_int(k * k * c_in)} "
-            f"weights) and ONE bias.\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"1. Each output channel has one {k}×{k}×{c_in} kernel ({k}·{k}·{c_in} = {fmt_int(k * k * c_in)} "
+            f"weights) and ONE bias.\n2. (k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
             f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}.\n"
             "Trap: the bias is per output channel, not per (input, output) channel pair."
         )
         zh = (
-            f"每个输出通道有一个 {k}×{k}×{c_in} 的卷积核（{k}·{k}·{c_in} = {fmt_int(k * k * c_in)} 个权重）"
-            f"和 1 个偏置。\n(k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
+            f"1. 每个输出通道有一个 {k}×{k}×{c_in} 的卷积核（{k}·{k}·{c_in} = {fmt_int(k * k * c_in)} 个权重）"
+            f"和 1 个偏置。\n2. (k·k·c_in + 1)·c_out = ({fmt_int(k * k * c_in)} + 1)·{c_out} = "
             f"{fmt_int(weights)} + {c_out} = {fmt_int(answer)}。\n"
             "易错点：偏置是每个输出通道一个，而不是每对（输入通道, 输出通道）一个。"
         )
     else:
-        en = f"No bias: only the weights, k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}."
-        zh = f"没有偏置，只有权重：k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}。"
+        en = (
+            f"1. Each output channel has one {k}×{k}×{c_in} kernel and, with bias=False, no bias.\n"
+            f"2. Only the weights, k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}."
+        )
+        zh = (
+            f"1. 每个输出通道有一个 {k}×{k}×{c_in} 的卷积核；bias=False，没有偏置。\n"
+            f"2. 只有权重：k·k·c_in·c_out = {k}·{k}·{c_in}·{c_out} = {fmt_int(answer)}。"
+        )
     return Draft(
         params={"c_in": c_in, "c_out": c_out, "k": k, "bias": bias},
         prompt=prompt,
@@ -390,13 +398,13 @@ def draw_conv_macs(rng: np.random.Generator) -> Draft:
     )
     size_text, _ = size_formula(n, k, p, s)
     solution = Text(
-        f"Output size: {size_text}, so the output is {c_out}×{h}×{h} = {fmt_int(outputs)} values.\n"
-        f"Each output value is a dot product over a {k}×{k}×{c_in} window: {k}·{k}·{c_in} = "
+        f"1. Output size: {size_text}, so the output is {c_out}×{h}×{h} = {fmt_int(outputs)} values.\n"
+        f"2. Each output value is a dot product over a {k}×{k}×{c_in} window: {k}·{k}·{c_in} = "
         f"{fmt_int(per_out)} MACs.\n"
-        f"MACs = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}.",
-        f"输出尺寸：{size_text}，输出为 {c_out}×{h}×{h}，共 {fmt_int(outputs)} 个值。\n"
-        f"每个输出值是一个 {k}×{k}×{c_in} 窗口上的点积：{k}·{k}·{c_in} = {fmt_int(per_out)} 次乘加。\n"
-        f"乘加运算量 = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}。",
+        f"3. MACs = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}.",
+        f"1. 输出尺寸：{size_text}，输出为 {c_out}×{h}×{h}，共 {fmt_int(outputs)} 个值。\n"
+        f"2. 每个输出值是一个 {k}×{k}×{c_in} 窗口上的点积：{k}·{k}·{c_in} = {fmt_int(per_out)} 次乘加。\n"
+        f"3. 乘加运算量 = H′·W′·c_out·k·k·c_in = {h}·{h}·{c_out}·{fmt_int(per_out)} = {fmt_int(answer)}。",
     )
     return Draft(
         params={"n": n, "c_in": c_in, "c_out": c_out, "k": k, "s": s, "p": p},
@@ -440,14 +448,14 @@ def draw_conv_output_shape(rng: np.random.Generator) -> Draft:
     h_text, _ = size_formula(h, k, p, s)
     w_text, _ = size_formula(w, k, p, s)
     solution = Text(
-        f"Channels: out_channels = {c_out} (each output channel has its own {c_in}×{k}×{k} kernel).\n"
-        f"Height: ⌊(H + 2p − k)/s⌋ + 1 = {h_text}.\n"
-        f"Width: ⌊(W + 2p − k)/s⌋ + 1 = {w_text}.\n"
-        f"y.shape = ({batch}, {c_out}, {ho}, {wo}); without the batch: {fmt_shape(answer)}.",
-        f"通道数：out_channels = {c_out}（每个输出通道有自己的 {c_in}×{k}×{k} 卷积核）。\n"
-        f"高：⌊(H + 2p − k)/s⌋ + 1 = {h_text}。\n"
-        f"宽：⌊(W + 2p − k)/s⌋ + 1 = {w_text}。\n"
-        f"y.shape = ({batch}, {c_out}, {ho}, {wo})；去掉批次维度为 {fmt_shape(answer)}。",
+        f"1. Channels: out_channels = {c_out} (each output channel has its own {c_in}×{k}×{k} kernel).\n"
+        f"2. Height: ⌊(H + 2p − k)/s⌋ + 1 = {h_text}.\n"
+        f"3. Width: ⌊(W + 2p − k)/s⌋ + 1 = {w_text}.\n"
+        f"4. y.shape = ({batch}, {c_out}, {ho}, {wo}); without the batch: {fmt_shape(answer)}.",
+        f"1. 通道数：out_channels = {c_out}（每个输出通道有自己的 {c_in}×{k}×{k} 卷积核）。\n"
+        f"2. 高：⌊(H + 2p − k)/s⌋ + 1 = {h_text}。\n"
+        f"3. 宽：⌊(W + 2p − k)/s⌋ + 1 = {w_text}。\n"
+        f"4. y.shape = ({batch}, {c_out}, {ho}, {wo})；去掉批次维度为 {fmt_shape(answer)}。",
     )
     return Draft(
         params={"batch": batch, "c_in": c_in, "h": h, "w": w, "c_out": c_out, "k": k, "s": s, "p": p},
@@ -491,8 +499,15 @@ def _draw_pool(rng: np.random.Generator, kind: str) -> Draft:
     size_text, _ = size_formula(n, k, 0, s)
     overlap_en = " (windows overlap because stride < kernel size)" if s < k else ""
     overlap_zh = "（步长小于窗口大小，窗口有重叠）" if s < k else ""
-    en = [f"Output size: ⌊(n − k)/s⌋ + 1 = {size_text}, so {o}×{o}{overlap_en}."]
-    zh = [f"输出尺寸：⌊(n − k)/s⌋ + 1 = {size_text}，即 {o}×{o}{overlap_zh}。"]
+    what_en, what_zh = ("the largest value", "最大值") if is_max else ("the mean", "平均值")
+    en = [
+        f"1. Output size: ⌊(n − k)/s⌋ + 1 = {size_text}, so {o}×{o}{overlap_en}.",
+        f"2. Each output is {what_en} of its {k}×{k} window:",
+    ]
+    zh = [
+        f"1. 输出尺寸：⌊(n − k)/s⌋ + 1 = {size_text}，即 {o}×{o}{overlap_zh}。",
+        f"2. 每个输出取其 {k}×{k} 窗口的{what_zh}：",
+    ]
     for i in range(o):
         for j in range(o):
             win = x[i * s : i * s + k, j * s : j * s + k]
@@ -503,10 +518,10 @@ def _draw_pool(rng: np.random.Generator, kind: str) -> Draft:
                 calc = f"max({', '.join(map(str, vals))}) = {max(vals)}"
             else:
                 calc = f"({' + '.join(map(str, vals))})/{k * k} = {fmt_fraction(sum(vals), k * k)}"
-            en.append(f"Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: {calc}")
-            zh.append(f"输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：{calc}")
-    en.append(f"Output:\n{fmt_grid(answer)}\nPooling has no parameters to learn.")
-    zh.append(f"输出：\n{fmt_grid(answer)}\n池化层没有可学习的参数。")
+            en.append(f"   Output ({i + 1}, {j + 1}): rows {rows}, columns {cols}: {calc}")
+            zh.append(f"   输出 ({i + 1}, {j + 1})：第 {rows} 行、第 {cols} 列：{calc}")
+    en.append(f"3. Output:\n{fmt_grid(answer)}\nPooling has no parameters to learn.")
+    zh.append(f"3. 输出：\n{fmt_grid(answer)}\n池化层没有可学习的参数。")
     return Draft(
         params={"input": x.tolist(), "kernel_size": k, "stride": s},
         prompt=prompt,
@@ -549,13 +564,16 @@ def draw_pool_output_size(rng: np.random.Generator) -> Draft:
         f"对 64×{n}×{n} 的特征图做 nn.MaxPool2d({args})。输出的高（= 宽）是多少？",
     )
     size_text, _ = size_formula(n, k, p, s)
-    default_en = f"stride is not given, so it defaults to kernel_size = {k}.\n" if stride is None else ""
-    default_zh = f"没有指定 stride，默认等于 kernel_size = {k}。\n" if stride is None else ""
+    if stride is None:
+        stride_en = f"1. stride is not given, so it defaults to kernel_size: s = {k}.\n"
+        stride_zh = f"1. 没有指定 stride，默认等于 kernel_size：s = {k}。\n"
+    else:
+        stride_en, stride_zh = f"1. stride is given: s = {s}.\n", f"1. 指定了 stride：s = {s}。\n"
     solution = Text(
-        f"{default_en}Output size = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}.\n"
-        f"Pooling keeps the 64 channels: the output is 64×{out}×{out}; answer {out}.",
-        f"{default_zh}输出尺寸 = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}。\n"
-        f"池化不改变通道数：输出为 64×{out}×{out}，答案 {out}。",
+        f"{stride_en}2. Output size = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}.\n"
+        f"3. Pooling keeps the 64 channels: the output is 64×{out}×{out}; answer {out}.",
+        f"{stride_zh}2. 输出尺寸 = ⌊(n + 2p − k)/s⌋ + 1 = {size_text}。\n"
+        f"3. 池化不改变通道数：输出为 64×{out}×{out}，答案 {out}。",
     )
     return Draft(
         params={"n": n, "kernel_size": k, "stride": stride, "padding": p},
@@ -589,16 +607,16 @@ def draw_global_avg_pool(rng: np.random.Generator) -> Draft:
         f"对下面 {c}×{n}×{n} 的特征图做全局平均池化（nn.AdaptiveAvgPool2d(1)）：\n{grids_zh}\n"
         "按通道给出输出值，写成向量（可写分数或保留 2 位小数）。",
     )
-    en = ["Global average pooling averages each channel over all H×W positions:"]
-    zh = ["全局平均池化对每个通道在全部 H×W 个位置上求平均："]
+    en = ["1. Global average pooling averages each channel over all H×W positions:"]
+    zh = ["1. 全局平均池化对每个通道在全部 H×W 个位置上求平均："]
     for ci in range(c):
         vals = [int(v) for v in x[ci].ravel()]
         calc = f"({' + '.join(map(str, vals))})/{n * n} = {fmt_fraction(sum(vals), n * n)}"
         en.append(f"  channel {ci + 1}: {calc}")
         zh.append(f"  通道 {ci + 1}：{calc}")
     vec = "[" + ", ".join(fmt_num(v) for v in answer) + "]"
-    en.append(f"Output {c}×1×1 = {vec}. GAP has no parameters; NiN and GoogLeNet use it instead of big FC layers.")
-    zh.append(f"输出为 {c}×1×1 = {vec}。全局平均池化没有参数，NiN 和 GoogLeNet 用它替代庞大的全连接层。")
+    en.append(f"2. Output {c}×1×1 = {vec}. GAP has no parameters; NiN and GoogLeNet use it instead of big FC layers.")
+    zh.append(f"2. 输出为 {c}×1×1 = {vec}。全局平均池化没有参数，NiN 和 GoogLeNet 用它替代庞大的全连接层。")
     return Draft(
         params={"input": x.tolist()},
         prompt=prompt,
@@ -656,18 +674,18 @@ def draw_receptive_field(rng: np.random.Generator) -> Draft:
         "最后一层一个单元的感受野是多少（在输入上的边长，单位为像素）？",
     )
     en = [
-        "Start with r = 1 (one input pixel) and jump j = 1 (the spacing, in input pixels, of "
+        "1. Start with r = 1 (one input pixel) and jump j = 1 (the spacing, in input pixels, of "
         "neighbouring units). For each layer: r ← r + (k − 1)·j, then j ← j·s."
     ]
     zh = [
-        "从 r = 1（一个输入像素）、j = 1（相邻单元在输入上的间距，即累计步长）开始。"
+        "1. 从 r = 1（一个输入像素）、j = 1（相邻单元在输入上的间距，即累计步长）开始。"
         "逐层计算：r ← r + (k − 1)·j，然后 j ← j·s。"
     ]
     for i, (_, _, text) in enumerate(steps):
-        en.append(f"  layer {i + 1}: {text}")
-        zh.append(f"  第 {i + 1} 层：{text}")
-    en.append(f"Receptive field: {r}×{r}, answer {r}.")
-    zh.append(f"感受野为 {r}×{r}，答案 {r}。")
+        en.append(f"   layer {i + 1}: {text}")
+        zh.append(f"   第 {i + 1} 层：{text}")
+    en.append(f"2. Receptive field: {r}×{r}, answer {r}.")
+    zh.append(f"2. 感受野为 {r}×{r}，答案 {r}。")
     return Draft(
         params={"layers": layers},
         prompt=prompt,
@@ -714,18 +732,18 @@ def draw_stacked_3x3_vs_big(rng: np.random.Generator) -> Draft:
     )
     rf_steps = " → ".join(str(1 + 2 * i) for i in range(n + 1))
     solution = Text(
-        f"Each 3×3 layer (stride 1) adds 3 − 1 = 2 to the receptive field: {rf_steps}, so {n} layers see "
+        f"1. Each 3×3 layer (stride 1) adds 3 − 1 = 2 to the receptive field: {rf_steps}, so {n} layers see "
         f"{rf}×{rf} = (2n + 1)×(2n + 1).\n"
-        f"Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
-        f"One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
-        f"The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
+        f"2. Stack: {n} layers × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} weights.\n"
+        f"3. One {rf}×{rf} conv: {rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} weights.\n"
+        f"4. The stack needs {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} of the weights, and adds {n - 1} more "
         f"{'non-linearity' if n == 2 else 'non-linearities'} (the VGG argument).\n"
         f"Answer: {fmt_int(answer)}.",
-        f"每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
+        f"1. 每个 3×3（步长 1）卷积让感受野增加 3 − 1 = 2：{rf_steps}，所以 {n} 层的感受野是 "
         f"{rf}×{rf} = (2n + 1)×(2n + 1)。\n"
-        f"堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
-        f"单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
-        f"堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性"
+        f"2. 堆叠：{n} 层 × 3·3·C·C = {n}·9·{c}² = {n * 9}·{fmt_int(c * c)} = {fmt_int(stack)} 个权重。\n"
+        f"3. 单个 {rf}×{rf} 卷积：{rf}·{rf}·C·C = {rf * rf}·{fmt_int(c * c)} = {fmt_int(big)} 个权重。\n"
+        f"4. 堆叠只需要 {n * 9}/{rf * rf} = {n * 9 / (rf * rf):.0%} 的权重，还多了 {n - 1} 个非线性激活"
         "（这就是 VGG 的论点）。\n"
         f"答案：{fmt_int(answer)}。",
     )
@@ -786,21 +804,30 @@ def draw_bottleneck_1x1_savings(rng: np.random.Generator) -> Draft:
         f"只计乘加运算（MAC），忽略偏置。{q_zh}以百万（M = 10⁶）为单位，保留 1 位小数。",
     )
     ratio = direct / bottleneck
-    solution = Text(
-        f"A conv's MACs = H·W (output positions) · c_out · k·k·c_in (one dot product each).\n"
-        f"Direct {k}×{k}: {h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M.\n"
+    # Step 2 is the count the question asks for (the step a named mistake breaks), step 3 the other one.
+    direct_en = f"Direct {k}×{k}: {h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M."
+    direct_zh = f"直接做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M。"
+    bottleneck_en = (
         f"With the bottleneck:\n"
         f"  1×1 reduction: {h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
         f"  {k}×{k} on {c_mid} channels: {h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
-        f"  total {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M.\n"
-        f"The bottleneck is about {ratio:.1f}× cheaper. Answer: {millions(exact):.1f}.",
-        f"卷积的乘加运算量 = H·W（输出位置数）· c_out · k·k·c_in（每个位置一次点积）。\n"
-        f"直接做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_in} = {fmt_int(direct)} ≈ {millions(direct):.1f} M。\n"
+        f"  total {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M."
+    )
+    bottleneck_zh = (
         f"加 1×1 降维：\n"
         f"  1×1 降维：{h}·{h}·{c_mid}·1·1·{c_in} = {fmt_int(reduce)}\n"
         f"  在 {c_mid} 个通道上做 {k}×{k}：{h}·{h}·{c_out}·{k}·{k}·{c_mid} = {fmt_int(main)}\n"
-        f"  合计 {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M。\n"
-        f"降维后计算量约为原来的 1/{ratio:.1f}。答案：{millions(exact):.1f}。",
+        f"  合计 {fmt_int(bottleneck)} ≈ {millions(bottleneck):.1f} M。"
+    )
+    asked_en, other_en = (direct_en, bottleneck_en) if ask == "direct" else (bottleneck_en, direct_en)
+    asked_zh, other_zh = (direct_zh, bottleneck_zh) if ask == "direct" else (bottleneck_zh, direct_zh)
+    solution = Text(
+        f"1. A conv's MACs = H·W (output positions) · c_out · k·k·c_in (one dot product each).\n"
+        f"2. {asked_en}\n3. {other_en}\n"
+        f"4. The bottleneck is about {ratio:.1f}× cheaper. Answer: {millions(exact):.1f}.",
+        f"1. 卷积的乘加运算量 = H·W（输出位置数）· c_out · k·k·c_in（每个位置一次点积）。\n"
+        f"2. {asked_zh}\n3. {other_zh}\n"
+        f"4. 降维后计算量约为原来的 1/{ratio:.1f}。答案：{millions(exact):.1f}。",
     )
     return Draft(
         params={"h": h, "w": h, "c_in": c_in, "c_mid": c_mid, "c_out": c_out, "k": k, "ask": ask},
@@ -836,11 +863,12 @@ def draw_conv1x1_params(rng: np.random.Generator) -> Draft:
     tail_en = f" + {c_out} biases = {fmt_int(answer)}" if bias else " (no biases)"
     tail_zh = f" + {c_out} 个偏置 = {fmt_int(answer)}" if bias else "（无偏置）"
     solution = Text(
-        f"A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
-        f"size does not matter.\nEach of the {c_out} output channels has 1·1·{c_in} weights: "
-        f"{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_en}.",
-        f"1×1 卷积相当于在每个像素上做一次跨通道的全连接，参数量与 {h}×{h} 的空间尺寸无关。\n"
-        f"{c_out} 个输出通道各有 1·1·{c_in} 个权重：{c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_zh}。",
+        f"1. A 1×1 conv is a fully connected layer across channels applied at every pixel, so the {h}×{h} "
+        f"size does not matter; each of the {c_out} output channels has 1·1·{c_in} weights ({bias_en}).\n"
+        f"2. {c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_en}.",
+        f"1. 1×1 卷积相当于在每个像素上做一次跨通道的全连接，参数量与 {h}×{h} 的空间尺寸无关；"
+        f"{c_out} 个输出通道各有 1·1·{c_in} 个权重（{bias_zh}）。\n"
+        f"2. {c_in}·{c_out} = {fmt_int(c_in * c_out)}{tail_zh}。",
     )
     return Draft(
         params={"h": h, "w": h, "c_in": c_in, "c_out": c_out, "bias": bias},
@@ -881,23 +909,23 @@ def draw_fc_on_image_params(rng: np.random.Generator) -> Draft:
         f"输入是一张 {h}×{h}×{c} 的图像（展平）。{q_zh}（只算权重、不算偏置，给出精确数值。）",
     )
     layer_en = (
-        f"\n{fmt_int(units)} units: {fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)} "
+        f"\n   {fmt_int(units)} units: {fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)} "
         f"(≈ {millions(answer):.1f} M)."
         if ask == "layer"
         else ""
     )
     layer_zh = (
-        f"\n{fmt_int(units)} 个神经元：{fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)}"
+        f"\n   {fmt_int(units)} 个神经元：{fmt_int(inputs)}·{fmt_int(units)} = {fmt_int(answer)}"
         f"（≈ {millions(answer):.1f} M）。"
         if ask == "layer"
         else ""
     )
     solution = Text(
-        f"Each neuron connects to every input value: {h}·{h}·{c} = {fmt_int(inputs)} weights.{layer_en}\n"
-        "This is why images use convolutions: local connectivity and weight sharing need only k·k·C "
+        f"1. Each neuron connects to every input value: {h}·{h}·{c} = {fmt_int(inputs)} weights.{layer_en}\n"
+        "2. This is why images use convolutions: local connectivity and weight sharing need only k·k·C "
         "weights per filter, whatever the image size.",
-        f"每个神经元都连接到每个输入值：{h}·{h}·{c} = {fmt_int(inputs)} 个权重。{layer_zh}\n"
-        "所以图像要用卷积：局部连接加权值共享，每个卷积核只需要 k·k·C 个权重，与图像大小无关。",
+        f"1. 每个神经元都连接到每个输入值：{h}·{h}·{c} = {fmt_int(inputs)} 个权重。{layer_zh}\n"
+        "2. 所以图像要用卷积：局部连接加权值共享，每个卷积核只需要 k·k·C 个权重，与图像大小无关。",
     )
     return Draft(
         params={"h": h, "w": h, "c": c, "units": units, "ask": ask},

@@ -30,6 +30,7 @@ from quizforge.numeric.base import (
     torch_snippet,
     typeset_minus_signs,
 )
+from quizforge.numeric.families.losses import numbered
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, mat, pick, sup, vec
 from quizforge.text import Text
 
@@ -67,6 +68,11 @@ def _sqrt_text(n: int) -> str:
 
 def _int_or_decimals(value: float, digits: int = 3) -> Tolerance:
     return Tolerance.exact() if float(value).is_integer() else decimals(digits)
+
+
+def _one_step(lines: Sequence[str]) -> str:
+    """Several lines worked as one numbered step: the later ones indented under the first."""
+    return "\n   ".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,11 +171,11 @@ def draw_dot_product(rng: np.random.Generator) -> Draft:
         f"a = {fmt_vec(a)}，b = {fmt_vec(b)}。求内积 a·b（即 torch.dot(a, b)）。",
     )
     solution = Text(
-        f"a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}.\n"
-        "The sign tells the angle: a·b = ‖a‖‖b‖cos θ, positive for an acute angle, 0 when orthogonal.\n"
+        f"1. a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}.\n"
+        "2. The sign tells the angle: a·b = ‖a‖‖b‖cos θ, positive for an acute angle, 0 when orthogonal.\n"
         f"Answer: {value}",
-        f"a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}。\n"
-        "符号反映夹角：a·b = ‖a‖‖b‖cos θ，锐角为正，正交时为 0。\n"
+        f"1. a·b = Σ aᵢbᵢ = {prods} = {terms} = {value}。\n"
+        "2. 符号反映夹角：a·b = ‖a‖‖b‖cos θ，锐角为正，正交时为 0。\n"
         f"答案：{value}",
     )
     return Draft(
@@ -235,8 +241,8 @@ def draw_vector_norm(rng: np.random.Generator) -> Draft:
     )
     shown = fmt(value, 3)
     solution = Text(
-        f"{formula}.\n{why_en}\nAnswer: {shown}",
-        f"{formula}。\n{why_zh}\n答案：{shown}",
+        f"1. {formula}.\n2. {why_en}\nAnswer: {shown}",
+        f"1. {formula}。\n2. {why_zh}\n答案：{shown}",
     )
     return Draft(
         params={"x": x.tolist(), "norm": norm},
@@ -275,11 +281,11 @@ def draw_frobenius_norm(rng: np.random.Generator) -> Draft:
     )
     shown = fmt(value, 3)
     solution = Text(
-        f"‖A‖_F = √(Σᵢⱼ aᵢⱼ²): the L2 norm of all entries laid out as one vector (also √(tr AᵀA), the root of "
-        f"the sum of squared singular values).\n‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}.\n"
+        f"1. ‖A‖_F = √(Σᵢⱼ aᵢⱼ²): the L2 norm of all entries laid out as one vector (also √(tr AᵀA), the root of "
+        f"the sum of squared singular values).\n2. ‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}.\n"
         f"Answer: {shown}",
-        f"‖A‖_F = √(Σᵢⱼ aᵢⱼ²)：把所有元素排成一个向量后的 L2 范数（也等于 √(tr AᵀA)，即奇异值平方和的平方根）。\n"
-        f"‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}。\n答案：{shown}",
+        f"1. ‖A‖_F = √(Σᵢⱼ aᵢⱼ²)：把所有元素排成一个向量后的 L2 范数（也等于 √(tr AᵀA)，即奇异值平方和的平方根）。\n"
+        f"2. ‖A‖_F = √({steps}) = √({squares}) = {_sqrt_text(sq)}。\n答案：{shown}",
     )
     return Draft(
         params={"A": a.tolist()},
@@ -321,11 +327,13 @@ def draw_eigenvalues_2x2(rng: np.random.Generator) -> Draft:
         if symmetric
         else Text("", "")
     )
+    first = Text(
+        f"Eigenvalues solve det(A − λI) = 0; for a 2×2 matrix that is λ² − (tr A)λ + det A = 0.{sym_note.en}",
+        f"特征值满足 det(A − λI) = 0；对 2×2 矩阵即 λ² − (tr A)λ + det A = 0。{sym_note.zh}",
+    )
     solution = Text(
-        f"Eigenvalues solve det(A − λI) = 0; for a 2×2 matrix that is λ² − (tr A)λ + det A = 0.{sym_note.en}\n"
-        f"{en}\n{check.en}\nAnswer: {fmt_vec(answer)}",
-        f"特征值满足 det(A − λI) = 0；对 2×2 矩阵即 λ² − (tr A)λ + det A = 0。{sym_note.zh}\n"
-        f"{zh}\n{check.zh}\n答案：{fmt_vec(answer)}",
+        numbered([first.en, en, check.en]) + f"\nAnswer: {fmt_vec(answer)}",
+        numbered([first.zh, zh, check.zh]) + f"\n答案：{fmt_vec(answer)}",
     )
     return Draft(
         params={"A": m.tolist()},
@@ -420,8 +428,8 @@ def draw_inverse_2x2(rng: np.random.Generator) -> Draft:
         answer=mat(inv_f),
         answer_kind=AnswerKind.MATRIX,
         solution=Text(
-            "\n".join(en) + f"\nAnswer:\n{fmt_rows(inv_f)}",
-            "\n".join(zh) + f"\n答案：\n{fmt_rows(inv_f)}",
+            numbered(en) + f"\nAnswer:\n{fmt_rows(inv_f)}",
+            numbered(zh) + f"\n答案：\n{fmt_rows(inv_f)}",
         ),
         tolerance=Tolerance.exact(),
     )
@@ -528,11 +536,15 @@ def draw_definiteness_2x2(rng: np.random.Generator) -> Draft:
         "negative semi-definite or indefinite?",
         f"A =\n{fmt_rows(m)}\n对称矩阵 A 是正定、半正定、负定、半负定还是不定的？",
     )
+    en = [
+        "Leading principal minors: D₁ = a₁₁, D₂ = det A. Equivalently look at the signs of the eigenvalues.",
+        f"Eigenvalues: {eig_en}",
+        why_en,
+    ]
+    zh = ["顺序主子式：D₁ = a₁₁，D₂ = det A；也可以看特征值的符号。", f"特征值：{eig_zh}", why_zh]
     solution = Text(
-        "Leading principal minors: D₁ = a₁₁, D₂ = det A. Equivalently look at the signs of the eigenvalues.\n"
-        f"Eigenvalues: {eig_en}\n{why_en}\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
-        "顺序主子式：D₁ = a₁₁，D₂ = det A；也可以看特征值的符号。\n"
-        f"特征值：{eig_zh}\n{why_zh}\n答案：{_DEFINITENESS_TEXT[idx].zh}",
+        numbered(en) + f"\nAnswer: {_DEFINITENESS_TEXT[idx].en}",
+        numbered(zh) + f"\n答案：{_DEFINITENESS_TEXT[idx].zh}",
     )
     return Draft(
         params={"A": m.tolist(), "options": list(DEFINITENESS)},
@@ -683,15 +695,18 @@ def draw_gradient_at_point(rng: np.random.Generator) -> Draft:
         f"{_f_text(terms)}. Compute the gradient ∇f at (x, y) = ({x0}, {y0}). {VECTOR_HINT.en}",
         f"{_f_text(terms)}。求 f 在点 (x, y) = ({x0}, {y0}) 处的梯度 ∇f。{VECTOR_HINT.zh}",
     )
-    solution = Text(
-        "∇f = (∂f/∂x, ∂f/∂y): differentiate in x holding y fixed, and in y holding x fixed; then substitute.\n"
-        + "\n".join(lines)
-        + f"\n∇f is the direction of steepest ascent; −∇f is the direction gradient descent moves in.\n"
-        f"Answer: {fmt_vec(g)}",
-        "∇f = (∂f/∂x, ∂f/∂y)：对 x 求偏导时把 y 看作常数，对 y 求偏导时把 x 看作常数，再代入该点。\n"
-        + "\n".join(lines)
-        + f"\n∇f 是函数上升最快的方向；梯度下降沿 −∇f 移动。\n答案：{fmt_vec(g)}",
-    )
+    en = [
+        "∇f = (∂f/∂x, ∂f/∂y): differentiate in x holding y fixed, and in y holding x fixed; then substitute.",
+        _one_step(lines),
+        f"∇f = (∂f/∂x, ∂f/∂y) = {fmt_vec(g)}: the direction of steepest ascent; −∇f is the direction gradient "
+        "descent moves in.",
+    ]
+    zh = [
+        "∇f = (∂f/∂x, ∂f/∂y)：对 x 求偏导时把 y 看作常数，对 y 求偏导时把 x 看作常数，再代入该点。",
+        _one_step(lines),
+        f"∇f = (∂f/∂x, ∂f/∂y) = {fmt_vec(g)}：函数上升最快的方向；梯度下降沿 −∇f 移动。",
+    ]
+    solution = Text(numbered(en) + f"\nAnswer: {fmt_vec(g)}", numbered(zh) + f"\n答案：{fmt_vec(g)}")
     return Draft(
         params={"terms": _terms_param(terms), "point": [x0, y0]},
         prompt=prompt,
@@ -729,13 +744,18 @@ def draw_hessian_2x2(rng: np.random.Generator) -> Draft:
         "Answer as a matrix, e.g. `2 1; 1 0`.",
         f"{_f_text(terms)}。求 f 在点 (x, y) = ({x0}, {y0}) 处的海森矩阵 H。用矩阵作答，例如 `2 1; 1 0`。",
     )
-    solution = Text(
-        "H = [∂²f/∂x²  ∂²f/∂x∂y; ∂²f/∂y∂x  ∂²f/∂y²]; for a smooth f the mixed partials are equal, so H is "
-        "symmetric.\n" + "\n".join(lines) + f"\nAnswer:\n{fmt_rows(h)}",
-        "H = [∂²f/∂x²  ∂²f/∂x∂y; ∂²f/∂y∂x  ∂²f/∂y²]；f 光滑时混合偏导相等，所以 H 对称。\n"
-        + "\n".join(lines).replace(", ∂f/∂y", "，∂f/∂y")
-        + f"\n答案：\n{fmt_rows(h)}",
-    )
+    first, second = lines[0], _one_step(lines[1:])
+    en = [
+        "H = [∂²f/∂x²  ∂²f/∂x∂y; ∂²f/∂y∂x  ∂²f/∂y²]; for a smooth f the mixed partials are equal, so H is symmetric.",
+        first,
+        second,
+    ]
+    zh = [
+        "H = [∂²f/∂x²  ∂²f/∂x∂y; ∂²f/∂y∂x  ∂²f/∂y²]；f 光滑时混合偏导相等，所以 H 对称。",
+        first.replace(", ∂f/∂y", "，∂f/∂y"),
+        second,
+    ]
+    solution = Text(numbered(en) + f"\nAnswer:\n{fmt_rows(h)}", numbered(zh) + f"\n答案：\n{fmt_rows(h)}")
     return Draft(
         params={"terms": _terms_param(terms), "point": [x0, y0]},
         prompt=prompt,
@@ -836,21 +856,24 @@ def draw_stationary_point_type(rng: np.random.Generator) -> Draft:
         "test with the Hessian say about this point?",
         f"{_f_text(terms)} 在 ({x0}, {y0}) 处有一个驻点（该点 ∇f = 0）。用海森矩阵的二阶判别法，这个点是什么类型？",
     )
-    solution = Text(
+    hessian = _one_step([*h_lines, "H ="]) + f"\n{fmt_rows(h)}"
+    en = [
         "At a stationary point, H positive definite → strict local minimum, negative definite → strict local "
-        "maximum, indefinite → saddle, singular (semi-definite) → inconclusive. For 2×2: look at det H and ∂²f/∂x².\n"
-        "Check ∇f = 0: "
-        + "; ".join(lines)
-        + ".\n"
-        + "\n".join(h_lines)
-        + f"\nH =\n{fmt_rows(h)}\n{why_en}\nAnswer: {_STATIONARY_TEXT[idx].en}",
+        "maximum, indefinite → saddle, singular (semi-definite) → inconclusive. For 2×2: look at det H and ∂²f/∂x².",
+        "Check ∇f = 0: " + "; ".join(lines) + ".",
+        hessian,
+        why_en,
+    ]
+    zh = [
         "在驻点处：H 正定 → 严格局部极小，负定 → 严格局部极大，不定 → 鞍点，奇异（半定）→ 无法判定。"
-        "2×2 情形看 det H 和 ∂²f/∂x²。\n"
-        "验证 ∇f = 0："
-        + "；".join(lines)
-        + "。\n"
-        + "\n".join(h_lines).replace(", ∂f/∂y", "，∂f/∂y")
-        + f"\nH =\n{fmt_rows(h)}\n{why_zh}\n答案：{_STATIONARY_TEXT[idx].zh}",
+        "2×2 情形看 det H 和 ∂²f/∂x²。",
+        "验证 ∇f = 0：" + "；".join(lines) + "。",
+        hessian.replace(", ∂f/∂y", "，∂f/∂y"),
+        why_zh,
+    ]
+    solution = Text(
+        numbered(en) + f"\nAnswer: {_STATIONARY_TEXT[idx].en}",
+        numbered(zh) + f"\n答案：{_STATIONARY_TEXT[idx].zh}",
     )
     return Draft(
         params={"terms": _terms_param(terms), "point": [x0, y0], "options": list(STATIONARY)},
@@ -904,14 +927,14 @@ def draw_directional_derivative(rng: np.random.Generator) -> Draft:
         final = f"D_u f = ∇f·u = ({dot})/{norm} = {_q(frac)}"
         en = [
             "D_u f = ∇f·u for a unit vector u: the slope of f when moving along u.",
-            *lines,
+            _one_step(lines),
             f"∇f = {fmt_vec(g)}; ‖v‖ = √({v[0] * v[0]} + {v[1] * v[1]}) = {norm}, u = {u_txt}.",
             final + ".",
             f"(It is at most ‖∇f‖ = {_sqrt_text(sq)}, reached when u points along ∇f.)",
         ]
         zh = [
             "D_u f = ∇f·u（u 为单位向量）：沿 u 方向移动时 f 的变化率。",
-            *lines,
+            _one_step(lines),
             f"∇f = {fmt_vec(g)}；‖v‖ = √({v[0] * v[0]} + {v[1] * v[1]}) = {norm}，u = {u_txt}。",
             final + "。",
             f"（它不超过 ‖∇f‖ = {_sqrt_text(sq)}，u 与 ∇f 同向时取到。）",
@@ -935,14 +958,16 @@ def draw_directional_derivative(rng: np.random.Generator) -> Draft:
         en = [
             "D_u f = ∇f·u = ‖∇f‖ cos θ is largest for θ = 0: the steepest ascent is along ∇f, with slope ‖∇f‖ "
             "(steepest descent: −∇f, slope −‖∇f‖).",
-            *lines,
+            _one_step(lines),
             f"∇f = {fmt_vec(g)}, ‖∇f‖ = √({fmt_factor(g[0])}² + {fmt_factor(g[1])}²) = {_sqrt_text(sq)}.",
+            f"Along u = ∇f/‖∇f‖ the slope is ∇f·u = ‖∇f‖²/‖∇f‖ = +‖∇f‖ = {_sqrt_text(sq)}.",
         ]
         zh = [
             "D_u f = ∇f·u = ‖∇f‖ cos θ 在 θ = 0 时最大：最陡上升方向是 ∇f，斜率为 ‖∇f‖"
             "（最陡下降方向 −∇f，斜率 −‖∇f‖）。",
-            *lines,
+            _one_step(lines),
             f"∇f = {fmt_vec(g)}，‖∇f‖ = √({fmt_factor(g[0])}² + {fmt_factor(g[1])}²) = {_sqrt_text(sq)}。",
+            f"沿 u = ∇f/‖∇f‖ 的斜率为 ∇f·u = ‖∇f‖²/‖∇f‖ = +‖∇f‖ = {_sqrt_text(sq)}。",
         ]
         params = {"terms": _terms_param(terms), "point": [x0, y0], "mode": mode}
     shown = fmt(value, 3)
@@ -951,7 +976,7 @@ def draw_directional_derivative(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=value,
         answer_kind=AnswerKind.NUMBER,
-        solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
+        solution=Text(numbered(en) + f"\nAnswer: {shown}", numbered(zh) + f"\n答案：{shown}"),
         tolerance=tol,
     )
 
@@ -1089,17 +1114,22 @@ def draw_taylor_expansion(rng: np.random.Generator) -> Draft:
             f"∇f·Δ = {fmt_factor(g[0])}·{fmt_factor(step[0])} + {fmt_factor(g[1])}·{fmt_factor(step[1])} = "
             f"{fmt(lin, 6)}"
         )
-        en = [f"{formula}, with p = ({x0}, {y0}) and Δ = {fmt_vec(step)}.", f_line, *lines, lin_line + "."]
-        zh = [f"{formula}，其中 p = ({x0}, {y0})，Δ = {fmt_vec(step)}。", f_line, *lines, lin_line + "。"]
+        at_p = [f_line, *lines]
+        term_lines = [lin_line]
         if order == 2:
             h_lines, _ = _hessian_lines(terms, x0, y0)
-            q_txt = (
+            at_p += h_lines[1:]
+            term_lines.append(
                 f"½·ΔᵀHΔ = ½·({fmt_factor(hs[0, 0])}·{fmt_factor(step[0])}² + 2·{fmt_factor(hs[0, 1])}·"
                 f"{fmt_factor(step[0])}·{fmt_factor(step[1])} + {fmt_factor(hs[1, 1])}·{fmt_factor(step[1])}²) = "
                 f"{fmt(quad, 6)}"
             )
-            en += [*h_lines[1:], q_txt + "."]
-            zh += [*h_lines[1:], q_txt + "。"]
+        en = [
+            f"{formula}, with p = ({x0}, {y0}) and Δ = {fmt_vec(step)}.",
+            _one_step(at_p),
+            _one_step(term_lines) + ".",
+        ]
+        zh = [f"{formula}，其中 p = ({x0}, {y0})，Δ = {fmt_vec(step)}。", _one_step(at_p), _one_step(term_lines) + "。"]
         total = f"{fmt(f0f)} + {fmt_factor(round(lin, 6))}"
         if order == 2:
             total += f" + {fmt_factor(round(quad, 6))}"
@@ -1124,7 +1154,7 @@ def draw_taylor_expansion(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=float(value),
         answer_kind=AnswerKind.NUMBER,
-        solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
+        solution=Text(numbered(en) + f"\nAnswer: {shown}", numbered(zh) + f"\n答案：{shown}"),
         tolerance=decimals(digits),
     )
 
@@ -1255,7 +1285,7 @@ def _mat_list(a: Arr) -> list[list[float]]:
 @mistake(
     "inverse_2x2",
     "forgot-determinant",
-    step=3,
+    step=4,
     text=Text("You stopped at adj(A); A⁻¹ = adj(A)/det A.", "你只算到 adj(A)；A⁻¹ = adj(A)/det A。"),
     applies=lambda q: round(float(np.linalg.det(_arr(q["A"])))) != 1,
 )
@@ -1267,7 +1297,7 @@ def _inv_no_det(q: Params) -> Answer:
 @mistake(
     "inverse_2x2",
     "no-swap",
-    step=2,
+    step=3,
     text=Text(
         "You negated the off-diagonal but did not swap the diagonal: adj(A) = [d −b; −c a].",
         "你把副对角线取了负，却没有交换主对角线：adj(A) = [d −b; −c a]。",
@@ -1333,7 +1363,7 @@ def _definiteness_choice(cls: str) -> Answer:
 @mistake(
     "definiteness_2x2",
     "diagonal-signs",
-    step=2,
+    step=3,
     text=Text(
         "You judged by the diagonal entries alone; the determinant decides (det A < 0 means indefinite).",
         "你只看了对角线元素的符号；要看行列式（det A < 0 即为不定）。",
@@ -1355,7 +1385,7 @@ def _def_diag(q: Params) -> Answer:
 @mistake(
     "definiteness_2x2",
     "det-only",
-    step=2,
+    step=3,
     text=Text(
         "You took det A > 0 as positive definite; with det A > 0 the sign of a₁₁ tells positive from negative.",
         "你把 det A > 0 直接当成了正定；det A > 0 时还要看 a₁₁ 的符号来区分正定和负定。",
@@ -1399,7 +1429,7 @@ def _grad(q: Params, x: float, y: float) -> list[float]:
 @mistake(
     "gradient_at_point",
     "swapped-components",
-    step=2,
+    step=3,
     text=Text(
         "You swapped the components: ∇f = (∂f/∂x, ∂f/∂y), in that order.",
         "你把两个分量的顺序弄反了：∇f = (∂f/∂x, ∂f/∂y)。",
@@ -1473,7 +1503,7 @@ def _hess_no_power(q: Params) -> Answer:
 @mistake(
     "hessian_2x2",
     "swapped-point",
-    step=2,
+    step=3,
     text=Text(
         "You substituted x and y the wrong way round: the point is (x, y).",
         "你代入时把 x 和 y 弄反了：点的坐标是 (x, y)。",
@@ -1584,7 +1614,7 @@ def _dir_not_unit(q: Params) -> Answer:
 @mistake(
     "directional_derivative",
     "opposite-direction",
-    step=3,
+    step=4,
     text=Text(
         "You got the sign wrong: the slope along u is +∇f·u (the steepest ascent slope is +‖∇f‖).",
         "你把符号弄反了：沿 u 的斜率是 +∇f·u（最陡上升斜率是 +‖∇f‖）。",
@@ -1624,7 +1654,7 @@ def _taylor_parts(q: Params) -> tuple[float, float, float]:
 @mistake(
     "taylor_expansion",
     "other-order",
-    step=2,
+    step=1,
     text=Text(
         "You gave the expansion of the other order: the first order stops at f′(a)·h, the second adds ½·f″(a)·h².",
         "你给出了另一阶的展开：一阶到 f′(a)·h 为止，二阶再加上 ½·f″(a)·h²。",
@@ -1638,7 +1668,7 @@ def _taylor_other(q: Params) -> Answer:
 @mistake(
     "taylor_expansion",
     "first-order-sign",
-    step=2,
+    step=4,
     text=Text(
         "You subtracted the first-order term: f(a + h) ≈ f(a) + f′(a)·h, with h's own sign.",
         "你把一阶项减掉了：f(a + h) ≈ f(a) + f′(a)·h，h 带着自己的符号。",

@@ -181,7 +181,10 @@ class _Logits:
         return Text(f" ({h}.)", f"（{h}。）")
 
     def exp_steps(self) -> tuple[Text, list[float], float]:
-        """Worked lines for e^(zᵢ) and their sum S; returns (text, exps, S) with exps scaled by e^(−c)."""
+        """Worked steps 2 (e^(zᵢ)) and 3 (their sum S), after the formula of step 1; returns (text, exps, S).
+
+        The exps are scaled by e^(−c).
+        """
         if self.ln_form:
             total: float = sum(self.a)
             terms = ", ".join(
@@ -199,8 +202,8 @@ class _Logits:
             rule = f"e^({self.c} + ln a) = e{sup(self.c)}·a" if self.c else "e^(ln a) = a"
             return (
                 Text(
-                    f"{rule}, so: {terms}.{common_en}\nS = {sum_txt} = {total}.",
-                    f"{rule}，所以：{terms}。{common_zh}\nS = {sum_txt} = {total}。",
+                    f"2. {rule}, so: {terms}.{common_en}\n3. S = {sum_txt} = {total}.",
+                    f"2. {rule}，所以：{terms}。{common_zh}\n3. S = {sum_txt} = {total}。",
                 ),
                 [float(a) for a in self.a],
                 float(total),
@@ -211,8 +214,8 @@ class _Logits:
         sum_txt = " + ".join(fmt(e) for e in exps)
         return (
             Text(
-                f"{terms}.\nS = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}.",
-                f"{terms}。\nS = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}。",
+                f"2. {terms}.\n3. S = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}.",
+                f"2. {terms}。\n3. S = Σ e^(zⱼ) = {sum_txt} = {fmt(total)}。",
             ),
             exps,
             total,
@@ -243,9 +246,10 @@ def draw_softmax_values(rng: np.random.Generator) -> Draft:
         f"logits 为 {z.shown()}。{z.hint().zh}计算 softmax(z)，每个概率保留 3 位小数（也可写分数）。{VECTOR_HINT.zh}",
     )
     solution = Text(
-        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ).\n{steps.en}\n{probs}.\n"
+        f"1. softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ).\n{steps.en}\n4. {probs}.\n"
         f"Check: the probabilities are positive and sum to 1.\nAnswer: {fmt_vec(p, 3)}",
-        f"softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)。\n{steps.zh}\n{probs}。\n检查：各概率为正且和为 1。\n答案：{fmt_vec(p, 3)}",
+        f"1. softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)。\n{steps.zh}\n4. {probs}。\n"
+        f"检查：各概率为正且和为 1。\n答案：{fmt_vec(p, 3)}",
     )
     return Draft(
         params={"logits": z.params},
@@ -288,12 +292,12 @@ def draw_softmax_cross_entropy(rng: np.random.Generator) -> Draft:
     else:
         final_en = f"L = −z_t + ln S = −{fmt_factor(z.ints[t])} + ln {fmt(total)} ≈ {fmt(loss, 4)}"
     solution = Text(
-        "nn.CrossEntropyLoss applies log-softmax itself: L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ).\n"
-        f"{steps.en}\np_t = p{sub(t + 1)} (class index {t}) = {z.prob_text(t, exps, total).split(' = ', 1)[1]}.\n"
-        f"{final_en}.\nOnly the true class's probability enters the loss.\nAnswer: {fmt(loss, 3)}",
-        "nn.CrossEntropyLoss 内部先做 log-softmax：L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ)。\n"
-        f"{steps.zh}\np_t = p{sub(t + 1)}（类别下标 {t}）= {z.prob_text(t, exps, total).split(' = ', 1)[1]}。\n"
-        f"{final_en}。\n损失只取决于真实类别的概率。\n答案：{fmt(loss, 3)}",
+        "1. nn.CrossEntropyLoss applies log-softmax itself: L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ).\n"
+        f"{steps.en}\n4. p_t = p{sub(t + 1)} (class index {t}) = {z.prob_text(t, exps, total).split(' = ', 1)[1]}.\n"
+        f"5. {final_en}.\nOnly the true class's probability enters the loss.\nAnswer: {fmt(loss, 3)}",
+        "1. nn.CrossEntropyLoss 内部先做 log-softmax：L = −log softmax(z)_t = −z_t + ln Σⱼ e^(zⱼ)。\n"
+        f"{steps.zh}\n4. p_t = p{sub(t + 1)}（类别下标 {t}）= {z.prob_text(t, exps, total).split(' = ', 1)[1]}。\n"
+        f"5. {final_en}。\n损失只取决于真实类别的概率。\n答案：{fmt(loss, 3)}",
     )
     assert abs(-math.log(p_t) - loss) < 1e-9
     return Draft(
@@ -331,13 +335,13 @@ def draw_softmax_ce_gradient(rng: np.random.Generator) -> Draft:
     )
     y_txt = fmt_vec(onehot)
     solution = Text(
-        "For softmax followed by cross-entropy, ∂L/∂zᵢ = pᵢ − yᵢ, with p = softmax(z) and y the one-hot label.\n"
-        f"{steps.en}\n{probs}.\ny = {y_txt} (1 at index {t}).\n"
-        f"p − y: {diffs}.\nThe entries sum to 0; only the true class gets a negative gradient (its logit "
+        "1. For softmax followed by cross-entropy, ∂L/∂zᵢ = pᵢ − yᵢ, with p = softmax(z) and y the one-hot label.\n"
+        f"{steps.en}\n4. {probs}.\n5. y = {y_txt} (1 at index {t}).\n"
+        f"6. p − y: {diffs}.\nThe entries sum to 0; only the true class gets a negative gradient (its logit "
         f"goes up under gradient descent).\nAnswer: {fmt_vec(grad, 3)}",
-        "softmax 接交叉熵时，∂L/∂zᵢ = pᵢ − yᵢ，其中 p = softmax(z)，y 为独热（one-hot）标签。\n"
-        f"{steps.zh}\n{probs}。\ny = {y_txt}（下标 {t} 处为 1）。\n"
-        f"p − y：{diffs}。\n各分量之和为 0；只有真实类别的梯度为负（梯度下降会把它的 logit 调大）。\n"
+        "1. softmax 接交叉熵时，∂L/∂zᵢ = pᵢ − yᵢ，其中 p = softmax(z)，y 为独热（one-hot）标签。\n"
+        f"{steps.zh}\n4. {probs}。\n5. y = {y_txt}（下标 {t} 处为 1）。\n"
+        f"6. p − y：{diffs}。\n各分量之和为 0；只有真实类别的梯度为负（梯度下降会把它的 logit 调大）。\n"
         f"答案：{fmt_vec(grad, 3)}",
     )
     return Draft(
@@ -389,23 +393,23 @@ def draw_cross_entropy_onehot(rng: np.random.Generator) -> Draft:
     )
     per = [-math.log(probs[i, targets[i]]) for i in range(n)]
     lines_en = [
-        f"Example {i + 1}: y has its 1 at position {targets[i] + 1}, so "
+        f"{i + 2}. Example {i + 1}: y has its 1 at position {targets[i] + 1}, so "
         f"L{sub(i + 1)} = −ln {fmt(probs[i, targets[i]])} ≈ {fmt(per[i])}."
         for i in range(n)
     ]
     lines_zh = [
-        f"样本 {i + 1}：y 在第 {targets[i] + 1} 位为 1，"
+        f"{i + 2}. 样本 {i + 1}：y 在第 {targets[i] + 1} 位为 1，"
         f"所以 L{sub(i + 1)} = −ln {fmt(probs[i, targets[i]])} ≈ {fmt(per[i])}。"
         for i in range(n)
     ]
     if n > 1:
-        lines_en.append(f"Mean: ({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}.")
-        lines_zh.append(f"取平均：({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}。")
+        lines_en.append(f"{n + 2}. Mean: ({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}.")
+        lines_zh.append(f"{n + 2}. 取平均：({fmt(per[0])} + {fmt(per[1])})/2 ≈ {fmt(loss)}。")
     solution = Text(
-        "With a one-hot y every term but the true class's vanishes: L = −ln p_true.\n"
+        "1. With a one-hot y every term but the true class's vanishes: L = −ln p_true.\n"
         + "\n".join(lines_en)
         + f"\nAnswer: {fmt(loss, 3)}",
-        "y 为独热向量时，只有真实类别那一项不为 0：L = −ln p_真实。\n"
+        "1. y 为独热向量时，只有真实类别那一项不为 0：L = −ln p_真实。\n"
         + "\n".join(lines_zh)
         + f"\n答案：{fmt(loss, 3)}",
     )
@@ -494,11 +498,10 @@ def draw_activation_derivative(rng: np.random.Generator) -> Draft:
     d_txt_zh = d_txt.replace("1 because x > 0", "1，因为 x > 0").replace("0 because x < 0", "0，因为 x < 0")
     val_txt_zh = val_txt.replace(", so ", "，所以 ").replace(", tanh", "，tanh")
     answer = [value, deriv]
+    x_shown = f"{x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "")
     solution = Text(
-        f"x = {x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "") + f".\n{val_txt}.\n{d_txt}.\n{note_en}\n"
-        f"Answer: {fmt_vec(answer, 3)}",
-        f"x = {x_text}" + (f" ≈ {fmt(x)}" if "ln" in x_text else "") + f"。\n{val_txt_zh}。\n{d_txt_zh}。\n{note_zh}\n"
-        f"答案：{fmt_vec(answer, 3)}",
+        f"1. x = {x_shown}.\n2. {val_txt}.\n3. {d_txt}.\n{note_en}\nAnswer: {fmt_vec(answer, 3)}",
+        f"1. x = {x_shown}。\n2. {val_txt_zh}。\n3. {d_txt_zh}。\n{note_zh}\n答案：{fmt_vec(answer, 3)}",
     )
     return Draft(
         params={"activation": name, "x": x},
@@ -562,16 +565,16 @@ def draw_mlp_forward(rng: np.random.Generator) -> Draft:
     cut = [i + 1 for i in range(hidden) if z1[i] < 0]
     cut_txt = ", ".join(f"z{sub(i)}" for i in cut)
     solution = Text(
-        "Hidden pre-activations z = W₁x + b₁:\n"
+        "1. Hidden pre-activations z = W₁x + b₁:\n"
         + "\n".join(z_lines)
-        + f"\nReLU keeps positives and zeroes negatives ({cut_txt} < 0): h = {fmt_vec(h)}.\n"
-        + "Output y = W₂h + b₂:\n"
+        + f"\n2. ReLU keeps positives and zeroes negatives ({cut_txt} < 0): h = {fmt_vec(h)}.\n"
+        + "3. Output y = W₂h + b₂:\n"
         + "\n".join(y_lines)
         + f"\nAnswer: {shown_y}",
-        "隐藏层预激活 z = W₁x + b₁：\n"
+        "1. 隐藏层预激活 z = W₁x + b₁：\n"
         + "\n".join(z_lines)
-        + f"\nReLU 保留正数、负数置 0（{cut_txt} < 0）：h = {fmt_vec(h)}。\n"
-        + "输出 y = W₂h + b₂：\n"
+        + f"\n2. ReLU 保留正数、负数置 0（{cut_txt} < 0）：h = {fmt_vec(h)}。\n"
+        + "3. 输出 y = W₂h + b₂：\n"
         + "\n".join(y_lines)
         + f"\n答案：{shown_y}",
     )
@@ -683,9 +686,10 @@ def draw_backprop_sigmoid_mse(rng: np.random.Generator) -> Draft:
         f"用反向传播求 ∂L/∂{target_en}，保留 4 位小数。（{hint}。）",
     )
     chain = "Chain rule, from the loss back to the weight:"
-    body = "\n".join(steps)
+    body = "\n".join(f"{i}. {line}" for i, line in enumerate(steps, 1))
     body_zh = "\n".join(
-        line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。" for line in steps
+        f"{i}. " + line.replace("Forward: ", "前向：").replace("; ", "；").removesuffix(".") + "。"
+        for i, line in enumerate(steps, 1)
     )
     solution = Text(
         f"{chain}\n{body}\nAnswer: {fmt_fixed(grad, 4)}",
@@ -791,8 +795,8 @@ def draw_backprop_relu_ce(rng: np.random.Generator) -> Draft:
             f"{fmt_factor(back)}·{gate}·{fmt_factor(x[col])} ≈ {fmt(grad)}。"
         )
     solution = Text(
-        "\n".join(en) + f"\nAnswer: {fmt(grad, 4)}",
-        "\n".join(zh) + f"\n答案：{fmt(grad, 4)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer: {fmt(grad, 4)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：{fmt(grad, 4)}",
     )
     return Draft(
         params={
@@ -842,15 +846,15 @@ def draw_dropout_inverted(rng: np.random.Generator) -> Draft:
         f"随机保留掩码为 m = {fmt_vec(mask)}（1 = 保留）。这一层的输出是什么？{VECTOR_HINT.zh}",
     )
     solution = Text(
-        "PyTorch uses inverted dropout: kept units are scaled by 1/(1 − p) during training, so each unit's "
+        "1. PyTorch uses inverted dropout: kept units are scaled by 1/(1 − p) during training, so each unit's "
         "expected value stays x and evaluation needs no rescaling (at eval time dropout is the identity).\n"
-        f"Scale 1/(1 − {fmt(p)}) = {fmt(scale)}.\n"
-        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}.\n"
+        f"2. Scale 1/(1 − {fmt(p)}) = {fmt(scale)}.\n"
+        f"3. y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}.\n"
         f"Answer: {fmt_vec(out)}",
-        "PyTorch 使用 inverted dropout：训练时被保留的单元乘以 1/(1 − p)，使每个单元的期望仍为 x，"
+        "1. PyTorch 使用 inverted dropout：训练时被保留的单元乘以 1/(1 − p)，使每个单元的期望仍为 x，"
         "测试时无需再缩放（eval 模式下 dropout 什么也不做）。\n"
-        f"缩放系数 1/(1 − {fmt(p)}) = {fmt(scale)}。\n"
-        f"y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}。\n"
+        f"2. 缩放系数 1/(1 − {fmt(p)}) = {fmt(scale)}。\n"
+        f"3. y = x ⊙ m · {fmt(scale)} = {fmt_vec(x * mask)} · {fmt(scale)} = {fmt_vec(out)}。\n"
         f"答案：{fmt_vec(out)}",
     )
     return Draft(
@@ -940,16 +944,17 @@ def draw_batchnorm_forward(rng: np.random.Generator) -> Draft:
         en.append(f"{s_en}; √σ² = {fmt(sd)}.")
         zh.append(f"{s_zh}；√σ² = {fmt(sd)}。")
         en.append(
-            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}; "
+            f"{lab_en}x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}; "
             f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}."
         )
         zh.append(
-            f"  x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}；"
+            f"{lab_zh}x̂ = (x − {fmt_factor(mean)})/{fmt(sd)} = {fmt_vec(xhat, 3)}；"
             f"y = {fmt_factor(gamma[j])}·x̂ + {fmt_factor(beta[j])} = {fmt_vec(out[:, j], 3)}。"
         )
+    # Numbered: 1 the rule, then per column its statistics (2, 4) and its normalised output (3, 5).
     solution = Text(
-        "\n".join(en) + f"\nAnswer:\n{fmt_rows(out, 3)}",
-        "\n".join(zh) + f"\n答案：\n{fmt_rows(out, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer:\n{fmt_rows(out, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：\n{fmt_rows(out, 3)}",
     )
     return Draft(
         params={"x": x.tolist(), "gamma": gamma, "beta": beta, "eps": eps},
@@ -987,14 +992,14 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         unbiased = var * n / (n - 1)
         lab_en = f"Batch {i + 1}: " if n_steps > 1 else ""
         lab_zh = f"第 {i + 1} 个批次：" if n_steps > 1 else ""
+        en.append(f"{lab_en}{s_en}; unbiased variance σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}.")
         en.append(
-            f"{lab_en}{s_en}; unbiased variance σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}.\n"
-            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}; "
+            f"{lab_en}running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}; "
             f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}."
         )
+        zh.append(f"{lab_zh}{s_zh}；无偏方差 σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}。")
         zh.append(
-            f"{lab_zh}{s_zh}；无偏方差 σ²·N/(N − 1) = {fmt(var)}·{n}/{n - 1} = {fmt(unbiased)}。\n"
-            f"  running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}；"
+            f"{lab_zh}running_mean = 0.9·{fmt_factor(rm[0])} + 0.1·{fmt_factor(mean)} = {fmt(res.running_mean[0])}；"
             f"running_var = 0.9·{fmt(rv[0])} + 0.1·{fmt(unbiased)} = {fmt(res.running_var[0])}。"
         )
         rm, rv = res.running_mean, res.running_var
@@ -1011,13 +1016,20 @@ def draw_batchnorm_running_stats(rng: np.random.Generator) -> Draft:
         f"训练模式下依次输入以下单特征批次：\n{shown_zh}\n之后 (running_mean, running_var) 是多少？保留 3 位小数。"
         f"{VECTOR_HINT.zh}",
     )
-    solution = Text(
+    # Numbered: 1 the rule, then per batch its statistics (2, 4) and the running update (3, 5).
+    en.insert(
+        0,
         "Each training step: running = (1 − momentum)·running + momentum·batch statistic. The batch is normalised "
-        "with the biased variance, but running_var is updated with the unbiased one (× N/(N − 1)).\n"
-        + "\n".join(en)
-        + f"\nAnswer: {fmt_vec(answer, 3)}",
+        "with the biased variance, but running_var is updated with the unbiased one (× N/(N − 1)).",
+    )
+    zh.insert(
+        0,
         "每个训练步：running = (1 − momentum)·running + momentum·本批统计量。归一化本批数据用的是有偏方差，"
-        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。\n" + "\n".join(zh) + f"\n答案：{fmt_vec(answer, 3)}",
+        "而更新 running_var 用的是无偏方差（乘以 N/(N − 1)）。",
+    )
+    solution = Text(
+        "\n".join(f"{i}. {line}" for i, line in enumerate(en, 1)) + f"\nAnswer: {fmt_vec(answer, 3)}",
+        "\n".join(f"{i}. {line}" for i, line in enumerate(zh, 1)) + f"\n答案：{fmt_vec(answer, 3)}",
     )
     return Draft(
         params={
@@ -1050,7 +1062,7 @@ def _floats(a: np.ndarray[Any, Any]) -> list[float]:
 @mistake(
     "softmax_values",
     "not-normalised",
-    step=2,
+    step=4,
     text=Text(
         "You stopped at e^(zᵢ); softmax divides each by their sum S.",
         "你只算到 e^(zᵢ)；softmax 还要各自除以它们的和 S。",
@@ -1063,7 +1075,7 @@ def _softmax_unnormalised(q: Params) -> Answer:
 @mistake(
     "softmax_values",
     "divided-by-max",
-    step=2,
+    step=4,
     text=Text(
         "You divided by the largest e^(zⱼ) (the max-subtraction trick); softmax divides by the sum of all of them.",
         "你除以了最大的 e^(zⱼ)（减最大值的数值技巧）；softmax 要除以所有 e^(zⱼ) 之和。",
@@ -1096,7 +1108,7 @@ def _ce(q: Params) -> float:
 @mistake(
     "softmax_cross_entropy",
     "log-base-10",
-    step=4,
+    step=5,
     text=_LOG_BASE_10,
 )
 def _ce_log10(q: Params) -> Answer:
@@ -1106,7 +1118,7 @@ def _ce_log10(q: Params) -> Answer:
 @mistake(
     "softmax_cross_entropy",
     "dropped-minus",
-    step=4,
+    step=5,
     text=Text("You dropped the minus sign: L = −ln p_t is positive.", "你漏掉了负号：L = −ln p_t 是正数。"),
 )
 def _ce_negative(q: Params) -> Answer:
@@ -1132,7 +1144,7 @@ def _probs(q: Params) -> np.ndarray[Any, Any]:
 @mistake(
     "softmax_ce_gradient",
     "forgot-minus-y",
-    step=5,
+    step=6,
     text=Text(
         "You gave p; the gradient is p − y (subtract 1 at the true class).",
         "你给出的是 p；梯度是 p − y（真实类别处减 1）。",
@@ -1145,7 +1157,7 @@ def _ce_grad_p(q: Params) -> Answer:
 @mistake(
     "softmax_ce_gradient",
     "y-minus-p",
-    step=5,
+    step=6,
     text=Text(
         "You computed y − p; the gradient of the loss is p − y (y − p is the direction descent moves the logits).",
         "你算的是 y − p；损失的梯度是 p − y（y − p 是梯度下降移动 logits 的方向）。",
@@ -1176,7 +1188,7 @@ def _onehot_losses(q: Params) -> np.ndarray[Any, Any]:
 @mistake(
     "cross_entropy_onehot",
     "log-base-10",
-    step=1,
+    step=2,
     text=_LOG_BASE_10,
 )
 def _onehot_log10(q: Params) -> Answer:
@@ -1186,7 +1198,7 @@ def _onehot_log10(q: Params) -> Answer:
 @mistake(
     "cross_entropy_onehot",
     "dropped-minus",
-    step=1,
+    step=2,
     text=Text("You dropped the minus sign: L = −ln p_true is positive.", "你漏掉了负号：L = −ln p_true 是正数。"),
 )
 def _onehot_negative(q: Params) -> Answer:
@@ -1214,7 +1226,7 @@ def _act_value(name: str, x: float) -> float:
 @mistake(
     "activation_derivative",
     "swapped-formulas",
-    step=2,
+    step=3,
     text=Text(
         "You used the other activation's derivative formula: σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ is 0 or 1.",
         "你用错了导数公式：σ′ = σ(1 − σ)，tanh′ = 1 − tanh²，ReLU′ 只取 0 或 1。",
@@ -1231,7 +1243,7 @@ def _act_swapped(q: Params) -> Answer:
 @mistake(
     "activation_derivative",
     "used-x",
-    step=2,
+    step=3,
     text=Text(
         "You put x into the derivative formula where the activation's output belongs (σ′ = σ(1 − σ) uses σ(x), not x).",
         "你把 x 代入了导数公式中本应是激活输出的位置（σ′ = σ(1 − σ) 用的是 σ(x)，不是 x）。",
@@ -1522,7 +1534,7 @@ def _bn_unbiased(q: Params) -> Answer:
 @mistake(
     "batchnorm_forward",
     "divided-by-variance",
-    step=2,
+    step=3,
     text=Text("You divided by σ² instead of √(σ² + ε).", "你除以了 σ²，应当除以 √(σ² + ε)。"),
     applies=lambda q: bool(np.any(np.asarray(q["x"], dtype=np.float64).var(axis=0) != 1)),
 )
@@ -1558,7 +1570,7 @@ def _running(q: Params, *, biased: bool = False, swapped: bool = False) -> Answe
 @mistake(
     "batchnorm_running_stats",
     "biased-running-var",
-    step=1,
+    step=2,
     text=Text(
         "You updated running_var with the biased variance; PyTorch uses the unbiased one (× N/(N − 1)).",
         "你用有偏方差更新了 running_var；PyTorch 用无偏方差（乘以 N/(N − 1)）。",
@@ -1571,7 +1583,7 @@ def _running_biased(q: Params) -> Answer:
 @mistake(
     "batchnorm_running_stats",
     "momentum-reversed",
-    step=1,
+    step=3,
     text=Text(
         "You weighted the old value by momentum; PyTorch keeps (1 − momentum) of it: "
         "running ← (1 − m)·running + m·batch.",

@@ -6,7 +6,9 @@ the pure-function optimisers of :mod:`quizforge.numeric.ops`, which follow ``tor
 momentum buffer = the gradient, ε outside the root in Adam/RMSprop/Adagrad and inside in Adadelta, ...);
 the oracles in :mod:`quizforge.numeric.oracles.optimizers` run real ``torch.optim`` objects.
 
-With one weight the answer is a number, with two a vector; the params always hold lists.
+With one weight the answer is a number, with two a vector; the params always hold lists. The worked
+solution states the update rule, then numbers one line per optimiser step ("1. …", "2. …"), so a named
+mistake's "step N of the solution" is optimiser step N: the first step whose arithmetic the slip changes.
 """
 
 from __future__ import annotations
@@ -118,20 +120,24 @@ def _draft(
         answer=answer,
         answer_kind=kind,
         solution=Text(
-            intro.en + "\n" + "\n".join(en) + f"\nAnswer: w = {shown}",
-            intro.zh + "\n" + "\n".join(zh) + f"\n答案：w = {shown}",
+            f"{intro.en}\n{numbered_steps(en)}\nAnswer: w = {shown}",
+            f"{intro.zh}\n{numbered_steps(zh)}\n答案：w = {shown}",
         ),
         tolerance=decimals(digits) if digits else Tolerance(),
     )
 
 
+def numbered_steps(lines: Sequence[str]) -> str:
+    """Worked lines as steps ``1. …``, ``2. …``, even a single one (a mistake's "step 1" needs a line 1).
+
+    The optimiser solutions give one line per optimiser step, so solution step N is optimiser step N.
+    """
+    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
+
+
 def _zh(line: str) -> str:
-    """The Chinese twin of a formula-only solution line: step label and punctuation."""
-    for en, zh in (("Step ", "第 "), ("; ", "；")):
-        line = line.replace(en, zh)
-    if line.startswith("第 "):
-        num, rest = line[2:].split(":", 1)
-        line = f"第 {num} 步：{rest.lstrip()}"
+    """The Chinese twin of a formula-only solution line: punctuation."""
+    line = line.replace("; ", "；")
     return line.removesuffix(".") + "。" if line.endswith(".") else line
 
 
@@ -149,7 +155,7 @@ def _sgd_lines(
     prev_buf = np.zeros_like(w0)
     for i, g in enumerate(grads):
         t = sub(i + 1)
-        parts = [f"Step {i + 1}:"]
+        parts: list[str] = []
         if weight_decay:
             gd = g + weight_decay * w
             parts.append(f"g′ = g{t} + λ·w = {_p(g)} + {fmt(weight_decay)}·{_p(w)} = {_v(gd)};")
@@ -342,7 +348,7 @@ def draw_adagrad_step(rng: np.random.Generator) -> Draft:
         prev_sum = np.zeros_like(w) if state is None else state.sum
         new_w, state = ops.adagrad_step(w, g, state, lr=lr, eps=eps)
         en.append(
-            f"Step {i + 1}: G{t} = G{sub(i)} + g{t}² = {_p(prev_sum)} + {_p(g * g)} = {_v(state.sum)}; "
+            f"G{t} = G{sub(i)} + g{t}² = {_p(prev_sum)} + {_p(g * g)} = {_v(state.sum)}; "
             f"√G{t} = {_v(np.sqrt(state.sum))}; w{t} = w{sub(i)} − lr·g{t}/(√G{t} + ε) = {_p(w)} − {fmt(lr)}·"
             f"{_p(g)}/{_p(np.sqrt(state.sum))} ≈ {_v(new_w)}."
         )
@@ -389,7 +395,7 @@ def draw_rmsprop_step(rng: np.random.Generator) -> Draft:
         new_w, state = ops.rmsprop_step(w, g, state, lr=lr, alpha=alpha, eps=eps)
         root = np.sqrt(state.square_avg)
         en.append(
-            f"Step {i + 1}: v{t} = {fmt(alpha)}·{_p(prev)} + {fmt(1 - alpha)}·{_p(g * g)} = {_v(state.square_avg)}; "
+            f"v{t} = {fmt(alpha)}·{_p(prev)} + {fmt(1 - alpha)}·{_p(g * g)} = {_v(state.square_avg)}; "
             f"√v{t} ≈ {_v(root)}; w{t} = {_p(w)} − {fmt(lr)}·{_p(g)}/{_p(root)} ≈ {_v(new_w)}."
         )
         w = new_w
@@ -440,7 +446,7 @@ def draw_adadelta_step(rng: np.random.Generator) -> Draft:
         delta = w - new_w
         eps_txt = f"{eps:g}"
         en.append(
-            f"Step {i + 1}: E[g²] = {fmt(rho)}·{_p(prev_sq, 8)} + {fmt(1 - rho)}·{_p(g * g)} = "
+            f"E[g²] = {fmt(rho)}·{_p(prev_sq, 8)} + {fmt(1 - rho)}·{_p(g * g)} = "
             f"{_v(state.square_avg, 8)}; "
             f"Δ = √(E[Δ²] + ε)/√(E[g²] + ε)·g = √({_v(prev_acc, 8)} + {eps_txt})/√({_v(state.square_avg, 8)} + "
             f"{eps_txt})·{_p(g)} ≈ {_v(delta, 8)}; E[Δ²] = {fmt(rho)}·{_p(prev_acc, 8)} + {fmt(1 - rho)}·Δ² ≈ "
@@ -490,7 +496,7 @@ def _adam_lines(
         bc1, bc2 = 1 - b1**t, 1 - b2**t
         m_hat, v_hat = state.exp_avg / bc1, state.exp_avg_sq / bc2
         en.append(
-            f"Step {t}: m{s} = β₁·m{sub(t - 1)} + (1 − β₁)·g{s} = {fmt(b1)}·{_p(prev_m)} + {fmt(1 - b1)}·{_p(g)} = "
+            f"m{s} = β₁·m{sub(t - 1)} + (1 − β₁)·g{s} = {fmt(b1)}·{_p(prev_m)} + {fmt(1 - b1)}·{_p(g)} = "
             f"{_v(state.exp_avg)}; v{s} = β₂·v{sub(t - 1)} + (1 − β₂)·g{s}² = {fmt(b2)}·{_p(prev_v, 8)} + "
             f"{fmt(1 - b2)}·{_p(g * g)} = {_v(state.exp_avg_sq, 8)}; bias corrections 1 − β₁{sup(t)} = {fmt(bc1, 8)}, "
             f"1 − β₂{sup(t)} = {fmt(bc2, 8)}; m̂ = {_v(m_hat)}, v̂ = {_v(v_hat)}; "
@@ -623,7 +629,7 @@ def draw_adamw_step(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=answer,
         answer_kind=AnswerKind.VECTOR,
-        solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
+        solution=Text(f"{numbered_steps(en)}\nAnswer: {shown}", f"{numbered_steps(zh)}\n答案：{shown}"),
         tolerance=decimals(digits),
     )
 
@@ -961,7 +967,7 @@ def _adamw_swapped(q: Params) -> Answer:
 @mistake(
     "adamw_step",
     "decay-without-lr",
-    step=1,
+    step=2,
     text=Text(
         "You shrank w by (1 − λ); PyTorch's AdamW multiplies by (1 − lr·λ).",
         "你把 w 乘以了 (1 − λ)；PyTorch 的 AdamW 乘的是 (1 − lr·λ)。",

@@ -761,6 +761,21 @@ def draw_view_permute_shape(rng: np.random.Generator, level: int) -> Draft:
     en, zh = [], []
     for op, before, after in zip(ops, shapes, shapes[1:], strict=False):
         key = op.split("(")[0]
+        if key == "permute":
+            # two steps, which old dimension lands where, then the shape: the mistakes misread the first
+            en.append(
+                f"{op}: {explain_en[key]}: "
+                + ", ".join(f"position {i} ← dim {d} (size {before[d]})" for i, d in enumerate(perm))
+                + "."
+            )
+            zh.append(
+                f"{op}：{explain_zh[key]}："
+                + "，".join(f"第 {i} 维 ← 原第 {d} 维（大小 {before[d]}）" for i, d in enumerate(perm))
+                + "。"
+            )
+            en.append(f"So {shape_text(before)} → {shape_text(after)}.")
+            zh.append(f"所以 {shape_text(before)} → {shape_text(after)}。")
+            continue
         en.append(f"{op}: {explain_en[key]}: {shape_text(before)} → {shape_text(after)}.")
         zh.append(f"{op}：{explain_zh[key]}：{shape_text(before)} → {shape_text(after)}。")
     solution = worked(en, zh, f"{'×'.join(map(str, answer))}")

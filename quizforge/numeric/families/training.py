@@ -30,6 +30,7 @@ from quizforge.numeric.base import (
 )
 from quizforge.numeric.families.maths import char_poly_lines, symmetric_int_eigen
 from quizforge.numeric.families.nn import VECTOR_HINT, decimals, fmt, fmt_factor, fmt_rows, fmt_vec, pick, sub, sup
+from quizforge.numeric.families.optimizers import numbered_steps
 from quizforge.text import Text
 
 Arr = np.ndarray[Any, Any]
@@ -154,8 +155,8 @@ def draw_gd_lr_bound(rng: np.random.Generator) -> Draft:
         answer=value,
         answer_kind=AnswerKind.NUMBER,
         solution=Text(
-            f"{_GD_SETUP.en}\n{eig.en}\n{at_bound_en}\nAnswer: {shown}",
-            f"{_GD_SETUP.zh}\n{eig.zh}\n{at_bound_zh}\n答案：{shown}",
+            f"{numbered_steps([_GD_SETUP.en, eig.en, at_bound_en])}\nAnswer: {shown}",
+            f"{numbered_steps([_GD_SETUP.zh, eig.zh, at_bound_zh])}\n答案：{shown}",
         ),
         tolerance=decimals(4),
     )
@@ -183,29 +184,29 @@ def draw_gd_optimal_lr(rng: np.random.Generator) -> Draft:
     shown = fmt(value, 4)
     kappa = Fraction(hi, lo)
     rate_txt = f"{hi - lo}/{hi + lo}{_after(rate, f'{hi - lo}/{hi + lo}')}"
-    en = (
+    en = [
         "The error contracts by ρ(η) = max(|1 − ηλ_min|, |1 − ηλ_max|) per step. Raising η helps the λ_min "
         "direction and hurts the λ_max one; the best η balances them: 1 − ηλ_min = −(1 − ηλ_max), so "
-        "η* = 2/(λ_min + λ_max).\n"
+        "η* = 2/(λ_min + λ_max).",
         f"η* = 2/({lo} + {hi}){_after(best, '')}; then ρ = (λ_max − λ_min)/(λ_max + λ_min) = "
         f"{rate_txt} = (κ − 1)/(κ + 1) with condition number κ = λ_max/λ_min = {_frac(kappa)}. "
-        "A badly conditioned A (large κ) converges slowly even at the best η."
-    )
-    zh = (
+        "A badly conditioned A (large κ) converges slowly even at the best η.",
+    ]
+    zh = [
         "每步误差收缩因子 ρ(η) = max(|1 − ηλ_min|, |1 − ηλ_max|)。增大 η 对 λ_min 方向有利、对 λ_max 方向不利；"
-        "最优 η 使两者平衡：1 − ηλ_min = −(1 − ηλ_max)，所以 η* = 2/(λ_min + λ_max)。\n"
+        "最优 η 使两者平衡：1 − ηλ_min = −(1 − ηλ_max)，所以 η* = 2/(λ_min + λ_max)。",
         f"η* = 2/({lo} + {hi}){_after(best, '')}；此时 ρ = (λ_max − λ_min)/(λ_max + λ_min) = "
         f"{rate_txt} = (κ − 1)/(κ + 1)，条件数 κ = λ_max/λ_min = {_frac(kappa)}。"
-        "A 的条件数越大（病态），即使取最优 η 收敛也越慢。"
-    )
+        "A 的条件数越大（病态），即使取最优 η 收敛也越慢。",
+    ]
     return Draft(
         params={"A": m.tolist()},
         prompt=prompt,
         answer=value,
         answer_kind=AnswerKind.NUMBER,
         solution=Text(
-            f"{_GD_SETUP.en}\n{eig.en}\n{en}\nAnswer: {shown}",
-            f"{_GD_SETUP.zh}\n{eig.zh}\n{zh}\n答案：{shown}",
+            f"{numbered_steps([_GD_SETUP.en, eig.en, *en])}\nAnswer: {shown}",
+            f"{numbered_steps([_GD_SETUP.zh, eig.zh, *zh])}\n答案：{shown}",
         ),
         tolerance=decimals(4),
     )
@@ -241,7 +242,7 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
         else:
             grad_txt = f"∇f(x{sub(i)}) = Ax{sub(i)} + b = {_v(a @ x)} + {fmt_vec(b)} = {_v(g)}"
         gsym = f"f′(x{sub(i)})" if dim == 1 else f"∇f(x{sub(i)})"
-        en.append(f"Step {i + 1}: {grad_txt}; x{t} = x{sub(i)} − η·{gsym} = {_p(x)} − {fmt(lr)}·{_p(g)} = {_v(new_x)}.")
+        en.append(f"{grad_txt}; x{t} = x{sub(i)} − η·{gsym} = {_p(x)} − {fmt(lr)}·{_p(g)} = {_v(new_x)}.")
         x = new_x
     answer, kind = _answer(x)
     digits = 4
@@ -270,18 +271,15 @@ def draw_gd_steps(rng: np.random.Generator) -> Draft:
         f"{f_txt}{where_zh}。从 x₀ = {_v(x0)} 出发，用学习率 η = {fmt(lr)} 做 {n_zh}梯度下降 x ← x − η∇f(x)。"
         f"之后 x 是多少？如有小数保留 {digits} 位。{vec_zh}",
     )
-    zh = [
-        line.replace("Step ", "第 ").replace(": ", " 步：", 1).replace("; ", "；").removesuffix(".") + "。"
-        for line in en
-    ]
+    zh = [line.replace("; ", "；").removesuffix(".") + "。" for line in en]
     return Draft(
         params={"A": a.tolist(), "b": b.tolist(), "x0": x0.tolist(), "lr": lr, "steps": steps},
         prompt=prompt,
         answer=answer,
         answer_kind=kind,
         solution=Text(
-            f"{grad_rule}; each step x ← x − η·∇f(x).\n" + "\n".join(en) + f"\nAnswer: {shown}",
-            f"{grad_rule}；每步 x ← x − η·∇f(x)。\n" + "\n".join(zh) + f"\n答案：{shown}",
+            f"{grad_rule}; each step x ← x − η·∇f(x).\n{numbered_steps(en)}\nAnswer: {shown}",
+            f"{grad_rule}；每步 x ← x − η·∇f(x)。\n{numbered_steps(zh)}\n答案：{shown}",
         ),
         tolerance=decimals(digits),
     )
@@ -353,8 +351,8 @@ def draw_linreg_gd_step(rng: np.random.Generator) -> Draft:
         answer=[float(new[0]) + 0.0, float(new[1]) + 0.0],
         answer_kind=AnswerKind.VECTOR,
         solution=Text(
-            f"{grad_en}.\n" + "\n".join(common) + f"\nAnswer: {shown}",
-            f"{grad_zh}。\n" + "\n".join(zh) + f"\n答案：{shown}",
+            f"{numbered_steps([grad_en + '.', *common])}\nAnswer: {shown}",
+            f"{numbered_steps([grad_zh + '。', *zh])}\n答案：{shown}",
         ),
         tolerance=decimals(digits),
     )
@@ -428,7 +426,7 @@ def draw_weight_decay_step(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=answer,
         answer_kind=kind,
-        solution=Text("\n".join(en) + f"\nAnswer: {shown}", "\n".join(zh) + f"\n答案：{shown}"),
+        solution=Text(f"{numbered_steps(en)}\nAnswer: {shown}", f"{numbered_steps(zh)}\n答案：{shown}"),
         tolerance=decimals(digits),
     )
 
@@ -545,7 +543,10 @@ def draw_sigmoid_gradient_bound(rng: np.random.Generator) -> Draft:
         prompt=prompt,
         answer=float(value_q) if mode != "layers" else int(value_q),
         answer_kind=AnswerKind.NUMBER,
-        solution=Text(f"{basics_en}\n{tail_en}\nAnswer: {shown}", f"{basics_zh}\n{tail_zh}\n答案：{shown}"),
+        solution=Text(
+            f"{numbered_steps([basics_en, *tail_en.splitlines()])}\nAnswer: {shown}",
+            f"{numbered_steps([basics_zh, *tail_zh.splitlines()])}\n答案：{shown}",
+        ),
         tolerance=tol,
     )
 
@@ -631,8 +632,8 @@ def draw_init_variance(rng: np.random.Generator) -> Draft:
         answer=value,
         answer_kind=AnswerKind.NUMBER,
         solution=Text(
-            f"{fans_en}\n{why_en}\n{work}.\nAnswer: {shown}",
-            f"{fans_zh}\n{why_zh}\n{work_zh}。\n答案：{shown}",
+            f"{numbered_steps([fans_en, why_en, work + '.'])}\nAnswer: {shown}",
+            f"{numbered_steps([fans_zh, why_zh, work_zh + '。'])}\n答案：{shown}",
         ),
         tolerance=Tolerance(rel=5e-4, abs=0.0),
     )
@@ -952,7 +953,7 @@ def _init_swap(q: Params) -> Answer:
 @mistake(
     "init_variance",
     "halved-numerator",
-    step=2,
+    step=3,
     text=Text(
         "You used 1/fan_in (or 3/(fan_in + fan_out) for the bound): He uses 2/fan_in, Xavier 2/(fan_in + fan_out) "
         "and a uniform bound √(6/(fan_in + fan_out)).",

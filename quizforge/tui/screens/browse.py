@@ -18,7 +18,7 @@ from quizforge.store import Card, Phase, Review
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import question_preview
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 
 PREVIEW_SEED = 1
 TEXT_CHARS = 48  # the results table shows this much of each question's first line
@@ -97,8 +97,9 @@ KEYS = [
     ("/", "action.search"),
     ("↑↓", "action.next"),
     ("^s", "action.suspend"),
-    ("esc", "action.back"),
     ("?", "action.help"),
+    ("esc", "action.back"),
+    QUIT_KEY,
 ]
 
 
@@ -130,7 +131,7 @@ class BrowseScreen(AppScreen[None]):
             with VerticalScroll(id="preview-pane"):
                 yield Static(id="preview")
         yield Static(id="browse-status")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     # the card rows, read once when the browser opens (not on every keystroke of a search);
     # suspending a card updates its entry

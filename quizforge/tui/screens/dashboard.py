@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from quizforge.i18n import t, tn
+from quizforge.study.focus import Focus, describe
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import KeyBar
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from quizforge.study.planning import PlanStatus
 
 BAR_WIDTH = 20
+TOPICS_CHROME = 8  # the dashboard's padding, the topic box's border and padding, a scroll bar
 FIRST_FRAME_S = 0.03
 ACTIONS = [("study", "s"), ("quiz", "z"), ("mock", "m"), ("report", "r"), ("browse", "b"), ("settings", "o")]
 
@@ -39,13 +41,18 @@ def mastery_bar(value: float, width: int = BAR_WIDTH) -> RichText:
 KEYS = [
     ("s", "action.study"),
     ("z", "action.quiz"),
-    ("m", "action.mock"),
+    ("m", "action.mock_short"),
     ("r", "action.report"),
     ("b", "action.browse"),
     ("o", "action.settings"),
     ("?", "action.help"),
     ("q", "action.quit"),
 ]
+
+
+class _Page(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The dashboard's page: it scrolls (mouse, or to show the focused widget) but takes no focus or
+    keys, so the Study button has the focus (Enter studies) and ↓ moves into the topic table."""
 
 
 class DashboardScreen(AppScreen[None]):
@@ -56,6 +63,8 @@ class DashboardScreen(AppScreen[None]):
         Binding("r", "app.start('report')", t("action.report", Lang.EN)),
         Binding("b", "app.start('browse')", t("action.browse", Lang.EN)),
         Binding("o", "app.start('settings')", t("action.settings", Lang.EN)),
+        Binding("f", "app.choose_focus", t("focus.change", Lang.EN)),
+        Binding("down", "topics", show=False),
         Binding("p", "app.start('plan')", t("action.plan", Lang.EN), show=False),
         Binding("question_mark", "app.help", t("action.help", Lang.EN)),
         Binding("q", "app.quit", t("action.quit", Lang.EN)),
@@ -64,7 +73,7 @@ class DashboardScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
         yield Header()
-        with VerticalScroll(id="dash"):
+        with _Page(id="dash"):
             yield Static(id="welcome")
             with Horizontal(id="counts"):
                 for key in ("due_today", "new_available", "done_today", "streak"):
@@ -74,9 +83,12 @@ class DashboardScreen(AppScreen[None]):
                 for name, key in ACTIONS:
                     label = t("action.mock_short" if name == "mock" else f"action.{name}", lang)
                     yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
+            yield Static(id="focus-line", classes="muted")
             yield Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title")
-            yield Static(id="topics")
-        yield KeyBar(KEYS, lang)
+            yield Static(t("dashboard.topics_hint", lang), id="topics-hint", classes="muted")
+            topics: DataTable[RichText | str] = DataTable(id="topics", cursor_type="row", show_header=False)
+            yield topics
+        yield KeyBar(KEYS, lang, pinned=2)
 
     _mastery: dict[str, float] | None = None
 
@@ -98,9 +110,20 @@ class DashboardScreen(AppScreen[None]):
             self._draw_bank()
         else:
             self.query_one("#welcome", Static).update(t("common.loading", self.qf.lang))
-            # a moment after the first frame is on the terminal (call_after_refresh fires before the
-            # frame is written, and loading the bank would hold it back)
-            self.set_timer(FIRST_FRAME_S, self._draw_bank)
+            self._load_bank()
+
+    @work(thread=True, exclusive=True, group="bank")
+    def _load_bank(self) -> None:
+        """Load the bank off the UI thread once the first frame is on the terminal (a first launch
+        parses every YAML file, which would hold the first paint back), then draw what needs it."""
+        qf = self.qf
+        qf.first_frame.wait(timeout=2.0)
+        try:
+            qf.bank  # noqa: B018 (loads it)
+        except Exception as exc:  # the loader's own one-line message, printed once the TUI is gone
+            self.app.call_from_thread(qf.fail, str(exc))
+            return
+        self.app.call_from_thread(self._draw_bank)
 
     def _draw_counts(self) -> None:
         lang = self.qf.lang
@@ -131,9 +154,14 @@ class DashboardScreen(AppScreen[None]):
             t("dashboard.welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
             + ("\n" + t("dashboard.no_cards_due", lang) if self._nothing_due else "")
         )
+        focus = qf.last_focus()
+        line = self.query_one("#focus-line", Static)
+        line.display = not focus.everything
+        line.update("" if focus.everything else t("dashboard.focus", lang, what=describe(focus, bank, lang)))
         self._draw_topics(None)
         # after the next frame: the worker imports NumPy and FSRS, which would hold the GIL meanwhile
         self.set_timer(FIRST_FRAME_S, self._load_mastery)
+        qf.bank_shown()
         self.set_timer(FIRST_FRAME_S, self._load_plan)
 
     @work(thread=True, exclusive=True, group="plan")
@@ -169,29 +197,47 @@ class DashboardScreen(AppScreen[None]):
         lang = qf.lang
         bank = qf.bank
         # the bar, percentage and count keep their width; the topic names get what is left
-        fixed = BAR_WIDTH + 5 + 4 + 6  # and a two-cell gap between each two columns
-        target = targets.first(Static)
-        available = target.content_region.width or (self.size.width or 80) - 10
-        table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column(no_wrap=True, overflow="ellipsis", width=max(10, min(48, available - fixed)))
-        table.add_column(width=BAR_WIDTH, no_wrap=True)
-        table.add_column(justify="right", no_wrap=True, width=5)
-        table.add_column(justify="right", no_wrap=True, width=4)
+        fixed = BAR_WIDTH + 5 + 4 + 4 * 2 + 2  # the table pads each cell by one each side; a scrollbar
+        target = targets.first(DataTable)
+        # from the screen's width, leaving room for the scroll bar that may come with a longer table (the
+        # box's own width lags behind a language switch or a recompose)
+        available = (self.size.width or 80) - TOPICS_CHROME
+        row = target.cursor_row
+        target.clear(columns=True)
+        longest = max((cell_len(bank.topic_name(tid, lang)) for tid in bank.topics), default=10)
+        target.add_column("", key="topic", width=max(10, min(longest, available - fixed)))
+        target.add_column("", width=BAR_WIDTH)
+        target.add_column("", width=5)
+        target.add_column("", width=4)
         groups = bank.by_topic()
         for tid in bank.topics:
             n = len(groups.get(tid, []))
             if n == 0:
                 continue
+            name = RichText(bank.topic_name(tid, lang), no_wrap=True, overflow="ellipsis")
+            count = RichText(str(n), justify="right")
             if mastery is None:
-                table.add_row(RichText(bank.topic_name(tid, lang)), RichText("·" * BAR_WIDTH, style="dim"), "", str(n))
+                target.add_row(name, RichText("·" * BAR_WIDTH, style="dim"), "", count, key=tid)
                 continue
             m = mastery.get(tid, 0.0)
-            table.add_row(RichText(bank.topic_name(tid, lang)), mastery_bar(m), f"{m:.0%}", str(n))
-        target.update(table)
+            target.add_row(name, mastery_bar(m), RichText(f"{m:.0%}", justify="right"), count, key=tid)
+        if row:
+            target.move_cursor(row=row, animate=False)
 
     def on_resize(self) -> None:
         if self.qf.bank_loaded:
             self._draw_topics(self._mastery)
+
+    def action_topics(self) -> None:
+        """↓ from the buttons moves into the topic table (Enter there studies the topic)."""
+        table = self.query_one("#topics", DataTable)
+        if not table.has_focus:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#topics")
+    def _study_topic(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.qf.study_focus(Focus(topics=(event.row_key.value,)))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -31,6 +31,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "help.section.dashboard",
         [
             ("s", "help.study"),
+            ("f", "help.focus"),
+            ("↓ enter", "help.study_topic"),
             ("z", "help.quiz"),
             ("m", "help.mock"),
             ("r", "help.report"),
@@ -48,7 +50,17 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("1 2 3 4", "help.rate"),
             ("u / ctrl+u", "help.undo"),
             ("s / ctrl+s", "help.suspend"),
+            ("p", "help.snippet"),
             ("↑ ↓ / PgUp PgDn", "help.scroll"),
+        ],
+    ),
+    (
+        "help.section.drill",
+        [
+            ("ctrl+r", "help.drill_run"),
+            ("ctrl+s", "help.drill_submit"),
+            ("ctrl+g", "help.drill_hint"),
+            ("ctrl+e", "help.drill_editor"),
         ],
     ),
     (

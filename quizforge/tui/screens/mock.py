@@ -31,6 +31,8 @@ from quizforge.tui.widgets.answer_input import AnswerInput
 from quizforge.tui.widgets.answers import answer_widget
 from quizforge.tui.widgets.card_text import LABELS, choices_block, is_multi_select, option_index
 from quizforge.tui.widgets.clock import clock
+from quizforge.tui.widgets.code import KEYS as CODE_KEYS
+from quizforge.tui.widgets.code import CodeAnswer
 from quizforge.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -127,6 +129,7 @@ class MockScreen(AppScreen[None]):
             yield Static(id="mock-hint", classes="muted")
         yield TextArea(id="mock-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield AnswerInput(AnswerKind.NUMBER, lang, t("study.answer_placeholder", lang), id="mock-answer")
+        yield CodeAnswer(lang, id="mock-code-editor")
         with Horizontal(id="mock-buttons"):
             yield Button(f"{t('mock.submit_key', lang)} (ctrl+s)", id="mock-submit", variant="primary", compact=True)
             yield Button(f"{t('mock.pass_key', lang)} (F2)", id="mock-pass", compact=True)
@@ -158,7 +161,13 @@ class MockScreen(AppScreen[None]):
         self.render_question()
         self.query_one("#mock-scroll", VerticalScroll).scroll_home(animate=False)
         widget = answer_widget(card)
-        if widget.reveal:
+        if widget.code:  # a coding question: the drill's editor, with the last attempt
+            from quizforge.kinds.implement import last_attempt
+
+            code = self.query_one("#mock-code-editor", CodeAnswer)
+            code.show(card, last_attempt(self.qf.store, card.card_id))
+            self.call_after_refresh(code.focus_editor)
+        elif widget.reveal:
             text.focus()  # a free answer, written out as to an interviewer
         elif widget.options:
             self.set_focus(None)
@@ -184,8 +193,11 @@ class MockScreen(AppScreen[None]):
         self.query_one("#mock-why", Static).update(why)
         self.query_one("#mock-why", Static).display = bool(why.plain)
         self.query_one("#mock-text", TextArea).display = concept
-        self.query_one("#mock-answer", AnswerInput).display = not concept and not choice
-        self.query_one(KeyBar).show(CHOICE_KEYS if choice else KEYS, lang)
+        self.query_one("#mock-answer", AnswerInput).display = not concept and not choice and not widget.code
+        self.query_one("#mock-code-editor", CodeAnswer).display = widget.code
+        self.set_class(widget.code, "coding")
+        code_keys = [*CODE_KEYS, ("F2", "mock.pass_key"), ("esc", "mock.abandon")]
+        self.query_one(KeyBar).show(CHOICE_KEYS if choice else code_keys if widget.code else KEYS, lang)
         self.tick()
 
     def _why(self) -> RichText:
@@ -251,10 +263,15 @@ class MockScreen(AppScreen[None]):
             return self.query_one("#mock-text", TextArea).text
         if widget.options:
             return ",".join(LABELS[i] for i in sorted(self.selected))
+        if widget.code:
+            return self.query_one("#mock-code-editor", CodeAnswer).source
         return self.query_one("#mock-answer", AnswerInput).value
 
     def action_submit(self) -> None:
         if self.card is None or self._ended:
+            return
+        if answer_widget(self.card).code:  # judged in the editor's worker first, then handed in
+            self.query_one("#mock-code-editor", CodeAnswer).action_submit()
             return
         text = self.draft()
         if not text.strip():
@@ -273,6 +290,13 @@ class MockScreen(AppScreen[None]):
         card = self.card
         if card is not None and answer_widget(card).options and self.selected:
             self.action_submit()
+
+    @on(CodeAnswer.Submitted)
+    def _code_submitted(self, event: CodeAnswer.Submitted) -> None:
+        event.stop()
+        if self.card is not None and not self._ended:
+            self.interview.answer(event.source)
+            self.show_question()
 
     @on(AnswerInput.Submitted)
     def _typed(self, event: AnswerInput.Submitted) -> None:

@@ -1,4 +1,5 @@
-"""Choose a quiz from the dashboard: topic (or a whole area), difficulty and number of questions."""
+"""Choose a quiz from the dashboard: topic (or a whole area), kind of question (e.g. only coding drills),
+difficulty and number of questions."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class QuizChoice:
     topics: tuple[str, ...]
     difficulty: int | None
     count: int
+    kinds: tuple[str, ...] = ()  # empty: every kind
 
 
 class QuizSetupScreen(ModalScreen[QuizChoice | None]):
@@ -43,10 +45,18 @@ class QuizSetupScreen(ModalScreen[QuizChoice | None]):
             yield Static(t("action.quiz", lang), classes="title")
             yield Label(t("browse.topic", lang))
             yield Select(options, prompt=t("browse.all_topics", lang), id="quiz-topic")
-            yield Label(t("browse.difficulty", lang))
-            yield Select(
-                [(str(d), d) for d in range(1, 6)], prompt=t("quiz.any_difficulty", lang), id="quiz-difficulty"
-            )
+            kinds = sorted({q.kind for q in self.bank})
+            with Horizontal(id="quiz-kind-difficulty"):
+                with Vertical():
+                    yield Label(t("browse.kind", lang))
+                    yield Select(
+                        [(t(f"kind.{k}", lang), k) for k in kinds], prompt=t("browse.all_kinds", lang), id="quiz-kind"
+                    )
+                with Vertical():
+                    yield Label(t("browse.difficulty", lang))
+                    yield Select(
+                        [(str(d), d) for d in range(1, 6)], prompt=t("quiz.any_difficulty", lang), id="quiz-difficulty"
+                    )
             yield Label(t("quiz.count", lang))
             yield Input("10", id="quiz-count", type="integer")
             yield Static(id="quiz-error", classes="muted")
@@ -66,11 +76,13 @@ class QuizSetupScreen(ModalScreen[QuizChoice | None]):
             return
         topic = self.query_one("#quiz-topic", Select).value
         difficulty = self.query_one("#quiz-difficulty", Select).value
+        kind = self.query_one("#quiz-kind", Select).value
         self.dismiss(
             QuizChoice(
                 topics=(topic,) if isinstance(topic, str) else (),
                 difficulty=difficulty if isinstance(difficulty, int) else None,
                 count=int(text),
+                kinds=(kind,) if isinstance(kind, str) else (),
             )
         )
 

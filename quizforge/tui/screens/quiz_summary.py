@@ -14,12 +14,12 @@ from textual.widgets import Header, Static
 from quizforge.i18n import t
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 
 if TYPE_CHECKING:
     from quizforge.study.quiz import QuizSummary
 
-KEYS = [("s", "quiz.study_misses"), ("esc", "action.back")]
+KEYS = [("s", "quiz.study_misses"), ("esc", "action.back"), QUIT_KEY]
 
 
 def _minutes(seconds: float) -> str:
@@ -42,7 +42,7 @@ class QuizSummaryScreen(AppScreen[None]):
         with VerticalScroll(id="card-scroll"):
             yield Static(id="quiz-score", classes="title")
             yield Static(id="quiz-misses")
-        yield KeyBar(KEYS, self.qf.lang)
+        yield KeyBar(KEYS, self.qf.lang, pinned=2)
 
     def on_mount(self) -> None:
         self.render_summary()
@@ -69,7 +69,9 @@ class QuizSummaryScreen(AppScreen[None]):
                 RichText(f"{i}. {p.prompt.get(lang)}", style="bold"),
                 RichText(f"   {t('study.your_answer', lang)}: {r.answer or '—'}", style="red"),
             ]
-            if p.instance is not None:
+            from quizforge.numeric.base import Instance
+
+            if isinstance(p.instance, Instance):  # a generated question's (a drill draws only a seed)
                 from quizforge.render import format_answer
 
                 expected = format_answer(p.instance, lang)

@@ -18,12 +18,12 @@ from quizforge.report.render_text import sections
 from quizforge.report.stats import Report, build_report
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 
 if TYPE_CHECKING:
     pass
 
-KEYS = [("esc", "action.back"), ("?", "action.help")]
+KEYS = [("?", "action.help"), ("esc", "action.back"), QUIT_KEY]
 
 
 class ReportScreen(AppScreen[None]):
@@ -54,7 +54,7 @@ class ReportScreen(AppScreen[None]):
         yield Header()
         with VerticalScroll(id="report"):
             yield Static(t("common.loading", lang), id="report-body")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     def on_mount(self) -> None:
         self.load()

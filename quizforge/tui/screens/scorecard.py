@@ -28,7 +28,7 @@ from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import LABELS
 from quizforge.tui.widgets.clock import clock
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 from quizforge.tui.widgets.mock_keypoint import KeyPointToggle
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ KEYS = [
     ("t", "scorecard.study_topics"),
     ("e", "scorecard.export_key"),
     ("esc", "action.back"),
+    QUIT_KEY,
 ]
 BAR_WIDTH = 12
 
@@ -96,7 +97,7 @@ class ScorecardScreen(AppScreen[None]):
                                 yield KeyPointToggle(item.index, k, kp.text.get(lang), item.ticks[k], note)
                             else:
                                 yield Static(RichText(f"    {LABELS[k]}) {kp.text.get(lang)}"), classes="muted")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     def on_mount(self) -> None:
         self._label()

@@ -1,4 +1,4 @@
-"""Settings: language, desired retention, daily limits, day start hour. Returns the new settings."""
+"""Settings: language, desired retention, daily limits, day start hour, new-card order. Returns the new settings."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizforge.i18n import t
-from quizforge.store.models import Settings
+from quizforge.store.models import NEW_ORDERS, Settings
 from quizforge.text import Lang
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.screens.base import recompose_in
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 
 # field -> (label key, parse, lower bound, upper bound)
 _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
@@ -26,9 +27,13 @@ _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
 }
 
 
-def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: str) -> Settings | str:
+def parse_settings(
+    current: Settings, language: str, raw: dict[str, str], lang: str, new_order: str | None = None
+) -> Settings | str:
     """New settings from the form's text, or a one-line message naming the first bad field."""
     values: dict[str, object] = {"language": language}
+    if new_order is not None:
+        values["new_order"] = new_order
     for name, (label, kind, lo, hi) in _NUMERIC.items():
         text = raw[name].strip()
         try:
@@ -41,7 +46,7 @@ def parse_settings(current: Settings, language: str, raw: dict[str, str], lang: 
     return dataclasses.replace(current, **values)  # type: ignore[arg-type]
 
 
-KEYS = [("^s", "action.save"), ("esc", "action.cancel")]
+KEYS = [("^s", "action.save"), ("esc", "action.cancel"), QUIT_KEY]
 
 
 class SettingsScreen(Screen[Settings | None]):
@@ -67,21 +72,35 @@ class SettingsScreen(Screen[Settings | None]):
             for name, (label, _, _, _) in _NUMERIC.items():
                 yield Label(t(label, lang))
                 yield Input(str(getattr(self.settings, name)), id=name)
+            yield Label(t("settings.new_order", lang))
+            yield Select(
+                [(t(f"settings.order.{o}", lang), o) for o in NEW_ORDERS],
+                value=self.settings.new_order,
+                allow_blank=False,
+                id="new_order",
+            )
             yield Static(id="settings-error", classes="muted")
             with Horizontal(id="settings-buttons"):
                 yield Button(f"{t('action.save', lang)} (ctrl+s)", id="save", variant="primary")
                 yield Button(f"{t('action.cancel', lang)} (esc)", id="cancel")
                 yield Button(t("settings.plan", lang), id="plan")
-        yield KeyBar(KEYS, lang)
+        yield KeyBar(KEYS, lang, pinned=2)
 
     def on_mount(self) -> None:
         self.query_one("#language", Select).focus()
+
+    async def apply_language(self) -> None:
+        """ctrl+l: the form in the new language, which it shows as chosen; other edits are kept."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        await recompose_in(self, lang)
+        self.query_one("#language", Select).value = lang
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         language = self.query_one("#language", Select).value
         raw = {name: self.query_one(f"#{name}", Input).value for name in _NUMERIC}
-        result = parse_settings(self.settings, str(language), raw, self.lang)
+        order = str(self.query_one("#new_order", Select).value)
+        result = parse_settings(self.settings, str(language), raw, self.lang, order)
         if isinstance(result, str):
             self.query_one("#settings-error", Static).update(result)
             self.notify(result, severity="error")

@@ -28,6 +28,7 @@ from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.answer_input import AnswerInput
 from quizforge.tui.widgets.answers import answer_widget
+from quizforge.tui.widgets.card_part import CardPart
 from quizforge.tui.widgets.card_text import (
     LABELS,
     choices_block,
@@ -36,7 +37,9 @@ from quizforge.tui.widgets.card_text import (
     key_points_block,
     option_index,
 )
-from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.code import KEYS as CODE_KEYS
+from quizforge.tui.widgets.code import CodeAnswer
+from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 from quizforge.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from quizforge.study.session import Presented, Result, Saved
+    from quizforge.study.tutoring import Tutor
 
 
 class CardSession(Protocol):
@@ -51,6 +55,7 @@ class CardSession(Protocol):
 
     now: Callable[[], datetime]
     lang: str
+    tutor: Tutor
 
     def next_card(self) -> Presented | None: ...
     def submit(self, text: str) -> Result: ...
@@ -63,15 +68,27 @@ class CardSession(Protocol):
     def remaining(self) -> int: ...
 
 
+# the footer's keys while a card is asked, then once it is answered: most useful first, as many as the
+# width shows; the last two (leave, quit) always
 KEYS = [
-    ("⏎", "action.submit_accept"),
+    ("⏎", "action.submit"),
     ("␣", "action.reveal"),
     ("a-f", "action.tick"),
-    ("1-4", "action.rate"),
     ("u", "action.undo"),
     ("s", "action.suspend"),
-    ("esc", "action.back"),
     ("?", "action.help"),
+    ("esc", "action.back"),
+    QUIT_KEY,
+]
+ANSWERED_KEYS = [
+    ("1-4", "action.rate"),
+    ("⏎", "action.accept"),
+    ("a-f", "action.tick"),
+    ("u", "action.undo"),
+    ("s", "action.suspend"),
+    ("?", "action.help"),
+    ("esc", "action.back"),
+    QUIT_KEY,
 ]
 
 
@@ -84,12 +101,14 @@ class StudyScreen(AppScreen[None]):
         Binding("space", "reveal", t("action.reveal", Lang.EN), show=False),
         Binding("u,ctrl+u", "undo", t("action.undo", Lang.EN)),
         Binding("s,ctrl+s", "suspend", t("action.suspend", Lang.EN)),
+        Binding("p", "snippet", t("key.snippet", Lang.EN), show=False),
         Binding("question_mark", "app.help", t("action.help", Lang.EN)),
         Binding("pagedown,down", "scroll(1)", t("action.scroll", Lang.EN), show=False),
         Binding("pageup,up", "scroll(-1)", t("action.scroll", Lang.EN), show=False),
     ]
 
-    def __init__(self, session: CardSession, *, title: str = "") -> None:
+    def __init__(self, session: CardSession, *, title: str | Callable[[str], str] = "") -> None:
+        """``title`` is the session's name, or a function of the language giving it."""
         super().__init__()
         self.session = session
         self.title_text = title
@@ -111,13 +130,16 @@ class StudyScreen(AppScreen[None]):
         yield Static(id="study-progress")
         with VerticalScroll(id="card-scroll"):
             yield Static(id="card-prompt")
-            yield Static(id="card-choices")
-            yield Static(id="card-hint", classes="muted")
-            yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
-            yield Static(id="verdict")
-            yield Static(id="card-body")
+            yield CardPart(id="card-choices")
+            yield CardPart(id="card-hint", classes="muted")
+            yield CardPart(id="verdict")
+            yield CardPart(id="card-body")
+        # under the card, not in its scroll: a long prompt (a matrix card's) never pushes the answer box
+        # and its preview out of sight, and the card opens at its first line
+        yield AnswerInput(AnswerKind.NUMBER, self.lang, t("study.answer_placeholder", self.lang), id="answer")
+        yield CodeAnswer(self.lang, id="code")
         yield RatingBar(self.lang, id="ratings")
-        yield KeyBar(KEYS, self.lang)
+        yield KeyBar(KEYS, self.lang, pinned=2)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -135,6 +157,7 @@ class StudyScreen(AppScreen[None]):
             self.finish()
             return
         self.render_card(fresh=True)
+        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)  # every card opens at its top
 
     def render_card(self, *, fresh: bool = False) -> None:
         """Draw the current card in its current state (asked, or answered); ``fresh`` clears the input."""
@@ -143,11 +166,12 @@ class StudyScreen(AppScreen[None]):
             return
         lang = self.lang
         widget = answer_widget(card)
-        self.query_one("#card-prompt", Static).update(RichText(card.prompt.get(lang)))
+        self.query_one("#card-prompt", Static).update(self._prompt_text(card))
         answer = self.query_one("#answer", AnswerInput)
         ratings = self.query_one("#ratings", RatingBar)
         typed = widget.typed
         answer.display = typed and self.result is None
+        self._show_code(card, widget.code and self.result is None, fresh)
         ratings.display = self.result is not None
         choices = card.choices
         correct: Sequence[int] = ()
@@ -161,10 +185,11 @@ class StudyScreen(AppScreen[None]):
             hint.update(t(widget.hint, lang) if widget.hint else "")
             self.query_one("#verdict", Static).update("")
             self.query_one("#card-body", Static).update("")
+            if fresh:  # a hidden input keeps no answer from the last card (Escape would ask to leave)
+                answer.query_one("Input").value = ""  # type: ignore[attr-defined]
             if typed and fresh:
                 answer.kind = card.answer_kind  # None: free text
                 answer.set_enabled(True)
-                answer.query_one("Input").value = ""  # type: ignore[attr-defined]
                 # the input was hidden until now: focus it once the layout shows it
                 self.call_after_refresh(answer.focus_input)
             elif not typed:
@@ -175,7 +200,62 @@ class StudyScreen(AppScreen[None]):
             self.query_one("#card-body", Static).update(self._body())
             ratings.show({int(k): v for k, v in self.result.intervals.items()}, int(self.result.proposed))
             self.set_focus(None)
+        self.query_one(KeyBar).show(self._keys(coding=widget.code and self.result is None), lang)
         self._tick()
+
+    def _keys(self, *, coding: bool) -> list[tuple[str, str]]:
+        """The footer's keys for the card's state: the editor's while a drill is asked, then the answer
+        keys; once answered the rating keys, with the snippet key beside them (where an 80-column footer
+        still shows it) when the card has one."""
+        if coding:
+            return [*CODE_KEYS, ("esc", "action.back"), QUIT_KEY]
+        if self.result is None:
+            return KEYS
+        return [*ANSWERED_KEYS[:2], ("p", "key.snippet"), *ANSWERED_KEYS[2:]] if self._snippet() else ANSWERED_KEYS
+
+    def _prompt_text(self, card: Presented) -> RichText:
+        """The prompt, under the line saying why a re-check is asked."""
+        prompt = RichText(card.prompt.get(self.lang))
+        why = self.session.tutor.recheck_line(card, self.lang)
+        return prompt if why is None else RichText(why + "\n", style="bold yellow") + prompt
+
+    def _snippet(self) -> str | None:
+        """The answered generated card's PyTorch snippet (``None``: not answered yet, or none)."""
+        card = self.card
+        if self.result is None or card is None:
+            return None
+        code = getattr(card.instance, "torch_code", None)  # a generated instance (another kind draws no snippet)
+        return code if isinstance(code, str) else None
+
+    def action_snippet(self) -> None:
+        """Show the answered card's PyTorch snippet and run it beside our answer."""
+        code = self._snippet()
+        if self.card is None or self.result is None:
+            return
+        if code is None:
+            self.notify(t("snippet.none", self.lang))
+            return
+        from quizforge.render import format_answer
+        from quizforge.tui.screens.snippet import SnippetScreen
+
+        inst = self.card.instance
+        assert inst is not None  # only a generated instance has a snippet
+        self.app.push_screen(SnippetScreen(code, format_answer(inst, self.lang), inst.family, self.lang))
+
+    def _show_code(self, card: Presented, asked: bool, fresh: bool) -> None:
+        """The code editor for a drill being asked (its last attempt reopened), hidden otherwise."""
+        code = self.query_one("#code", CodeAnswer)
+        code.display = asked
+        self.set_class(asked, "coding")
+        if asked and fresh:
+            from quizforge.kinds.implement import last_attempt
+
+            code.show(card, last_attempt(self.qf.store, card.card_id))
+            self.call_after_refresh(code.focus_editor)
+
+    @on(CodeAnswer.Submitted)
+    def _code_submitted(self, event: CodeAnswer.Submitted) -> None:
+        self.answer(event.source)
 
     def _verdict(self) -> RenderableType:
         r = self.result
@@ -246,7 +326,20 @@ class StudyScreen(AppScreen[None]):
         if r.model_answer is not None:
             label = self.card.expected.model_label
             parts += [RichText(""), RichText(t(f"answer.{label}", lang), style="bold underline")]
-            parts.append(RichText(r.model_answer.get(lang)))
+            if self.card.question_kind.answer_is_code:
+                from rich.syntax import Syntax
+
+                parts.append(
+                    Syntax(
+                        r.model_answer.get(lang),
+                        "python",
+                        theme="ansi_dark",
+                        background_color="default",
+                        word_wrap=True,
+                    )
+                )
+            else:
+                parts.append(RichText(r.model_answer.get(lang)))
         return Group(*parts)
 
     def _tick(self) -> None:
@@ -258,8 +351,9 @@ class StudyScreen(AppScreen[None]):
         at = self.result.answered_at if self.result is not None else now
         seconds = max(0, int((at - card.shown_at).total_seconds()))
         topic = self.qf.bank.topic_name(card.question.topic, self.lang)
+        title = self.title_text
         parts = [  # the topic last: a long name is what gets cut at 80 columns
-            self.title_text,
+            title if isinstance(title, str) else title(self.lang),
             # the card on screen is one of those left until it is rated: a card failed and due again
             # today stays "left" instead of growing a total under the user
             t("study.progress", self.lang, done=self.reviewed, left=self.session.remaining + 1),
@@ -276,7 +370,23 @@ class StudyScreen(AppScreen[None]):
         answer.lang = lang
         answer.query_one("Input").placeholder = t("study.answer_placeholder", lang)  # type: ignore[attr-defined]
         self.query_one("#ratings", RatingBar).lang = lang
+        self.query_one("#code", CodeAnswer).refresh_language(lang)
+        if self.result is not None:
+            self.result = self._feedback_in(self.result, lang)
         self.render_card()
+
+    def _feedback_in(self, result: Result, lang: str) -> Result:
+        """``result`` with its feedback said in ``lang`` (the verdict itself does not change)."""
+        card = self.card
+        assert card is not None
+        if card.self_graded:
+            return self.session.self_grade(self.ticked) if any(self.ticked) else result
+        from dataclasses import replace
+
+        from quizforge.study.answering import grade_answer
+
+        verdict = grade_answer(card, result.answer, result.answered_at, lang).verdict
+        return result if verdict is None else replace(result, feedback=verdict.feedback)
 
     # -- input -------------------------------------------------------------------------------------
 
@@ -337,7 +447,21 @@ class StudyScreen(AppScreen[None]):
             self.ticked = [False] * len(self.result.key_points)
         self.query_one("#answer", AnswerInput).set_enabled(False)
         self.render_card()
-        self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._show_verdict)
+
+    def _show_verdict(self, tries: int = 3) -> None:
+        """Bring the whole verdict into sight, scrolling the card no further than that (its prompt is
+        ↑ away, the worked solution ↓); a concept card's reveal stays at the card's top."""
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        verdict = self.query_one("#verdict", Static)
+        if not verdict.display:
+            scroll.scroll_home(animate=False)
+            return
+        if not verdict.virtual_region.height and tries:  # shown but not laid out yet
+            self.call_after_refresh(self._show_verdict, tries - 1)
+            return
+        scroll.scroll_home(animate=False, immediate=True)
+        scroll.scroll_to_widget(verdict, animate=False, immediate=True)
 
     def save(self, rating: int | None) -> None:
         if self.result is None:
@@ -399,7 +523,12 @@ class StudyScreen(AppScreen[None]):
             return False
         if self.result is not None:
             return True
-        return bool(self.selected) or bool(self.query_one("#answer", AnswerInput).value.strip())
+        code = self.query_one("#code", CodeAnswer)
+        return (
+            bool(self.selected)
+            or bool(self.query_one("#answer", AnswerInput).value.strip())
+            or (code.display and code.changed)
+        )
 
     def action_leave(self) -> None:
         if not self.in_progress():

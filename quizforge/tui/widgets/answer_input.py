@@ -7,6 +7,7 @@ the answer is graded. Posts :class:`AnswerInput.Submitted` with the text when En
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,10 +17,19 @@ from textual.widgets import Input, Static
 
 from quizforge.answer import AnswerKind
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+QUICK_CHARS = 200  # up to this length the preview follows every key (reading it takes < 1 ms)
+PREVIEW_DELAY_S = 0.15  # a longer answer is read once typing pauses this long
+
 
 class AnswerInput(Vertical):
     DEFAULT_CSS = """
     AnswerInput { height: auto; }
+    /* one row (not a three-row box): on a small terminal every row goes to the card */
+    AnswerInput > Input.-textual-compact { background: $boost; padding: 0 1; }
+    AnswerInput > Input.-textual-compact:focus { background: $primary 25%; }
     AnswerInput > #answer-preview { height: 1; padding: 0 1; color: $text-muted; }
     AnswerInput > #answer-preview.bad { color: $error; }
     """
@@ -33,9 +43,10 @@ class AnswerInput(Vertical):
         self.kind = kind
         self.lang = lang
         self.placeholder = placeholder
+        self._pending: Timer | None = None  # the preview of a long answer, once typing pauses
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, id="answer-input")
+        yield Input(placeholder=self.placeholder, id="answer-input", compact=True)
         yield Static("", id="answer-preview")
 
     @property
@@ -56,22 +67,32 @@ class AnswerInput(Vertical):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        """Keep the preview up to date: at once for a short answer, once typing pauses for a long one
+        (reading a 2,000-character matrix takes milliseconds; a paste arrives one key at a time)."""
         event.stop()
-        from quizforge.grading import AnswerParseError, describe, parse_answer
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        if len(event.value) <= QUICK_CHARS:
+            self._preview(event.value)
+        else:
+            self._pending = self.set_timer(PREVIEW_DELAY_S, self._preview_now)
 
+    def _preview_now(self) -> None:
+        self._pending = None
+        self._preview(self.value)
+
+    def _preview(self, text: str) -> None:
         preview = self.query_one("#answer-preview", Static)
-        text = event.value
         if not text.strip() or self.kind is None:  # no kind: free text, nothing to preview
             preview.update("")
             preview.remove_class("bad")
             return
-        try:
-            parse_answer(text, self.kind)
-            bad = False
-        except AnswerParseError:
-            bad = True
-        preview.update(describe(text, self.kind, self.lang))
-        preview.set_class(bad, "bad")
+        from quizforge.grading.preview import read
+
+        line, readable = read(text, self.kind, self.lang)
+        preview.update(line)
+        preview.set_class(not readable, "bad")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -2,7 +2,8 @@
 
 ``TYPED`` is the :class:`~quizforge.tui.widgets.answer_input.AnswerInput` line (read as the card's
 answer kind, or free text), ``OPTIONS`` the lettered options picked by key, ``REVEAL`` the concept
-card's reveal-then-tick-key-points. A kind added later (or by a test) registers its entry here.
+card's reveal-then-tick-key-points, ``CODE`` the drill's code editor
+(:class:`~quizforge.tui.widgets.code.CodeAnswer`). A kind added later (or by a test) registers its entry here.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ class AnswerWidget:
     reveal: bool = False  # space or Enter reveals the answer; letters then tick key points
     hint: str = ""  # the catalogue key of the text shown under the card while it is asked (study)
     mock_hint: str = ""  # the same in a mock interview, where nothing is revealed
+    code: bool = False  # a program written in the code editor (CodeAnswer); ctrl+s submits
 
 
 TYPED = AnswerWidget(typed=True)
 OPTIONS = AnswerWidget(options=True, hint="study.choice_hint", mock_hint="mock.choice_prompt")
 MULTI_OPTIONS = AnswerWidget(options=True, hint="study.multi_hint", mock_hint="mock.multi_prompt")
 REVEAL = AnswerWidget(reveal=True, hint="study.concept_hint", mock_hint="mock.concept_prompt")
-CODE_FILE = AnswerWidget(typed=True, hint="study.code_file_hint")
+CODE = AnswerWidget(code=True, mock_hint="drill.mock_hint")
 
 
 def _options(card: Presented) -> AnswerWidget:
@@ -51,8 +53,7 @@ _WIDGETS: dict[str, Callable[[Presented], AnswerWidget]] = {
     "choice": _options,
     "numeric": lambda card: TYPED,
     "generated": _options_or_typed,
-    # until the code editor lands: the path of a solution file, judged like `quizforge drill --file`
-    "implement": lambda card: CODE_FILE,
+    "implement": lambda card: CODE,
 }
 
 
