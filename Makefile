@@ -38,7 +38,8 @@ bench: $(STAMP)
 	$(PY) -c "import anki" 2>/dev/null || $(PY) -m pip install --quiet 'anki>=25'
 	$(PY) benchmarks/run.py
 
-# mutation testing of the core (not part of `make test`): mutmut, installed on first use; about an hour on 2 cores
+# mutation testing of the core (not part of `make test`): mutmut, installed on first use; hours on a shared 2-core machine,
+# so pick TARGETS (benchmarks/mutation.py --list)
 mutation: $(STAMP)
 	$(PY) -c "import mutmut" 2>/dev/null || $(PY) -m pip install --quiet 'mutmut>=3.3,<4'
 	$(PY) benchmarks/mutation.py $(TARGETS)

@@ -11,8 +11,9 @@ from hypothesis import settings
 import quizforge.kinds  # noqa: F401 - registers the built-in question kinds with the bank loader
 
 # `make mutation` runs the tests under mutmut's tracing, many times slower: no per-example deadline there,
-# and the same examples on every run so a mutant's verdict does not depend on the draw.
-settings.register_profile("mutation", deadline=None, derandomize=True)
+# the same examples on every run so a mutant's verdict does not depend on the draw, and 25 of them (a surviving
+# mutant runs every test that reaches it; the property tests dominated that time on the shared 2-core machine).
+settings.register_profile("mutation", deadline=None, derandomize=True, max_examples=25)
 
 ROOT = Path(__file__).resolve().parent.parent
 

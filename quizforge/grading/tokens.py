@@ -79,6 +79,7 @@ _EXTRA = {
     "\u2029": "\n",
 }
 _DROP = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+_DIGITS = set("0123456789.")  # folded pieces that may stand before a vulgar fraction in a mixed number
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -111,6 +112,14 @@ def normalise(text: str) -> tuple[str, list[int]]:
         folded = _EXTRA.get(c) or unicodedata.normalize("NFKC", c)
         if "⁄" in folded:  # ½ -> 1⁄2 -> (1/2)
             folded = "(" + folded.replace("⁄", "/") + ")"
+            k = len(out)
+            while k and out[k - 1] in _DIGITS:
+                k -= 1
+            if k < len(out):  # 2½ is the mixed number 2 + 1/2, not a product: (2+(1/2))
+                at = len(origin) - sum(len(piece) for piece in out[k:])  # where the digits start
+                origin.insert(at, origin[at])
+                out.insert(k, "(")
+                folded = "+" + folded + ")"
         folded = "".join(_EXTRA.get(ch, ch) for ch in folded)
         out.append(folded)
         origin += [i] * len(folded)

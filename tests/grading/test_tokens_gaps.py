@@ -51,3 +51,64 @@ def test_an_unexpected_character_is_located_where_it_was_typed(text: str, positi
     assert err.value.position == position
     assert text[position] in err.value.text.en  # the character as typed, full-width included
     assert err.value.text.zh.startswith("无法识别的字符")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10³+1", 1001.0),  # a superscript run ends before the operator after it
+        ("2⁻¹⁰+1", 1.0 + 2.0**-10),  # an odd-length run
+        ("3²X2", 18.0),  # an uppercase X after a superscript multiplies
+        ("2³³", 2.0**33),
+    ],
+)
+def test_superscript_runs_end_where_they_end(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1\u200b5", 15.0), ("\ufeff7", 7.0), ("1\u200b+\u200b5", 6.0)])
+def test_invisible_characters_are_dropped_alone(text: str, expected: float) -> None:
+    assert value(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("½", 0.5),
+        ("2½", 2.5),
+        ("-2½", -2.5),
+        ("1¾+1", 2.75),
+        ("１２¼", 12.25),
+        ("3/½", 6.0),
+        ("3×½", 1.5),
+        ("½²", 0.25),
+    ],
+)
+def test_vulgar_fractions_alone_and_in_mixed_numbers(text: str, expected: float) -> None:
+    """2½ is two and a half (it was read as 2 × ½ = 1, graded wrong for 2.5)."""
+    assert value(text) == pytest.approx(expected)
+
+
+def test_an_error_after_a_mixed_number_points_into_the_original_text() -> None:
+    with pytest.raises(AnswerParseError) as info:
+        parse_answer("2½+", AnswerKind.NUMBER)
+    assert info.value.position == 3
+
+
+def test_a_line_break_inside_parentheses_separates_values_like_a_space() -> None:
+    assert value("(1\n-2)", AnswerKind.VECTOR) == (1.0, -2.0)  # not 1 - 2
+    assert value("(1\n2)", AnswerKind.VECTOR) == (1.0, 2.0)
+    assert value("(1\n- 2)", AnswerKind.NUMBER) == -1.0  # a spaced operator still subtracts
+
+
+def test_line_breaks_count_as_spaces_only_inside_open_parentheses() -> None:
+    assert value("(1) 2\n3 4", AnswerKind.MATRIX) == ((1.0, 2.0), (3.0, 4.0))  # closed: a new row
+    assert value("((1)\n-2)") == -1.0  # still open: a space
+
+
+@pytest.mark.parametrize("text", ["३", "1+٣"])
+def test_a_digit_of_another_script_is_an_unexpected_character(text: str) -> None:
+    with pytest.raises(AnswerParseError) as info:
+        parse_answer(text, AnswerKind.NUMBER)
+    assert info.value.position == len(text) - 1
+    assert info.value.message == f"unexpected character {text[-1]!r}"
