@@ -125,11 +125,14 @@ async def test_resizing_mid_answer_in_a_mock_interview_keeps_the_draft(tmp_path:
             given.append(text)
             await pilot.pause()
             assert screen.card is not card or not isinstance(app.screen, MockScreen)
-        assert len(given) == 3
+        # three main questions, and a follow-up after each weak answer (the concept answer is thin)
         await _shake(pilot)  # on the scorecard
         [saved] = app.store.mock_results()
+        asked = saved.details["questions"]
+        assert len(given) == len(asked) >= 3
+        assert sum(1 for q in asked if q.get("follow_up") is None) == 3
         reviews = app.store.reviews()
-        assert len(reviews) == 3
+        assert len(reviews) == len(given)
         answers = [r.answer for r in reviews]
         for text in given:
             assert text in answers or text.replace(",", "") in answers or any(text in a for a in answers), (

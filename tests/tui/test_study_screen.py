@@ -54,7 +54,7 @@ async def test_whole_sessions_of_every_kind_are_saved(app_factory: AppFactory, c
         for day in range(2):
             if day:
                 clock.advance(days=1)
-                await pilot.press("s")
+                app.action_start_topics(["cnn.pool"])  # the same topic again (`s` studies the whole bank)
                 await pilot.pause()
             screen = app.screen
             assert isinstance(screen, StudyScreen)
