@@ -39,6 +39,7 @@ from quizforge.store import Card, MockResult, Source, Store
 from quizforge.study.answering import Presented, after_last_review, build_review, grade_answer, present, record
 from quizforge.study.scheduling import Rating, Scheduling
 from quizforge.study.session import utc_now
+from quizforge.study.tutoring import Tutor
 from quizforge.text import Text
 
 if TYPE_CHECKING:
@@ -714,6 +715,9 @@ class MockInterview:
             include_code=include_code,
         )
         self._cards = cards
+        # generated questions come at the user's level in each family, as in study (re-checks are the
+        # interviewer's follow-ups here, not the tutor's)
+        self._tutor = Tutor(store, bank)
         self._asked: list[_Asked] = []
         self._next_main = 0
         self.started_at: datetime | None = None
@@ -819,7 +823,8 @@ class MockInterview:
         planned = self.plan[self._next_main]
         self._next_main += 1
         question = self.bank.questions[planned.question_id]
-        presented = present(question, self._cards.get(question.id), self.now(), self.rng)
+        drawn = self._tutor.draw(question, self.rng)
+        presented = present(question, self._cards.get(question.id), self.now(), self.rng, drawn)
         self._asked.append(_Asked(presented, 0))
 
     # -- follow-ups --------------------------------------------------------------------------------
@@ -869,7 +874,8 @@ class MockInterview:
         if not options:
             return None
         question = self.rng.choice(options)
-        presented = present(question, self._cards.get(question.id), now, self.rng)
+        drawn = self._tutor.draw(question, self.rng)
+        presented = present(question, self._cards.get(question.id), now, self.rng, drawn)
         return _Asked(presented, a.depth + 1, FollowUp(index, Why.WEAK if weak else Why.PARTIAL, score, points))
 
     def _recheck(self, presented: Presented, mistake_id: str, now: datetime) -> Presented | None:

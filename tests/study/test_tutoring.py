@@ -164,3 +164,18 @@ def test_undoing_the_slip_cancels_its_recheck(store: Store, clock: Clock) -> Non
     again = s.undo()
     assert again is not None and again.card_id == "gen"
     assert s.tutor.pending(set()) == 0 and s.tutor.recheck_of(again) is None
+
+
+def test_a_mock_interview_asks_generated_questions_at_the_users_level(store: Store, clock: Clock) -> None:
+    """The level study raised is the level the interviewer asks at (not the family's default)."""
+    from quizforge.study.mock import MockInterview
+
+    bank = make_bank([question("gen", Kind.GENERATED, topic="t.a", generator=FAMILY)])
+    fam = get_family(FAMILY)
+    fresh = MockInterview(store, bank, questions=1, seed=3, now=clock).start()  # type: ignore[arg-type]
+    assert fresh is not None and fresh.instance is not None
+    assert fresh.instance.level == fam.default_level
+    _answer_again(StudySession(store, bank, now=clock, rng=random.Random(1), cram=True), clock, 8, right=True)  # type: ignore[arg-type]
+    raised = MockInterview(store, bank, questions=1, seed=3, now=clock).start()  # type: ignore[arg-type]
+    assert raised is not None and raised.instance is not None
+    assert raised.instance.level == fam.levels > fam.default_level
