@@ -253,11 +253,14 @@ async def test_an_endless_loop_never_blocks_the_screen(tmp_path: Path) -> None:
         code.editor.load_text(get_drill("softmax").model_solution)
         await pilot.press("ctrl+s")
         assert code.editor.read_only and code.busy
-        await _judged(app, pilot)  # the loop's verdict ...
         screen = app.screen
         assert isinstance(screen, StudyScreen)
-        assert code.busy and screen.result is None  # ... and the submitted code is being judged
-        await _judged(app, pilot)
+        # the loop's verdict, then the submitted code's (the second judge may start before or after the
+        # first wait returns: wait until no judge is left)
+        for _ in range(3):
+            await _judged(app, pilot)
+            if not code.busy:
+                break
         assert screen.result is not None and screen.result.correct is True
         assert screen.result.answer == get_drill("softmax").model_solution
         attempts = app.store.events([EventKind.DRILL_ATTEMPT], key="code-softmax")
