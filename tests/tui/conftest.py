@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.dom import DOMNode
+from textual.worker import WorkerCancelled
 
 from quizforge.bank import Bank
 from quizforge.kinds import load
@@ -32,3 +34,15 @@ def app_factory(bank: Bank, tmp_path: Path, clock: Clock) -> Callable[..., Quizf
         return make_app(tmp_path / "data", bank, lang, now=clock, launch=launch, seed=seed)
 
     return build
+
+
+async def workers_done(node: DOMNode) -> None:
+    """Wait until ``node``'s workers are done. An exclusive worker (the dashboard's mastery) may be
+    cancelled by a newer one while we wait: then wait for what replaced it."""
+    for _ in range(10):
+        try:
+            await node.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        return
+    raise AssertionError("workers kept being replaced")

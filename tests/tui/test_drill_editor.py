@@ -20,6 +20,7 @@ from quizforge.tui.screens.study import StudyScreen
 from quizforge.tui.widgets.code import CodeAnswer
 from tests.drills.test_implement_kind import BANK, make_bank
 from tests.study.conftest import Clock
+from tests.tui.conftest import workers_done
 
 ONE_DRILL = BANK.split("  - id: code-relu-backward")[0]  # the softmax card alone
 # no max-subtraction: right on small inputs, overflows near ±1000
@@ -32,7 +33,7 @@ def _app(bank: Bank, data: Path, clock: Clock, **launch: object) -> QuizforgeApp
 
 
 async def _judged(app: App[None], pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

@@ -18,6 +18,7 @@ from quizforge.i18n import t
 from quizforge.tui.app import QuizforgeApp
 from quizforge.tui.screens.study import StudyScreen
 from quizforge.tui.widgets.key_bar import KeyBar, key_bar_text
+from tests.tui.conftest import workers_done
 
 AppFactory = Callable[..., QuizforgeApp]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -33,7 +34,7 @@ def screen_lines(app: QuizforgeApp, screen: Screen[Any] | None = None) -> list[s
 
 async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.05)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

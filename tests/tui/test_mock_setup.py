@@ -17,6 +17,7 @@ from quizforge.tui.screens.mock_setup import WEAKEST, MockSetupScreen
 from quizforge.tui.screens.scorecard import ScorecardScreen
 from tests.study.conftest import Clock
 from tests.study.test_mock_follow_ups import STRONG, WEAK, chain_bank
+from tests.tui.conftest import workers_done
 from tests.tui.test_mock_screen import plain
 
 AppFactory = Callable[..., QuizforgeApp]
@@ -192,7 +193,7 @@ async def test_a_coding_question_is_judged_on_the_scorecard(tmp_path: Path, bank
         assert card.expected.model is not None
         code.editor.load_text(card.expected.model.en)
         await pilot.click("#mock-submit")  # the button hands the code in as ctrl+s does
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         card_screen = app.screen
         assert isinstance(card_screen, ScorecardScreen)

@@ -13,6 +13,7 @@ from quizforge.tui.screens.plan import PlanDialog
 from quizforge.tui.screens.settings import SettingsScreen
 from quizforge.tui.widgets.plan_panel import PlanPanel
 from tests.study.conftest import Clock
+from tests.tui.conftest import workers_done
 from tests.tui.test_screens import text_of
 
 AppFactory = Callable[..., QuizforgeApp]
@@ -25,7 +26,7 @@ async def fill(app: QuizforgeApp, pilot: object, **values: str) -> None:
 
 async def settle(app: QuizforgeApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

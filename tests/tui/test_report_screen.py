@@ -16,7 +16,7 @@ from quizforge.tui.screens import report as report_module
 from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.report import ReportScreen
 from tests.report.simulate import simulate
-from tests.tui.conftest import T0
+from tests.tui.conftest import T0, workers_done
 
 AppFactory = Callable[..., QuizforgeApp]
 
@@ -30,7 +30,7 @@ def _text(screen: ReportScreen) -> str:
 
 
 async def _wait_for_report(pilot, screen: ReportScreen) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     assert screen.report is not None
 
@@ -89,6 +89,6 @@ async def test_loading_shows_first_and_closing_early_is_safe(app_factory: AppFac
         await pilot.press("escape")  # gone before the worker is done
         await pilot.pause()
         gate.set()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

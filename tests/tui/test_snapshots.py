@@ -18,7 +18,7 @@ from textual.widgets import Input
 from quizforge.bank import Bank
 from quizforge.tui.app import QuizforgeApp, make_app
 from tests.study.conftest import Clock
-from tests.tui.conftest import T0
+from tests.tui.conftest import T0, workers_done
 
 LANGS = ["en", "zh"]
 
@@ -30,7 +30,7 @@ def build(bank: Bank, tmp_path: Path, lang: str) -> QuizforgeApp:
 async def settle(pilot: Pilot[Any]) -> None:
     """Let timers and workers (the dashboard's mastery) finish, and stop the cursor blinking."""
     await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False

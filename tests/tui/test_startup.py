@@ -11,7 +11,7 @@ from quizforge.bank import Bank
 from quizforge.i18n import t
 from quizforge.tui.app import make_app
 from tests.study.conftest import Clock
-from tests.tui.conftest import T0
+from tests.tui.conftest import T0, workers_done
 
 
 async def test_the_bank_loads_off_the_ui_thread_after_the_first_frame(bank: Bank, tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ async def test_the_bank_loads_off_the_ui_thread_after_the_first_frame(bank: Bank
         assert str(welcome.render()) == t("common.loading", "en")  # painted while the bank loads
         assert not app.bank_loaded
         release.set()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.bank_loaded
         assert str(len(bank)) in str(welcome.render())
@@ -73,6 +73,6 @@ async def test_the_first_run_plan_offer_waits_for_the_bank_not_the_first_paint(b
         await pilot.pause(0.1)
         assert isinstance(app.screen, DashboardScreen)  # painted at once, the bank still loading
         release.set()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PlanDialog)

@@ -16,6 +16,7 @@ from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.focus import FocusDialog
 from quizforge.tui.screens.study import StudyScreen
 from tests.study.conftest import Clock
+from tests.tui.conftest import workers_done
 from tests.tui.test_study_screen import answer_card
 
 AppFactory = Callable[..., QuizforgeApp]
@@ -23,7 +24,7 @@ AppFactory = Callable[..., QuizforgeApp]
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -18,6 +18,7 @@ from quizforge.tui.screens.snippet import SnippetScreen
 from quizforge.tui.screens.study import StudyScreen
 from quizforge.tui.widgets.key_bar import KeyBar
 from tests.study.conftest import Clock, make_bank, question, right_answer
+from tests.tui.conftest import workers_done
 
 FAMILY = "conv_params"
 MISTAKE = "bias-per-channel-pair"
@@ -69,7 +70,7 @@ async def test_named_mistake_recheck_line_and_snippet(tmp_path: Path) -> None:
         assert isinstance(dialog, SnippetScreen)
         assert "nn.Conv2d" in dialog.code
         ours = screen.card.instance.answer  # type: ignore[union-attr]
-        await dialog.workers.wait_for_complete()
+        await workers_done(dialog)
         await pilot.pause()
         assert dialog.run is not None and dialog.run.ok, dialog.run
         assert dialog.run.stdout.strip() == str(ours)  # torch agrees with quizforge
