@@ -29,7 +29,8 @@ test: lint typecheck
 	$(VENV)/bin/quizforge validate
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-# the edit-test loop: the whole suite but the slow tier (fault injection, many seeds, packaging)
+# the edit-test loop (under 2 minutes): the whole suite but the slow tier (fault injection, many seeds,
+# packaging, whole screens driven through Pilot); the TUI snapshots stay in it
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 

@@ -6,11 +6,16 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from quizforge.kinds import load
 from quizforge.store import Store
 from quizforge.study.mock import MockInterview, concept_groups
 from tests.conftest import run_cli
 from tests.study.conftest import Clock
+
+# the command line in a child process: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 
 def plan(tmp_path: Path, *args: str) -> list[dict[str, str]]:

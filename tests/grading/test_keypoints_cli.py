@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from quizforge.grading import score_key_points
 from quizforge.grading.keypoints import suggest_ticks
 from quizforge.kinds import load
 from tests.conftest import run_cli
+
+# the command line in a child process: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 CARD = "norm-layernorm-train-eval"
 GOOD = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -21,6 +22,9 @@ from quizforge.tui.widgets.code import CodeAnswer
 from tests.drills.test_implement_kind import BANK, make_bank
 from tests.study.conftest import Clock
 from tests.tui.conftest import workers_done
+
+# whole screens driven through Pilot, with the judge: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 ONE_DRILL = BANK.split("  - id: code-relu-backward")[0]  # the softmax card alone
 # no max-subtraction: right on small inputs, overflows near ±1000

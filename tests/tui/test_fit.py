@@ -20,6 +20,10 @@ from quizforge.tui.screens.study import StudyScreen
 from quizforge.tui.widgets.key_bar import KeyBar, key_bar_text
 from tests.tui.conftest import workers_done
 
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
+
+
 AppFactory = Callable[..., QuizforgeApp]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
 

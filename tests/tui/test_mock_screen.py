@@ -25,6 +25,9 @@ from quizforge.tui.widgets.mock_keypoint import KeyPointToggle
 from tests.study.conftest import Clock, right_answer, wrong_answer
 from tests.tui.conftest import T0
 
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
+
 AppFactory = Callable[..., QuizforgeApp]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from quizforge.bank import Bank
@@ -19,6 +20,9 @@ from tests.study.conftest import Clock
 from tests.study.test_mock_follow_ups import STRONG, WEAK, chain_bank
 from tests.tui.conftest import workers_done
 from tests.tui.test_mock_screen import plain
+
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 AppFactory = Callable[..., QuizforgeApp]
 

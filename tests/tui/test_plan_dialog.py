@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Input, Static
 
 from quizforge.study.planning import current_plan
@@ -15,6 +16,9 @@ from quizforge.tui.widgets.plan_panel import PlanPanel
 from tests.study.conftest import Clock
 from tests.tui.conftest import workers_done
 from tests.tui.test_screens import text_of
+
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 AppFactory = Callable[..., QuizforgeApp]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import DataTable, Input, Select
 
 from quizforge.store import Source
@@ -16,6 +17,9 @@ from quizforge.tui.screens.settings import SettingsScreen
 from quizforge.tui.screens.study import StudyScreen
 from tests.study.conftest import Clock
 from tests.tui.test_study_screen import answer_card
+
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 AppFactory = Callable[..., QuizforgeApp]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Checkbox, DataTable, SelectionList, Static
 
@@ -18,6 +19,9 @@ from quizforge.tui.screens.study import StudyScreen
 from tests.study.conftest import Clock
 from tests.tui.conftest import workers_done
 from tests.tui.test_study_screen import answer_card
+
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
 
 AppFactory = Callable[..., QuizforgeApp]
 

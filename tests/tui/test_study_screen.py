@@ -18,6 +18,9 @@ from quizforge.tui.screens.dashboard import DashboardScreen
 from quizforge.tui.screens.study import StudyScreen
 from tests.study.conftest import Clock, right_answer, wrong_answer
 
+# whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
+pytestmark = pytest.mark.slow
+
 AppFactory = Callable[..., QuizforgeApp]
 
 
