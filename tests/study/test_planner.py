@@ -91,6 +91,13 @@ def test_an_impossible_plan_is_flagged_with_feasible_alternatives_and_their_figu
         "date", "days_left", "cards_in_scope", "new_per_day", "minutes_per_day", "feasible", "predicted_ready",
         "alternatives",
     }  # fmt: skip
+    # each alternative as scripts read it: the change and the plan's figures, as computed
+    for got, a in zip(f.to_json()["alternatives"], f.alternatives, strict=True):
+        assert got == {
+            "change": a.change, "date": a.date, "areas": a.areas, "minutes_per_day": a.minutes_per_day,
+            "cards_in_scope": a.cards_in_scope, "new_per_day": a.new_per_day,
+            "predicted_ready": pytest.approx(a.predicted_ready, abs=1e-4),
+        }  # fmt: skip
 
 
 def test_predicted_ready_follows_the_forgetting_curve_on_the_date() -> None:
