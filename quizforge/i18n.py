@@ -605,6 +605,7 @@ _TEXTS: dict[str, Text] = {
     "drill.submit": Text("Submit", "提交"),
     "drill.hint": Text("Hint", "提示"),
     "drill.editor": Text("$EDITOR", "外部编辑器"),
+    "drill.no_code": Text("No code to run: nothing was written.", "没有可运行的代码：什么都没写。"),
     "drill.running": Text("Running your code on the cases…", "正在用测试用例运行你的代码……"),
     "drill.keys_hint": Text(
         "ctrl+r runs the cases · ctrl+s submits · ctrl+g shows a hint (caps the rating at Hard) · ctrl+e opens $EDITOR",

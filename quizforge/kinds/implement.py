@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from quizforge.bank.schema import Body, Kind, Question
+from quizforge.i18n import t
 from quizforge.kinds.base import Expected, QuestionKind, anki_text, register
 from quizforge.text import Text
 
@@ -217,7 +218,10 @@ class ImplementKind(QuestionKind):
     def grade(self, question: Question, drawn: Any, text: str, lang: str) -> Verdict:
         from quizforge.grading.verdict import Verdict
 
-        v = run_drill(drill_of(question), source_of(text), draw_seed(drawn))
+        source = source_of(text)
+        if not source.strip():  # revealed, or nothing written: there is no code to run
+            return Verdict(False, 0.0, t("drill.no_code", lang))
+        v = run_drill(drill_of(question), source, draw_seed(drawn))
         return Verdict(v.ok, v.passed / v.total, v.text(lang))
 
     def anki_sides(self, question: Question, lang: str, seed: int | None) -> tuple[str, str]:

@@ -138,3 +138,21 @@ def test_drawing_a_drill_starts_a_warm_judge_in_the_background(tmp_path: Path) -
             thread.join(timeout=10)
     warm = judge._warm
     assert warm is not None and warm.proc.poll() is None  # started, waiting for its go-ahead
+
+
+@pytest.mark.parametrize("answer", ["", "   \n\t"])
+def test_revealing_a_drill_grades_it_wrong_without_running_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    """Reveal (an empty answer) has no code to judge: Again, in words, and no child process started."""
+    import quizforge.kinds.implement as implement
+
+    def no_run(*args: object) -> None:
+        raise AssertionError("the judge ran for an empty answer")
+
+    monkeypatch.setattr(implement, "run_drill", no_run)
+    p = present(make_bank(tmp_path).questions["code-softmax"], None, T0, random.Random(1))
+    for lang, words in (("en", "No code to run"), ("zh", "没有可运行的代码")):
+        graded = grade_answer(p, answer, T0 + timedelta(seconds=30), lang)
+        assert graded.verdict is not None and not graded.verdict.correct and graded.verdict.score == 0.0
+        assert words in graded.verdict.feedback
