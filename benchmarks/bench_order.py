@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timing_table  # noqa: E402
+from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
 from bench_store import synthetic_bank  # noqa: E402
 
 from quizforge.kinds import load  # noqa: E402
@@ -39,12 +39,7 @@ QUEUE_BUDGET_MS = 20.0
 
 
 def cpu_times(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.thread_time()
-        fn()
-        out.append((time.thread_time() - t) * 1000)
-    return out
+    return timed(fn, repeat, time.thread_time)
 
 
 def main() -> int:
