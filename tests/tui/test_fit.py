@@ -37,7 +37,7 @@ def screen_lines(app: QuizforgeApp, screen: Screen[Any] | None = None) -> list[s
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause(0.05)
+    await pilot.pause()
     await workers_done(pilot.app)
     await pilot.pause()
 

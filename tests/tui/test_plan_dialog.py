@@ -37,8 +37,7 @@ async def settle(app: QuizforgeApp, pilot) -> None:  # type: ignore[no-untyped-d
 async def test_a_fresh_data_dir_is_offered_the_plan_once(app_factory: AppFactory) -> None:
     app = app_factory(launch=Launch(offer_plan=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, PlanDialog)
         await pilot.press("escape")
         await pilot.pause()
@@ -46,7 +45,7 @@ async def test_a_fresh_data_dir_is_offered_the_plan_once(app_factory: AppFactory
         assert not app.screen.query_one(PlanPanel).display  # no plan: no panel
     again = app_factory(launch=Launch(offer_plan=True))
     async with again.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await settle(again, pilot)
         assert isinstance(again.screen, DashboardScreen)
 
 

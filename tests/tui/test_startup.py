@@ -27,7 +27,7 @@ async def test_the_bank_loads_off_the_ui_thread_after_the_first_frame(bank: Bank
 
     app = make_app(tmp_path / "data", loader, "en", now=Clock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await pilot.pause()
         welcome = app.screen.query_one("#welcome", Static)
         assert str(welcome.render()) == t("common.loading", "en")  # painted while the bank loads
         assert not app.bank_loaded
@@ -49,10 +49,8 @@ async def test_a_bank_that_cannot_load_closes_the_app_with_its_message(tmp_path:
 
     app = make_app(tmp_path / "data", loader, "en", now=Clock(T0))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):  # the worker reports back through the UI thread, which then exits
-            if app.failure is not None:
-                break
-            await pilot.pause(0.02)
+        await workers_done(app)  # the worker reports back through the UI thread, which then exits
+        await pilot.pause()
     assert app.failure == "bank.yaml:3:1: id: missing"
     assert app.return_code == 2
 
@@ -70,7 +68,7 @@ async def test_the_first_run_plan_offer_waits_for_the_bank_not_the_first_paint(b
 
     app = make_app(tmp_path / "data", loader, "en", now=Clock(T0), launch=Launch(offer_plan=True))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)  # painted at once, the bank still loading
         release.set()
         await workers_done(app)

@@ -27,7 +27,7 @@ AppFactory = Callable[..., QuizforgeApp]
 
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause(0.1)
+    await pilot.pause()
     await workers_done(pilot.app)
     await pilot.pause()
 
@@ -156,7 +156,8 @@ async def _palette(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*text)
-    await pilot.pause(0.3)
+    await workers_done(pilot.app)  # the palette's search
+    await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
 
