@@ -5,6 +5,7 @@ is reported first, the error shown, and the verdict's flags. Found missing by mu
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -302,3 +303,86 @@ def test_verdict_of_a_wrong_solution_names_the_drill_the_reason_and_the_original
     assert first.inputs == describe(drill, args)  # as drawn, not as the solution left them
     assert first.message.startswith("case 1 (small; x (2, 3)): values differ")
     assert 0 <= verdict.seconds < 60
+
+
+# -- the texts after the catalogue rewrite (mutation round 2) -------------------------------------------
+
+FAILED = Failure(2, "edge", "x=1", "[1.]", "[2.]", 1.0, [0], why=("drill.why.values", {"output": 2}), shapes="x (1,)")
+TEXTS = {  # what a person reads, line by line
+    "en": {
+        "case": "case 2 (edge; x (1,)): output 2: values differ",
+        "io": ["inputs: x=1", "expected: [1.]", "got:      [2.]"],
+        "largest": "max error 1 at (0,)",
+        "largest_at": "max error 1 at (0,): expected 1.5, got -2",
+        "raised": "case 2 (edge; x (1,)): ZeroDivisionError: division by zero",
+        "head": "✗ softmax: 19 of 20 cases passed (0.50 s)",
+        "cpu": "stopped: more than 4 s of CPU time",
+    },
+    "zh": {
+        "case": "用例 2（edge；x (1,)）：第 2 个输出：数值不一致",
+        "io": ["输入：x=1", "期望：[1.]", "得到：[2.]"],
+        "largest": "最大误差 1，位置 (0,)",
+        "largest_at": "最大误差 1，位置 (0,)：期望 1.5，得到 -2",
+        "raised": "用例 2（edge；x (1,)）：ZeroDivisionError: division by zero",
+        "head": "✗ softmax：通过 19/20 个用例（0.50 秒）",
+        "cpu": "已终止：CPU 时间超过 4 秒",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_failure_text_line_by_line_in_each_language(lang: str) -> None:
+    want = TEXTS[lang]
+    assert FAILED.text(lang).split("\n") == [want["case"], *want["io"], want["largest"]]
+    at = replace(FAILED, at_values=(1.5, -2.0))
+    assert at.text(lang).split("\n") == [want["case"], *want["io"], want["largest_at"]]
+    raised = replace(
+        FAILED, has_output=False, why=("drill.why.raised", {"error": "ZeroDivisionError: division by zero"})
+    )
+    assert raised.text(lang).split("\n") == [want["raised"], want["io"][0]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_verdict_text_head_and_a_judge_error_in_each_language(lang: str) -> None:
+    want = TEXTS[lang]
+    failed = Verdict("softmax", False, 19, 20, FAILED, None, 0.5)
+    assert failed.text(lang).split("\n") == [want["head"], want["case"], *want["io"], want["largest"]]
+    english = "stopped: more than 4 s of CPU time"
+    crashed = Verdict("softmax", False, 19, 20, None, english, 0.5, said=("drill.error.cpu", {"s": 4}))
+    assert crashed.text(lang) == f"{want['head']}\n{want['cpu']}"
+
+
+def test_failure_and_verdict_json() -> None:
+    """`quizforge drill --json`: its keys are a contract."""
+    at = replace(FAILED, message="the English text", at_values=(1.5, -2.0))
+    assert at.to_json() == {
+        "case": 2,
+        "label": "edge",
+        "inputs": "x=1",
+        "expected": "[1.]",
+        "got": "[2.]",
+        "max_error": 1.0,
+        "where": [0],
+        "message": "the English text",
+    }
+    failed = Verdict("softmax", False, 19, 20, at, None, 0.5).to_json()
+    assert failed["first_failure"] == at.to_json()
+    passed = Verdict("softmax", True, 20, 20, None, None, 0.25).to_json()
+    assert passed == {
+        "drill": "softmax",
+        "ok": True,
+        "passed": 20,
+        "total": 20,
+        "first_failure": None,
+        "error": None,
+        "seconds": 0.25,
+    }
+
+
+def test_compare_names_the_output_for_every_reason() -> None:
+    ints, floats = np.array([1, 2]), np.array([0.5, 1.0])
+    assert compare(TWO, (ints, floats), (ints, np.zeros(3))) == "output 2: shape (3,), expected (2,)"
+    assert compare(TWO, (ints, floats), (ints, np.array([0.5, np.nan]))) == "output 2: inf or nan in the output"
+    assert compare(TWO, (ints, floats), (ints, floats + 1)) == "output 2: values differ"
+    assert compare(TWO, (ints, floats), (ints + 1, floats)) == "output 1: wrong values"
+    assert compare(make_drill(), (floats,), (np.zeros(3),)) == "shape (3,), expected (2,)"  # one output: no number
