@@ -303,6 +303,15 @@ def test_pulled_forward_reviews_stay_within_the_minutes() -> None:
     assert f.feasible and f.predicted_ready >= 0.95
 
 
+def test_a_final_review_that_exactly_fills_the_minutes_is_taken() -> None:
+    # reviewed 3 hours ago (late in yesterday's study day): R = 1 now, so it costs exactly one showing,
+    # but at stability 0.5 it is long forgotten by the date, 3 days away (every day a final-review day)
+    card = Memory(Phase.REVIEW, None, 0.5, 5.0, DAY0 + 500 * DAY, DAY0 - 2 * HOUR, 3, 0)
+    plan = Plan(date=TODAY + timedelta(days=3), minutes_per_day=1)
+    f = forecast([card], plan, Settings(), DAY0, TODAY, 60.0)  # room for one showing a day
+    assert (f.days[0].reviews, f.days[0].minutes) == (1, 1.0)
+
+
 def test_the_plans_cutoff_spreads_the_new_cards() -> None:
     plan = Plan(date=TODAY + timedelta(days=10), minutes_per_day=240, cutoff_days=5)
     f = forecast([None] * 100, plan, Settings(), DAY0, TODAY)
