@@ -20,7 +20,15 @@ from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizforge.store.models import Memory, Phase, Settings
-from quizforge.study.planner import Alternative, Plan, final_review_pick, forecast, plan_forecast
+from quizforge.study.planner import (
+    Alternative,
+    Plan,
+    area_of,
+    final_review_pick,
+    forecast,
+    plan_forecast,
+    seconds_per_card,
+)
 
 DAY0 = datetime(2026, 3, 1, 4, tzinfo=UTC)  # the start of today's study day
 TODAY = date(2026, 3, 1)
@@ -158,6 +166,7 @@ def mixed_cards() -> list[Card | None]:
     cards: list[Card | None] = [None] * 12
     cards += [review_card(3.0, 3, 0), review_card(3.0, 9, 0)]  # same S and D, reviewed 3 and 9 days ago
     cards += [review_card(8.0, 5, 2.5), review_card(1.5, 2, 1.0), review_card(20.0, 15, 5.2)]  # 1.0: tomorrow 04:00
+    cards += [review_card(0.1, 1, 0.0, difficulty=9.0)]  # due today and still weak after it: not pulled again
     cards += [review_card(0.6, 40, 400), review_card(1.2, 30, 400), review_card(2.5, 20, 400)]  # weak, not due
     cards += [review_card(400.0, 2, 300, difficulty=3.0) for _ in range(4)]
     cards.append(Card(card_id=1, state=State.Learning, step=0, stability=2.3, difficulty=2.1, due=DAY0 + 2 * HOUR,
@@ -260,6 +269,17 @@ def test_a_learning_card_due_today_is_shown_until_it_graduates() -> None:
     assert (f.days[0].reviews, f.days[0].minutes) == (1, 2.0)
 
 
+def test_a_learning_step_that_ends_at_the_days_end_is_tomorrows() -> None:
+    settings = Settings(learning_steps_s=(60, 23 * 3600))  # studied an hour into the day: due again at its end
+    plan = Plan(date=TODAY + timedelta(days=9), minutes_per_day=30)
+    learning = Memory(Phase.LEARNING, 0, 2.3, 2.1, DAY0 + HOUR / 2, DAY0 - timedelta(minutes=1), 1, 0)
+    f = forecast([learning], plan, settings, DAY0, TODAY, 60.0)
+    assert (f.days[0].reviews, f.days[0].minutes) == (1, 1.0)  # R = 1: one showing, the next step is tomorrow's
+    assert f.days[1].reviews == 1
+    g = forecast([None] * 6, plan, settings, DAY0, TODAY, 60.0)  # a new card: one showing on its first day
+    assert [d.new for d in g.days[:2]] == [1, 1] and g.days[0].minutes == 1.0
+
+
 def test_a_card_due_at_the_start_of_tomorrow_is_tomorrows() -> None:
     card = reviewed(3.0, 3, due_in=1.0)
     f = forecast([card], Plan(date=TODAY + timedelta(days=9)), Settings(), DAY0, TODAY)
@@ -342,6 +362,17 @@ def test_the_simulator_reviews_without_fuzz() -> None:
 # -- the alternatives ------------------------------------------------------------------------------------
 
 
+def test_a_later_date_at_the_end_of_the_search_is_offered() -> None:
+    """181 cards at 5 minutes a day first fit 120 days later, the farthest date the planner looks at."""
+    plan = Plan(date=TODAY + timedelta(days=5), minutes_per_day=5)
+    f = plan_forecast([("a.x", None)] * 181, plan, Settings(), DAY0, TODAY, 30.0)
+    later = {a.change: a for a in f.alternatives}["date"]
+    assert later.date == (plan.date + timedelta(days=120)).isoformat() and later.predicted_ready >= 0.9
+    for days, feasible in ((120, True), (119, False)):
+        p = replace(plan, date=plan.date + timedelta(days=days))
+        assert forecast([None] * 181, p, Settings(), DAY0, TODAY, 30.0).feasible is feasible
+
+
 def test_the_whole_bank_offers_the_most_areas_that_fit_smallest_first() -> None:
     cards = [("a.x", None)] * 200 + [("m.x", None)] * 8 + [("z.x", None)] * 4
     plan = Plan(date=TODAY + timedelta(days=6), minutes_per_day=10)
@@ -422,4 +453,10 @@ def test_plan_json_gives_the_shares_to_four_decimals() -> None:
     alt = Alternative("minutes", f.date, [], 90, 3, 0, 2 / 3)
     got = replace(f, alternatives=[alt]).to_json()
     assert got["predicted_ready"] == 0.3333
+    assert (got["minutes_per_day"], got["days_left"], got["cards_in_scope"], got["feasible"]) == (1, 5, 3, False)
     assert got["alternatives"][0]["predicted_ready"] == 0.6667
+
+
+def test_area_is_the_part_before_the_first_dot_and_one_millisecond_answers_are_timed() -> None:
+    assert (area_of("cnn.pool"), area_of("cnn.pool.max"), area_of("cnn")) == ("cnn", "cnn", "cnn")
+    assert seconds_per_card([1] * 20) == 3.0  # timed (not 0), clipped to 3 s; not the 30 s fallback
