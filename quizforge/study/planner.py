@@ -207,11 +207,6 @@ def seconds_per_card(durations_ms: Sequence[int]) -> float:
     return min(hi, max(lo, median / 1000))
 
 
-def retrievability_on(scheduling: Scheduling, memory: Memory | None, at: datetime) -> float:
-    """FSRS's forgetting curve: the chance of recalling the card at ``at`` (0 for a card never seen)."""
-    return 0.0 if memory is None else scheduling.retrievability(memory, at)
-
-
 def final_review_pick(
     ids: Sequence[str],
     stability: Sequence[float],
@@ -362,20 +357,20 @@ def forecast(
             introduced.append(i)
         queue = queue[len(introduced) :]
         short = short or len(introduced) < wanted
-        if k >= final_from:
-            room = int(capacity - views + 1e-9)
+        if k >= final_from:  # pulled forward while the minutes last, each charged like a due review
             low = sorted(
                 (sched.retrievability(m, on_date), i)
                 for i, m in enumerate(cards)
                 if m is not None and i not in reviewed_today
             )
-            for r, i in low[: max(0, room)]:
-                if r >= plan.retention:
-                    break
+            for r, i in low:
                 m = cards[i]
                 assert m is not None
+                cost = 1 + (1 - sched.retrievability(m, at)) * relearn_views
+                if r >= plan.retention or views + cost > capacity + 1e-9:
+                    break
                 cards[i] = sim.good(m, at)
-                views += 1 + (1 - r) * relearn_views
+                views += cost
                 reviews += 1
         minutes = views * seconds / 60.0
         fits = fits and minutes <= plan.minutes_per_day + 1e-6
@@ -474,11 +469,6 @@ def plan_forecast(
             lo, best_areas = mid, (p, f)
         else:
             hi = mid
-    if best_areas is None and areas:
-        p = replace(plan, areas=tuple(areas[:1]))
-        f = run(p)
-        if f.feasible:
-            best_areas = (p, f)
     if best_areas is not None:
         offer("areas", *best_areas)
     return replace(result, alternatives=alternatives)
