@@ -418,3 +418,25 @@ def test_optimizer_state_matches_torchs_after_each_step(ours: Any, theirs: Any, 
         for ours_name, torch_name in buffers.items():
             assert getattr(state, ours_name).dtype == np.float64
             close(getattr(state, ours_name), opt.state[p][torch_name])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("masked", [0, 1, 2])
+def test_cross_entropy_ignores_targets_whatever_their_row_holds(reduction: str, masked: int) -> None:
+    """An ignored row contributes 0, as in torch, even with a masked (−∞) logit: 0·(−∞) must not turn into nan.
+    (Found by mutation testing: ops gave nan when the ignored row's class-0 logit was −∞.)"""
+    x = np.array([[1.0, 2.0, 0.5], [0.0, 0.0, 0.0], [3.0, -1.0, 0.0]])
+    x[1, masked] = -np.inf
+    target = np.array([2, -100, 0])
+    ours = ops.cross_entropy(x, target, reduction=reduction)  # type: ignore[arg-type]
+    close(ours, F.cross_entropy(t(x), torch.tensor(target), reduction=reduction))
+    assert np.all(np.isfinite(ours))
+
+
+def test_cross_entropy_with_a_single_class_and_an_ignored_target() -> None:
+    x, target = np.array([[0.5], [1.0]]), np.array([-100, 0])
+    for reduction in ("mean", "sum", "none"):
+        close(
+            ops.cross_entropy(x, target, reduction=reduction),  # type: ignore[arg-type]
+            F.cross_entropy(t(x), torch.tensor(target), reduction=reduction),
+        )
