@@ -1,5 +1,7 @@
-"""ops.py paths its other tests do not reach, found by mutation testing (``benchmarks/mutation.py numeric.ops``),
-each checked against torch on many seeds: the normalisation layers (layer_norm, group_norm, rms_norm)."""
+"""ops.py paths its other tests did not reach, found with mutation testing (``benchmarks/mutation.py numeric.ops``),
+each against torch (its result, its state or its error for the same input), on many seeds: the normalisation
+layers (no test reached them), conv2d's 'same' padding with even kernels, what torch refuses, float64 whatever
+the input dtype, optimiser state and flags, cross_entropy's ignored targets (a nan bug), mlp_backprop's targets."""
 
 from __future__ import annotations
 
