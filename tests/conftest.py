@@ -6,14 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 import quizforge.kinds  # noqa: F401 - registers the built-in question kinds with the bank loader
 
 # `make mutation` runs the tests under mutmut's tracing, many times slower: no per-example deadline there,
 # the same examples on every run so a mutant's verdict does not depend on the draw, and 25 of them (a surviving
-# mutant runs every test that reaches it; the property tests dominated that time on the shared 2-core machine).
-settings.register_profile("mutation", deadline=None, derandomize=True, max_examples=25)
+# mutant runs every test that reaches it; the property tests dominated that time on the shared 2-core machine),
+# and no shrinking: a failing example already kills the mutant (shrinking it took 10-25 s, ran into mutmut's
+# timeout and made the ops.py run several times slower; the verdict is the same, killed).
+settings.register_profile(
+    "mutation", deadline=None, derandomize=True, max_examples=25, phases=(Phase.explicit, Phase.generate)
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -394,7 +394,8 @@ def cross_entropy(
     picked = np.take_along_axis(logp, np.expand_dims(safe_t, class_dim), axis=class_dim).squeeze(class_dim)
     w = np.ones(x.shape[class_dim]) if weight is None else _f64(weight)
     wt = np.where(valid, w[safe_t], 0.0)
-    losses = -wt * picked
+    # an ignored target contributes 0, even where the stand-in class's log-probability is −∞ (a masked logit)
+    losses = -wt * np.where(valid, picked, 0.0)
     return _reduce(losses, reduction, float(wt.sum()))
 
 
