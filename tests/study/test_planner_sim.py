@@ -15,7 +15,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizforge.kinds import load
 from quizforge.report.stats import build_report
-from quizforge.store import Store
+from quizforge.store import Phase, Store
 from quizforge.study.planning import check_request, plan_status, scope_cards, set_plan, study_day
 from quizforge.study.scheduling import Rating
 from quizforge.study.session import StudySession
@@ -90,6 +90,10 @@ def test_thirty_days_by_the_plan_make_the_whole_bank_ready_on_the_date(tmp_path:
         )
         assert share >= 0.9
         assert report.plan.ready_now == pytest.approx(share)
-        # a follow-up is buried for the day its parent is answered, so a few new cards slip past the cut-off
+        # every card introduced counts in the report's days, a leech suspended since then too (the scope
+        # leaves suspended cards out); a follow-up is buried for the day its parent is answered, so a few
+        # new cards slip past the cut-off
         seen = sum(d.new for d in report.plan.days)
-        assert seen == sum(1 for _, _, m in scoped if m is not None) >= 0.95 * len(scoped)
+        studied = [c for c in store.cards([q.id for q in bank]) if c.memory.phase != Phase.NEW]
+        assert seen == len(studied)
+        assert sum(1 for _, _, m in scoped if m is not None) >= 0.95 * len(scoped)
