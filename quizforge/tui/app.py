@@ -100,6 +100,7 @@ class QuizforgeApp(App[None]):
         self._load_bank = bank if not isinstance(bank, Bank) else None
         self._bank_lock = threading.Lock()  # the dashboard loads it in a worker; a key may ask meanwhile
         self.first_frame = threading.Event()  # set once the first screen is on the terminal
+        self._after_first_frame: list[Callable[[], object]] = []
         self._offer_plan = False
         self.now = now
         self.launch = launch or Launch()
@@ -183,6 +184,17 @@ class QuizforgeApp(App[None]):
 
     def on_ready(self) -> None:
         self.first_frame.set()
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            callback()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the first screen is on the terminal (now, if it already is): work that
+        would hold the first paint back, even starting a worker thread, waits for it."""
+        if self.first_frame.is_set():
+            callback()
+        else:
+            self._after_first_frame.append(callback)
 
     def on_mount(self) -> None:
         from quizforge.tui.screens.dashboard import DashboardScreen

@@ -104,6 +104,7 @@ KEYS = [
 
 
 class BrowseScreen(AppScreen[None]):
+    CSS_PATH = "browse.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", t("action.back", Lang.EN)),
         Binding("slash", "focus_search", t("action.search", Lang.EN), key_display="/"),

@@ -13,6 +13,7 @@ and the scorecard opens. The interview itself (selection, timing, scoring) is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
@@ -92,7 +93,7 @@ def open_mock(
 class MockScreen(AppScreen[None]):
     """Asks the interview's questions; switches to the scorecard at the end or on time-out."""
 
-    CSS_PATH = "mock.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["study.tcss", "mock.tcss"]  # a question is answered as in study
     BINDINGS: ClassVar[list[BindingType]] = [
         # not priority bindings: keys typed before them must reach the text area first
         Binding("ctrl+s", "submit", t("mock.submit_key", Lang.EN)),

@@ -28,6 +28,7 @@ def _minutes(seconds: float) -> str:
 
 
 class QuizSummaryScreen(AppScreen[None]):
+    CSS_PATH = "study.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", t("action.back", Lang.EN)),
         Binding("s", "study_misses", t("quiz.study_misses", Lang.EN)),

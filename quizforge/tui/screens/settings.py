@@ -50,6 +50,7 @@ KEYS = [("^s", "action.save"), ("esc", "action.cancel"), QUIT_KEY]
 
 
 class SettingsScreen(Screen[Settings | None]):
+    CSS_PATH = "settings.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("action.cancel", Lang.EN)),
         Binding("ctrl+s", "save", t("action.save", Lang.EN)),

@@ -95,6 +95,8 @@ ANSWERED_KEYS = [
 class StudyScreen(AppScreen[None]):
     """Study or quiz, one card at a time. Dismisses when the session is over or the user leaves."""
 
+    CSS_PATH = "study.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "leave", t("action.back", Lang.EN)),
         Binding("enter", "enter", t("action.submit_accept", Lang.EN), show=False),
