@@ -10,15 +10,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t, tn
-from quizforge.study.focus import Focus, describe
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.action_button import ActionButton
+from quizforge.tui.widgets.count_tiles import CountTiles
 from quizforge.tui.widgets.key_bar import KeyBar
 from quizforge.tui.widgets.plan_panel import PlanPanel
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -75,12 +76,10 @@ class DashboardScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
-        yield Header()
+        yield TitleBar()
         with _Page(id="dash"):
             yield Static(id="welcome")
-            with Horizontal(id="counts"):
-                for key in ("due_today", "new_available", "done_today", "streak"):
-                    yield Static(id=f"count-{key}", classes="count")
+            yield CountTiles(id="counts")
             yield PlanPanel(id="plan-panel")
             with Horizontal(id="actions"):
                 for name, key in ACTIONS:
@@ -147,10 +146,9 @@ class DashboardScreen(AppScreen[None]):
             "done_today": counts.done,
             "streak": tn("dashboard.days", counts.streak, lang),
         }
+        tiles = self.query_one("#counts", CountTiles)
         for key, value in values.items():
-            self.query_one(f"#count-{key}", Static).update(
-                RichText.assemble((f"{value}\n", "bold"), t(f"dashboard.{key}", lang))
-            )
+            tiles.set(key, str(value), t(f"dashboard.{key}", lang))
         self._nothing_due = counts.due == 0 and counts.new == 0
 
     def _draw_bank(self) -> None:
@@ -168,6 +166,8 @@ class DashboardScreen(AppScreen[None]):
             t("dashboard.welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
             + ("\n" + t("dashboard.no_cards_due", lang) if self._nothing_due else "")
         )
+        from quizforge.study.focus import describe
+
         focus = qf.last_focus()
         line = self.query_one("#focus-line", Static)
         line.display = not focus.everything
@@ -192,8 +192,8 @@ class DashboardScreen(AppScreen[None]):
             panel.show(status, lang)
         if status is not None and status.days_left > 0:  # while a plan is in force, today's new cards are its
             left = max(0, status.new_today - status.new_done)
-            for tile in self.query("#count-new_available").results(Static):
-                tile.update(RichText.assemble((f"{left}\n", "bold"), t("dashboard.new_available", lang)))
+            for tiles in self.query("#counts").results(CountTiles):
+                tiles.set("new_available", str(left), t("dashboard.new_available", lang))
 
     @work(thread=True, exclusive=True, group="mastery")
     def _load_mastery(self) -> None:
@@ -250,6 +250,8 @@ class DashboardScreen(AppScreen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "topics" and event.row_key.value is not None:
+            from quizforge.study.focus import Focus
+
             self.qf.study_focus(Focus(topics=(event.row_key.value,)))
 
     @on(ActionButton.Pressed)

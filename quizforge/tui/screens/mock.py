@@ -22,7 +22,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from quizforge.answer import AnswerKind
 from quizforge.i18n import t
@@ -35,6 +35,7 @@ from quizforge.tui.widgets.clock import clock
 from quizforge.tui.widgets.code import KEYS as CODE_KEYS
 from quizforge.tui.widgets.code import CodeAnswer
 from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview
@@ -121,7 +122,7 @@ class MockScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Header()
+        yield TitleBar()
         yield Static(id="mock-status")
         with VerticalScroll(id="mock-scroll"):
             yield Static(id="mock-why", classes="muted")

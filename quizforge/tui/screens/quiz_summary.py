@@ -9,12 +9,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from quizforge.study.quiz import QuizSummary
@@ -39,7 +40,7 @@ class QuizSummaryScreen(AppScreen[None]):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="card-scroll"):
             yield Static(id="quiz-score", classes="title")
             yield Static(id="quiz-misses")
