@@ -91,9 +91,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"quizforge: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from quizforge.report.formats import ReportFormat
-
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; ``commands=False``: only the options of the bare ``quizforge``."""
     parser = _Parser(
         prog="quizforge",
         description="Spaced-repetition drills and mock interviews for the theory round of a deep-learning interview.",
@@ -102,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quizforge {__version__}")
     _global_options(parser, suppress=False)
+    if not commands:
+        return parser
+    from quizforge.report.formats import ReportFormat
+
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -215,8 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _Messages.lang = "en"
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     for name, default in (("data_dir", None), ("bank", None), ("lang", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -243,6 +245,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The bare ``quizforge`` (the dashboard) is the usual launch: its options are read without building
+    every command's parser (~5 ms of the start-up budget, docs/architecture.md §8); anything else, and
+    help, gets the whole parser."""
+    if not {"-h", "--help"} & set(argv):
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
 
 
 # -- sub-commands ----------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -328,6 +327,8 @@ class Store:
             The number of rows inserted or updated.
         """
         rows = [(qid, topic, i) for i, (qid, topic) in enumerate(questions)]
+        import hashlib  # only here: not on the start path
+
         digest = hashlib.sha1("\n".join(f"{q}\t{t}" for q, t, _ in rows).encode()).hexdigest()
         with self.transaction():
             if self.get_value(_BANK_DIGEST) == digest:

@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from quizforge.bank.schema import Bank
 from quizforge.i18n import t, tn
 from quizforge.locations import data_dir as resolve_data_dir
 from quizforge.locations import db_path
@@ -31,6 +30,7 @@ from quizforge.study.days import utc_now
 from quizforge.text import Lang
 
 if TYPE_CHECKING:
+    from quizforge.bank.schema import Bank  # the CLI's dashboard hands a loader: no bank on the start path
     from quizforge.study.focus import Focus
     from quizforge.study.session import StudySession
     from quizforge.tui.screens.quiz_setup import QuizChoice
@@ -96,10 +96,11 @@ class QuizforgeApp(App[None]):
         super().__init__()
         self.rng = random.Random(seed)  # seeds of generated questions (fixed in tests and snapshots)
         self.data_dir = data_dir
-        self._bank: Bank | None = bank if isinstance(bank, Bank) else None
-        self._load_bank = bank if not isinstance(bank, Bank) else None
+        self._bank: Bank | None = None if callable(bank) else bank
+        self._load_bank = bank if callable(bank) else None
         self._bank_lock = threading.Lock()  # the dashboard loads it in a worker; a key may ask meanwhile
         self.first_frame = threading.Event()  # set once the first screen is on the terminal
+        self._after_first_frame: list[Callable[[], object]] = []
         self._offer_plan = False
         self.now = now
         self.launch = launch or Launch()
@@ -183,6 +184,17 @@ class QuizforgeApp(App[None]):
 
     def on_ready(self) -> None:
         self.first_frame.set()
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            callback()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the first screen is on the terminal (now, if it already is): work that
+        would hold the first paint back, even starting a worker thread, waits for it."""
+        if self.first_frame.is_set():
+            callback()
+        else:
+            self._after_first_frame.append(callback)
 
     def on_mount(self) -> None:
         from quizforge.tui.screens.dashboard import DashboardScreen

@@ -15,7 +15,7 @@ from quizforge.tui.screens.settings import SettingsScreen
 from quizforge.tui.widgets.plan_panel import PlanPanel
 from tests.study.conftest import Clock
 from tests.tui.conftest import workers_done
-from tests.tui.test_screens import text_of
+from tests.tui.test_screens import text_of, tile
 
 # whole screens driven through Pilot: the slow tier (`make test`; `make test-fast` skips it)
 pytestmark = pytest.mark.slow
@@ -77,7 +77,7 @@ async def test_a_14_day_plan_set_in_the_dialog_shows_on_the_dashboard(app_factor
         assert "On track" in panel
         assert f"0 of {cards} cards in scope studied" in panel
         assert f"Today: {-(-cards // 11)} new (0 done)" in panel  # spread over the 11 days before the cut-off
-        assert text_of(app, "#count-new_available").startswith(str(-(-cards // 11)))  # the tile agrees
+        assert tile(app, "new_available").startswith(str(-(-cards // 11)))  # the tile agrees
         # study today's cards (the session the study screen runs): the plan's new cards, from its areas
         session = app.new_session()
         shown = []

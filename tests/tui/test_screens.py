@@ -24,6 +24,13 @@ pytestmark = pytest.mark.slow
 AppFactory = Callable[..., QuizforgeApp]
 
 
+def tile(app: QuizforgeApp, key: str) -> str:
+    """A count box on the dashboard: its number, a line break, its label."""
+    from quizforge.tui.widgets.count_tiles import CountTiles
+
+    return app.screen.query_one("#counts", CountTiles).text(key)
+
+
 def text_of(app: QuizforgeApp, selector: str) -> str:
     """What a Static shows, as plain text (Rich renderables rendered at 200 columns)."""
     from rich.console import Console
@@ -41,8 +48,8 @@ async def test_dashboard_counts_follow_what_was_studied(app_factory: AppFactory,
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        assert text_of(app, "#count-new_available").startswith("20")  # the default daily limit
-        assert text_of(app, "#count-done_today").startswith("0")
+        assert tile(app, "new_available").startswith("20")  # the default daily limit
+        assert tile(app, "done_today").startswith("0")
         await pilot.press("s")
         await pilot.pause()
         screen = app.screen
@@ -54,9 +61,9 @@ async def test_dashboard_counts_follow_what_was_studied(app_factory: AppFactory,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        assert text_of(app, "#count-done_today").startswith("3")
-        assert text_of(app, "#count-new_available").startswith("17")
-        assert text_of(app, "#count-streak").startswith("1")
+        assert tile(app, "done_today").startswith("3")
+        assert tile(app, "new_available").startswith("17")
+        assert tile(app, "streak").startswith("1")
 
 
 async def test_a_whole_quiz_from_the_cli_launch_ends_in_a_summary(app_factory: AppFactory, clock: Clock) -> None:
@@ -164,8 +171,8 @@ async def test_settings_are_validated_saved_and_switch_the_language(app_factory:
         saved = app.store.settings()
         assert (saved.desired_retention, saved.new_per_day, saved.language) == (0.85, 5, "zh")
         assert app.lang == "zh"
-        assert "今日新卡" in text_of(app, "#count-new_available")
-        assert text_of(app, "#count-new_available").startswith("5")
+        assert "今日新卡" in tile(app, "new_available")
+        assert tile(app, "new_available").startswith("5")
 
 
 async def test_saved_language_is_used_when_none_is_given(app_factory: AppFactory, bank, tmp_path) -> None:  # type: ignore[no-untyped-def]

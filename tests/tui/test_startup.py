@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from quizforge.bank import Bank
 from quizforge.i18n import t
@@ -41,6 +41,30 @@ async def test_the_bank_loads_off_the_ui_thread_after_the_first_frame(bank: Bank
     thread, after_first_frame = calls[0]
     assert thread != threading.main_thread().name
     assert after_first_frame
+
+
+async def test_the_topic_table_joins_the_dashboard_once_the_bank_is_shown(bank: Bank, tmp_path: Path) -> None:
+    """The first frame does without the table (its widget and styles cost start-up time and it has no
+    rows before the bank); ↓ meanwhile does nothing, and the table then lists every topic with a card."""
+    release = threading.Event()
+
+    def loader() -> Bank:
+        release.wait(timeout=10)
+        return bank
+
+    app = make_app(tmp_path / "data", loader, "en", now=Clock(T0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#topics")
+        await pilot.press("down")  # into the table that is not there yet: nothing happens
+        assert app.screen.query_one("#go-study").has_focus
+        release.set()
+        await workers_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#topics", DataTable)
+        assert table.row_count == len({q.topic for q in bank})
+        await pilot.press("down")
+        assert table.has_focus
 
 
 async def test_a_bank_that_cannot_load_closes_the_app_with_its_message(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from quizforge.bank.schema import Kind, Question
 from quizforge.i18n import RATING_KEYS, rating_name, t, tn
@@ -19,6 +19,7 @@ from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.card_text import question_preview
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 PREVIEW_SEED = 1
 TEXT_CHARS = 48  # the results table shows this much of each question's first line
@@ -104,6 +105,7 @@ KEYS = [
 
 
 class BrowseScreen(AppScreen[None]):
+    CSS_PATH = "browse.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", t("action.back", Lang.EN)),
         Binding("slash", "focus_search", t("action.search", Lang.EN), key_display="/"),
@@ -115,7 +117,7 @@ class BrowseScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
         bank = self.qf.bank
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="browse-filters"):
             yield Input(placeholder=t("browse.search_placeholder", lang), id="search")
             yield Select(

@@ -17,6 +17,8 @@ from quizforge.i18n import t
 class ConfirmDialog(ModalScreen[bool]):
     """Asks ``question``; ``y``/Enter on Yes dismiss with ``True``, ``n``/Escape with ``False``."""
 
+    CSS_PATH = "dialogs.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", show=False),
         Binding("n,escape", "answer(False)", show=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text as RichText
@@ -10,16 +10,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t, tn
-from quizforge.study.focus import Focus, describe
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
+from quizforge.tui.widgets.action_button import ActionButton
+from quizforge.tui.widgets.count_tiles import CountTiles
 from quizforge.tui.widgets.key_bar import KeyBar
 from quizforge.tui.widgets.plan_panel import PlanPanel
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from quizforge.study.planning import PlanStatus
 
 BAR_WIDTH = 20
@@ -72,23 +76,32 @@ class DashboardScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
-        yield Header()
+        yield TitleBar()
         with _Page(id="dash"):
             yield Static(id="welcome")
-            with Horizontal(id="counts"):
-                for key in ("due_today", "new_available", "done_today", "streak"):
-                    yield Static(id=f"count-{key}", classes="count")
+            yield CountTiles(id="counts")
             yield PlanPanel(id="plan-panel")
             with Horizontal(id="actions"):
                 for name, key in ACTIONS:
                     label = t("action.mock_short" if name == "mock" else f"action.{name}", lang)
-                    yield Button(f"{label} ({key})", id=f"go-{name}", compact=True)
-            yield Static(id="focus-line", classes="muted")
-            yield Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title")
-            yield Static(t("dashboard.topics_hint", lang), id="topics-hint", classes="muted")
-            topics: DataTable[RichText | str] = DataTable(id="topics", cursor_type="row", show_header=False)
-            yield topics
+                    yield ActionButton(f"{label} ({key})", id=f"go-{name}")
         yield KeyBar(KEYS, lang, pinned=2)
+
+    def _bank_widgets(self) -> None:
+        """Mount what shows the bank (the focus line, the topic table) once it is loaded: the first frame
+        does without them, so it shows sooner (docs/architecture.md §8)."""
+        if self.query("#topics"):
+            return
+        from textual.widgets import DataTable  # its import and styles wait for the bank too
+
+        lang = self.qf.lang
+        topics: DataTable[RichText | str] = DataTable(id="topics", cursor_type="row", show_header=False)
+        self.query_one("#dash", _Page).mount(
+            Static(id="focus-line", classes="muted"),
+            Static(t("dashboard.topics_progress", lang), id="topics-title", classes="title"),
+            Static(t("dashboard.topics_hint", lang), id="topics-hint", classes="muted"),
+            topics,
+        )
 
     _mastery: dict[str, float] | None = None
 
@@ -110,14 +123,13 @@ class DashboardScreen(AppScreen[None]):
             self._draw_bank()
         else:
             self.query_one("#welcome", Static).update(t("common.loading", self.qf.lang))
-            self._load_bank()
+            self.qf.after_first_frame(self._load_bank)
 
     @work(thread=True, exclusive=True, group="bank")
     def _load_bank(self) -> None:
-        """Load the bank off the UI thread once the first frame is on the terminal (a first launch
-        parses every YAML file, which would hold the first paint back), then draw what needs it."""
+        """Load the bank off the UI thread, started once the first frame is on the terminal (a first
+        launch parses every YAML file, which would hold the first paint back), then draw what needs it."""
         qf = self.qf
-        qf.first_frame.wait(timeout=2.0)
         try:
             qf.bank  # noqa: B018 (loads it)
         except Exception as exc:  # the loader's own one-line message, printed once the TUI is gone
@@ -134,10 +146,9 @@ class DashboardScreen(AppScreen[None]):
             "done_today": counts.done,
             "streak": tn("dashboard.days", counts.streak, lang),
         }
+        tiles = self.query_one("#counts", CountTiles)
         for key, value in values.items():
-            self.query_one(f"#count-{key}", Static).update(
-                RichText.assemble((f"{value}\n", "bold"), t(f"dashboard.{key}", lang))
-            )
+            tiles.set(key, str(value), t(f"dashboard.{key}", lang))
         self._nothing_due = counts.due == 0 and counts.new == 0
 
     def _draw_bank(self) -> None:
@@ -150,10 +161,13 @@ class DashboardScreen(AppScreen[None]):
             return
         if qf.sync_bank():  # new questions since the last run change today's counts
             self._draw_counts()
+        self._bank_widgets()
         self.query_one("#welcome", Static).update(
             t("dashboard.welcome", lang, n=len(bank), t=len({q.topic for q in bank}))
             + ("\n" + t("dashboard.no_cards_due", lang) if self._nothing_due else "")
         )
+        from quizforge.study.focus import describe
+
         focus = qf.last_focus()
         line = self.query_one("#focus-line", Static)
         line.display = not focus.everything
@@ -178,8 +192,8 @@ class DashboardScreen(AppScreen[None]):
             panel.show(status, lang)
         if status is not None and status.days_left > 0:  # while a plan is in force, today's new cards are its
             left = max(0, status.new_today - status.new_done)
-            for tile in self.query("#count-new_available").results(Static):
-                tile.update(RichText.assemble((f"{left}\n", "bold"), t("dashboard.new_available", lang)))
+            for tiles in self.query("#counts").results(CountTiles):
+                tiles.set("new_available", str(left), t("dashboard.new_available", lang))
 
     @work(thread=True, exclusive=True, group="mastery")
     def _load_mastery(self) -> None:
@@ -198,7 +212,7 @@ class DashboardScreen(AppScreen[None]):
         bank = qf.bank
         # the bar, percentage and count keep their width; the topic names get what is left
         fixed = BAR_WIDTH + 5 + 4 + 4 * 2 + 2  # the table pads each cell by one each side; a scrollbar
-        target = targets.first(DataTable)
+        target = cast("DataTable[RichText | str]", targets.first())
         # from the screen's width, leaving room for the scroll bar that may come with a longer table (the
         # box's own width lags behind a language switch or a recompose)
         available = (self.size.width or 80) - TOPICS_CHROME
@@ -230,16 +244,17 @@ class DashboardScreen(AppScreen[None]):
 
     def action_topics(self) -> None:
         """↓ from the buttons moves into the topic table (Enter there studies the topic)."""
-        table = self.query_one("#topics", DataTable)
-        if not table.has_focus:
-            table.focus()
+        for table in self.query("#topics"):  # none while the bank is loading
+            if not table.has_focus:
+                table.focus()
 
-    @on(DataTable.RowSelected, "#topics")
-    def _study_topic(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "topics" and event.row_key.value is not None:
+            from quizforge.study.focus import Focus
+
             self.qf.study_focus(Focus(topics=(event.row_key.value,)))
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
+    @on(ActionButton.Pressed)
+    def _pressed(self, event: ActionButton.Pressed) -> None:
         if event.button.id and event.button.id.startswith("go-"):
             self.qf.action_start(event.button.id.removeprefix("go-"))

@@ -23,6 +23,8 @@ from quizforge.text import Lang
 class FocusDialog(ModalScreen[Focus | None]):
     """Dismisses with the chosen :class:`Focus`, or ``None`` on Escape."""
 
+    CSS_PATH = "focus.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("action.cancel", Lang.EN)),
         Binding("ctrl+s", "start", t("action.start", Lang.EN)),

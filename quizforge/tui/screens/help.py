@@ -92,6 +92,7 @@ def _what(key: str, lang: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", t("action.back", Lang.EN)),
         Binding("q", "dismiss", t("action.back", Lang.EN), show=False),

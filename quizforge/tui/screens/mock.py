@@ -13,6 +13,7 @@ and the scorecard opens. The interview itself (selection, timing, scoring) is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
@@ -21,7 +22,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Header, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from quizforge.answer import AnswerKind
 from quizforge.i18n import t
@@ -34,6 +35,7 @@ from quizforge.tui.widgets.clock import clock
 from quizforge.tui.widgets.code import KEYS as CODE_KEYS
 from quizforge.tui.widgets.code import CodeAnswer
 from quizforge.tui.widgets.key_bar import KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview
@@ -92,7 +94,7 @@ def open_mock(
 class MockScreen(AppScreen[None]):
     """Asks the interview's questions; switches to the scorecard at the end or on time-out."""
 
-    CSS_PATH = "mock.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["study.tcss", "mock.tcss"]  # a question is answered as in study
     BINDINGS: ClassVar[list[BindingType]] = [
         # not priority bindings: keys typed before them must reach the text area first
         Binding("ctrl+s", "submit", t("mock.submit_key", Lang.EN)),
@@ -120,7 +122,7 @@ class MockScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Header()
+        yield TitleBar()
         yield Static(id="mock-status")
         with VerticalScroll(id="mock-scroll"):
             yield Static(id="mock-why", classes="muted")

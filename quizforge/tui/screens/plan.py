@@ -37,6 +37,8 @@ class PlanRequest:
 class PlanDialog(ModalScreen[PlanRequest | None]):
     """Set (or clear) the interview plan. ``current`` fills the fields; ``today`` is the study day's date."""
 
+    CSS_PATH = "plan.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("action.cancel", Lang.EN)),
         Binding("ctrl+s", "save", t("action.save", Lang.EN)),

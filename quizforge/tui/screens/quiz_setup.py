@@ -28,6 +28,7 @@ class QuizChoice:
 
 
 class QuizSetupScreen(ModalScreen[QuizChoice | None]):
+    CSS_PATH = "dialogs.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("action.cancel", Lang.EN))]
 
     def __init__(self, bank: Bank, lang: str) -> None:

@@ -9,12 +9,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from quizforge.study.quiz import QuizSummary
@@ -28,6 +29,7 @@ def _minutes(seconds: float) -> str:
 
 
 class QuizSummaryScreen(AppScreen[None]):
+    CSS_PATH = "study.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", t("action.back", Lang.EN)),
         Binding("s", "study_misses", t("quiz.study_misses", Lang.EN)),
@@ -38,7 +40,7 @@ class QuizSummaryScreen(AppScreen[None]):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="card-scroll"):
             yield Static(id="quiz-score", classes="title")
             yield Static(id="quiz-misses")

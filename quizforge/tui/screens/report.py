@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t
 from quizforge.report.render_text import sections
@@ -19,6 +19,7 @@ from quizforge.report.stats import Report, build_report
 from quizforge.text import Lang
 from quizforge.tui.screens.base import AppScreen
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     pass
@@ -51,7 +52,7 @@ class ReportScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.qf.lang
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="report"):
             yield Static(t("common.loading", lang), id="report-body")
         yield KeyBar(KEYS, lang, pinned=2)

@@ -19,7 +19,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.i18n import t, tn
 from quizforge.report.scorecard_md import choice_text, counts_line, expected_text, follow_up_reason
@@ -30,6 +30,7 @@ from quizforge.tui.widgets.card_text import LABELS
 from quizforge.tui.widgets.clock import clock
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 from quizforge.tui.widgets.mock_keypoint import KeyPointToggle
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from quizforge.study.mock import MockInterview, Scorecard
@@ -73,7 +74,7 @@ class ScorecardScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="score-scroll"):
             yield Static(id="score-summary")
             yield Static(id="score-topics")

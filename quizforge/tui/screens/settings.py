@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from quizforge.i18n import t
 from quizforge.store.models import NEW_ORDERS, Settings
 from quizforge.text import Lang
 from quizforge.tui.screens.base import recompose_in
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 # field -> (label key, parse, lower bound, upper bound)
 _NUMERIC: dict[str, tuple[str, type[int] | type[float], float, float]] = {
@@ -50,6 +51,7 @@ KEYS = [("^s", "action.save"), ("esc", "action.cancel"), QUIT_KEY]
 
 
 class SettingsScreen(Screen[Settings | None]):
+    CSS_PATH = "settings.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("action.cancel", Lang.EN)),
         Binding("ctrl+s", "save", t("action.save", Lang.EN)),
@@ -62,7 +64,7 @@ class SettingsScreen(Screen[Settings | None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-form"):
             yield Static(t("action.settings", lang), classes="title")
             yield Label(t("settings.language", lang))

@@ -20,7 +20,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizforge.answer import AnswerKind
 from quizforge.i18n import rating_name, t
@@ -41,6 +41,7 @@ from quizforge.tui.widgets.code import KEYS as CODE_KEYS
 from quizforge.tui.widgets.code import CodeAnswer
 from quizforge.tui.widgets.key_bar import QUIT_KEY, KeyBar
 from quizforge.tui.widgets.rating_bar import RatingBar
+from quizforge.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -95,6 +96,8 @@ ANSWERED_KEYS = [
 class StudyScreen(AppScreen[None]):
     """Study or quiz, one card at a time. Dismisses when the session is over or the user leaves."""
 
+    CSS_PATH = "study.tcss"  # its styles, read when it first opens (quizforge.tcss: the first frame's)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "leave", t("action.back", Lang.EN)),
         Binding("enter", "enter", t("action.submit_accept", Lang.EN), show=False),
@@ -126,7 +129,7 @@ class StudyScreen(AppScreen[None]):
     # -- layout ------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="study-progress")
         with VerticalScroll(id="card-scroll"):
             yield Static(id="card-prompt")
