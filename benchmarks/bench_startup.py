@@ -7,7 +7,9 @@ starts twice per run: a first launch (a new data dir: no store, no bank cache ye
 (the data dir of earlier runs). Budgets (issue 13): the first launch's median within 1.5× of the empty
 app's, a later launch's within 1.3×. Also times ``quizforge --help``.
 
-Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 10] [--record]``
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 10] [--record] [--instructions]``
+(``--instructions`` also counts, under valgrind, the instructions each program runs to its first screen:
+a figure the machine's load does not move, for a shared machine.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import platform
 import pty
 import select
+import shutil
 import signal
 import statistics
 import struct
@@ -65,6 +68,28 @@ threading.Thread(target=watch, daemon=True).start()
 sys.argv[0] = "quizforge"
 from quizforge.cli import main
 sys.exit(main())
+"""
+
+# For the instruction counts: each program exits at its first screen (App.on_ready), so the count is
+# exactly the work before the first frame
+EMPTY_APP_EXIT = """
+import os
+from textual.app import App
+from textual.widgets import Static
+class Empty(App):
+    def compose(self):
+        yield Static("ready")
+    def on_ready(self):
+        os._exit(0)
+Empty().run()
+"""
+
+TUI_EXIT = """
+import os
+import quizforge.tui.app as app
+app.QuizforgeApp.on_ready = lambda self: os._exit(0)
+from quizforge.cli import main
+main([])
 """
 
 EMPTY_APP = """
@@ -119,11 +144,40 @@ def time_to_marker(
         os.close(fd)
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions executed by ``argv`` (run in an 80×24 pty under valgrind's callgrind until it exits):
+    a count the machine's load does not move, unlike the wall time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv]
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.execvpe(cmd[0], cmd, env)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        while True:  # drain the pty until the program exits
+            try:
+                if not os.read(fd, 65536):
+                    break
+            except OSError:
+                break
+        os.waitpid(pid, 0)
+        os.close(fd)
+        for line in out.read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise RuntimeError(f"{argv}: callgrind wrote no total")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS-startup.md")
     parser.add_argument("--json", metavar="FILE", help="write the budgets measured as JSON (for run.py)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions to the first screen under valgrind (a figure load does not move)",
+    )
     args = parser.parse_args()
 
     data = tempfile.mkdtemp(prefix="qf-bench-")
@@ -152,6 +206,13 @@ def main() -> int:
     watch_file = Path(data) / "tui-modules.json"
     time_to_marker([sys.executable, "-c", TUI_WATCHED, str(watch_file)], FIRST_SCREEN, env, linger=2.0)
     tui_torch = json.loads(watch_file.read_text())
+
+    counts: tuple[int, int] | None = None
+    if args.instructions and shutil.which("valgrind"):
+        counts = (
+            instructions([sys.executable, "-c", EMPTY_APP_EXIT], env),
+            instructions([sys.executable, "-c", TUI_EXIT], env),
+        )
 
     e, q, h = statistics.median(empty), statistics.median(ours), statistics.median(help_times)
     f = statistics.median(first)
@@ -210,6 +271,17 @@ def main() -> int:
         f"Load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} "
         "CPUs (the ratios move with the machine's load; both programs see the same load, interleaved).",
         "",
+        *(
+            [
+                f"Instructions to the first screen (valgrind callgrind, one run each, a later launch): empty "
+                f"Textual app {counts[0] / 1e6:,.0f} M, quizforge {counts[1] / 1e6:,.0f} M = "
+                f"{counts[1] / counts[0]:.2f}× (a count the machine's load does not move; it leaves out waiting "
+                "and the terminal's writes).",
+                "",
+            ]
+            if counts
+            else []
+        ),
         f"`quizforge --help` leaves in sys.modules: {', '.join(help_modules) or 'neither torch nor textual'}; "
         f"the TUI, 2 s after its first screen, has {len(tui_torch) or 'no'} torch modules loaded.",
     ]
