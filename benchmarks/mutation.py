@@ -44,6 +44,9 @@ class Target:
     marks: str = ""  # a pytest -m expression limiting the tests (the store's slow tests take minutes per mutant)
     functions: tuple[str, ...] = ()  # mutate only these functions/methods ("compare", "Verdict.text"); () = all
     keyword: str = ""  # a pytest -k expression (test files whose names are not known yet)
+    # the module's functools caches, emptied before each test: mutmut runs the clean tests in its own process
+    # and forks each mutant's run from it, so caches the clean run filled would hide the cached functions' mutants
+    caches: tuple[str, ...] = ()
     timeout_multiplier: float = 1.0  # see config(); more for tests whose time swings with the machine's load
 
     def wants(self, key: str) -> bool:
@@ -107,6 +110,18 @@ TARGETS: dict[str, Target] = {
         ("tests/study/test_sync_gaps.py", "tests/store/test_events.py", "tests/store/test_sync_lines.py"),
         marks="not slow",
     ),
+    # the free-answer key-point matcher (sampled), against its own tests
+    "grading.keypoints": Target(
+        "quizforge/grading/keypoints.py",
+        (
+            "tests/grading/test_keypoints.py",
+            "tests/grading/test_keypoints_labelled.py",
+            "tests/grading/test_keypoints_gaps.py",
+        ),
+        every=3,
+        marks="not slow",
+        caches=("_prepare", "stem", "synonyms"),
+    ),
     # the interview planner (landed 2026-12-07), sampled; its own tests are the study tests named *planner*
     "study.planner": Target(
         "quizforge/study/planner.py", ("tests/study/",), every=4, marks="not slow", keyword="planner"
@@ -139,9 +154,29 @@ def config(target: Target) -> str:
     )
 
 
+_FRESH_CACHES = """
+
+@pytest.fixture(autouse=True)
+def _mutation_fresh_caches() -> None:  # written by benchmarks/mutation.py for this target only
+    import importlib
+
+    module = importlib.import_module({module!r})
+    for name in {names!r}:
+        getattr(module, name).cache_clear()
+"""
+
+
 def write_config(work: Path, target: Target) -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + config(target)
     (work / "pyproject.toml").write_text(text, encoding="utf-8")
+    if target.caches:
+        module = target.module.removesuffix(".py").replace("/", ".")
+        fixture = _FRESH_CACHES.format(module=module, names=target.caches)
+        for tests in (work / "tests", work / "mutants" / "tests"):
+            conftest = tests / "conftest.py"
+            if conftest.exists() and "_mutation_fresh_caches" not in conftest.read_text(encoding="utf-8"):
+                with conftest.open("a", encoding="utf-8") as fh:
+                    fh.write(fixture)
 
 
 def prepare(name: str, target: Target) -> Path:

@@ -76,3 +76,16 @@ def test_too_deep_nesting_is_a_parse_error_in_both_languages(text: str) -> None:
     assert e.position == 50
     assert e.message == "too deeply nested (more than 50 levels)"
     assert e.message_in(Lang.ZH) == "嵌套太深（超过 50 层）"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "en", "zh"),
+    [
+        ("()", 1, "expected a number after '('", "'(' 后面应为一个数"),  # an empty pair of parentheses
+        ("sqrt()", 5, "expected a number after '('", "'(' 后面应为一个数"),
+        ("]", 0, "expected a number, found ']'", "此处应为一个数，却是']'"),
+    ],
+)
+def test_a_missing_number_is_explained_in_both_languages(text: str, position: int, en: str, zh: str) -> None:
+    e = error(text)
+    assert (e.position, e.message, e.message_in(Lang.ZH)) == (position, en, zh)

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from quizforge.answer import AnswerKind, Tolerance
-from quizforge.grading.preview import describe, format_choice, format_expected, format_given, format_number
+from quizforge.grading.preview import describe, format_choice, format_expected, format_given, format_number, read
 from quizforge.text import Lang
 
 
@@ -85,3 +85,21 @@ def test_whole_numbers_are_written_out_below_1e15_only() -> None:
         assert fmt(999_999_999_999_999.0) == "999999999999999"
         assert fmt(-999_999_999_999_999.0) == "-999999999999999"
         assert fmt(1e15) == "1e+15"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "readable"),
+    [
+        ("0.25", AnswerKind.NUMBER, True),
+        ("1/", AnswerKind.NUMBER, False),
+        ("[1, 2", AnswerKind.VECTOR, False),
+        ("b, d", AnswerKind.CHOICE, True),
+        ("16x10", AnswerKind.SHAPE, True),
+    ],
+)
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.ZH])
+def test_read_says_whether_the_answer_could_be_read_with_the_preview_line(
+    text: str, kind: AnswerKind, readable: bool, lang: Lang
+) -> None:
+    """The answer box marks the preview red on ``readable`` False (a mutation run found both flags unchecked)."""
+    assert read(text, kind, lang, n_choices=4) == (describe(text, kind, lang, n_choices=4), readable)

@@ -112,3 +112,33 @@ def test_a_digit_of_another_script_is_an_unexpected_character(text: str) -> None
         parse_answer(text, AnswerKind.NUMBER)
     assert info.value.position == len(text) - 1
     assert info.value.message == f"unexpected character {text[-1]!r}"
+    assert info.value.message_in("zh") == f"无法识别的字符 {text[-1]!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [("5\r", AnswerKind.NUMBER, 5.0), ("1 2\r3 4\r", AnswerKind.MATRIX, ((1.0, 2.0), (3.0, 4.0)))],
+)
+def test_an_old_mac_line_end_may_end_the_answer(text: str, kind: AnswerKind, expected: object) -> None:
+    """A lone carriage return as the last character is a line break (the check for a following '\\n' must not
+    read past the end: that raised IndexError out of a grader that promises never to raise)."""
+    assert value(text, kind) == expected
+
+
+@pytest.mark.parametrize(("text", "position"), [("10³+$", 4), ("2⁻¹⁰ $", 5), ("x²·3¹ @", 6)])
+def test_an_error_after_a_superscript_names_the_character_typed_there(text: str, position: int) -> None:
+    """A folded superscript run (``³`` → ``^(3)``) keeps each later character's place in the typed text."""
+    with pytest.raises(AnswerParseError) as info:
+        parse_answer(text, AnswerKind.NUMBER)
+    assert info.value.position == position
+    assert info.value.message == f"unexpected character {text[position]!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [("0｡5", AnswerKind.NUMBER, 0.5), ("1､2", AnswerKind.VECTOR, (1.0, 2.0)), ("3︲1", AnswerKind.NUMBER, 2.0)],
+)
+def test_a_character_nfkc_folds_into_a_mapped_sign_is_mapped_too(text: str, kind: AnswerKind, expected: object) -> None:
+    """Half-width 。 and 、 (Japanese IMEs; NFKC gives 。 and 、) are the decimal point and a comma, like the
+    full-width ones; a vertical en dash (NFKC: –) is a minus."""
+    assert value(text, kind) == pytest.approx(expected)
