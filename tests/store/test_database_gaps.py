@@ -290,3 +290,23 @@ def test_an_empty_file_at_version_0_becomes_a_store(tmp_path: Path) -> None:
     with Store.open(db) as s:
         assert s.review_count() == 0
     assert rows(db, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_a_locked_file_is_reported_as_locked_not_as_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process holding the file: the error names the lock (the disk has room: no disk-full hint)."""
+    db = tmp_path / "q.db"
+    Store.open(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO settings (key, value) VALUES ('held', '1')")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)  # the real 10 s wait would only slow the test
+    try:
+        with pytest.raises(StoreError) as info:
+            Store.open(db)
+        assert str(info.value) == f"{db}: cannot open the database (database is locked)"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(db) as s:
+        assert s.get_value("held") is None

@@ -1,0 +1,35 @@
+"""The repository's code added since the first mutation run of the store (schema 3's level and mistake, the
+day's queue from the covering index, plan events), asserted on what lands in and comes out of the tables
+(found by mutation testing of ``store/repository.py``, issue 21)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizforge.store import Card, Review, Store
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+MIN = timedelta(minutes=1)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "quizforge.db")
+    yield s
+    s.close()
+
+
+def test_a_leveled_answer_without_a_verdict_is_listed_as_none(store: Store) -> None:
+    """An answer the grader could not judge (revealed, timed out) is neither right nor wrong."""
+    store.record_review(Review("r1", "gen", 1, T0, level=1, correct=None), Card("gen"))
+    store.record_review(Review("r2", "gen", 1, T0 + MIN, level=2, correct=False, score=0.25), Card("gen"))
+    store.record_review(Review("r3", "gen", 3, T0 + 2 * MIN, level=3, correct=True, score=1.0), Card("gen"))
+    assert store.leveled_answers() == [
+        ("gen", 1, None, None, None),
+        ("gen", 2, False, 0.25, None),
+        ("gen", 3, True, 1.0, None),
+    ]
