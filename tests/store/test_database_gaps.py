@@ -7,6 +7,7 @@ hold, so each case names the rows it starts from."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import uuid
@@ -310,3 +311,37 @@ def test_a_locked_file_is_reported_as_locked_not_as_corrupt(tmp_path: Path, monk
         holder.close()
     with Store.open(db) as s:
         assert s.get_value("held") is None
+
+
+def deny(monkeypatch: pytest.MonkeyPatch, denied: Path, bits: int) -> None:
+    """Act as a user who lacks the permission ``bits`` on ``denied`` (the tests run as root, whom the kernel
+    lets write anywhere): ``os.access`` answers no when asked for any of them."""
+    real = os.access
+
+    def access(path: str | os.PathLike[str], mode: int) -> bool:
+        if Path(path) == denied and mode & bits:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.parametrize("bits", [os.W_OK, os.X_OK])
+def test_a_data_dir_the_user_cannot_write_or_enter_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bits: int
+) -> None:
+    deny(monkeypatch, tmp_path, bits)
+    with pytest.raises(StoreError, match="the data directory is not writable"):
+        Store.open(tmp_path / "q.db")
+    assert files_beside(tmp_path / "q.db") == []
+
+
+@pytest.mark.parametrize("bits", [os.R_OK, os.W_OK])
+def test_a_database_file_the_user_cannot_read_or_write_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bits: int
+) -> None:
+    db = tmp_path / "q.db"
+    Store.open(db).close()
+    deny(monkeypatch, db, bits)
+    with pytest.raises(StoreError, match="the database file is not readable and writable"):
+        Store.open(db)
