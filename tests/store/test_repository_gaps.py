@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from quizforge.store import Card, Review, Store
+from quizforge.store.repository import review_from_row
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -33,3 +34,16 @@ def test_a_leveled_answer_without_a_verdict_is_listed_as_none(store: Store) -> N
         ("gen", 2, False, 0.25, None),
         ("gen", 3, True, 1.0, None),
     ]
+
+
+def test_a_review_row_of_schema_1_or_2_reads_with_no_level_and_mistake() -> None:
+    """Ten columns (schema 1), ten and the device (schema 2), or all thirteen (schema 3)."""
+    ten = ("r9", "q1", 3, "2026-03-01T12:00:00.000000+00:00", "study", None, "", 1, 1.0, 5)
+    old = review_from_row(ten)
+    assert (old.level, old.mistake, old.device) == (None, None, None)
+    two = review_from_row((*ten, "phone"))
+    assert (two.level, two.mistake, two.device) == (None, None, "phone")
+    three = review_from_row((*ten, 2, "no-plus-one", "phone"))
+    assert (three.level, three.mistake, three.device) == (2, "no-plus-one", "phone")
+    assert (three.id, three.card_id, three.rating, three.reviewed_at) == ("r9", "q1", 3, T0)
+    assert (three.correct, three.score, three.duration_ms) == (True, 1.0, 5)
