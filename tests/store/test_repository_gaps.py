@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quizforge.store import Card, Review, Store
+from quizforge.store import Card, Review, Store, StoreError
 from quizforge.store.repository import review_from_row
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -47,3 +47,21 @@ def test_a_review_row_of_schema_1_or_2_reads_with_no_level_and_mistake() -> None
     assert (three.level, three.mistake, three.device) == (2, "no-plus-one", "phone")
     assert (three.id, three.card_id, three.rating, three.reviewed_at) == ("r9", "q1", 3, T0)
     assert (three.correct, three.score, three.duration_ms) == (True, 1.0, 5)
+
+
+def test_damage_found_past_the_first_pages_is_reported_as_a_corrupt_file(tmp_path: Path) -> None:
+    """Opening reads the first pages only; a read or a write that meets a damaged page later says what is wrong
+    in one line instead of failing with SQLite's exception."""
+    db = tmp_path / "q.db"
+    with Store.open(db) as s:
+        s.merge([Review(f"r{i:04d}", "q", 3, T0 + i * MIN, answer="x" * 1000) for i in range(300)], [])
+    data = bytearray(db.read_bytes())
+    pages = len(data) // 4096
+    data[pages // 2 * 4096 : (pages - 1) * 4096] = b"\xff" * ((pages - 1 - pages // 2) * 4096)  # the log's leaves
+    db.write_bytes(bytes(data))
+    with Store.open(db) as s:
+        with pytest.raises(StoreError, match="unreadable or corrupt database") as read:
+            s.reviews()
+        assert str(read.value).startswith(f"{db}: ") and "\n" not in str(read.value)
+        with pytest.raises(StoreError, match="unreadable or corrupt database"):
+            s.merge([Review(f"r{i:04d}", "q", 3, T0 + i * MIN) for i in range(300, 600)], [])
