@@ -65,3 +65,20 @@ def test_damage_found_past_the_first_pages_is_reported_as_a_corrupt_file(tmp_pat
         assert str(read.value).startswith(f"{db}: ") and "\n" not in str(read.value)
         with pytest.raises(StoreError, match="unreadable or corrupt database"):
             s.merge([Review(f"r{i:04d}", "q", 3, T0 + i * MIN) for i in range(300, 600)], [])
+
+
+def test_recent_durations_are_the_latest_timed_scheduled_answers(store: Store) -> None:
+    """The planner's seconds per card: timed answers only, cramming left out, newest first, at most ``limit``."""
+    rows = [
+        ("r1", "study", 4000),
+        ("r2", "cram", 9000),  # practice ahead of time: not a scheduled answer
+        ("r3", "quiz", None),  # not timed
+        ("r4", "mock", 0),  # not timed either
+        ("r5", "study", 6000),
+        ("r6", "import", 5000),
+    ]
+    for i, (rid, source, ms) in enumerate(rows):
+        store.record_review(Review(rid, "q", 3, T0 + i * MIN, source=source, duration_ms=ms), Card("q"))
+    assert store.recent_durations() == [5000, 6000, 4000]
+    assert store.recent_durations(2) == [5000, 6000]
+    assert store.recent_durations(0) == []
