@@ -82,3 +82,9 @@ def test_recent_durations_are_the_latest_timed_scheduled_answers(store: Store) -
     assert store.recent_durations() == [5000, 6000, 4000]
     assert store.recent_durations(2) == [5000, 6000]
     assert store.recent_durations(0) == []
+
+
+def test_recent_durations_default_to_the_latest_500(store: Store) -> None:
+    store.merge([Review(f"r{i:04d}", "q", 3, T0 + i * MIN, duration_ms=1000 + i) for i in range(501)], [])
+    latest = store.recent_durations()
+    assert len(latest) == 500 and latest[0] == 1500 and latest[-1] == 1001
