@@ -10,13 +10,15 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from quizforge.store import Store, StoreError, database
+from quizforge.store import Card, Review, Store, StoreError, database
 from quizforge.store.database import backup_path, schema_version
 
 DATA = Path(__file__).parent / "data"
@@ -345,3 +347,29 @@ def test_a_database_file_the_user_cannot_read_or_write_is_refused(
     deny(monkeypatch, db, bits)
     with pytest.raises(StoreError, match="the database file is not readable and writable"):
         Store.open(db)
+
+
+def test_a_store_is_shared_between_threads(tmp_path: Path) -> None:
+    """The TUI's workers read and write through the store the app opened (one connection, one lock)."""
+    with Store.open(tmp_path / "q.db") as s:
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                s.record_review(Review("r1", "q", 3, datetime(2026, 3, 1, tzinfo=UTC)), Card("q"))
+                assert s.review_count() == 1
+            except BaseException as exc:  # handed to the main thread's assert
+                errors.append(exc)
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        assert errors == []
+        assert [r.id for r in s.reviews()] == ["r1"]
+
+
+def test_a_database_that_cannot_use_wal_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite keeps an in-memory database in "memory" journal mode: no WAL, so no store."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match=r"cannot switch to WAL mode \(got memory\)"):
+        Store.open(Path(":memory:"))
