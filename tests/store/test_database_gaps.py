@@ -373,3 +373,59 @@ def test_a_database_that_cannot_use_wal_is_refused_in_one_line(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     with pytest.raises(StoreError, match=r"cannot switch to WAL mode \(got memory\)"):
         Store.open(Path(":memory:"))
+
+
+# -- the one-line errors, word for word: the file, what is wrong, and SQLite's or the OS's reason -------
+
+
+def open_error(path: Path) -> str:
+    with pytest.raises(StoreError) as info:
+        Store.open(path)
+    return str(info.value)
+
+
+def test_each_refusal_names_the_file_and_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    made = open_error(tmp_path / "a_file" / "sub" / "q.db")
+    assert made.startswith(f"{tmp_path / 'a_file' / 'sub'}: cannot create the data directory ([Errno ")
+    assert made.endswith(")")
+
+    assert open_error(tmp_path) == f"{tmp_path}: cannot open the database (unable to open database file)"
+
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    assert open_error(corrupt) == f"{corrupt}: unreadable or corrupt database (file is not a database)"
+
+    newer = tmp_path / "newer.db"
+    Store.open(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {schema_version() + 1}")
+    conn.close()
+    expected = f"written by a newer quizforge (schema {schema_version() + 1}, this version knows {schema_version()})"
+    assert open_error(newer) == f"{newer}: {expected}"
+
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    assert open_error(foreign) == f"{foreign}: not a quizforge database (it has tables but no quizforge schema)"
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    assert open_error(foreign) == f"{foreign}: not a quizforge database"
+
+    monkeypatch.chdir(tmp_path)
+    assert open_error(Path(":memory:")) == ":memory:: cannot switch to WAL mode (got memory)"
+
+    old = tmp_path / "old" / "q.db"
+    old.parent.mkdir()
+    shutil.copy(DATA / "v1.db", old)
+    backup_path(old, 1).mkdir()
+    backup = open_error(old)
+    assert backup.startswith(f"{old}: cannot write a backup before migrating (") and backup.endswith(")")
+
+    deny(monkeypatch, newer, os.W_OK)
+    assert open_error(newer) == f"{newer}: the database file is not readable and writable"
+    deny(monkeypatch, tmp_path / "old", os.W_OK)
+    expected = "the data directory is not writable (use --data-dir to choose another)"
+    assert open_error(old) == f"{tmp_path / 'old'}: {expected}"
