@@ -7,7 +7,7 @@ starts twice per run: a first launch (a new data dir: no store, no bank cache ye
 (the data dir of earlier runs). Budgets (issue 13): the first launch's median within 1.5× of the empty
 app's, a later launch's within 1.3×. Also times ``quizforge --help``.
 
-Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 10] [--record] [--instructions]``
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 30] [--record] [--instructions]``
 (``--instructions`` also counts, under valgrind, the instructions each program runs to its first screen:
 a figure the machine's load does not move, for a shared machine.)
 """
@@ -170,7 +170,7 @@ def instructions(argv: list[str], env: dict[str, str]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=30, help="interleaved runs (the medians of 10 moved by ±0.1× here)")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS-startup.md")
     parser.add_argument("--json", metavar="FILE", help="write the budgets measured as JSON (for run.py)")
     parser.add_argument(
