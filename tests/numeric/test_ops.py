@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from quizforge.numeric import ops
+from tests.numeric.optimisers import OPTIMISERS
 
 pytestmark = pytest.mark.torch
 
@@ -480,14 +481,7 @@ def test_adam_and_adamw_trajectories(data: st.DataObject, decoupled: bool) -> No
 
 @pytest.mark.parametrize(
     ("ours", "make"),
-    [
-        (ops.sgd_step, torch.optim.SGD),
-        (ops.adagrad_step, torch.optim.Adagrad),
-        (ops.rmsprop_step, torch.optim.RMSprop),
-        (ops.adadelta_step, torch.optim.Adadelta),
-        (ops.adam_step, torch.optim.Adam),
-        (ops.adamw_step, torch.optim.AdamW),
-    ],
+    OPTIMISERS,
 )
 def test_optimizer_defaults_match_torch(ours: Any, make: Any) -> None:
     # Every hyper-parameter left at its default on both sides.

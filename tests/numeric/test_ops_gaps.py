@@ -14,6 +14,7 @@ import torch
 from torch.nn import functional as F
 
 from quizforge.numeric import ops
+from tests.numeric.optimisers import OPTIMISERS
 
 pytestmark = pytest.mark.torch
 
@@ -352,14 +353,7 @@ def test_a_bad_pair_names_the_argument_in_pooling(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [
-        (ops.sgd_step, torch.optim.SGD),
-        (ops.adagrad_step, torch.optim.Adagrad),
-        (ops.rmsprop_step, torch.optim.RMSprop),
-        (ops.adadelta_step, torch.optim.Adadelta),
-        (ops.adam_step, torch.optim.Adam),
-        (ops.adamw_step, torch.optim.AdamW),
-    ],
+    OPTIMISERS,
 )
 @pytest.mark.parametrize("weight_decay", [1.0, 2.0])
 def test_weight_decay_of_one_and_more_matches_torch(ours: Any, theirs: Any, weight_decay: float) -> None:

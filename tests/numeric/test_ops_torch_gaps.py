@@ -11,6 +11,7 @@ import torch
 from torch.nn import functional as F
 
 from quizforge.numeric import ops
+from tests.numeric.optimisers import OPTIMISERS
 
 pytestmark = pytest.mark.torch
 
@@ -125,14 +126,7 @@ def test_adadelta_maximize(maximize: bool) -> None:
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [
-        (ops.sgd_step, torch.optim.SGD),
-        (ops.adagrad_step, torch.optim.Adagrad),
-        (ops.rmsprop_step, torch.optim.RMSprop),
-        (ops.adadelta_step, torch.optim.Adadelta),
-        (ops.adam_step, torch.optim.Adam),
-        (ops.adamw_step, torch.optim.AdamW),
-    ],
+    OPTIMISERS,
 )
 def test_defaults_are_torch_defaults(ours: object, theirs: type[torch.optim.Optimizer]) -> None:
     torch_defaults = {
