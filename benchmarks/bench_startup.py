@@ -86,10 +86,14 @@ Empty().run()
 
 TUI_EXIT = """
 import os
-import quizforge.tui.app as app
-app.QuizforgeApp.on_ready = lambda self: os._exit(0)
-from quizforge.cli import main
-main([])
+import quizforge.cli as cli
+run = cli._run_tui
+def run_to_first_screen(*args, **kwargs):  # the TUI's own path (its imports included), ending at on_ready
+    import quizforge.tui.app as app
+    app.QuizforgeApp.on_ready = lambda self: os._exit(0)
+    return run(*args, **kwargs)
+cli._run_tui = run_to_first_screen
+cli.main([])
 """
 
 EMPTY_APP = """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quizforge import __version__
 from tests.conftest import run_cli
 
@@ -106,6 +108,22 @@ def test_tui_commands_without_a_terminal_say_so_in_one_line() -> None:
         assert result.returncode == 2, args
         assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr and "--plain" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_a_tui_command_that_stops_before_its_first_frame_leaves_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The TUI's start-up pauses the cyclic garbage collector until the first frame: a command that stops
+    before it (no terminal here) must not leave it paused for the rest of the process."""
+    import gc
+
+    from quizforge.cli import main
+
+    monkeypatch.setenv("QUIZFORGE_DATA_DIR", str(tmp_path))
+    assert gc.isenabled()
+    assert main(["study"]) == 2  # stdin is not a terminal under pytest
+    assert "needs a terminal" in capsys.readouterr().err
+    assert gc.isenabled()
 
 
 def test_tui_commands_check_their_arguments_first() -> None:
