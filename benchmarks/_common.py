@@ -49,6 +49,13 @@ class Results:
         """A yes/no budget (e.g. "no torch in sys.modules"): recorded as 0 (yes) against < 1."""
         self.budgets.append(Budget(name, 0.0 if ok else 1.0, 1.0, "", note))
 
+    def timing_budgets(self, rows: list[tuple[str, list[float], float | None]]) -> None:
+        """A millisecond budget, checked on the median, for each timing row that has one (rows as in
+        :func:`timing_table`)."""
+        for name, times, budget in rows:
+            if budget is not None:
+                self.budgets.append(Budget(name, median(times), budget, "ms", f"p95 {p95(times):.3f} ms"))
+
     def write(self, path: str | None) -> None:
         if path:
             payload = {"script": self.script, "budgets": [asdict(b) for b in self.budgets], "tables": self.tables}

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
+from _common import Results, short_machine, timed, timing_table  # noqa: E402
 from bench_store import N_CARDS, N_REVIEWS, cached_store  # noqa: E402
 
 from quizforge.store import Event, Store, iso  # noqa: E402
@@ -134,9 +134,7 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     res = Results("bench_events.py")
-    for name, times, budget in rows:
-        if budget is not None:
-            res.budgets.append(Budget(name, median(times), budget, "ms", f"p95 {p95(times):.3f} ms"))
+    res.timing_budgets(rows)
     res.write(args.json)
     text = (
         "# Event log benchmark (benchmarks/bench_events.py)\n\n"

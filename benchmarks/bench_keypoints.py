@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timing_table  # noqa: E402
+from _common import Results, short_machine, timing_table  # noqa: E402
 
 from quizforge.kinds import load  # noqa: E402
 
@@ -90,9 +90,7 @@ def main() -> int:
         rows.append((f"first answer on a card, {LENGTH} characters ({lang}), CPU", cold, None))
 
     res = Results("bench_keypoints.py")
-    for name, times, budget in rows:  # CPU time: on a shared machine the wall clock measures the neighbours
-        if budget is not None:
-            res.budgets.append(Budget(name, median(times), budget, "ms", f"p95 {p95(times):.3f} ms"))
+    res.timing_budgets(rows)  # CPU time: on a shared machine the wall clock measures the neighbours
     res.write(args.json)
     text = (
         "# Key-point suggestions: speed\n\n"

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Budget, Results, median, p95, short_machine, timed, timing_table  # noqa: E402
+from _common import Results, short_machine, timed, timing_table  # noqa: E402
 from bench_store import synthetic_bank  # noqa: E402
 
 from quizforge.kinds import load  # noqa: E402
@@ -73,9 +73,7 @@ def main() -> int:
         session = StudySession(store, shipped, rng=random.Random(0))
         rows.append(("the day's queue, shipped bank, fresh store", cpu_times(session.build_queue, args.repeat), 20.0))
     res = Results("bench_order.py")
-    for name, times, budget in rows:
-        if budget is not None:
-            res.budgets.append(Budget(name, median(times), budget, "ms", f"p95 {p95(times):.3f} ms"))
+    res.timing_budgets(rows)
     res.write(args.json)
     text = (
         "# New-card order: cost (benchmarks/bench_order.py)\n\n"
